@@ -1,0 +1,64 @@
+/* builder: the one place that turns events into the model.
+ *
+ * Loaders only emit events; the builder owns every tree and statistic.  Events
+ * of one source must arrive in REVERSE file order (for rustc profiles: per
+ * thread, latest end first, so a parent comes before its children), which is
+ * the walk measureme's summarize does; the builder keeps one stack per thread
+ * and derives nesting, self time, the merged stack tree, the codegen trees and
+ * every per-label / per-pass / per-CGU / per-function figure from it. */
+#ifndef STALACTITE_BUILDER_H
+#define STALACTITE_BUILDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "stalactite/model.h"
+
+typedef enum st_event_type {
+	ST_EV_INTERVAL,
+	ST_EV_INSTANT,
+	ST_EV_INTEGER,
+} st_event_type;
+
+typedef struct st_event {
+	uint8_t type;          /* st_event_type */
+	uint32_t thread;
+	uint32_t kind;         /* strtab id of the kind text ("Query", "LLVM Pass") */
+	uint32_t label;        /* strtab id */
+	const uint32_t *args;  /* strtab ids (raw); valid until the source ends */
+	uint32_t nargs;
+	uint64_t start, end;   /* ns; interval: start <= end; instant: start */
+	uint64_t value;        /* integer events */
+} st_event;
+
+/* Optional observer of every interval event, used by report --match.
+ * enter() is called once the event's parent is known; `inside` is true when
+ * an ancestor on the same thread was marked; the return value marks this
+ * event.  leave() is called when its self time is known. */
+typedef struct st_event_hook {
+	void *ctx;
+	bool (*enter)(void *ctx, const st_event *e, bool inside);
+	void (*leave)(void *ctx, const st_event *e, int64_t self_ns, bool marked);
+} st_event_hook;
+
+typedef struct st_builder st_builder;
+
+st_builder *st_builder_new(st_model *m);
+void st_builder_set_hook(st_builder *b, const st_event_hook *hook);
+/* The strtab loaders intern into (the model's). */
+st_strtab *st_builder_strs(st_builder *b);
+
+/* Starts a source whose events follow.  crate is its display crate name. */
+void st_builder_begin_source(st_builder *b, const char *path, const char *format,
+                             const char *crate, uint64_t bytes);
+/* Feeds one event.  Returns false, with *why set to a static message, when
+ * the event cannot be placed (an interval that partly overlaps its parent on
+ * the same thread); the caller reports it with the file offset. */
+bool st_builder_event(st_builder *b, const st_event *e, const char **why);
+void st_builder_end_source(st_builder *b, uint64_t events);
+
+/* Ends loading: classifies functions, groups async fns, sorts statistics,
+ * frees every lookup structure.  The model is read-only afterwards. */
+void st_builder_finish(st_builder *b);
+void st_builder_free(st_builder *b);
+
+#endif

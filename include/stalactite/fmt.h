@@ -1,0 +1,3 @@
+#ifndef ST_fmt_H
+#define ST_fmt_H
+#endif

@@ -1,0 +1,31 @@
+/* load: from command-line paths to a finished model.
+ *
+ * A path is a file, a directory (searched recursively for *.mm_profdata) or
+ * "-" for standard input.  Formats are sniffed from content.  Every error
+ * names the path and the offset: "PATH: offset N: what is wrong". */
+#ifndef STALACTITE_LOAD_H
+#define STALACTITE_LOAD_H
+
+#include <stddef.h>
+#include "stalactite/builder.h"
+#include "stalactite/mmprof.h"
+
+typedef struct st_load_opts {
+	st_progress_fn progress;     /* may be NULL; total is all files' bytes */
+	void *progress_ctx;
+	void (*warn)(void *ctx, const char *msg);  /* "PATH: ..."; may be NULL */
+	void *warn_ctx;
+	const st_event_hook *hook;   /* may be NULL */
+} st_load_opts;
+
+/* Loads every path into m and finishes it.  Returns 0, or 1 with a one-line
+ * message (without the "stalactite: " prefix) in err. */
+int st_load_paths(st_model *m, char *const *paths, int npaths,
+                  const st_load_opts *opts, char *err, size_t errlen);
+
+/* The crate a profile belongs to, from its command line (--crate-name, build
+ * scripts, proc-macros, the source file) or else its file name.  Writes a
+ * display name such as "tokio", "serde (build script)" into out. */
+void st_crate_name(const char *cmd, const char *path, char *out, size_t cap);
+
+#endif

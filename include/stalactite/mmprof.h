@@ -1,0 +1,48 @@
+/* mmprof: decoder for measureme .mm_profdata files, format versions 8 and 9.
+ *
+ * Works on a byte buffer (an mmap of the file, or standard input read whole):
+ * validates every page, stream header, record size, string reference and
+ * event, never trusts a length, never casts the buffer to a struct.  Strings
+ * are resolved once each and interned into the caller's strtab.  Events are
+ * fed to the builder in reverse file order (builder.h). */
+#ifndef STALACTITE_MMPROF_H
+#define STALACTITE_MMPROF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "stalactite/builder.h"
+
+typedef struct st_mmprof st_mmprof;
+
+typedef struct st_mmprof_info {
+	uint32_t version;       /* 8 or 9 */
+	uint64_t start_time_ns; /* metadata start_time (ns since the epoch) */
+	uint32_t pid;
+	const char *cmd;        /* metadata command line, rustc escapes undone;
+	                           "" when absent; owned by the decoder */
+	uint64_t events;        /* event records in the file */
+	const char *warning;    /* non-NULL when the file was incomplete at its
+	                           end and only the readable part is used */
+} st_mmprof_info;
+
+/* True when data starts like a measureme profile ("MMPD"). */
+bool st_mmprof_sniff(const unsigned char *data, size_t len);
+
+/* Checks the page structure, stream headers, index and metadata.  On error
+ * returns NULL and writes "offset N: what is wrong" into err.  data must stay
+ * valid until st_mmprof_close. */
+st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
+                          st_strtab *strs, char *err, size_t errlen);
+const st_mmprof_info *st_mmprof_get_info(const st_mmprof *p);
+
+/* Progress callback: bytes of the file processed so far and the file size. */
+typedef void (*st_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+/* Decodes every event and feeds it to b (begin/end_source are the caller's).
+ * Returns 0, or -1 with "offset N: what is wrong" in err. */
+int st_mmprof_feed(st_mmprof *p, st_builder *b, st_progress_fn progress,
+                   void *progress_ctx, char *err, size_t errlen);
+void st_mmprof_close(st_mmprof *p);
+
+#endif

@@ -1,0 +1,106 @@
+/* model: everything loaded from one build, read-only once loading ends.
+ *
+ * The builder (builder.h) fills it from events; views, search and reports only
+ * read it.  All times are integer nanoseconds.  Names are strtab ids; the raw
+ * form is what the file said, the display form (st_model_display) is the
+ * normalised one (names.h). */
+#ifndef STALACTITE_MODEL_H
+#define STALACTITE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "stalactite/strtab.h"
+#include "stalactite/tree.h"
+
+/* One input file. */
+typedef struct st_source {
+	uint32_t path;      /* as given on the command line / found in a dir */
+	uint32_t format;    /* "mm_profdata v9" ... */
+	uint32_t crate;     /* display name of its crate */
+	uint64_t events;    /* event records read */
+	uint64_t bytes;
+} st_source;
+
+/* Per event label, with exactly measureme summarize's definitions. */
+typedef struct st_label_stat {
+	uint32_t label;
+	uint64_t count;     /* invocation_count: Query/GenericActivity/other, not
+	                       QueryBlocked / Incremental* (summarize's rule) */
+	int64_t  self_ns;   /* duration minus direct children, same thread */
+	uint64_t total_ns;  /* summarize's "time": durations, except
+	                       IncrementalResultHashing which adds none */
+} st_label_stat;
+
+/* Per LLVM pass or analysis name, LLVM Pass events only. */
+typedef struct st_pass_stat {
+	uint32_t pass;
+	uint64_t count;
+	int64_t  self_ns;
+} st_pass_stat;
+
+/* Per codegen unit (crate, normalised CGU name). */
+typedef struct st_cgu_stat {
+	uint32_t crate, cgu;
+	int64_t  self_ns;   /* self time of every event that belongs to the CGU */
+	uint64_t total_ns;  /* durations of its outermost events */
+} st_cgu_stat;
+
+/* Per (crate, normalised function name) seen as an LLVM IR unit. */
+typedef struct st_fn_stat {
+	uint32_t name, crate;
+	uint32_t raw;       /* one raw spelling (the first seen) */
+	int64_t  llvm_ns;   /* self time of LLVM Pass events on the function */
+	uint64_t events;
+	uint8_t  kind;      /* ST_K_FN, _CLOSURE, _ASYNC_FN, _ASYNC_BLOCK */
+	uint32_t owner;     /* async_fns index it is grouped under, or ST_NIL */
+} st_fn_stat;
+
+/* An async fn with everything grouped under it. */
+typedef struct st_async_stat {
+	uint32_t name;      /* the owning fn path, e.g. app::upload_photo */
+	int64_t  llvm_ns;   /* sum of llvm_ns of its members */
+	uint32_t members;   /* number of st_fn_stat grouped here */
+} st_async_stat;
+
+#define ST_VEC(T) struct { T *v; uint32_t len, cap; }
+
+typedef struct st_model {
+	st_strtab *strs;
+	uint32_t *display;      /* strtab id -> normalised id + 1 (0: itself) */
+	uint8_t *fn_kind;       /* normalised id -> st_kind of a function name */
+	uint32_t display_len;   /* entries in display and fn_kind */
+
+	st_tree stack;          /* build -> crate -> merged event stacks */
+	st_tree codegen;        /* build -> crate -> CGU -> pass -> function */
+	st_tree pivot;          /* build -> crate -> CGU -> function -> pass */
+
+	ST_VEC(st_source) sources;
+	ST_VEC(st_label_stat) labels;
+	ST_VEC(st_pass_stat) passes;
+	ST_VEC(st_cgu_stat) cgus;
+	ST_VEC(st_fn_stat) functions;
+	ST_VEC(st_async_stat) async_fns;
+
+	bool async_exact;       /* query keys told which bodies are coroutines */
+	uint64_t total_events;
+	uint64_t llvm_self_ns;  /* sum of all LLVM Pass self time */
+	uint64_t cpu_ns;        /* summarize's "total cpu time" over all files */
+} st_model;
+
+st_model *st_model_new(void);
+void st_model_free(st_model *m);
+
+/* Normalised display id of a raw strtab id (identity when nothing changes). */
+uint32_t st_model_display(const st_model *m, uint32_t id);
+/* Kind of a function name (raw or normalised id): ST_K_FN, ST_K_CLOSURE,
+ * ST_K_ASYNC_FN or ST_K_ASYNC_BLOCK; ST_K_OTHER when it names no function. */
+st_kind st_model_fn_kind(const st_model *m, uint32_t id);
+static inline const char *st_model_str(const st_model *m, uint32_t id)
+{
+	return st_str(m->strs, id);
+}
+/* Memory held by the model, for benchmarks. */
+size_t st_model_bytes(const st_model *m);
+
+#endif

@@ -1,0 +1,3 @@
+#ifndef ST_report_H
+#define ST_report_H
+#endif

@@ -1,0 +1,3 @@
+#ifndef ST_search_H
+#define ST_search_H
+#endif

@@ -1,0 +1,3 @@
+#ifndef ST_ui_H
+#define ST_ui_H
+#endif

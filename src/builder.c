@@ -1,0 +1,753 @@
+/* builder.c: events in, model out.
+ *
+ * Events of a source arrive in reverse file order.  For rustc profiles that
+ * means, per thread, the latest-ending event first, so every event arrives
+ * after the events that enclose it.  Per thread we keep a stack of open
+ * frames: an arriving event pops every frame that does not contain it
+ * (measureme summarize's walk), and the remaining top is its parent.  A frame
+ * learns its self time when it is popped.
+ *
+ * From that one walk come:
+ *   - label statistics with summarize's exact rules;
+ *   - the stack tree: per crate, paths of (label, identifying argument)
+ *     merged across threads;
+ *   - CGU statistics: an event belongs to the CGU named by its own module
+ *     argument or, failing that, to its nearest enclosing event's CGU;
+ *   - the codegen trees (crate > CGU > pass > function and its pivot) from
+ *     the self time of LLVM Pass events: loop units go to the enclosing
+ *     function, a CGSCC unit of k functions gives each 1/k;
+ *   - per-function LLVM time, later classified and grouped by async fn. */
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/builder.h"
+#include "stalactite/idmap.h"
+#include "stalactite/names.h"
+
+enum kclass {   /* what an event kind means to the statistics */
+	KC_OTHER, KC_QUERY, KC_ACTIVITY, KC_BLOCKED, KC_INCR_LOAD,
+	KC_INCR_HASH, KC_LLVM_PASS,
+};
+
+typedef struct frame {
+	st_event ev;
+	uint64_t child_ns;     /* durations of direct children */
+	uint32_t stack_node;
+	uint32_t label_idx;
+	uint32_t cgu_raw;      /* raw module name of the CGU, or ST_NOSTR */
+	uint32_t cgu_idx;      /* index into model cgus, or ST_NIL */
+	uint32_t loop_fn;      /* function a loop unit below belongs to */
+	uint8_t kclass;
+	bool marked, inside;   /* event hook state */
+} frame;
+
+typedef struct thread_stack {
+	frame *v;
+	uint32_t len, cap;
+	uint64_t first, last;  /* span of the thread's intervals */
+	bool seen;
+} thread_stack;
+
+/* Child lookup for one tree: a hash set of node ids keyed by
+ * (parent, name[, arg]); the key lives in the node itself. */
+typedef struct child_index {
+	uint32_t *slots;       /* node id or ST_NIL */
+	uint32_t cap, len;
+	bool by_arg;           /* arg is part of the key */
+} child_index;
+
+struct st_builder {
+	st_model *m;
+	st_event_hook hook;
+	bool has_hook;
+	child_index idx_stack, idx_codegen, idx_pivot;
+	st_idmap threads;          /* thread id -> index in stacks */
+	thread_stack *stacks;
+	uint32_t nstacks, capstacks;
+	st_idmap label_of, pass_of, cgu_of, fn_of;   /* -> stat index */
+	st_idmap kind_class;       /* kind strtab id -> enum kclass + 1 */
+	uint8_t *scanned;          /* strtab id -> evidence already scanned */
+	uint32_t scanned_len;
+	st_async_evidence *evidence;
+	uint32_t crate, crate_stack, crate_codegen, crate_pivot;
+	uint32_t s_unnamed_loop;
+	char *scratch;
+	size_t scratch_cap;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		abort();
+	return q;
+}
+
+#define VEC_PUSH(vec) (((vec).len == (vec).cap ? \
+	((vec).cap = (vec).cap ? (vec).cap * 2 : 64, \
+	 (vec).v = xrealloc((vec).v, (size_t)(vec).cap * sizeof *(vec).v)) : 0), \
+	&(vec).v[(vec).len++])
+
+/* ---- child lookup ------------------------------------------------------ */
+
+static uint32_t child_hash(uint32_t parent, uint32_t name, uint32_t arg)
+{
+	uint64_t k = ((uint64_t)parent << 32 | name) * 0x9E3779B97F4A7C15ull;
+	k ^= (uint64_t)arg * 0xC2B2AE3D27D4EB4Full;
+	return (uint32_t)(k >> 32);
+}
+
+static void index_grow(child_index *ix, const st_tree *t)
+{
+	uint32_t cap = ix->cap ? ix->cap * 2 : 4096;
+	uint32_t *slots = malloc((size_t)cap * sizeof *slots);
+	if (!slots)
+		abort();
+	memset(slots, 0xff, (size_t)cap * sizeof *slots);
+	for (uint32_t i = 0; i < ix->cap; i++) {
+		uint32_t id = ix->slots[i];
+		if (id == ST_NIL)
+			continue;
+		const st_node *n = &t->nodes[id];
+		uint32_t h = child_hash(n->parent, n->name,
+		                        ix->by_arg ? n->arg : 0) & (cap - 1);
+		while (slots[h] != ST_NIL)
+			h = (h + 1) & (cap - 1);
+		slots[h] = id;
+	}
+	free(ix->slots);
+	ix->slots = slots;
+	ix->cap = cap;
+}
+
+/* The child of parent with this name (and arg, for the stack tree),
+ * created with the given kind when missing. */
+static uint32_t child(st_tree *t, child_index *ix, uint32_t parent,
+                      uint32_t name, uint32_t arg, st_kind kind)
+{
+	if ((ix->len + 1) * 2 > ix->cap)
+		index_grow(ix, t);
+	uint32_t key_arg = ix->by_arg ? arg : 0;
+	uint32_t h = child_hash(parent, name, key_arg) & (ix->cap - 1);
+	for (;;) {
+		uint32_t id = ix->slots[h];
+		if (id == ST_NIL)
+			break;
+		const st_node *n = &t->nodes[id];
+		if (n->parent == parent && n->name == name &&
+		    (!ix->by_arg || n->arg == arg))
+			return id;
+		h = (h + 1) & (ix->cap - 1);
+	}
+	uint32_t id = st_tree_add(t, parent, name, arg, kind);
+	ix->slots[h] = id;
+	ix->len++;
+	return id;
+}
+
+/* ---- strings ----------------------------------------------------------- */
+
+static void ensure_display(st_model *m, uint32_t id)
+{
+	if (id < m->display_len)
+		return;
+	uint32_t n = m->display_len ? m->display_len : 1024;
+	while (n <= id)
+		n *= 2;
+	m->display = xrealloc(m->display, (size_t)n * sizeof *m->display);
+	m->fn_kind = xrealloc(m->fn_kind, n);
+	memset(m->display + m->display_len, 0,
+	       (size_t)(n - m->display_len) * sizeof *m->display);
+	memset(m->fn_kind + m->display_len, 0, n - m->display_len);
+	m->display_len = n;
+}
+
+/* Normalised id of a raw id, computed once per distinct string. */
+static uint32_t display_of(st_builder *b, uint32_t id)
+{
+	st_model *m = b->m;
+	if (id < m->display_len && m->display[id])
+		return m->display[id] - 1;
+	const char *s = st_str(m->strs, id);
+	size_t len = st_strlen(m->strs, id);
+	if (b->scratch_cap < len * 2 + 64) {
+		b->scratch_cap = len * 2 + 64;
+		b->scratch = xrealloc(b->scratch, b->scratch_cap);
+	}
+	size_t n = st_name_normalize(s, len, b->scratch, b->scratch_cap);
+	uint32_t d = (n == len && memcmp(s, b->scratch, n) == 0)
+	                 ? id : st_intern(m->strs, b->scratch, n);
+	ensure_display(m, d > id ? d : id);
+	m->display[id] = d + 1;
+	m->display[d] = d + 1;
+	return d;
+}
+
+/* Query keys and DefId arguments tell exactly which paths are coroutines;
+ * each distinct string is scanned once. */
+static void scan_evidence(st_builder *b, uint32_t id)
+{
+	if (id >= b->scanned_len) {
+		uint32_t n = b->scanned_len ? b->scanned_len : 4096;
+		while (n <= id)
+			n *= 2;
+		b->scanned = xrealloc(b->scanned, n);
+		memset(b->scanned + b->scanned_len, 0, n - b->scanned_len);
+		b->scanned_len = n;
+	}
+	if (b->scanned[id])
+		return;
+	b->scanned[id] = 1;
+	st_async_evidence_scan(b->evidence, st_str(b->m->strs, id),
+	                       st_strlen(b->m->strs, id));
+}
+
+static enum kclass classify_kind(st_builder *b, uint32_t kind)
+{
+	uint32_t c = st_idmap_get(&b->kind_class, kind);
+	if (c != ST_IDMAP_NONE)
+		return (enum kclass)c;
+	static const struct { const char *s; enum kclass c; } known[] = {
+		{ "Query", KC_QUERY }, { "GenericActivity", KC_ACTIVITY },
+		{ "QueryBlocked", KC_BLOCKED },
+		{ "IncrementalLoadResult", KC_INCR_LOAD },
+		{ "IncrementalResultHashing", KC_INCR_HASH },
+		{ "LLVM Pass", KC_LLVM_PASS },
+	};
+	enum kclass r = KC_OTHER;
+	const char *s = st_str(b->m->strs, kind);
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(s, known[i].s) == 0)
+			r = known[i].c;
+	st_idmap_put(&b->kind_class, kind, r);
+	return r;
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* Codegen activities whose first argument names an LLVM module (a CGU).
+ * LLVM_fat_lto_link_module's argument is a quoted input object, not one. */
+static bool names_module(st_builder *b, const st_event *e)
+{
+	if (e->nargs == 0)
+		return false;
+	const char *l = st_str(b->m->strs, e->label);
+	if (!has_prefix(l, "codegen_module") && !has_prefix(l, "LLVM_") &&
+	    !has_prefix(l, "codegen_copy_artifacts"))
+		return false;
+	return st_str(b->m->strs, e->args[0])[0] != '"';
+}
+
+/* ---- builder lifetime --------------------------------------------------- */
+
+st_builder *st_builder_new(st_model *m)
+{
+	st_builder *b = calloc(1, sizeof *b);
+	if (!b)
+		abort();
+	b->m = m;
+	b->idx_stack.by_arg = true;
+	b->evidence = st_async_evidence_new();
+	b->s_unnamed_loop = st_intern_cstr(m->strs, "<unnamed loop>");
+	return b;
+}
+
+void st_builder_set_hook(st_builder *b, const st_event_hook *hook)
+{
+	b->has_hook = hook != NULL;
+	if (hook)
+		b->hook = *hook;
+}
+
+st_strtab *st_builder_strs(st_builder *b)
+{
+	return b->m->strs;
+}
+
+static void free_lookups(st_builder *b)
+{
+	free(b->idx_stack.slots);
+	free(b->idx_codegen.slots);
+	free(b->idx_pivot.slots);
+	b->idx_stack.slots = b->idx_codegen.slots = b->idx_pivot.slots = NULL;
+	b->idx_stack.cap = b->idx_codegen.cap = b->idx_pivot.cap = 0;
+	b->idx_stack.len = b->idx_codegen.len = b->idx_pivot.len = 0;
+	st_idmap *maps[] = { &b->threads, &b->label_of, &b->pass_of,
+	                     &b->cgu_of, &b->fn_of, &b->kind_class };
+	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+		st_idmap_free(maps[i]);
+	for (uint32_t i = 0; i < b->capstacks; i++)
+		free(b->stacks[i].v);
+	free(b->stacks);
+	b->stacks = NULL;
+	b->nstacks = b->capstacks = 0;
+	free(b->scanned);
+	b->scanned = NULL;
+	b->scanned_len = 0;
+	free(b->scratch);
+	b->scratch = NULL;
+	b->scratch_cap = 0;
+	st_async_evidence_free(b->evidence);
+	b->evidence = NULL;
+}
+
+void st_builder_free(st_builder *b)
+{
+	if (!b)
+		return;
+	free_lookups(b);
+	free(b);
+}
+
+void st_builder_begin_source(st_builder *b, const char *path, const char *format,
+                             const char *crate, uint64_t bytes)
+{
+	st_model *m = b->m;
+	st_source *s = VEC_PUSH(m->sources);
+	s->path = st_intern_cstr(m->strs, path);
+	s->format = st_intern_cstr(m->strs, format);
+	s->crate = st_intern_cstr(m->strs, crate);
+	s->events = 0;
+	s->bytes = bytes;
+	b->crate = s->crate;
+	b->crate_stack = child(&m->stack, &b->idx_stack, 0, s->crate, ST_NOSTR,
+	                       ST_K_CRATE);
+	b->crate_codegen = child(&m->codegen, &b->idx_codegen, 0, s->crate,
+	                         ST_NOSTR, ST_K_CRATE);
+	b->crate_pivot = child(&m->pivot, &b->idx_pivot, 0, s->crate, ST_NOSTR,
+	                       ST_K_CRATE);
+}
+
+/* ---- statistics ----------------------------------------------------------- */
+
+static uint32_t label_stat(st_builder *b, uint32_t label)
+{
+	st_model *m = b->m;
+	uint32_t i = st_idmap_get_or_put(&b->label_of, label, m->labels.len);
+	if (i == m->labels.len)
+		*VEC_PUSH(m->labels) = (st_label_stat){ .label = label };
+	return i;
+}
+
+static uint32_t cgu_stat(st_builder *b, uint32_t cgu_display)
+{
+	st_model *m = b->m;
+	uint64_t key = st_idmap_pair(b->crate, cgu_display);
+	uint32_t i = st_idmap_get_or_put(&b->cgu_of, key, m->cgus.len);
+	if (i == m->cgus.len)
+		*VEC_PUSH(m->cgus) = (st_cgu_stat){ .crate = b->crate,
+		                                    .cgu = cgu_display };
+	return i;
+}
+
+/* Adds summarize's per-kind contribution of an event to its label row. */
+static void count_label(st_label_stat *l, enum kclass c, uint64_t dur)
+{
+	l->self_ns += (int64_t)dur;
+	if (c != KC_INCR_HASH)
+		l->total_ns += dur;
+	if (c == KC_QUERY || c == KC_ACTIVITY || c == KC_LLVM_PASS || c == KC_OTHER)
+		l->count++;
+}
+
+/* Adds v ns of self time at the end of a codegen-tree path; every node on
+ * the path gains it in total. */
+static void add_path(st_tree *t, const uint32_t *path, int n, int64_t v)
+{
+	for (int i = 0; i < n; i++)
+		t->nodes[path[i]].total_ns += (uint64_t)v;
+	t->nodes[0].total_ns += (uint64_t)v;
+	t->nodes[path[n - 1]].self_ns += v;
+	t->nodes[path[n - 1]].count++;
+}
+
+static void add_function_time(st_builder *b, uint32_t fn_raw, int64_t v)
+{
+	st_model *m = b->m;
+	uint32_t name = display_of(b, fn_raw);
+	uint64_t key = st_idmap_pair(b->crate, name);
+	uint32_t i = st_idmap_get_or_put(&b->fn_of, key, m->functions.len);
+	if (i == m->functions.len)
+		*VEC_PUSH(m->functions) = (st_fn_stat){
+			.name = name, .crate = b->crate, .raw = fn_raw,
+			.kind = ST_K_FN, .owner = ST_NIL };
+	m->functions.v[i].llvm_ns += v;
+	m->functions.v[i].events++;
+}
+
+/* Codegen trees for an event that belongs to a CGU: LLVM passes split their
+ * self time over their functions, other activities sit under the CGU. */
+static void add_codegen(st_builder *b, const frame *f, int64_t self)
+{
+	st_model *m = b->m;
+	uint32_t cgu = display_of(b, f->cgu_raw);
+	uint32_t cg = child(&m->codegen, &b->idx_codegen, b->crate_codegen, cgu,
+	                    f->cgu_raw, ST_K_CGU);
+	uint32_t pv = child(&m->pivot, &b->idx_pivot, b->crate_pivot, cgu,
+	                    f->cgu_raw, ST_K_CGU);
+	const st_event *e = &f->ev;
+	bool pass = f->kclass == KC_LLVM_PASS;
+	st_kind k = pass ? ST_K_PASS : ST_K_ACTIVITY;
+	uint32_t cg_pass = child(&m->codegen, &b->idx_codegen, cg, e->label,
+	                         ST_NOSTR, k);
+	const uint32_t *fns = e->args;
+	uint32_t nfn = e->nargs;
+	if (pass && nfn && e->args[0] == b->s_unnamed_loop) {
+		fns = &f->loop_fn;
+		nfn = f->loop_fn == ST_NOSTR ? 0 : 1;
+	}
+	if (!pass || nfn == 0 || fns[0] == f->cgu_raw) {
+		/* module-level pass or other activity: no function below */
+		uint32_t p1[] = { b->crate_codegen, cg, cg_pass };
+		uint32_t pv_pass = child(&m->pivot, &b->idx_pivot, pv, e->label,
+		                         ST_NOSTR, k);
+		uint32_t p2[] = { b->crate_pivot, pv, pv_pass };
+		add_path(&m->codegen, p1, 3, self);
+		add_path(&m->pivot, p2, 3, self);
+		return;
+	}
+	int64_t share = self / (int64_t)nfn;
+	for (uint32_t i = 0; i < nfn; i++) {
+		int64_t v = share + (i == 0 ? self - share * (int64_t)nfn : 0);
+		uint32_t name = display_of(b, fns[i]);
+		uint32_t cg_fn = child(&m->codegen, &b->idx_codegen, cg_pass, name,
+		                       fns[i], ST_K_FN);
+		uint32_t pv_fn = child(&m->pivot, &b->idx_pivot, pv, name, fns[i],
+		                       ST_K_FN);
+		uint32_t pv_pass = child(&m->pivot, &b->idx_pivot, pv_fn, e->label,
+		                         ST_NOSTR, ST_K_PASS);
+		uint32_t p1[] = { b->crate_codegen, cg, cg_pass, cg_fn };
+		uint32_t p2[] = { b->crate_pivot, pv, pv_fn, pv_pass };
+		add_path(&m->codegen, p1, 4, v);
+		add_path(&m->pivot, p2, 4, v);
+		add_function_time(b, fns[i], v);
+	}
+}
+
+/* ---- the walk ------------------------------------------------------------- */
+
+static thread_stack *stack_for(st_builder *b, uint32_t thread)
+{
+	uint32_t i = st_idmap_get_or_put(&b->threads, thread, b->nstacks);
+	if (i == b->nstacks) {
+		if (b->nstacks == b->capstacks) {
+			uint32_t cap = b->capstacks ? b->capstacks * 2 : 16;
+			b->stacks = xrealloc(b->stacks, cap * sizeof *b->stacks);
+			memset(b->stacks + b->capstacks, 0,
+			       (cap - b->capstacks) * sizeof *b->stacks);
+			b->capstacks = cap;
+		}
+		b->nstacks++;
+	}
+	return &b->stacks[i];
+}
+
+static void leave(st_builder *b, thread_stack *ts)
+{
+	st_model *m = b->m;
+	frame *f = &ts->v[--ts->len];
+	uint64_t dur = f->ev.end - f->ev.start;
+	int64_t self = (int64_t)(dur - f->child_ns);
+	m->stack.nodes[f->stack_node].self_ns += self;
+	if (f->cgu_idx != ST_NIL) {
+		m->cgus.v[f->cgu_idx].self_ns += self;
+		add_codegen(b, f, self);
+	}
+	if (f->kclass == KC_LLVM_PASS) {
+		st_model *mm = b->m;
+		uint32_t i = st_idmap_get_or_put(&b->pass_of, f->ev.label,
+		                                 mm->passes.len);
+		if (i == mm->passes.len)
+			*VEC_PUSH(mm->passes) = (st_pass_stat){ .pass = f->ev.label };
+		mm->passes.v[i].count++;
+		mm->passes.v[i].self_ns += self;
+		mm->llvm_self_ns += (uint64_t)self;
+	}
+	if (b->has_hook && b->hook.leave)
+		b->hook.leave(b->hook.ctx, &f->ev, self, f->marked);
+}
+
+static st_kind node_kind(enum kclass c)
+{
+	switch (c) {
+	case KC_QUERY: case KC_BLOCKED: case KC_INCR_LOAD: case KC_INCR_HASH:
+		return ST_K_QUERY;
+	case KC_ACTIVITY:
+		return ST_K_ACTIVITY;
+	case KC_LLVM_PASS:
+		return ST_K_PASS;
+	default:
+		return ST_K_OTHER;
+	}
+}
+
+/* The argument that identifies an event in a stack-tree path: the module for
+ * codegen activities, the IR unit for LLVM passes (the first function of a
+ * CGSCC); other arguments (query keys ...) would split paths without end. */
+static uint32_t path_arg(st_builder *b, const st_event *e, enum kclass c)
+{
+	if (c == KC_LLVM_PASS && e->nargs)
+		return e->args[0];
+	if (c == KC_ACTIVITY && names_module(b, e))
+		return e->args[0];
+	return ST_NOSTR;
+}
+
+static void fill_frame(st_builder *b, frame *f, const frame *parent,
+                       enum kclass c)
+{
+	const st_event *e = &f->ev;
+	f->cgu_raw = parent ? parent->cgu_raw : ST_NOSTR;
+	f->loop_fn = parent ? parent->loop_fn : ST_NOSTR;
+	if (c == KC_ACTIVITY && names_module(b, e))
+		f->cgu_raw = e->args[0];
+	if (c == KC_LLVM_PASS && e->nargs && e->args[0] != b->s_unnamed_loop &&
+	    e->args[0] != f->cgu_raw)
+		f->loop_fn = e->args[0];
+	f->cgu_idx = ST_NIL;
+	if (f->cgu_raw != ST_NOSTR) {
+		f->cgu_idx = cgu_stat(b, display_of(b, f->cgu_raw));
+		if (!parent || parent->cgu_idx != f->cgu_idx)
+			b->m->cgus.v[f->cgu_idx].total_ns += e->end - e->start;
+	}
+}
+
+static void enter(st_builder *b, thread_stack *ts, const st_event *e)
+{
+	st_model *m = b->m;
+	enum kclass c = classify_kind(b, e->kind);
+	uint64_t dur = e->end - e->start;
+	frame *parent = ts->len ? &ts->v[ts->len - 1] : NULL;
+	if (ts->len == ts->cap) {
+		ts->cap = ts->cap ? ts->cap * 2 : 64;
+		ts->v = xrealloc(ts->v, (size_t)ts->cap * sizeof *ts->v);
+		parent = ts->len ? &ts->v[ts->len - 1] : NULL;
+	}
+	frame *f = &ts->v[ts->len++];
+	*f = (frame){ .ev = *e, .kclass = (uint8_t)c };
+	if (parent) {
+		parent->child_ns += dur;
+		m->labels.v[parent->label_idx].self_ns -= (int64_t)dur;
+	}
+	f->label_idx = label_stat(b, e->label);
+	count_label(&m->labels.v[f->label_idx], c, dur);
+
+	uint32_t pnode = parent ? parent->stack_node : b->crate_stack;
+	uint32_t arg = path_arg(b, e, c);
+	if (arg != ST_NOSTR)
+		display_of(b, arg);
+	f->stack_node = child(&m->stack, &b->idx_stack, pnode, e->label, arg,
+	                      node_kind(c));
+	st_node *n = &m->stack.nodes[f->stack_node];
+	n->total_ns += dur;
+	n->count++;
+	if (!parent) {
+		m->stack.nodes[b->crate_stack].total_ns += dur;
+		m->stack.nodes[0].total_ns += dur;
+	}
+	fill_frame(b, f, parent, c);
+	if (c != KC_LLVM_PASS)
+		for (uint32_t i = 0; i < e->nargs; i++)
+			scan_evidence(b, e->args[i]);
+	if (b->has_hook && b->hook.enter) {
+		f->inside = parent && (parent->marked || parent->inside);
+		f->marked = b->hook.enter(b->hook.ctx, e, f->inside);
+	}
+}
+
+bool st_builder_event(st_builder *b, const st_event *e, const char **why)
+{
+	*why = NULL;
+	if (e->type != ST_EV_INTERVAL)
+		return true;   /* instants and integers feed no figure we report */
+	if (e->end < e->start) {
+		*why = "interval ends before it starts";
+		return false;
+	}
+	thread_stack *ts = stack_for(b, e->thread);
+	while (ts->len) {
+		const st_event *top = &ts->v[ts->len - 1].ev;
+		if (top->start <= e->start && e->end <= top->end)
+			break;
+		leave(b, ts);
+	}
+	if (!ts->seen || e->start < ts->first)
+		ts->first = e->start;
+	if (!ts->seen || e->end > ts->last)
+		ts->last = e->end;
+	ts->seen = true;
+	enter(b, ts, e);
+	return true;
+}
+
+void st_builder_end_source(st_builder *b, uint64_t events)
+{
+	st_model *m = b->m;
+	for (uint32_t i = 0; i < b->nstacks; i++) {
+		thread_stack *ts = &b->stacks[i];
+		while (ts->len)
+			leave(b, ts);
+		if (ts->seen)
+			m->cpu_ns += ts->last - ts->first;
+		ts->seen = false;
+	}
+	/* thread ids are per process: the next source starts afresh */
+	st_idmap_free(&b->threads);
+	b->nstacks = 0;
+	m->sources.v[m->sources.len - 1].events = events;
+	m->total_events += events;
+}
+
+/* ---- finishing: classification, async grouping, ordering ---------------- */
+
+static void classify_functions(st_builder *b)
+{
+	st_model *m = b->m;
+	for (uint32_t i = 0; i < m->functions.len; i++) {
+		uint32_t id = m->functions.v[i].name;
+		st_async_note_name(b->evidence, st_str(m->strs, id),
+		                   st_strlen(m->strs, id));
+	}
+	for (uint32_t i = 0; i < m->functions.len; i++) {
+		st_fn_stat *f = &m->functions.v[i];
+		st_kind k = st_name_classify(st_str(m->strs, f->name),
+		                             st_strlen(m->strs, f->name), b->evidence);
+		f->kind = (uint8_t)k;
+		ensure_display(m, f->name);
+		m->fn_kind[f->name] = (uint8_t)k;
+	}
+	m->async_exact = st_async_evidence_exact(b->evidence);
+}
+
+static void set_tree_kinds(st_model *m, st_tree *t)
+{
+	for (uint32_t id = 0; id < t->len; id++)
+		if (t->kinds[id] == ST_K_FN)
+			t->kinds[id] = (uint8_t)st_model_fn_kind(m, t->nodes[id].name);
+}
+
+/* Groups every function that is, or mentions, an async body or block under
+ * the fn that owns it, then adds the owning fns themselves (they build the
+ * future). */
+static void group_async(st_builder *b)
+{
+	st_model *m = b->m;
+	st_idmap owner_of = { 0 };
+	for (uint32_t i = 0; i < m->functions.len; i++) {
+		st_fn_stat *f = &m->functions.v[i];
+		const char *s = st_str(m->strs, f->name);
+		size_t off, len;
+		if (!st_async_owner(s, st_strlen(m->strs, f->name), b->evidence,
+		                    &off, &len))
+			continue;
+		uint32_t owner = st_intern(m->strs, s + off, len);
+		uint32_t a = st_idmap_get_or_put(&owner_of, owner, m->async_fns.len);
+		if (a == m->async_fns.len)
+			*VEC_PUSH(m->async_fns) = (st_async_stat){ .name = owner };
+		f->owner = a;
+	}
+	for (uint32_t i = 0; i < m->functions.len; i++) {
+		st_fn_stat *f = &m->functions.v[i];
+		uint32_t a = f->owner == ST_NIL ? st_idmap_get(&owner_of, f->name)
+		                                : f->owner;
+		if (a == ST_IDMAP_NONE)
+			continue;
+		f->owner = a;
+		m->async_fns.v[a].llvm_ns += f->llvm_ns;
+		m->async_fns.v[a].members++;
+	}
+	st_idmap_free(&owner_of);
+}
+
+static int cmp_i64_desc(int64_t a, int64_t b)
+{
+	return a > b ? -1 : a < b;
+}
+
+static int cmp_label(const void *x, const void *y)
+{
+	const st_label_stat *a = x, *b = y;
+	int c = cmp_i64_desc(a->self_ns, b->self_ns);
+	return c ? c : (a->label > b->label) - (a->label < b->label);
+}
+
+static int cmp_pass(const void *x, const void *y)
+{
+	const st_pass_stat *a = x, *b = y;
+	int c = cmp_i64_desc(a->self_ns, b->self_ns);
+	return c ? c : (a->pass > b->pass) - (a->pass < b->pass);
+}
+
+static int cmp_cgu(const void *x, const void *y)
+{
+	const st_cgu_stat *a = x, *b = y;
+	int c = cmp_i64_desc(a->self_ns, b->self_ns);
+	return c ? c : (a->cgu > b->cgu) - (a->cgu < b->cgu);
+}
+
+static int cmp_fn(const void *x, const void *y)
+{
+	const st_fn_stat *a = x, *b = y;
+	int c = cmp_i64_desc(a->llvm_ns, b->llvm_ns);
+	return c ? c : (a->name > b->name) - (a->name < b->name);
+}
+
+/* Sorts async fns by time and renumbers the functions' owner indices. */
+static void sort_async(st_model *m)
+{
+	uint32_t n = m->async_fns.len;
+	uint32_t *order = xrealloc(NULL, (n + 1) * sizeof *order);
+	uint32_t *rank = xrealloc(NULL, (n + 1) * sizeof *rank);
+	for (uint32_t i = 0; i < n; i++)
+		order[i] = i;
+	/* insertion sort by (llvm_ns desc, name): async fns are few */
+	for (uint32_t i = 1; i < n; i++) {
+		uint32_t v = order[i], j = i;
+		while (j > 0) {
+			const st_async_stat *p = &m->async_fns.v[order[j - 1]];
+			const st_async_stat *q = &m->async_fns.v[v];
+			int c = cmp_i64_desc(q->llvm_ns, p->llvm_ns);
+			if (c > 0 || (c == 0 && q->name >= p->name))
+				break;
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = v;
+	}
+	st_async_stat *sorted = xrealloc(NULL, (n + 1) * sizeof *sorted);
+	for (uint32_t i = 0; i < n; i++) {
+		sorted[i] = m->async_fns.v[order[i]];
+		rank[order[i]] = i;
+	}
+	for (uint32_t i = 0; i < m->functions.len; i++)
+		if (m->functions.v[i].owner != ST_NIL)
+			m->functions.v[i].owner = rank[m->functions.v[i].owner];
+	free(m->async_fns.v);
+	m->async_fns.v = sorted;
+	m->async_fns.cap = n + 1;
+	free(order);
+	free(rank);
+}
+
+void st_builder_finish(st_builder *b)
+{
+	st_model *m = b->m;
+	classify_functions(b);
+	set_tree_kinds(m, &m->codegen);
+	set_tree_kinds(m, &m->pivot);
+	group_async(b);
+	/* qsort's array argument must not be NULL, even for no elements */
+	if (m->labels.len > 1)
+		qsort(m->labels.v, m->labels.len, sizeof *m->labels.v, cmp_label);
+	if (m->passes.len > 1)
+		qsort(m->passes.v, m->passes.len, sizeof *m->passes.v, cmp_pass);
+	if (m->cgus.len > 1)
+		qsort(m->cgus.v, m->cgus.len, sizeof *m->cgus.v, cmp_cgu);
+	if (m->functions.len > 1)
+		qsort(m->functions.v, m->functions.len, sizeof *m->functions.v,
+		      cmp_fn);
+	sort_async(m);
+	free_lookups(b);
+}

@@ -1,0 +1,61 @@
+/* model.c: the loaded build's lifetime and its read-only accessors. */
+#include <stdlib.h>
+#include "stalactite/model.h"
+
+st_model *st_model_new(void)
+{
+	st_model *m = calloc(1, sizeof *m);
+	if (!m)
+		abort();
+	m->strs = st_strtab_new();
+	st_tree_init(&m->stack);
+	st_tree_init(&m->codegen);
+	st_tree_init(&m->pivot);
+	return m;
+}
+
+void st_model_free(st_model *m)
+{
+	if (!m)
+		return;
+	st_tree_free(&m->stack);
+	st_tree_free(&m->codegen);
+	st_tree_free(&m->pivot);
+	free(m->display);
+	free(m->fn_kind);
+	free(m->sources.v);
+	free(m->labels.v);
+	free(m->passes.v);
+	free(m->cgus.v);
+	free(m->functions.v);
+	free(m->async_fns.v);
+	st_strtab_free(m->strs);
+	free(m);
+}
+
+uint32_t st_model_display(const st_model *m, uint32_t id)
+{
+	if (id < m->display_len && m->display[id])
+		return m->display[id] - 1;
+	return id;
+}
+
+st_kind st_model_fn_kind(const st_model *m, uint32_t id)
+{
+	id = st_model_display(m, id);
+	if (id < m->display_len && m->fn_kind[id])
+		return (st_kind)m->fn_kind[id];
+	return ST_K_OTHER;
+}
+
+size_t st_model_bytes(const st_model *m)
+{
+	return st_strtab_bytes(m->strs) + st_tree_bytes(&m->stack) +
+	       st_tree_bytes(&m->codegen) + st_tree_bytes(&m->pivot) +
+	       (size_t)m->display_len * 5 +
+	       m->labels.cap * sizeof *m->labels.v +
+	       m->passes.cap * sizeof *m->passes.v +
+	       m->cgus.cap * sizeof *m->cgus.v +
+	       m->functions.cap * sizeof *m->functions.v +
+	       m->async_fns.cap * sizeof *m->async_fns.v;
+}

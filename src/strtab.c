@@ -1,0 +1,161 @@
+/* strtab.c: string interning with an append-only arena and an open-addressing
+ * hash table of ids (linear probing, power-of-two size, load factor <= 1/2). */
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/strtab.h"
+
+struct st_strtab {
+	char *arena;          /* NUL-terminated strings, back to back */
+	size_t arena_len, arena_cap;
+	uint32_t *offset;     /* id -> offset in arena; offset[count] = arena_len */
+	uint32_t *hashes;     /* id -> hash, so growing never rehashes text */
+	uint32_t count, cap;  /* ids in use, capacity of offset/hashes */
+	uint32_t *slots;      /* hash table of id + 1 (0 = empty) */
+	uint32_t nslots;      /* power of two */
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		abort();
+	return q;
+}
+
+/* FNV-1a is short and good enough for identifiers and paths; the table keeps
+ * the full hash so probing compares lengths and bytes only on hash equality. */
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static size_t id_len(const st_strtab *t, uint32_t id)
+{
+	return t->offset[id + 1] - t->offset[id] - 1;
+}
+
+static void grow_slots(st_strtab *t)
+{
+	uint32_t n = t->nslots ? t->nslots * 2 : 1024;
+	uint32_t *slots = calloc(n, sizeof *slots);
+	if (!slots)
+		abort();
+	for (uint32_t id = 0; id < t->count; id++) {
+		uint32_t i = t->hashes[id] & (n - 1);
+		while (slots[i])
+			i = (i + 1) & (n - 1);
+		slots[i] = id + 1;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = n;
+}
+
+st_strtab *st_strtab_new(void)
+{
+	st_strtab *t = calloc(1, sizeof *t);
+	if (!t)
+		abort();
+	t->offset = xrealloc(NULL, sizeof *t->offset);
+	t->offset[0] = 0;
+	grow_slots(t);
+	st_intern(t, "", 0);   /* id 0 is the empty string */
+	return t;
+}
+
+void st_strtab_free(st_strtab *t)
+{
+	if (!t)
+		return;
+	free(t->arena);
+	free(t->offset);
+	free(t->hashes);
+	free(t->slots);
+	free(t);
+}
+
+static uint32_t *find_slot(const st_strtab *t, const char *s, size_t len,
+                           uint32_t h)
+{
+	uint32_t i = h & (t->nslots - 1);
+	for (;;) {
+		uint32_t v = t->slots[i];
+		if (!v)
+			return &t->slots[i];
+		uint32_t id = v - 1;
+		if (t->hashes[id] == h && id_len(t, id) == len &&
+		    memcmp(t->arena + t->offset[id], s, len) == 0)
+			return &t->slots[i];
+		i = (i + 1) & (t->nslots - 1);
+	}
+}
+
+uint32_t st_lookup(const st_strtab *t, const char *s, size_t len)
+{
+	uint32_t v = *find_slot(t, s, len, hash_bytes(s, len));
+	return v ? v - 1 : ST_NOSTR;
+}
+
+uint32_t st_intern(st_strtab *t, const char *s, size_t len)
+{
+	uint32_t h = hash_bytes(s, len);
+	uint32_t *slot = find_slot(t, s, len, h);
+	if (*slot)
+		return *slot - 1;
+	if (t->arena_len + len + 1 > UINT32_MAX || t->count == UINT32_MAX - 2)
+		abort();  /* 4 GiB of distinct strings: beyond any real profile */
+	if (t->arena_len + len + 1 > t->arena_cap) {
+		size_t cap = t->arena_cap ? t->arena_cap : 65536;
+		while (cap < t->arena_len + len + 1)
+			cap *= 2;
+		t->arena = xrealloc(t->arena, cap);
+		t->arena_cap = cap;
+	}
+	if (t->count + 1 >= t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->offset = xrealloc(t->offset, (t->cap + 1) * sizeof *t->offset);
+		t->hashes = xrealloc(t->hashes, t->cap * sizeof *t->hashes);
+	}
+	uint32_t id = t->count++;
+	memcpy(t->arena + t->arena_len, s, len);
+	t->arena[t->arena_len + len] = '\0';
+	t->arena_len += len + 1;
+	t->offset[id + 1] = (uint32_t)t->arena_len;
+	t->hashes[id] = h;
+	*slot = id + 1;
+	if (t->count * 2 > t->nslots)
+		grow_slots(t);
+	return id;
+}
+
+uint32_t st_intern_cstr(st_strtab *t, const char *s)
+{
+	return st_intern(t, s, strlen(s));
+}
+
+const char *st_str(const st_strtab *t, uint32_t id)
+{
+	if (id >= t->count)
+		return "";
+	return t->arena + t->offset[id];
+}
+
+size_t st_strlen(const st_strtab *t, uint32_t id)
+{
+	return id < t->count ? id_len(t, id) : 0;
+}
+
+uint32_t st_strtab_count(const st_strtab *t)
+{
+	return t->count;
+}
+
+size_t st_strtab_bytes(const st_strtab *t)
+{
+	return t->arena_cap + (size_t)t->cap * 8 + (size_t)t->nslots * 4;
+}
