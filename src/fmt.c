@@ -1,1 +1,103 @@
-/* placeholder */
+/* fmt.c: see fmt.h. */
+#include <stdio.h>
+#include <string.h>
+#include "stalactite/fmt.h"
+
+void st_fmt_ns(char *buf, size_t cap, int64_t ns, bool ascii)
+{
+	const char *sign = ns < 0 ? "-" : "";
+	double v = ns < 0 ? -(double)ns : (double)ns;
+	const char *us = ascii ? "us" : "\xc2\xb5s";
+	if (v < 1e3)
+		snprintf(buf, cap, "%s%.0fns", sign, v);
+	else if (v < 1e6)
+		snprintf(buf, cap, "%s%.*f%s", sign, v < 1e4 ? 2 : v < 1e5 ? 1 : 0,
+		         v / 1e3, us);
+	else if (v < 1e9)
+		snprintf(buf, cap, "%s%.*fms", sign, v < 1e7 ? 2 : v < 1e8 ? 1 : 0,
+		         v / 1e6);
+	else if (v < 60e9)
+		snprintf(buf, cap, "%s%.*fs", sign, v < 1e10 ? 2 : 1, v / 1e9);
+	else {
+		long long s = (long long)(v / 1e9 + 0.5);
+		snprintf(buf, cap, "%s%lldm%02llds", sign, s / 60, s % 60);
+	}
+}
+
+void st_fmt_pct(char *buf, size_t cap, double part, double whole)
+{
+	if (whole <= 0)
+		snprintf(buf, cap, "-");
+	else
+		snprintf(buf, cap, "%.1f%%", 100.0 * part / whole);
+}
+
+size_t st_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t v, min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		n = 2; v = c & 0x1f; min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3; v = c & 0x0f; min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4; v = c & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
+}
+
+size_t st_fmt_sanitize(const char *s, size_t len, char *out, size_t cap,
+                       bool ascii)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+	if (!cap)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = st_utf8_decode(p + i, len - i, &cp);
+		char esc[16];
+		const char *piece;
+		size_t plen;
+		if (n == 0) {
+			snprintf(esc, sizeof esc, "\\x%02x", p[i]);
+			piece = esc; plen = 4; n = 1;
+		} else if (is_control(cp)) {
+			snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
+			piece = esc; plen = strlen(esc);
+		} else if (ascii && cp >= 0x80) {
+			snprintf(esc, sizeof esc, "\\u{%x}", (unsigned)cp);
+			piece = esc; plen = strlen(esc);
+		} else {
+			piece = s + i; plen = n;
+		}
+		if (o + plen >= cap)
+			break;
+		memcpy(out + o, piece, plen);
+		o += plen;
+		i += n;
+	}
+	out[o] = '\0';
+	return o;
+}

@@ -1,1 +1,386 @@
-/* placeholder */
+/* report.c: ranked text tables and the JSON document (written with cJSON).
+ * Every name goes through st_fmt_sanitize in text form, so a hostile name
+ * cannot reach the terminal as an escape sequence; JSON escapes by itself. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/fmt.h"
+#include "stalactite/report.h"
+
+const char *const st_report_keys[] = {
+	"source", "label", "pass", "cgu", "function", "async", "crate", NULL,
+};
+
+typedef struct out {
+	FILE *f;
+	const st_model *m;
+	const st_report_opts *o;
+	unsigned top;
+	char *buf;         /* sanitised name scratch */
+	size_t cap;
+} out;
+
+static const char *sanitized(out *w, const char *s, size_t len)
+{
+	if (w->cap < len * 8 + 16) {
+		w->cap = len * 8 + 16;
+		w->buf = realloc(w->buf, w->cap);
+		if (!w->buf)
+			abort();
+	}
+	st_fmt_sanitize(s, len, w->buf, w->cap, false);
+	return w->buf;
+}
+
+static const char *name_of(out *w, uint32_t id)
+{
+	return sanitized(w, st_str(w->m->strs, id), st_strlen(w->m->strs, id));
+}
+
+static uint32_t rows(out *w, uint32_t len)
+{
+	return w->top && w->top < len ? w->top : len;
+}
+
+static bool wanted(out *w, const char *key)
+{
+	return !w->o->by || strcmp(w->o->by, key) == 0;
+}
+
+static void heading(out *w, const char *title, uint32_t shown, uint32_t len)
+{
+	if (shown < len)
+		fprintf(w->f, "\n%s (top %u of %u)\n", title, shown, len);
+	else
+		fprintf(w->f, "\n%s\n", title);
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static void text_times(out *w, int64_t a, int64_t b, double whole)
+{
+	char s1[32], s2[32], p[16];
+	st_fmt_ns(s1, sizeof s1, a, false);
+	st_fmt_ns(s2, sizeof s2, b, false);
+	st_fmt_pct(p, sizeof p, (double)a, whole);
+	fprintf(w->f, "  %9s %9s %6s", s1, s2, p);
+}
+
+static void text_sources(out *w)
+{
+	const st_model *m = w->m;
+	uint32_t n = rows(w, m->sources.len);
+	heading(w, "Sources", n, m->sources.len);
+	for (uint32_t i = 0; i < n; i++) {
+		const st_source *s = &m->sources.v[i];
+		fprintf(w->f, "  %-16s %10llu events  ", st_str(m->strs, s->format),
+		        (unsigned long long)s->events);
+		fprintf(w->f, "%s", name_of(w, s->crate));
+		fprintf(w->f, "  %s\n", name_of(w, s->path));
+	}
+}
+
+static void text_labels(out *w)
+{
+	const st_model *m = w->m;
+	uint32_t n = rows(w, m->labels.len);
+	heading(w, "Activities and queries by self time", n, m->labels.len);
+	fprintf(w->f, "  %9s %9s %6s %9s  %s\n", "self", "total", "%cpu", "count",
+	        "label");
+	for (uint32_t i = 0; i < n; i++) {
+		const st_label_stat *l = &m->labels.v[i];
+		text_times(w, l->self_ns, (int64_t)l->total_ns, (double)m->cpu_ns);
+		fprintf(w->f, " %9llu  %s\n", (unsigned long long)l->count,
+		        name_of(w, l->label));
+	}
+}
+
+static void text_passes(out *w)
+{
+	const st_model *m = w->m;
+	uint32_t n = rows(w, m->passes.len);
+	heading(w, "LLVM passes by self time", n, m->passes.len);
+	if (!m->passes.len) {
+		fprintf(w->f, "  (no LLVM Pass events: profile with "
+		        "-Z self-profile-events=default,llvm)\n");
+		return;
+	}
+	fprintf(w->f, "  %9s %6s %9s  %s\n", "self", "%llvm", "count", "pass");
+	for (uint32_t i = 0; i < n; i++) {
+		const st_pass_stat *p = &m->passes.v[i];
+		char s[32], pc[16];
+		st_fmt_ns(s, sizeof s, p->self_ns, false);
+		st_fmt_pct(pc, sizeof pc, (double)p->self_ns, (double)m->llvm_self_ns);
+		fprintf(w->f, "  %9s %6s %9llu  %s\n", s, pc,
+		        (unsigned long long)p->count, name_of(w, p->pass));
+	}
+}
+
+static void text_cgus(out *w)
+{
+	const st_model *m = w->m;
+	uint32_t n = rows(w, m->cgus.len);
+	heading(w, "Codegen units by self time", n, m->cgus.len);
+	fprintf(w->f, "  %9s %9s %6s  %s\n", "self", "total", "%cpu", "crate / cgu");
+	for (uint32_t i = 0; i < n; i++) {
+		const st_cgu_stat *c = &m->cgus.v[i];
+		text_times(w, c->self_ns, (int64_t)c->total_ns, (double)m->cpu_ns);
+		fprintf(w->f, "  %s", name_of(w, c->crate));
+		fprintf(w->f, " / %s\n", name_of(w, c->cgu));
+	}
+}
+
+static void text_functions(out *w)
+{
+	const st_model *m = w->m;
+	uint32_t n = rows(w, m->functions.len);
+	heading(w, "Functions by LLVM time", n, m->functions.len);
+	fprintf(w->f, "  %9s %6s %-11s  %s\n", "llvm", "%llvm", "kind", "function");
+	for (uint32_t i = 0; i < n; i++) {
+		const st_fn_stat *f = &m->functions.v[i];
+		char s[32], pc[16];
+		st_fmt_ns(s, sizeof s, f->llvm_ns, false);
+		st_fmt_pct(pc, sizeof pc, (double)f->llvm_ns, (double)m->llvm_self_ns);
+		fprintf(w->f, "  %9s %6s %-11s  %s\n", s, pc,
+		        st_kind_name((st_kind)f->kind), name_of(w, f->name));
+	}
+}
+
+static void text_async(out *w)
+{
+	const st_model *m = w->m;
+	uint32_t n = rows(w, m->async_fns.len);
+	heading(w, m->async_exact ? "Async fns by LLVM time (from query keys)"
+	                          : "Async fns by LLVM time (heuristic)",
+	        n, m->async_fns.len);
+	fprintf(w->f, "  %9s %6s %7s  %s\n", "llvm", "%llvm", "members", "async fn");
+	for (uint32_t i = 0; i < n; i++) {
+		const st_async_stat *a = &m->async_fns.v[i];
+		char s[32], pc[16];
+		st_fmt_ns(s, sizeof s, a->llvm_ns, false);
+		st_fmt_pct(pc, sizeof pc, (double)a->llvm_ns, (double)m->llvm_self_ns);
+		fprintf(w->f, "  %9s %6s %7u  %s\n", s, pc, a->members,
+		        name_of(w, a->name));
+	}
+}
+
+static void text_crates(out *w)
+{
+	const st_tree *t = &w->m->stack;
+	uint32_t nc = st_tree_nchildren(t, 0);
+	uint32_t *ids = malloc((nc + 1) * sizeof *ids);
+	if (!ids)
+		abort();
+	st_tree_children_sorted(t, 0, ids, NULL, NULL);
+	/* crates are few: a simple selection by total time */
+	for (uint32_t i = 0; i < nc; i++)
+		for (uint32_t j = i + 1; j < nc; j++)
+			if (t->nodes[ids[j]].total_ns > t->nodes[ids[i]].total_ns) {
+				uint32_t x = ids[i]; ids[i] = ids[j]; ids[j] = x;
+			}
+	uint32_t n = rows(w, nc);
+	heading(w, "Crates by CPU time (all threads)", n, nc);
+	for (uint32_t i = 0; i < n; i++) {
+		const st_node *c = &t->nodes[ids[i]];
+		char s[32], p[16];
+		st_fmt_ns(s, sizeof s, (int64_t)c->total_ns, false);
+		st_fmt_pct(p, sizeof p, (double)c->total_ns, (double)t->nodes[0].total_ns);
+		fprintf(w->f, "  %9s %6s  %s\n", s, p, name_of(w, c->name));
+	}
+	free(ids);
+}
+
+static void text_match(out *w)
+{
+	const st_match_report *r = w->o->match;
+	char s[32], t[32], p1[16], p2[16];
+	st_fmt_ns(s, sizeof s, st_match_self_ns(r), false);
+	st_fmt_ns(t, sizeof t, (int64_t)st_match_total_ns(r), false);
+	st_fmt_pct(p1, sizeof p1, (double)st_match_total_ns(r), (double)w->m->cpu_ns);
+	st_fmt_pct(p2, sizeof p2, (double)st_match_self_ns(r), (double)w->m->cpu_ns);
+	fprintf(w->f, "\nMatches for /");
+	fprintf(w->f, "%s/: %llu events, total %s (%s of cpu time), self %s (%s)\n",
+	        sanitized(w, st_match_pattern(r), strlen(st_match_pattern(r))),
+	        (unsigned long long)st_match_count(r), t, p1, s, p2);
+	uint32_t nn;
+	const st_match_name *names = st_match_names(r, &nn);
+	uint32_t n = rows(w, nn);
+	if (n)
+		fprintf(w->f, "  %9s %9s %9s  %s\n", "self", "total", "count", "name");
+	for (uint32_t i = 0; i < n; i++) {
+		st_fmt_ns(s, sizeof s, names[i].self_ns, false);
+		st_fmt_ns(t, sizeof t, (int64_t)names[i].total_ns, false);
+		fprintf(w->f, "  %9s %9s %9llu  %s\n", s, t,
+		        (unsigned long long)names[i].count, name_of(w, names[i].name));
+	}
+}
+
+static void write_text(out *w)
+{
+	const st_model *m = w->m;
+	char cpu[32], llvm[32];
+	st_fmt_ns(cpu, sizeof cpu, (int64_t)m->cpu_ns, false);
+	st_fmt_ns(llvm, sizeof llvm, (int64_t)m->llvm_self_ns, false);
+	fprintf(w->f, "stalactite report: %u source%s, %u crate%s, %llu events, "
+	        "cpu time %s, LLVM pass time %s\n", m->sources.len,
+	        m->sources.len == 1 ? "" : "s", st_tree_nchildren(&m->stack, 0),
+	        st_tree_nchildren(&m->stack, 0) == 1 ? "" : "s",
+	        (unsigned long long)m->total_events, cpu, llvm);
+	if (wanted(w, "source")) text_sources(w);
+	if (wanted(w, "crate")) text_crates(w);
+	if (wanted(w, "pass")) text_passes(w);
+	if (wanted(w, "cgu")) text_cgus(w);
+	if (wanted(w, "function")) text_functions(w);
+	if (wanted(w, "async")) text_async(w);
+	if (wanted(w, "label")) text_labels(w);
+	if (w->o->match) text_match(w);
+}
+
+/* ---- JSON ------------------------------------------------------------------- */
+
+static void add_str(cJSON *o, const char *k, out *w, uint32_t id)
+{
+	cJSON_AddStringToObject(o, k, st_str(w->m->strs, id));
+}
+
+static void add_num(cJSON *o, const char *k, double v)
+{
+	cJSON_AddNumberToObject(o, k, v);
+}
+
+static cJSON *json_array(cJSON *root, const char *k)
+{
+	cJSON *a = cJSON_CreateArray();
+	cJSON_AddItemToObject(root, k, a);
+	return a;
+}
+
+static cJSON *json_row(cJSON *arr)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToArray(arr, o);
+	return o;
+}
+
+static void json_stats(cJSON *root, out *w)
+{
+	const st_model *m = w->m;
+	cJSON *a = json_array(root, "sources");
+	for (uint32_t i = 0; i < m->sources.len; i++) {
+		cJSON *o = json_row(a);
+		const st_source *s = &m->sources.v[i];
+		add_str(o, "path", w, s->path);
+		add_str(o, "format", w, s->format);
+		add_str(o, "crate", w, s->crate);
+		add_num(o, "events", (double)s->events);
+	}
+	a = json_array(root, "labels");
+	for (uint32_t i = 0; i < rows(w, m->labels.len); i++) {
+		cJSON *o = json_row(a);
+		const st_label_stat *l = &m->labels.v[i];
+		add_str(o, "label", w, l->label);
+		add_num(o, "count", (double)l->count);
+		add_num(o, "self_ns", (double)l->self_ns);
+		add_num(o, "total_ns", (double)l->total_ns);
+	}
+	a = json_array(root, "passes");
+	for (uint32_t i = 0; i < rows(w, m->passes.len); i++) {
+		cJSON *o = json_row(a);
+		add_str(o, "pass", w, m->passes.v[i].pass);
+		add_num(o, "count", (double)m->passes.v[i].count);
+		add_num(o, "self_ns", (double)m->passes.v[i].self_ns);
+	}
+	a = json_array(root, "cgus");
+	for (uint32_t i = 0; i < rows(w, m->cgus.len); i++) {
+		cJSON *o = json_row(a);
+		const st_cgu_stat *c = &m->cgus.v[i];
+		add_str(o, "crate", w, c->crate);
+		add_str(o, "cgu", w, c->cgu);
+		add_num(o, "self_ns", (double)c->self_ns);
+		add_num(o, "total_ns", (double)c->total_ns);
+	}
+}
+
+static void json_functions(cJSON *root, out *w)
+{
+	const st_model *m = w->m;
+	cJSON *a = json_array(root, "functions");
+	for (uint32_t i = 0; i < rows(w, m->functions.len); i++) {
+		cJSON *o = json_row(a);
+		const st_fn_stat *f = &m->functions.v[i];
+		add_str(o, "name", w, f->name);
+		add_str(o, "crate", w, f->crate);
+		add_num(o, "llvm_ns", (double)f->llvm_ns);
+		cJSON_AddStringToObject(o, "kind", st_kind_name((st_kind)f->kind));
+		if (f->owner != ST_NIL)
+			add_str(o, "async_fn", w, m->async_fns.v[f->owner].name);
+	}
+	a = json_array(root, "async_fns");
+	for (uint32_t i = 0; i < rows(w, m->async_fns.len); i++) {
+		cJSON *o = json_row(a);
+		add_str(o, "name", w, m->async_fns.v[i].name);
+		add_num(o, "llvm_ns", (double)m->async_fns.v[i].llvm_ns);
+		add_num(o, "members", m->async_fns.v[i].members);
+	}
+	cJSON_AddBoolToObject(root, "async_exact", m->async_exact);
+}
+
+static void json_match(cJSON *root, out *w)
+{
+	const st_match_report *r = w->o->match;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(root, "match", o);
+	cJSON_AddStringToObject(o, "pattern", st_match_pattern(r));
+	add_num(o, "count", (double)st_match_count(r));
+	add_num(o, "self_ns", (double)st_match_self_ns(r));
+	add_num(o, "total_ns", (double)st_match_total_ns(r));
+	uint32_t nn;
+	const st_match_name *names = st_match_names(r, &nn);
+	cJSON *a = json_array(o, "names");
+	for (uint32_t i = 0; i < rows(w, nn); i++) {
+		cJSON *row = json_row(a);
+		add_str(row, "name", w, names[i].name);
+		add_num(row, "count", (double)names[i].count);
+		add_num(row, "self_ns", (double)names[i].self_ns);
+		add_num(row, "total_ns", (double)names[i].total_ns);
+	}
+}
+
+static int write_json(out *w)
+{
+	const st_model *m = w->m;
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "generator", PACKAGE_STRING);
+	add_num(root, "events", (double)m->total_events);
+	add_num(root, "cpu_ns", (double)m->cpu_ns);
+	add_num(root, "llvm_ns", (double)m->llvm_self_ns);
+	json_stats(root, w);
+	json_functions(root, w);
+	if (w->o->match)
+		json_match(root, w);
+	char *s = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!s)
+		return -1;
+	fputs(s, w->f);
+	fputc('\n', w->f);
+	free(s);
+	return 0;
+}
+
+int st_report_write(FILE *f, const st_model *m, const st_report_opts *o)
+{
+	out w = { .f = f, .m = m, .o = o, .top = o->top };
+	int rc = 0;
+	if (o->format == ST_REPORT_JSON) {
+		rc = write_json(&w);
+	} else {
+		if (!o->top && !o->by)
+			w.top = 20;
+		write_text(&w);
+	}
+	free(w.buf);
+	if (fflush(f) != 0 || ferror(f))
+		rc = -1;
+	return rc;
+}

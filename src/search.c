@@ -1,1 +1,247 @@
-/* placeholder */
+/* search.c: PCRE2 compilation and matching, and report-mode match figures. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/idmap.h"
+#include "stalactite/names.h"
+#include "stalactite/search.h"
+
+struct st_regex {
+	pcre2_code *code;
+	pcre2_match_data *md;
+	char *pattern;
+	bool jit;
+};
+
+/* Smart case: an upper-case letter anywhere outside an escape makes the
+ * search case-sensitive (\S, \W ... are escapes, not letters). */
+static bool has_upper(const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p >= 'A' && *p <= 'Z')
+			return true;
+	}
+	return false;
+}
+
+st_regex *st_regex_compile(const char *pattern, char *err, size_t errlen)
+{
+	int code;
+	PCRE2_SIZE off;
+	uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
+	if (!has_upper(pattern))
+		flags |= PCRE2_CASELESS;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	                              flags, &code, &off, NULL);
+	if (!c) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(code, msg, sizeof msg);
+		snprintf(err, errlen, "offset %zu: %s", (size_t)off, (char *)msg);
+		return NULL;
+	}
+	st_regex *re = calloc(1, sizeof *re);
+	if (!re)
+		abort();
+	re->code = c;
+	re->jit = pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0;
+	re->md = pcre2_match_data_create_from_pattern(c, NULL);
+	re->pattern = strdup(pattern);
+	if (!re->md || !re->pattern)
+		abort();
+	return re;
+}
+
+void st_regex_free(st_regex *re)
+{
+	if (!re)
+		return;
+	pcre2_match_data_free(re->md);
+	pcre2_code_free(re->code);
+	free(re->pattern);
+	free(re);
+}
+
+const char *st_regex_pattern(const st_regex *re)
+{
+	return re->pattern;
+}
+
+bool st_regex_match(const st_regex *re, const char *s, size_t len)
+{
+	int rc = re->jit
+	    ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, NULL)
+	    : pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, NULL);
+	return rc >= 0;
+}
+
+/* ---- report mode ----------------------------------------------------------- */
+
+struct st_match_report {
+	const st_regex *re;
+	st_strtab *strs;
+	st_event_hook hook;
+	uint8_t *cache;          /* strtab id -> 0 unknown, 1 no, 2 yes */
+	uint32_t *norm;          /* strtab id -> normalised id + 1 */
+	uint32_t cache_len;
+	st_idmap name_of;        /* normalised id -> index in names */
+	st_match_name *names;
+	uint32_t nnames, capnames;
+	uint64_t count, total_ns;
+	int64_t self_ns;
+	char *scratch;
+	size_t scratch_cap;
+	bool sorted;
+};
+
+static void grow_cache(st_match_report *r, uint32_t id)
+{
+	if (id < r->cache_len)
+		return;
+	uint32_t n = r->cache_len ? r->cache_len : 4096;
+	while (n <= id)
+		n *= 2;
+	r->cache = realloc(r->cache, n);
+	r->norm = realloc(r->norm, (size_t)n * sizeof *r->norm);
+	if (!r->cache || !r->norm)
+		abort();
+	memset(r->cache + r->cache_len, 0, n - r->cache_len);
+	memset(r->norm + r->cache_len, 0, (n - r->cache_len) * sizeof *r->norm);
+	r->cache_len = n;
+}
+
+/* Whether the normalised form of string id matches; each id is tried once. */
+static bool id_matches(st_match_report *r, uint32_t id)
+{
+	grow_cache(r, id);
+	if (r->cache[id])
+		return r->cache[id] == 2;
+	const char *s = st_str(r->strs, id);
+	size_t len = st_strlen(r->strs, id);
+	if (r->scratch_cap < len * 2 + 64) {
+		r->scratch_cap = len * 2 + 64;
+		r->scratch = realloc(r->scratch, r->scratch_cap);
+		if (!r->scratch)
+			abort();
+	}
+	size_t n = st_name_normalize(s, len, r->scratch, r->scratch_cap);
+	bool m = st_regex_match(r->re, r->scratch, n);
+	uint32_t norm = st_intern(r->strs, r->scratch, n);
+	grow_cache(r, norm);
+	r->cache[id] = m ? 2 : 1;
+	r->norm[id] = norm + 1;
+	return m;
+}
+
+/* The first string of the event that matches: the label, else an argument. */
+static uint32_t matching_name(st_match_report *r, const st_event *e)
+{
+	if (id_matches(r, e->label))
+		return r->norm[e->label] - 1;
+	for (uint32_t i = 0; i < e->nargs; i++)
+		if (id_matches(r, e->args[i]))
+			return r->norm[e->args[i]] - 1;
+	return ST_NOSTR;
+}
+
+static st_match_name *name_entry(st_match_report *r, uint32_t name)
+{
+	uint32_t i = st_idmap_get_or_put(&r->name_of, name, r->nnames);
+	if (i == r->nnames) {
+		if (r->nnames == r->capnames) {
+			r->capnames = r->capnames ? r->capnames * 2 : 64;
+			r->names = realloc(r->names, r->capnames * sizeof *r->names);
+			if (!r->names)
+				abort();
+		}
+		r->names[r->nnames++] = (st_match_name){ .name = name };
+	}
+	return &r->names[i];
+}
+
+static bool hook_enter(void *ctx, const st_event *e, bool inside)
+{
+	st_match_report *r = ctx;
+	uint32_t name = matching_name(r, e);
+	if (name == ST_NOSTR)
+		return false;
+	st_match_name *n = name_entry(r, name);
+	n->count++;
+	r->count++;
+	if (!inside) {
+		r->total_ns += e->end - e->start;
+		n->total_ns += e->end - e->start;
+	}
+	return true;
+}
+
+static void hook_leave(void *ctx, const st_event *e, int64_t self_ns,
+                       bool marked)
+{
+	st_match_report *r = ctx;
+	if (!marked)
+		return;
+	r->self_ns += self_ns;
+	/* the entry exists: enter() created it for this event */
+	uint32_t name = matching_name(r, e);
+	name_entry(r, name)->self_ns += self_ns;
+}
+
+st_match_report *st_match_report_new(const st_regex *re, st_strtab *strs)
+{
+	st_match_report *r = calloc(1, sizeof *r);
+	if (!r)
+		abort();
+	r->re = re;
+	r->strs = strs;
+	r->hook = (st_event_hook){ r, hook_enter, hook_leave };
+	return r;
+}
+
+void st_match_report_free(st_match_report *r)
+{
+	if (!r)
+		return;
+	free(r->cache);
+	free(r->norm);
+	free(r->names);
+	free(r->scratch);
+	st_idmap_free(&r->name_of);
+	free(r);
+}
+
+const st_event_hook *st_match_report_hook(st_match_report *r)
+{
+	return &r->hook;
+}
+
+uint64_t st_match_count(const st_match_report *r) { return r->count; }
+int64_t st_match_self_ns(const st_match_report *r) { return r->self_ns; }
+uint64_t st_match_total_ns(const st_match_report *r) { return r->total_ns; }
+const char *st_match_pattern(const st_match_report *r)
+{
+	return st_regex_pattern(r->re);
+}
+
+static int cmp_names(const void *x, const void *y)
+{
+	const st_match_name *a = x, *b = y;
+	if (a->self_ns != b->self_ns)
+		return a->self_ns > b->self_ns ? -1 : 1;
+	return (a->name > b->name) - (a->name < b->name);
+}
+
+const st_match_name *st_match_names(const st_match_report *r, uint32_t *n)
+{
+	st_match_report *w = (st_match_report *)r;  /* sorting is a lazy cache */
+	if (!w->sorted && w->nnames > 1)
+		qsort(w->names, w->nnames, sizeof *w->names, cmp_names);
+	w->sorted = true;
+	*n = r->nnames;
+	return r->names;
+}

@@ -1,3 +1,28 @@
-#ifndef ST_fmt_H
-#define ST_fmt_H
+/* fmt: number and text formatting shared by reports and the terminal UI. */
+#ifndef STALACTITE_FMT_H
+#define STALACTITE_FMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A duration in ns as a short human string with three significant digits:
+ * "812ns", "4.20µs" ("us" when ascii), "13.5ms", "1.23s", "2m05s". */
+void st_fmt_ns(char *buf, size_t cap, int64_t ns, bool ascii);
+
+/* A share as "12.3%" ("-" when whole is 0). */
+void st_fmt_pct(char *buf, size_t cap, double part, double whole);
+
+/* Copies s[0..len) into out, making it safe for a terminal: bytes that are not
+ * valid UTF-8 and every control character (C0, DEL, C1) become visible
+ * escapes such as "\x1b"; with ascii, every non-ASCII character becomes
+ * "\u{e9}".  Always NUL-terminates; truncates at a character boundary.
+ * Returns the length written. */
+size_t st_fmt_sanitize(const char *s, size_t len, char *out, size_t cap,
+                       bool ascii);
+
+/* Decodes one UTF-8 character at s (len > 0): stores the code point and
+ * returns its byte length, or returns 0 for an invalid sequence. */
+size_t st_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+
 #endif

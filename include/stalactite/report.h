@@ -1,3 +1,25 @@
-#ifndef ST_report_H
-#define ST_report_H
+/* report: the model as text or JSON for scripts and terminals without a UI.
+ * The JSON fields and their definitions are documented in the README. */
+#ifndef STALACTITE_REPORT_H
+#define STALACTITE_REPORT_H
+
+#include <stdio.h>
+#include "stalactite/model.h"
+#include "stalactite/search.h"
+
+typedef enum st_report_format { ST_REPORT_TEXT, ST_REPORT_JSON } st_report_format;
+
+typedef struct st_report_opts {
+	st_report_format format;
+	const char *by;        /* text: the one table to print; NULL for all */
+	unsigned top;          /* rows per table; 0 = all (text default 20) */
+	const st_match_report *match;  /* may be NULL */
+} st_report_opts;
+
+/* The accepted --by keys, NULL-terminated. */
+extern const char *const st_report_keys[];
+
+/* Writes the report; returns 0, or -1 on a write error. */
+int st_report_write(FILE *out, const st_model *m, const st_report_opts *o);
+
 #endif

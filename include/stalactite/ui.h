@@ -1,3 +1,19 @@
-#ifndef ST_ui_H
-#define ST_ui_H
+/* ui: the interactive terminal front end (ncurses).  The only part of the
+ * program that draws; it reads the model and never changes it. */
+#ifndef STALACTITE_UI_H
+#define STALACTITE_UI_H
+
+#include <stdbool.h>
+
+typedef struct st_ui_opts {
+	bool mouse;            /* --no-mouse turns it off */
+	const char *script;    /* STALACTITE_SCRIPT: headless key script, or NULL */
+	int width, height;     /* headless screen size (STALACTITE_SIZE=WxH) */
+} st_ui_opts;
+
+/* Loads paths (showing progress) and runs the UI until the user quits.
+ * Returns the process exit status: 0, or 1 when loading failed (the message
+ * is printed after the terminal is restored). */
+int st_ui_run(char *const *paths, int npaths, const st_ui_opts *o);
+
 #endif

@@ -1,0 +1,62 @@
+/* treematch: which nodes of a tree match a search, and what they cost.
+ *
+ * A node's searchable names are its display name (label, crate, CGU, pass or
+ * function) and its identifying argument, both normalised; with raw matching,
+ * the names as the file wrote them.  Each distinct string is matched once
+ * (st_match_cache), then a linear pass over the node array marks matches,
+ * their ancestors (so a collapsed subtree that holds a match is visible) and
+ * sums the figures. */
+#ifndef STALACTITE_TREEMATCH_H
+#define STALACTITE_TREEMATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "stalactite/model.h"
+#include "stalactite/search.h"
+
+enum {
+	ST_TM_MATCH = 1,     /* the node itself matches */
+	ST_TM_ANCESTOR = 2,  /* some descendant matches */
+	ST_TM_INSIDE = 4,    /* some ancestor matches */
+};
+
+/* Per-pattern cache of match results per strtab id. */
+typedef struct st_match_cache st_match_cache;
+st_match_cache *st_match_cache_new(const st_model *m, const st_regex *re,
+                                   bool raw);
+void st_match_cache_free(st_match_cache *c);
+bool st_match_cache_test(st_match_cache *c, uint32_t strid);
+
+typedef struct st_tree_match {
+	uint8_t *flags;      /* per node id, ST_TM_* bits; NULL when no search */
+	uint32_t len;        /* nodes covered */
+	uint32_t count;      /* matching nodes */
+	uint64_t total_ns;   /* inclusive time of matches, nested ones once */
+	int64_t self_ns;     /* sum of the matches' self time */
+} st_tree_match;
+
+/* Computes the match set of the whole tree.  Returns false (and leaves tm
+ * empty) only on out-of-memory. */
+bool st_tree_match_compute(st_tree_match *tm, const st_model *m,
+                           const st_tree *t, st_match_cache *c);
+/* Figures restricted to the subtree of node `top` (for "% of zoom"). */
+void st_tree_match_within(const st_tree_match *tm, const st_tree *t,
+                          uint32_t top, uint64_t *total_ns, int64_t *self_ns,
+                          uint32_t *count);
+void st_tree_match_free(st_tree_match *tm);
+
+/* Breakdown of the matches by crate, CGU or pass: one row per distinct
+ * value, with the matches' nested-once total and self time. */
+typedef enum st_breakdown_key { ST_BY_CRATE, ST_BY_CGU, ST_BY_PASS } st_breakdown_key;
+typedef struct st_breakdown_row {
+	uint32_t name;       /* strtab id (display) */
+	uint32_t count;
+	uint64_t total_ns;
+	int64_t self_ns;
+} st_breakdown_row;
+/* Returns a malloc'd array sorted by total time (caller frees), *n rows. */
+st_breakdown_row *st_tree_match_breakdown(const st_tree_match *tm,
+                                          const st_model *m, const st_tree *t,
+                                          st_breakdown_key key, uint32_t *n);
+
+#endif
