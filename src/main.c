@@ -51,8 +51,8 @@ static void usage(FILE *f)
 
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "stalactite: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-	fprintf(stderr, "Try 'stalactite --help' for more information.\n");
+	fprintf(stderr, "stalactite: %s%s%s (try 'stalactite --help')\n", msg,
+	        arg ? ": " : "", arg ? arg : "");
 	return 2;
 }
 

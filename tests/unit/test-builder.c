@@ -1,0 +1,235 @@
+/* Unit tests: the builder's walk, statistics and trees, on a small synthetic
+ * profile whose every figure is worked out by hand below. */
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "stalactite/builder.h"
+
+typedef struct ev {
+	uint32_t thread;
+	const char *kind, *label, *a0, *a1;
+	uint64_t start, end;
+} ev;
+
+#define CGU "app.0123456789abcdef-cgu.0"
+#define FC "app[0123456789abcdef]::f::{closure#0}"
+
+static const ev events[] = {
+	{ 1, "GenericActivity", "codegen_crate", NULL, NULL, 0, 100 },
+	{ 1, "GenericActivity", "codegen_module", CGU, "42", 10, 40 },
+	{ 2, "GenericActivity", "codegen_module_optimize", CGU, NULL, 50, 200 },
+	{ 2, "GenericActivity", "LLVM_module_optimize", CGU, NULL, 55, 190 },
+	{ 2, "LLVM Pass", "ModuleToFunctionPassAdaptor", CGU, NULL, 60, 180 },
+	{ 2, "LLVM Pass", "PassManager<Function>", FC, NULL, 60, 120 },
+	{ 2, "LLVM Pass", "InstCombinePass", FC, NULL, 61, 81 },
+	{ 2, "LLVM Pass", "FunctionToLoopPassAdaptor", FC, NULL, 90, 110 },
+	{ 2, "LLVM Pass", "LICMPass", "<unnamed loop>", NULL, 95, 105 },
+	{ 2, "LLVM Pass", "InlinerPass", "app[0123456789abcdef]::g",
+	  "app[0123456789abcdef]::h", 130, 160 },
+	{ 1, "Query", "type_of",
+	  "Coroutine(DefId(0:5 ~ app[0123]::f::{closure#0}), [])", NULL, 200, 210 },
+	{ 1, "Query", "fn_sig", "{async fn body of f()}", NULL, 202, 204 },
+};
+#define NEV (sizeof events / sizeof events[0])
+
+/* Reverse file order: latest end first; an enclosing event before the
+ * events it contains when ends are equal. */
+static int by_end_desc(const void *x, const void *y)
+{
+	const ev *a = *(const ev *const *)x, *b = *(const ev *const *)y;
+	if (a->end != b->end)
+		return a->end > b->end ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+static int enters, marked_leaves;
+static int64_t marked_self;
+
+static bool on_enter(void *ctx, const st_event *e, bool inside)
+{
+	st_strtab *s = ctx;
+	enters++;
+	(void)inside;
+	return strcmp(st_str(s, e->label), "InstCombinePass") == 0 ||
+	       strcmp(st_str(s, e->label), "PassManager<Function>") == 0;
+}
+
+static void on_leave(void *ctx, const st_event *e, int64_t self, bool marked)
+{
+	(void)ctx; (void)e;
+	if (marked) {
+		marked_leaves++;
+		marked_self += self;
+	}
+}
+
+static void feed(st_builder *b, st_strtab *s, const char *crate)
+{
+	const ev *order[NEV];
+	for (size_t i = 0; i < NEV; i++)
+		order[i] = &events[i];
+	qsort(order, NEV, sizeof order[0], by_end_desc);
+	st_builder_begin_source(b, "x.mm_profdata", "test", crate, 0);
+	for (size_t i = 0; i < NEV; i++) {
+		const ev *v = order[i];
+		uint32_t args[2];
+		uint32_t n = 0;
+		if (v->a0) args[n++] = st_intern_cstr(s, v->a0);
+		if (v->a1) args[n++] = st_intern_cstr(s, v->a1);
+		st_event e = { .type = ST_EV_INTERVAL, .thread = v->thread,
+		               .kind = st_intern_cstr(s, v->kind),
+		               .label = st_intern_cstr(s, v->label), .args = args,
+		               .nargs = n, .start = v->start, .end = v->end };
+		const char *why;
+		CHECK(st_builder_event(b, &e, &why));
+	}
+	st_builder_end_source(b, NEV);
+}
+
+static const st_label_stat *label(const st_model *m, const char *name)
+{
+	for (uint32_t i = 0; i < m->labels.len; i++)
+		if (strcmp(st_str(m->strs, m->labels.v[i].label), name) == 0)
+			return &m->labels.v[i];
+	return NULL;
+}
+
+static const st_fn_stat *fn(const st_model *m, const char *name)
+{
+	for (uint32_t i = 0; i < m->functions.len; i++)
+		if (strcmp(st_str(m->strs, m->functions.v[i].name), name) == 0)
+			return &m->functions.v[i];
+	return NULL;
+}
+
+static int64_t pass_self(const st_model *m, const char *name)
+{
+	for (uint32_t i = 0; i < m->passes.len; i++)
+		if (strcmp(st_str(m->strs, m->passes.v[i].pass), name) == 0)
+			return m->passes.v[i].self_ns;
+	return -1;
+}
+
+/* The child of id named name in tree t, or ST_NIL. */
+static uint32_t child_named(const st_model *m, const st_tree *t, uint32_t id,
+                            const char *name)
+{
+	for (uint32_t c = t->nodes[id].first_child; c != ST_NIL;
+	     c = t->nodes[c].next_sibling)
+		if (strcmp(st_str(m->strs, st_model_display(m, t->nodes[c].name)),
+		           name) == 0)
+			return c;
+	return ST_NIL;
+}
+
+static void check_labels(const st_model *m)
+{
+	const st_label_stat *l = label(m, "codegen_crate");
+	CHECK(l && l->total_ns == 100 && l->self_ns == 70 && l->count == 1);
+	l = label(m, "codegen_module");
+	CHECK(l && l->total_ns == 30 && l->self_ns == 30);
+	l = label(m, "type_of");
+	CHECK(l && l->total_ns == 10 && l->self_ns == 8);
+	CHECK_INT(pass_self(m, "ModuleToFunctionPassAdaptor"), 30);
+	CHECK_INT(pass_self(m, "PassManager<Function>"), 20);
+	CHECK_INT(pass_self(m, "FunctionToLoopPassAdaptor"), 10);
+	CHECK_INT(pass_self(m, "LICMPass"), 10);
+	CHECK_INT(m->llvm_self_ns, 120);
+	CHECK_INT(m->cpu_ns, 210 + 150);
+}
+
+static void check_codegen(const st_model *m)
+{
+	CHECK_INT(m->cgus.len, 1);
+	CHECK_STR(st_str(m->strs, m->cgus.v[0].cgu), "app-cgu.0");
+	CHECK_INT(m->cgus.v[0].self_ns, 30 + 15 + 15 + 120);
+	CHECK_INT(m->cgus.v[0].total_ns, 30 + 150);
+	/* the loop pass is the function's; the CGSCC splits evenly */
+	const st_fn_stat *f = fn(m, "app::f::{closure#0}");
+	CHECK(f && f->llvm_ns == 60);
+	CHECK(fn(m, "app::g") && fn(m, "app::g")->llvm_ns == 15);
+	CHECK(fn(m, "app::h") && fn(m, "app::h")->llvm_ns == 15);
+	const st_tree *t = &m->codegen;
+	uint32_t crate = child_named(m, t, 0, "app");
+	uint32_t cgu = child_named(m, t, crate, "app-cgu.0");
+	uint32_t licm = child_named(m, t, cgu, "LICMPass");
+	CHECK(licm != ST_NIL && child_named(m, t, licm, "app::f::{closure#0}") != ST_NIL);
+	CHECK(cgu != ST_NIL && t->nodes[cgu].total_ns == 180);
+	/* pivot: function first, then its passes */
+	const st_tree *p = &m->pivot;
+	uint32_t pf = child_named(m, p, child_named(m, p, child_named(m, p, 0, "app"),
+	                                             "app-cgu.0"), "app::f::{closure#0}");
+	CHECK(pf != ST_NIL && p->nodes[pf].total_ns == 60);
+	CHECK(pf != ST_NIL && st_tree_kind(p, pf) == ST_K_ASYNC_FN);
+}
+
+static void check_async(const st_model *m)
+{
+	CHECK(m->async_exact);
+	const st_fn_stat *f = fn(m, "app::f::{closure#0}");
+	CHECK(f && f->kind == ST_K_ASYNC_FN);
+	CHECK(fn(m, "app::g") && fn(m, "app::g")->kind == ST_K_FN);
+	CHECK_INT(m->async_fns.len, 1);
+	if (m->async_fns.len) {
+		CHECK_STR(st_str(m->strs, m->async_fns.v[0].name), "app::f");
+		CHECK_INT(m->async_fns.v[0].llvm_ns, 60);
+		CHECK_INT(m->async_fns.v[0].members, 1);
+	}
+}
+
+static void check_stack(const st_model *m)
+{
+	const st_tree *t = &m->stack;
+	uint32_t crate = child_named(m, t, 0, "app");
+	CHECK(crate != ST_NIL && t->nodes[crate].total_ns == 100 + 150 + 10);
+	uint32_t cmo = child_named(m, t, crate, "codegen_module_optimize");
+	CHECK(cmo != ST_NIL && t->nodes[cmo].self_ns == 15);
+	CHECK(cmo != ST_NIL && st_model_display(m, t->nodes[cmo].arg) ==
+	      st_lookup(m->strs, "app-cgu.0", 9));
+}
+
+int main(void)
+{
+	st_model *m = st_model_new();
+	st_builder *b = st_builder_new(m);
+	st_event_hook hook = { m->strs, on_enter, on_leave };
+	st_builder_set_hook(b, &hook);
+	feed(b, m->strs, "app");
+	st_builder_finish(b);
+	st_builder_free(b);
+	check_labels(m);
+	check_codegen(m);
+	check_async(m);
+	check_stack(m);
+	CHECK_INT(enters, (int)NEV);
+	CHECK_INT(marked_leaves, 2);
+	CHECK_INT(marked_self, 40);
+	st_model_free(m);
+
+	/* two sources of one crate merge; thread ids restart per source */
+	m = st_model_new();
+	b = st_builder_new(m);
+	feed(b, m->strs, "app");
+	feed(b, m->strs, "app");
+	st_builder_finish(b);
+	st_builder_free(b);
+	CHECK_INT(m->sources.len, 2);
+	CHECK_INT(st_tree_nchildren(&m->stack, 0), 1);
+	CHECK_INT(m->llvm_self_ns, 240);
+	CHECK(fn(m, "app::f::{closure#0}") && fn(m, "app::f::{closure#0}")->llvm_ns == 120);
+	st_model_free(m);
+
+	/* an interval that ends before it starts is refused */
+	m = st_model_new();
+	b = st_builder_new(m);
+	st_builder_begin_source(b, "y", "test", "c", 0);
+	st_event bad = { .type = ST_EV_INTERVAL, .kind = st_intern_cstr(m->strs, "Query"),
+	                 .label = 1, .start = 10, .end = 5 };
+	const char *why = NULL;
+	CHECK(!st_builder_event(b, &bad, &why) && why != NULL);
+	st_builder_end_source(b, 1);
+	st_builder_finish(b);
+	st_builder_free(b);
+	st_model_free(m);
+	return check_done();
+}
