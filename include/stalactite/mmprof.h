@@ -35,6 +35,10 @@ bool st_mmprof_sniff(const unsigned char *data, size_t len);
 st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
                           st_strtab *strs, char *err, size_t errlen);
 const st_mmprof_info *st_mmprof_get_info(const st_mmprof *p);
+/* Tells the decoder that data is a read-only file mapping, so st_mmprof_feed
+ * may release (madvise MADV_DONTNEED) the events pages it has finished with.
+ * Never set it for a heap buffer.  Default: false. */
+void st_mmprof_set_mapped(st_mmprof *p, bool mapped);
 
 /* Progress callback: bytes of the file processed so far and the file size. */
 typedef void (*st_progress_fn)(void *ctx, uint64_t done, uint64_t total);
