@@ -1,1 +1,1111 @@
-/* placeholder */
+/* demangle.c: Rust symbol demangling, v0 (RFC 2603) and legacy (_ZN...E).
+ *
+ * The v0 demangler parses and prints in one recursive-descent pass straight
+ * into the caller's buffer.  Any error (bad syntax, depth over MAX_DEPTH, a
+ * full buffer) abandons the whole symbol, so callers never see half-rewritten
+ * text.  Backreferences always point strictly backwards and each one counts
+ * as a level of depth, so no input loops; exponential expansion through
+ * backrefs is bounded by the output capacity, because every branching
+ * production (generic args, tuples, fn signatures ...) prints something.
+ * Output follows rustc-demangle: {:#} (alternate) by default, {} with
+ * ST_DEMANGLE_FULL. */
+#include <sys/types.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/demangle.h"
+
+#define MAX_DEPTH 500
+#define MAX_OUT 1000000   /* rustc-demangle's own output size limit */
+#define FAIL ((size_t)-1)
+
+#define TRY(x) do { if (!(x)) return false; } while (0)
+
+typedef struct v0 {
+	const char *s;      /* the symbol after "_R" */
+	size_t n, pos;
+	char *out;
+	size_t len, cap;
+	bool full;          /* print disambiguators and const types */
+	bool overflow;      /* out was too small */
+	int skip;           /* > 0: parse only, don't follow backrefs */
+	unsigned depth;
+	uint64_t bound;     /* lifetimes bound by enclosing for<...> */
+} v0;
+
+typedef struct ident {
+	const char *ascii, *puny;
+	size_t alen, plen;
+} ident;
+
+/* ---- output --------------------------------------------------------------- */
+
+static bool put(v0 *v, const char *s, size_t n)
+{
+	if (v->skip)
+		return true;
+	if (n >= v->cap - v->len) {
+		v->overflow = true;
+		return false;
+	}
+	memcpy(v->out + v->len, s, n);
+	v->len += n;
+	return true;
+}
+
+static bool puts0(v0 *v, const char *s)
+{
+	return put(v, s, strlen(s));
+}
+
+static bool put_u64(v0 *v, uint64_t x, bool hex)
+{
+	char buf[24];
+	size_t i = sizeof buf;
+	do {
+		buf[--i] = "0123456789abcdef"[hex ? x % 16 : x % 10];
+		x = hex ? x / 16 : x / 10;
+	} while (x);
+	return put(v, buf + i, sizeof buf - i);
+}
+
+static size_t utf8_encode(uint32_t c, char *b)
+{
+	if (c < 0x80) {
+		b[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		b[0] = (char)(0xc0 | c >> 6);
+		b[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		b[0] = (char)(0xe0 | c >> 12);
+		b[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		b[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	b[0] = (char)(0xf0 | c >> 18);
+	b[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	b[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	b[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+static bool put_char(v0 *v, uint32_t c)
+{
+	char b[4];
+	return put(v, b, utf8_encode(c, b));
+}
+
+static bool valid_scalar(uint64_t c)
+{
+	return c <= 0x10ffff && (c < 0xd800 || c > 0xdfff);
+}
+
+/* ---- lexing --------------------------------------------------------------- */
+
+static int peek(const v0 *v)
+{
+	return v->pos < v->n ? (unsigned char)v->s[v->pos] : -1;
+}
+
+static bool eat(v0 *v, int c)
+{
+	if (peek(v) != c)
+		return false;
+	v->pos++;
+	return true;
+}
+
+static int next(v0 *v)
+{
+	int c = peek(v);
+	if (c >= 0)
+		v->pos++;
+	return c;
+}
+
+static bool push_depth(v0 *v)
+{
+	return ++v->depth <= MAX_DEPTH;
+}
+
+static int digit62(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return 10 + c - 'a';
+	if (c >= 'A' && c <= 'Z')
+		return 36 + c - 'A';
+	return -1;
+}
+
+/* <base-62-number>: "_" is 0, "N_" is N + 1. */
+static bool integer62(v0 *v, uint64_t *x)
+{
+	uint64_t r = 0;
+	if (eat(v, '_')) {
+		*x = 0;
+		return true;
+	}
+	while (!eat(v, '_')) {
+		int d = digit62(peek(v));
+		TRY(d >= 0 && r <= (UINT64_MAX - (uint64_t)d) / 62);
+		r = r * 62 + (uint64_t)d;
+		v->pos++;
+	}
+	TRY(r != UINT64_MAX);
+	*x = r + 1;
+	return true;
+}
+
+/* An optional tagged number: absent is 0, present is integer62 + 1. */
+static bool opt_integer62(v0 *v, int tag, uint64_t *x)
+{
+	*x = 0;
+	if (!eat(v, tag))
+		return true;
+	TRY(integer62(v, x) && *x != UINT64_MAX);
+	(*x)++;
+	return true;
+}
+
+static bool parse_ident(v0 *v, ident *id)
+{
+	bool puny = eat(v, 'u');
+	size_t len = 0;
+	int c = peek(v);
+	TRY(c >= '0' && c <= '9');
+	v->pos++;
+	len = (size_t)(c - '0');
+	while (len && (c = peek(v)) >= '0' && c <= '9') {
+		TRY(len <= (SIZE_MAX - 9) / 10);
+		len = len * 10 + (size_t)(c - '0');
+		v->pos++;
+	}
+	eat(v, '_');
+	TRY(len <= v->n - v->pos);
+	const char *p = v->s + v->pos;
+	v->pos += len;
+	*id = (ident){ p, p + len, len, 0 };
+	if (!puny)
+		return true;
+	const char *us = len ? memrchr(p, '_', len) : NULL;
+	id->alen = us ? (size_t)(us - p) : 0;
+	id->puny = us ? us + 1 : p;
+	id->plen = len - (size_t)(id->puny - p);
+	return id->plen > 0;
+}
+
+/* ---- punycode (RFC 3492 with '_' as the delimiter) ------------------------ */
+
+#define PUNY_MAX 128   /* rustc-demangle's decoding buffer, in chars */
+
+static size_t puny_adapt(size_t delta, size_t len, bool first)
+{
+	size_t k = 0;
+	delta /= first ? 700 : 2;
+	delta += delta / len;
+	while (delta > (36 - 1) * 26 / 2) {
+		delta /= 36 - 1;
+		k += 36;
+	}
+	return k + (36 * delta) / (delta + 38);
+}
+
+/* Reads one generalised variable-length integer. */
+static bool puny_delta(const char **p, const char *end, size_t bias, size_t *out)
+{
+	size_t delta = 0, w = 1;
+	for (size_t k = 36;; k += 36) {
+		size_t t = k <= bias ? 1 : k - bias >= 26 ? 26 : k - bias;
+		size_t d;
+		TRY(*p < end);
+		char c = *(*p)++;
+		if (c >= 'a' && c <= 'z')
+			d = (size_t)(c - 'a');
+		else if (c >= '0' && c <= '9')
+			d = 26 + (size_t)(c - '0');
+		else
+			return false;
+		TRY(w == 0 || d <= (SIZE_MAX - delta) / w);
+		delta += d * w;
+		if (d < t)
+			break;
+		TRY(w <= SIZE_MAX / (36 - t));
+		w *= 36 - t;
+	}
+	*out = delta;
+	return true;
+}
+
+static bool puny_decode(const ident *id, uint32_t *cp, size_t *ncp)
+{
+	const char *p = id->puny, *end = id->puny + id->plen;
+	size_t len = id->alen, i = 0, n = 0x80, bias = 72;
+	TRY(len <= PUNY_MAX);
+	for (size_t j = 0; j < len; j++)
+		cp[j] = (unsigned char)id->ascii[j];
+	for (bool first = true; p < end; first = false) {
+		size_t delta;
+		TRY(puny_delta(&p, end, bias, &delta));
+		len++;
+		TRY(i <= SIZE_MAX - delta);
+		i += delta;
+		TRY(n <= SIZE_MAX - i / len);
+		n += i / len;
+		i %= len;
+		TRY(valid_scalar(n) && len <= PUNY_MAX);
+		memmove(cp + i + 1, cp + i, (len - 1 - i) * sizeof *cp);
+		cp[i++] = (uint32_t)n;
+		bias = puny_adapt(delta, len, first);
+	}
+	*ncp = len;
+	return true;
+}
+
+/* Undecodable punycode prints as punycode{ascii-code}, as rustc-demangle. */
+static bool print_ident(v0 *v, const ident *id)
+{
+	uint32_t cp[PUNY_MAX];
+	size_t ncp;
+	if (v->skip)
+		return true;
+	if (!id->plen)
+		return put(v, id->ascii, id->alen);
+	if (puny_decode(id, cp, &ncp)) {
+		for (size_t i = 0; i < ncp; i++)
+			TRY(put_char(v, cp[i]));
+		return true;
+	}
+	TRY(puts0(v, "punycode{"));
+	if (id->alen)
+		TRY(put(v, id->ascii, id->alen) && put(v, "-", 1));
+	return put(v, id->puny, id->plen) && put(v, "}", 1);
+}
+
+/* ---- grammar -------------------------------------------------------------- */
+
+static bool path(v0 *v, bool in_value);
+static bool type(v0 *v);
+static bool konst(v0 *v, bool in_value);
+
+typedef bool (*item_fn)(v0 *v, void *arg);
+
+/* Follows the backref at v->pos (after its 'B'); when skipping, only parses
+ * it, which keeps validation linear. */
+static bool backref(v0 *v, item_fn f, void *arg)
+{
+	size_t start = v->pos - 1, save;
+	uint64_t i;
+	TRY(integer62(v, &i) && i < start);
+	if (v->skip)
+		return true;
+	TRY(push_depth(v));
+	save = v->pos;
+	v->pos = (size_t)i;
+	TRY(f(v, arg));
+	v->pos = save;
+	v->depth--;
+	return true;
+}
+
+/* Items up to 'E' separated by sep; *count gets their number. */
+static bool list(v0 *v, item_fn f, void *arg, const char *sep, size_t *count)
+{
+	size_t i = 0;
+	for (; !eat(v, 'E'); i++) {
+		TRY(peek(v) >= 0);
+		if (i)
+			TRY(puts0(v, sep));
+		TRY(f(v, arg));
+	}
+	if (count)
+		*count = i;
+	return true;
+}
+
+static bool lifetime(v0 *v, uint64_t lt)
+{
+	if (v->skip)
+		return true;
+	TRY(put(v, "'", 1));
+	if (lt == 0)
+		return put(v, "_", 1);
+	TRY(lt <= v->bound);
+	uint64_t d = v->bound - lt;
+	if (d < 26)
+		return put_char(v, (uint32_t)('a' + d));
+	return put(v, "_", 1) && put_u64(v, d, false);
+}
+
+/* for<'a, ...> around f, when a 'G' binder is present. */
+static bool binder(v0 *v, item_fn f, void *arg)
+{
+	uint64_t n;
+	TRY(opt_integer62(v, 'G', &n));
+	if (v->skip || n == 0)
+		return f(v, arg);
+	TRY(n < v->cap && puts0(v, "for<"));
+	for (uint64_t i = 0; i < n; i++) {
+		if (i)
+			TRY(put(v, ", ", 2));
+		v->bound++;
+		TRY(lifetime(v, 1));
+	}
+	TRY(put(v, "> ", 2) && f(v, arg));
+	v->bound -= n;
+	return true;
+}
+
+static bool path_item(v0 *v, void *arg)
+{
+	return path(v, *(bool *)arg);
+}
+
+static bool type_item(v0 *v, void *arg)
+{
+	(void)arg;
+	return type(v);
+}
+
+static bool const_item(v0 *v, void *arg)
+{
+	return konst(v, *(bool *)arg);
+}
+
+static bool generic_arg(v0 *v, void *arg)
+{
+	uint64_t lt;
+	(void)arg;
+	if (eat(v, 'L'))
+		return integer62(v, &lt) && lifetime(v, lt);
+	if (eat(v, 'K'))
+		return konst(v, false);
+	return type(v);
+}
+
+static bool nested_ns(v0 *v, int ns, const ident *id, uint64_t dis)
+{
+	bool named = id->alen || id->plen;
+	if (ns >= 'a' && ns <= 'z')
+		return !named || (puts0(v, "::") && print_ident(v, id));
+	TRY(puts0(v, "::{"));
+	if (ns == 'C')
+		TRY(puts0(v, "closure"));
+	else if (ns == 'S')
+		TRY(puts0(v, "shim"));
+	else
+		TRY(put_char(v, (uint32_t)ns));
+	if (named)
+		TRY(put(v, ":", 1) && print_ident(v, id));
+	return put(v, "#", 1) && put_u64(v, dis, false) && put(v, "}", 1);
+}
+
+/* M / X / Y: <Type>, <Type as Trait>; the impl's own path is not shown. */
+static bool impl_path(v0 *v, int tag)
+{
+	uint64_t dis;
+	bool ok;
+	if (tag != 'Y') {
+		TRY(opt_integer62(v, 's', &dis));
+		v->skip++;
+		ok = path(v, false);
+		v->skip--;
+		TRY(ok);
+	}
+	TRY(put(v, "<", 1) && type(v));
+	if (tag != 'M')
+		TRY(puts0(v, " as ") && path(v, false));
+	return put(v, ">", 1);
+}
+
+static bool path_body(v0 *v, bool in_value)
+{
+	int tag = next(v), ns;
+	uint64_t dis;
+	ident id;
+	switch (tag) {
+	case 'C':
+		TRY(opt_integer62(v, 's', &dis) && parse_ident(v, &id));
+		TRY(print_ident(v, &id));
+		if (v->full && dis)
+			TRY(put(v, "[", 1) && put_u64(v, dis, true) && put(v, "]", 1));
+		return true;
+	case 'N':
+		ns = next(v);
+		TRY((ns >= 'A' && ns <= 'Z') || (ns >= 'a' && ns <= 'z'));
+		TRY(path(v, in_value));
+		TRY(opt_integer62(v, 's', &dis) && parse_ident(v, &id));
+		return nested_ns(v, ns, &id, dis);
+	case 'M': case 'X': case 'Y':
+		return impl_path(v, tag);
+	case 'I':
+		TRY(path(v, in_value));
+		if (in_value)
+			TRY(puts0(v, "::"));
+		TRY(put(v, "<", 1) && list(v, generic_arg, NULL, ", ", NULL));
+		return put(v, ">", 1);
+	case 'B':
+		return backref(v, path_item, &in_value);
+	default:
+		return false;
+	}
+}
+
+static bool path(v0 *v, bool in_value)
+{
+	TRY(push_depth(v) && path_body(v, in_value));
+	v->depth--;
+	return true;
+}
+
+static const char *basic_type(int tag)
+{
+	switch (tag) {
+	case 'b': return "bool";
+	case 'c': return "char";
+	case 'e': return "str";
+	case 'u': return "()";
+	case 'a': return "i8";
+	case 's': return "i16";
+	case 'l': return "i32";
+	case 'x': return "i64";
+	case 'n': return "i128";
+	case 'i': return "isize";
+	case 'h': return "u8";
+	case 't': return "u16";
+	case 'm': return "u32";
+	case 'y': return "u64";
+	case 'o': return "u128";
+	case 'j': return "usize";
+	case 'f': return "f32";
+	case 'd': return "f64";
+	case 'z': return "!";
+	case 'p': return "_";
+	case 'v': return "...";
+	default: return NULL;
+	}
+}
+
+/* Inside a binder: [U] [K abi] args E ret */
+static bool fn_sig(v0 *v, void *arg)
+{
+	bool unsafe_ = eat(v, 'U');
+	ident abi = { 0 };
+	bool has_abi = eat(v, 'K');
+	(void)arg;
+	if (has_abi && eat(v, 'C'))
+		abi = (ident){ "C", NULL, 1, 0 };
+	else if (has_abi)
+		TRY(parse_ident(v, &abi) && abi.alen && !abi.plen);
+	if (unsafe_)
+		TRY(puts0(v, "unsafe "));
+	if (has_abi) {
+		TRY(puts0(v, "extern \""));
+		for (size_t i = 0; i < abi.alen; i++)  /* '-' was mangled as '_' */
+			TRY(put(v, abi.ascii[i] == '_' ? "-" : abi.ascii + i, 1));
+		TRY(puts0(v, "\" "));
+	}
+	TRY(puts0(v, "fn(") && list(v, type_item, NULL, ", ", NULL) && put(v, ")", 1));
+	if (eat(v, 'u'))
+		return true;
+	return puts0(v, " -> ") && type(v);
+}
+
+/* A trait path whose <...> stays open when it had generic arguments, so
+ * associated type bindings can join them: dyn Trait<T, Assoc = X>. */
+static bool trait_open(v0 *v, void *arg)
+{
+	bool *open = arg;
+	*open = false;
+	if (eat(v, 'B'))
+		return backref(v, trait_open, arg);
+	if (!eat(v, 'I'))
+		return path(v, false);
+	TRY(path(v, false) && put(v, "<", 1));
+	*open = true;
+	return list(v, generic_arg, NULL, ", ", NULL);
+}
+
+static bool dyn_trait(v0 *v, void *arg)
+{
+	bool open = false;
+	ident id;
+	(void)arg;
+	TRY(trait_open(v, &open));
+	while (eat(v, 'p')) {
+		TRY(puts0(v, open ? ", " : "<"));
+		open = true;
+		TRY(parse_ident(v, &id) && print_ident(v, &id) && puts0(v, " = "));
+		if (eat(v, 'K'))
+			TRY(konst(v, false));
+		else
+			TRY(type(v));
+	}
+	return !open || put(v, ">", 1);
+}
+
+static bool dyn_bounds(v0 *v, void *arg)
+{
+	(void)arg;
+	return list(v, dyn_trait, NULL, " + ", NULL);
+}
+
+static bool pattern(v0 *v)
+{
+	switch (next(v)) {
+	case 'R':
+		return konst(v, false) && puts0(v, "..=") && konst(v, false);
+	case 'O':
+		TRY(push_depth(v) && pattern(v));
+		while (!eat(v, 'E'))
+			TRY(peek(v) >= 0 && puts0(v, " | ") && pattern(v));
+		v->depth--;
+		return true;
+	case 'N':
+		return puts0(v, "!null");
+	default:
+		return false;
+	}
+}
+
+static bool type_body(v0 *v, int tag)
+{
+	uint64_t lt;
+	size_t count;
+	switch (tag) {
+	case 'R': case 'Q':
+		TRY(put(v, "&", 1));
+		if (eat(v, 'L')) {
+			TRY(integer62(v, &lt));
+			if (lt)
+				TRY(lifetime(v, lt) && put(v, " ", 1));
+		}
+		return (tag == 'R' || puts0(v, "mut ")) && type(v);
+	case 'P': case 'O':
+		return puts0(v, tag == 'P' ? "*const " : "*mut ") && type(v);
+	case 'A': case 'S':
+		TRY(put(v, "[", 1) && type(v));
+		if (tag == 'A')
+			TRY(put(v, "; ", 2) && konst(v, true));
+		return put(v, "]", 1);
+	case 'T':
+		TRY(put(v, "(", 1) && list(v, type_item, NULL, ", ", &count));
+		return (count != 1 || put(v, ",", 1)) && put(v, ")", 1);
+	case 'F':
+		return binder(v, fn_sig, NULL);
+	case 'D':
+		TRY(puts0(v, "dyn ") && binder(v, dyn_bounds, NULL));
+		TRY(eat(v, 'L') && integer62(v, &lt));
+		return !lt || (puts0(v, " + ") && lifetime(v, lt));
+	case 'B':
+		return backref(v, type_item, NULL);
+	case 'W':
+		return type(v) && puts0(v, " is ") && pattern(v);
+	default:
+		v->pos--;   /* the tag starts a path */
+		return path(v, false);
+	}
+}
+
+static bool type(v0 *v)
+{
+	int tag = next(v);
+	const char *b = basic_type(tag);
+	if (b)
+		return puts0(v, b);
+	TRY(tag >= 0 && push_depth(v) && type_body(v, tag));
+	v->depth--;
+	return true;
+}
+
+/* ---- constants ------------------------------------------------------------ */
+
+typedef struct hex {
+	const char *p;
+	size_t n;
+} hex;
+
+static bool hex_nibbles(v0 *v, hex *h)
+{
+	h->p = v->s + v->pos;
+	for (;;) {
+		int c = next(v);
+		if (c == '_')
+			break;
+		TRY((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+	}
+	h->n = (size_t)(v->s + v->pos - 1 - h->p);
+	return true;
+}
+
+static int nibble(char c)
+{
+	return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+/* The value when it fits in a u64. */
+static bool hex_uint(hex h, uint64_t *x)
+{
+	while (h.n && *h.p == '0')
+		h.p++, h.n--;
+	TRY(h.n <= 16);
+	*x = 0;
+	for (size_t i = 0; i < h.n; i++)
+		*x = *x << 4 | (uint64_t)nibble(h.p[i]);
+	return true;
+}
+
+static bool const_uint(v0 *v, int tag)
+{
+	hex h;
+	uint64_t x;
+	TRY(hex_nibbles(v, &h));
+	if (hex_uint(h, &x))
+		TRY(put_u64(v, x, false));
+	else
+		TRY(put(v, "0x", 2) && put(v, h.p, h.n));
+	return !v->full || puts0(v, basic_type(tag));
+}
+
+/* Rust's char::escape_debug, except that printability of non-ASCII chars is
+ * approximated (controls, format and combining chars are escaped). */
+static bool needs_unicode_escape(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0xad ||
+	       (c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f) ||
+	       (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) ||
+	       c == 0xfeff || (c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000;
+}
+
+static bool put_escaped(v0 *v, uint32_t c, char quote)
+{
+	switch (c) {
+	case 0: return put(v, "\\0", 2);
+	case '\t': return put(v, "\\t", 2);
+	case '\r': return put(v, "\\r", 2);
+	case '\n': return put(v, "\\n", 2);
+	case '\\': return put(v, "\\\\", 2);
+	case '"': case '\'':
+		return c == (uint32_t)quote ? put(v, "\\", 1) && put_char(v, c) : put_char(v, c);
+	}
+	if (needs_unicode_escape(c))
+		return puts0(v, "\\u{") && put_u64(v, c, true) && put(v, "}", 1);
+	return put_char(v, c);
+}
+
+/* Decodes one UTF-8 sequence from hex byte pairs; strict like str::from_utf8. */
+static bool utf8_from_hex(const char **p, const char *end, uint32_t *cp)
+{
+	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	unsigned b = (unsigned)(nibble((*p)[0]) << 4 | nibble((*p)[1]));
+	size_t n = b < 0x80 ? 1 : b < 0xc0 ? 0 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf8 ? 4 : 0;
+	TRY(n && (size_t)(end - *p) >= 2 * n);
+	uint32_t c = n == 1 ? b : b & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		unsigned cb = (unsigned)(nibble((*p)[2 * i]) << 4 | nibble((*p)[2 * i + 1]));
+		TRY((cb & 0xc0) == 0x80);
+		c = c << 6 | (cb & 0x3f);
+	}
+	TRY(c >= min[n] && valid_scalar(c));
+	*p += 2 * n;
+	*cp = c;
+	return true;
+}
+
+static bool const_str(v0 *v)
+{
+	hex h;
+	uint32_t c;
+	TRY(hex_nibbles(v, &h) && h.n % 2 == 0);
+	const char *p = h.p, *end = h.p + h.n;
+	TRY(put(v, "\"", 1));
+	while (p < end)
+		TRY(utf8_from_hex(&p, end, &c) && put_escaped(v, c, '"'));
+	return put(v, "\"", 1);
+}
+
+static bool field_item(v0 *v, void *arg)
+{
+	uint64_t dis;
+	ident id;
+	(void)arg;
+	TRY(opt_integer62(v, 's', &dis) && parse_ident(v, &id));
+	return print_ident(v, &id) && puts0(v, ": ") && konst(v, true);
+}
+
+/* V: an ADT value, Path, Path(..) or Path { .. } */
+static bool const_adt(v0 *v)
+{
+	bool t = true;
+	TRY(path(v, true));
+	switch (next(v)) {
+	case 'U':
+		return true;
+	case 'T':
+		return put(v, "(", 1) && list(v, const_item, &t, ", ", NULL) && put(v, ")", 1);
+	case 'S':
+		return puts0(v, " { ") && list(v, field_item, NULL, ", ", NULL) && puts0(v, " }");
+	default:
+		return false;
+	}
+}
+
+static bool const_body(v0 *v, int tag, bool in_value, bool *brace);
+
+static bool konst(v0 *v, bool in_value)
+{
+	int tag = next(v);
+	bool brace = false;
+	TRY(tag >= 0 && push_depth(v));
+	TRY(const_body(v, tag, in_value, &brace));
+	if (brace)
+		TRY(put(v, "}", 1));
+	v->depth--;
+	return true;
+}
+
+/* Composite values need braces in generic argument position. */
+static bool open_brace(v0 *v, bool in_value, bool *brace)
+{
+	if (in_value)
+		return true;
+	*brace = true;
+	return put(v, "{", 1);
+}
+
+static bool const_body(v0 *v, int tag, bool in_value, bool *brace)
+{
+	bool t = true;
+	hex h;
+	uint64_t x;
+	size_t count;
+	switch (tag) {
+	case 'p':
+		return put(v, "_", 1);
+	case 'h': case 't': case 'm': case 'y': case 'o': case 'j':
+		return const_uint(v, tag);
+	case 'a': case 's': case 'l': case 'x': case 'n': case 'i':
+		return (!eat(v, 'n') || put(v, "-", 1)) && const_uint(v, tag);
+	case 'b':
+		TRY(hex_nibbles(v, &h) && hex_uint(h, &x) && x <= 1);
+		return puts0(v, x ? "true" : "false");
+	case 'c':
+		TRY(hex_nibbles(v, &h) && hex_uint(h, &x) && valid_scalar(x));
+		return put(v, "'", 1) && put_escaped(v, (uint32_t)x, '\'') && put(v, "'", 1);
+	case 'e':
+		return open_brace(v, in_value, brace) && put(v, "*", 1) && const_str(v);
+	case 'R': case 'Q':
+		if (tag == 'R' && eat(v, 'e'))
+			return const_str(v);
+		TRY(open_brace(v, in_value, brace) && put(v, "&", 1));
+		return (tag == 'R' || puts0(v, "mut ")) && konst(v, true);
+	case 'A':
+		TRY(open_brace(v, in_value, brace) && put(v, "[", 1));
+		return list(v, const_item, &t, ", ", NULL) && put(v, "]", 1);
+	case 'T':
+		TRY(open_brace(v, in_value, brace) && put(v, "(", 1));
+		TRY(list(v, const_item, &t, ", ", &count));
+		return (count != 1 || put(v, ",", 1)) && put(v, ")", 1);
+	case 'V':
+		return open_brace(v, in_value, brace) && const_adt(v);
+	case 'B':
+		return backref(v, const_item, &in_value);
+	default:
+		return false;
+	}
+}
+
+/* ---- entry points --------------------------------------------------------- */
+
+/* rustc-demangle keeps a trailing ".suffix" of printable ASCII (LLVM's). */
+static bool symbol_like(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x21 || s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+static bool all_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] & 0x80)
+			return false;
+	return true;
+}
+
+/* 0 ok, 1 not a symbol, 2 output too small. */
+static int demangle_v0(const char *s, size_t n, v0 *v)
+{
+	if (n > 2 && !memcmp(s, "_R", 2))
+		s += 2, n -= 2;
+	else if (n > 1 && s[0] == 'R')
+		s += 1, n -= 1;
+	else if (n > 3 && !memcmp(s, "__R", 3))
+		s += 3, n -= 3;
+	else
+		return 1;
+	if (s[0] < 'A' || s[0] > 'Z' || !all_ascii(s, n))
+		return 1;
+	v->s = s;
+	v->n = n;
+	if (!path(v, true))
+		return v->overflow ? 2 : 1;
+	if (peek(v) >= 'A' && peek(v) <= 'Z') {   /* instantiating crate */
+		v->skip++;
+		bool ok = path(v, false);
+		v->skip--;
+		if (!ok)
+			return 1;
+	}
+	size_t rest = n - v->pos;
+	if (rest && (s[v->pos] != '.' || !symbol_like(s + v->pos, rest)))
+		return 1;
+	return put(v, s + v->pos, rest) ? 0 : 2;
+}
+
+static bool is_hash_elem(const char *s, size_t n)
+{
+	if (!n || s[0] != 'h')
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!s[i] || !strchr("0123456789abcdefABCDEF", s[i]))
+			return false;
+	return true;
+}
+
+/* $u<hex>$: a lowercase-hex, non-control Unicode scalar. */
+static bool legacy_uescape(const char *e, size_t n, uint32_t *c)
+{
+	uint64_t x = 0;
+	if (n < 2 || e[0] != 'u')
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		if (!((e[i] >= '0' && e[i] <= '9') || (e[i] >= 'a' && e[i] <= 'f')))
+			return false;
+		x = x << 4 | (uint64_t)nibble(e[i]);
+		if (x > UINT32_MAX)
+			return false;
+	}
+	if (!valid_scalar(x) || x < 0x20 || (x >= 0x7f && x <= 0x9f))
+		return false;
+	*c = (uint32_t)x;
+	return true;
+}
+
+static const char *legacy_escape(const char *e, size_t n)
+{
+	static const char tab[][2][3] = {
+		{ "SP", "@" }, { "BP", "*" }, { "RF", "&" }, { "LT", "<" },
+		{ "GT", ">" }, { "LP", "(" }, { "RP", ")" }, { "C", "," },
+	};
+	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+		if (strlen(tab[i][0]) == n && !memcmp(tab[i][0], e, n))
+			return tab[i][1];
+	return NULL;
+}
+
+/* One path element: "..", "." and $escapes$; an unknown escape ends
+ * decoding and the rest of the element is copied as is. */
+static bool legacy_elem(v0 *v, const char *r, size_t n)
+{
+	const char *end = r + n, *d;
+	uint32_t c;
+	if (n >= 2 && r[0] == '_' && r[1] == '$')
+		r++;
+	while (r < end) {
+		if (*r == '.') {
+			bool two = r + 1 < end && r[1] == '.';
+			TRY(two ? put(v, "::", 2) : put(v, ".", 1));
+			r += two ? 2 : 1;
+		} else if (*r == '$') {
+			const char *q = memchr(r + 1, '$', (size_t)(end - r - 1));
+			if (!q)
+				break;
+			if ((d = legacy_escape(r + 1, (size_t)(q - r - 1))))
+				TRY(puts0(v, d));
+			else if (legacy_uescape(r + 1, (size_t)(q - r - 1), &c))
+				TRY(put_char(v, c));
+			else
+				break;
+			r = q + 1;
+		} else {
+			const char *q = r;
+			while (q < end && *q != '.' && *q != '$')
+				q++;
+			TRY(put(v, r, (size_t)(q - r)));
+			r = q;
+		}
+	}
+	return put(v, r, (size_t)(end - r));
+}
+
+/* Scans "<len><ident>"* "E"; *nel gets the count and *endp the 'E'. */
+static bool legacy_scan(const char *s, size_t n, size_t *nel, size_t *endp)
+{
+	size_t i = 0;
+	*nel = 0;
+	for (;;) {
+		TRY(i < n);
+		if (s[i] == 'E')
+			break;
+		TRY(s[i] >= '0' && s[i] <= '9');
+		size_t len = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9') {
+			TRY(len <= (SIZE_MAX - 9) / 10);
+			len = len * 10 + (size_t)(s[i++] - '0');
+		}
+		TRY(len < n - i);   /* the ident and one more char must follow */
+		i += len;
+		(*nel)++;
+	}
+	*endp = i;
+	return true;
+}
+
+static int demangle_legacy(const char *s, size_t n, v0 *v)
+{
+	size_t nel, end;
+	if (n >= 3 && !memcmp(s, "_ZN", 3))
+		s += 3, n -= 3;
+	else if (n >= 2 && !memcmp(s, "ZN", 2))
+		s += 2, n -= 2;
+	else if (n >= 4 && !memcmp(s, "__ZN", 4))
+		s += 4, n -= 4;
+	else
+		return 1;
+	if (!all_ascii(s, n) || !legacy_scan(s, n, &nel, &end))
+		return 1;
+	size_t rest = n - end - 1;
+	if (rest && (s[end + 1] != '.' || !symbol_like(s + end + 1, rest)))
+		return 1;
+	for (size_t e = 0, i = 0; e < nel; e++) {
+		size_t len = 0;
+		while (s[i] >= '0' && s[i] <= '9')
+			len = len * 10 + (size_t)(s[i++] - '0');
+		if (!v->full && e + 1 == nel && is_hash_elem(s + i, len))
+			break;
+		if (e && !put(v, "::", 2))
+			return 2;
+		if (!legacy_elem(v, s + i, len))
+			return 2;
+		i += len;
+	}
+	return put(v, s + end + 1, rest) ? 0 : 2;
+}
+
+/* ThinLTO's ".llvm.<hex>" suffix is dropped, as rustc-demangle does. */
+static size_t strip_llvm(const char *s, size_t n)
+{
+	const char *p = memmem(s, n, ".llvm.", 6);
+	if (!p)
+		return n;
+	for (const char *q = p + 6; q < s + n; q++)
+		if (!((*q >= '0' && *q <= '9') || (*q >= 'A' && *q <= 'F') || *q == '@'))
+			return n;
+	return (size_t)(p - s);
+}
+
+/* 0 ok, 1 not a Rust symbol, 2 output too small. */
+static int demangle_status(const char *sym, size_t len, char *out, size_t cap,
+                           int flags, size_t *olen)
+{
+	v0 v = { .out = out, .cap = cap, .full = flags & ST_DEMANGLE_FULL };
+	int r;
+	if (!cap)
+		return 2;
+	len = strip_llvm(sym, len);
+	r = demangle_legacy(sym, len, &v);
+	if (r == 1) {
+		v.len = 0;
+		v.overflow = false;
+		r = demangle_v0(sym, len, &v);
+	}
+	if (r == 0 && v.len > MAX_OUT)
+		r = 1;
+	out[r == 0 ? v.len : 0] = '\0';
+	*olen = v.len;
+	return r;
+}
+
+size_t st_demangle(const char *sym, size_t len, char *out, size_t cap, int flags)
+{
+	size_t olen;
+	return demangle_status(sym, len, out, cap, flags, &olen) ? FAIL : olen;
+}
+
+/* ---- filter ---------------------------------------------------------------- */
+
+typedef struct obuf {
+	char *p;
+	size_t cap;
+} obuf;
+
+static bool sym_char(char c)
+{
+	return c == '$' || c == '.' || c == '_' || (c >= '0' && c <= '9') ||
+	       (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Writes the demangled form of sym, or sym itself; grows the buffer when the
+ * output does not fit, up to rustc-demangle's limit. */
+static int emit_symbol(const char *sym, size_t n, obuf *b, FILE *out, int flags)
+{
+	size_t olen;
+	for (;;) {
+		int r = demangle_status(sym, n, b->p, b->cap, flags, &olen);
+		if (r == 0)
+			return fwrite(b->p, 1, olen, out) == olen ? 0 : -1;
+		if (r == 1 || b->cap > MAX_OUT)
+			return fwrite(sym, 1, n, out) == n ? 0 : -1;
+		char *np = realloc(b->p, b->cap * 2);
+		if (!np)
+			return -1;
+		b->p = np;
+		b->cap *= 2;
+	}
+}
+
+/* Like rustc-demangle's demangle_line: each "_ZN" or "_R" starts a candidate
+ * that runs over [A-Za-z0-9_.$]. */
+static int filter_line(const char *l, size_t n, obuf *b, FILE *out, int flags)
+{
+	size_t head = 0;
+	while (head < n) {
+		const char *zn = memmem(l + head, n - head, "_ZN", 3);
+		const char *r = memmem(l + head, n - head, "_R", 2);
+		const char *m = !zn ? r : !r ? zn : zn < r ? zn : r;
+		size_t start = m ? (size_t)(m - l) : n, end = start;
+		if (fwrite(l + head, 1, start - head, out) != start - head)
+			return -1;
+		while (end < n && sym_char(l[end]))
+			end++;
+		if (end > start && emit_symbol(l + start, end - start, b, out, flags))
+			return -1;
+		head = end;
+	}
+	return 0;
+}
+
+int st_demangle_stream(FILE *in, FILE *out, int flags)
+{
+	obuf b = { malloc(4096), 4096 };
+	char *line = NULL;
+	size_t lcap = 0;
+	ssize_t n;
+	int rc = 0;
+	if (!b.p)
+		return -1;
+	while (rc == 0 && (n = getline(&line, &lcap, in)) > 0)
+		rc = filter_line(line, (size_t)n, &b, out, flags);
+	if (ferror(in) || fflush(out) != 0)
+		rc = -1;
+	free(line);
+	free(b.p);
+	return rc;
+}
