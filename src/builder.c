@@ -47,6 +47,23 @@ typedef struct thread_stack {
 	bool seen;
 } thread_stack;
 
+/* What the codegen trees receive, summed per (CGU, label, function) while
+ * loading and turned into nodes once at the end: one lookup per LLVM pass
+ * event instead of one per tree level. */
+typedef struct cg_entry {
+	uint32_t cgu_idx, label, fn_raw;  /* fn_raw ST_NOSTR: no function */
+	uint32_t count;
+	int64_t self_ns;
+	bool pass;
+} cg_entry;
+
+typedef struct cg_table {
+	cg_entry *v;
+	uint32_t len, cap;
+	uint32_t *slots;           /* entry index or ST_NIL */
+	uint32_t nslots;
+} cg_table;
+
 /* Child lookup for one tree: a hash set of node ids keyed by
  * (parent, name[, arg]); the key lives in the node itself. */
 typedef struct child_index {
@@ -63,12 +80,18 @@ struct st_builder {
 	st_idmap threads;          /* thread id -> index in stacks */
 	thread_stack *stacks;
 	uint32_t nstacks, capstacks;
-	st_idmap label_of, pass_of, cgu_of, fn_of;   /* -> stat index */
+	uint32_t *label_of, *pass_of;  /* strtab id -> stat index, or ST_NIL */
+	uint32_t label_of_len, pass_of_len;
+	st_idmap cgu_of, fn_of;    /* (crate, name) -> stat index */
+	uint32_t *cgu_raw;         /* cgu stat index -> a raw module name */
+	cg_table cg;               /* codegen contributions, built at finish */
+	uint32_t last_thread;      /* the stack of the previous event's thread */
+	thread_stack *last_stack;
 	st_idmap kind_class;       /* kind strtab id -> enum kclass + 1 */
 	uint8_t *scanned;          /* strtab id -> evidence already scanned */
 	uint32_t scanned_len;
 	st_async_evidence *evidence;
-	uint32_t crate, crate_stack, crate_codegen, crate_pivot;
+	uint32_t crate, crate_stack;
 	uint32_t s_unnamed_loop;
 	char *scratch;
 	size_t scratch_cap;
@@ -159,6 +182,21 @@ static void ensure_display(st_model *m, uint32_t id)
 	       (size_t)(n - m->display_len) * sizeof *m->display);
 	memset(m->fn_kind + m->display_len, 0, n - m->display_len);
 	m->display_len = n;
+}
+
+/* *slot of a strtab-id-indexed array that grows on demand; new entries are
+ * ST_NIL. */
+static uint32_t *sid_slot(uint32_t **arr, uint32_t *len, uint32_t id)
+{
+	if (id >= *len) {
+		uint32_t n = *len ? *len : 1024;
+		while (n <= id)
+			n *= 2;
+		*arr = xrealloc(*arr, (size_t)n * sizeof **arr);
+		memset(*arr + *len, 0xff, (size_t)(n - *len) * sizeof **arr);
+		*len = n;
+	}
+	return &(*arr)[id];
 }
 
 /* Normalised id of a raw id, computed once per distinct string. */
@@ -274,8 +312,16 @@ static void free_lookups(st_builder *b)
 	b->idx_stack.slots = b->idx_codegen.slots = b->idx_pivot.slots = NULL;
 	b->idx_stack.cap = b->idx_codegen.cap = b->idx_pivot.cap = 0;
 	b->idx_stack.len = b->idx_codegen.len = b->idx_pivot.len = 0;
-	st_idmap *maps[] = { &b->threads, &b->label_of, &b->pass_of,
-	                     &b->cgu_of, &b->fn_of, &b->kind_class };
+	free(b->label_of);
+	free(b->pass_of);
+	free(b->cgu_raw);
+	free(b->cg.v);
+	free(b->cg.slots);
+	b->label_of = b->pass_of = b->cgu_raw = NULL;
+	b->label_of_len = b->pass_of_len = 0;
+	b->cg = (cg_table){ 0 };
+	b->last_stack = NULL;
+	st_idmap *maps[] = { &b->threads, &b->cgu_of, &b->fn_of, &b->kind_class };
 	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
 		st_idmap_free(maps[i]);
 	for (uint32_t i = 0; i < b->capstacks; i++)
@@ -314,10 +360,6 @@ void st_builder_begin_source(st_builder *b, const char *path, const char *format
 	b->crate = s->crate;
 	b->crate_stack = child(&m->stack, &b->idx_stack, 0, s->crate, ST_NOSTR,
 	                       ST_K_CRATE);
-	b->crate_codegen = child(&m->codegen, &b->idx_codegen, 0, s->crate,
-	                         ST_NOSTR, ST_K_CRATE);
-	b->crate_pivot = child(&m->pivot, &b->idx_pivot, 0, s->crate, ST_NOSTR,
-	                       ST_K_CRATE);
 }
 
 /* ---- statistics ----------------------------------------------------------- */
@@ -325,20 +367,39 @@ void st_builder_begin_source(st_builder *b, const char *path, const char *format
 static uint32_t label_stat(st_builder *b, uint32_t label)
 {
 	st_model *m = b->m;
-	uint32_t i = st_idmap_get_or_put(&b->label_of, label, m->labels.len);
-	if (i == m->labels.len)
+	uint32_t *i = sid_slot(&b->label_of, &b->label_of_len, label);
+	if (*i == ST_NIL) {
+		*i = m->labels.len;
 		*VEC_PUSH(m->labels) = (st_label_stat){ .label = label };
-	return i;
+	}
+	return *i;
 }
 
-static uint32_t cgu_stat(st_builder *b, uint32_t cgu_display)
+static void count_pass(st_builder *b, uint32_t label, int64_t self)
 {
 	st_model *m = b->m;
+	uint32_t *i = sid_slot(&b->pass_of, &b->pass_of_len, label);
+	if (*i == ST_NIL) {
+		*i = m->passes.len;
+		*VEC_PUSH(m->passes) = (st_pass_stat){ .pass = label };
+	}
+	m->passes.v[*i].count++;
+	m->passes.v[*i].self_ns += self;
+	m->llvm_self_ns += (uint64_t)self;
+}
+
+static uint32_t cgu_stat(st_builder *b, uint32_t cgu_raw)
+{
+	st_model *m = b->m;
+	uint32_t cgu_display = display_of(b, cgu_raw);
 	uint64_t key = st_idmap_pair(b->crate, cgu_display);
 	uint32_t i = st_idmap_get_or_put(&b->cgu_of, key, m->cgus.len);
-	if (i == m->cgus.len)
+	if (i == m->cgus.len) {
 		*VEC_PUSH(m->cgus) = (st_cgu_stat){ .crate = b->crate,
 		                                    .cgu = cgu_display };
+		b->cgu_raw = xrealloc(b->cgu_raw, m->cgus.cap * sizeof *b->cgu_raw);
+		b->cgu_raw[i] = cgu_raw;
+	}
 	return i;
 }
 
@@ -352,46 +413,63 @@ static void count_label(st_label_stat *l, enum kclass c, uint64_t dur)
 		l->count++;
 }
 
-/* Adds v ns of self time at the end of a codegen-tree path; every node on
- * the path gains it in total. */
-static void add_path(st_tree *t, const uint32_t *path, int n, int64_t v)
+/* ---- codegen contributions ------------------------------------------------ */
+
+static uint32_t cg_hash(uint32_t cgu, uint32_t label, uint32_t fn)
 {
-	for (int i = 0; i < n; i++)
-		t->nodes[path[i]].total_ns += (uint64_t)v;
-	t->nodes[0].total_ns += (uint64_t)v;
-	t->nodes[path[n - 1]].self_ns += v;
-	t->nodes[path[n - 1]].count++;
+	uint64_t k = ((uint64_t)cgu << 32 | label) * 0x9E3779B97F4A7C15ull;
+	k ^= (uint64_t)fn * 0xC2B2AE3D27D4EB4Full;
+	return (uint32_t)(k >> 32) ^ (uint32_t)k;
 }
 
-static void add_function_time(st_builder *b, uint32_t fn_raw, int64_t v)
+static void cg_grow(cg_table *t)
 {
-	st_model *m = b->m;
-	uint32_t name = display_of(b, fn_raw);
-	uint64_t key = st_idmap_pair(b->crate, name);
-	uint32_t i = st_idmap_get_or_put(&b->fn_of, key, m->functions.len);
-	if (i == m->functions.len)
-		*VEC_PUSH(m->functions) = (st_fn_stat){
-			.name = name, .crate = b->crate, .raw = fn_raw,
-			.kind = ST_K_FN, .owner = ST_NIL };
-	m->functions.v[i].llvm_ns += v;
-	m->functions.v[i].events++;
+	uint32_t n = t->nslots ? t->nslots * 2 : 4096;
+	free(t->slots);
+	t->slots = xrealloc(NULL, (size_t)n * sizeof *t->slots);
+	memset(t->slots, 0xff, (size_t)n * sizeof *t->slots);
+	t->nslots = n;
+	for (uint32_t i = 0; i < t->len; i++) {
+		const cg_entry *e = &t->v[i];
+		uint32_t h = cg_hash(e->cgu_idx, e->label, e->fn_raw) & (n - 1);
+		while (t->slots[h] != ST_NIL)
+			h = (h + 1) & (n - 1);
+		t->slots[h] = i;
+	}
 }
 
-/* Codegen trees for an event that belongs to a CGU: LLVM passes split their
- * self time over their functions, other activities sit under the CGU. */
+static void cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
+                   bool pass, int64_t v)
+{
+	if ((t->len + 1) * 2 > t->nslots)
+		cg_grow(t);
+	uint32_t h = cg_hash(cgu, label, fn) & (t->nslots - 1);
+	for (;;) {
+		uint32_t i = t->slots[h];
+		if (i == ST_NIL)
+			break;
+		cg_entry *e = &t->v[i];
+		if (e->cgu_idx == cgu && e->label == label && e->fn_raw == fn) {
+			e->count++;
+			e->self_ns += v;
+			return;
+		}
+		h = (h + 1) & (t->nslots - 1);
+	}
+	if (t->len == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->v = xrealloc(t->v, (size_t)t->cap * sizeof *t->v);
+	}
+	t->slots[h] = t->len;
+	t->v[t->len++] = (cg_entry){ cgu, label, fn, 1, v, pass };
+}
+
+/* An event that belongs to a CGU: LLVM passes split their self time over
+ * their functions, other activities count for the CGU itself. */
 static void add_codegen(st_builder *b, const frame *f, int64_t self)
 {
-	st_model *m = b->m;
-	uint32_t cgu = display_of(b, f->cgu_raw);
-	uint32_t cg = child(&m->codegen, &b->idx_codegen, b->crate_codegen, cgu,
-	                    f->cgu_raw, ST_K_CGU);
-	uint32_t pv = child(&m->pivot, &b->idx_pivot, b->crate_pivot, cgu,
-	                    f->cgu_raw, ST_K_CGU);
 	const st_event *e = &f->ev;
 	bool pass = f->kclass == KC_LLVM_PASS;
-	st_kind k = pass ? ST_K_PASS : ST_K_ACTIVITY;
-	uint32_t cg_pass = child(&m->codegen, &b->idx_codegen, cg, e->label,
-	                         ST_NOSTR, k);
 	const uint32_t *fns = e->args;
 	uint32_t nfn = e->nargs;
 	if (pass && nfn && e->args[0] == b->s_unnamed_loop) {
@@ -399,37 +477,83 @@ static void add_codegen(st_builder *b, const frame *f, int64_t self)
 		nfn = f->loop_fn == ST_NOSTR ? 0 : 1;
 	}
 	if (!pass || nfn == 0 || fns[0] == f->cgu_raw) {
-		/* module-level pass or other activity: no function below */
-		uint32_t p1[] = { b->crate_codegen, cg, cg_pass };
-		uint32_t pv_pass = child(&m->pivot, &b->idx_pivot, pv, e->label,
-		                         ST_NOSTR, k);
-		uint32_t p2[] = { b->crate_pivot, pv, pv_pass };
-		add_path(&m->codegen, p1, 3, self);
-		add_path(&m->pivot, p2, 3, self);
+		cg_add(&b->cg, f->cgu_idx, e->label, ST_NOSTR, pass, self);
 		return;
 	}
 	int64_t share = self / (int64_t)nfn;
 	for (uint32_t i = 0; i < nfn; i++) {
 		int64_t v = share + (i == 0 ? self - share * (int64_t)nfn : 0);
-		uint32_t name = display_of(b, fns[i]);
-		uint32_t cg_fn = child(&m->codegen, &b->idx_codegen, cg_pass, name,
-		                       fns[i], ST_K_FN);
-		uint32_t pv_fn = child(&m->pivot, &b->idx_pivot, pv, name, fns[i],
-		                       ST_K_FN);
-		uint32_t pv_pass = child(&m->pivot, &b->idx_pivot, pv_fn, e->label,
-		                         ST_NOSTR, ST_K_PASS);
-		uint32_t p1[] = { b->crate_codegen, cg, cg_pass, cg_fn };
-		uint32_t p2[] = { b->crate_pivot, pv, pv_fn, pv_pass };
-		add_path(&m->codegen, p1, 4, v);
-		add_path(&m->pivot, p2, 4, v);
-		add_function_time(b, fns[i], v);
+		cg_add(&b->cg, f->cgu_idx, e->label, fns[i], true, v);
 	}
+}
+
+/* Adds an entry's time at the end of a tree path; every node on the path
+ * gains it in total. */
+static void add_path(st_tree *t, const uint32_t *path, int n,
+                     const cg_entry *e)
+{
+	for (int i = 0; i < n; i++)
+		t->nodes[path[i]].total_ns += (uint64_t)e->self_ns;
+	t->nodes[0].total_ns += (uint64_t)e->self_ns;
+	t->nodes[path[n - 1]].self_ns += e->self_ns;
+	t->nodes[path[n - 1]].count += e->count;
+}
+
+static void add_function_time(st_builder *b, uint32_t crate, uint32_t fn_raw,
+                              const cg_entry *e)
+{
+	st_model *m = b->m;
+	uint32_t name = display_of(b, fn_raw);
+	uint64_t key = st_idmap_pair(crate, name);
+	uint32_t i = st_idmap_get_or_put(&b->fn_of, key, m->functions.len);
+	if (i == m->functions.len)
+		*VEC_PUSH(m->functions) = (st_fn_stat){
+			.name = name, .crate = crate, .raw = fn_raw,
+			.kind = ST_K_FN, .owner = ST_NIL };
+	m->functions.v[i].llvm_ns += e->self_ns;
+	m->functions.v[i].events += e->count;
+}
+
+/* One contribution into both codegen trees and the function table. */
+static void cg_place(st_builder *b, const cg_entry *e)
+{
+	st_model *m = b->m;
+	const st_cgu_stat *c = &m->cgus.v[e->cgu_idx];
+	uint32_t raw = b->cgu_raw[e->cgu_idx];
+	st_kind k = e->pass ? ST_K_PASS : ST_K_ACTIVITY;
+	uint32_t cr1 = child(&m->codegen, &b->idx_codegen, 0, c->crate, ST_NOSTR,
+	                     ST_K_CRATE);
+	uint32_t cr2 = child(&m->pivot, &b->idx_pivot, 0, c->crate, ST_NOSTR,
+	                     ST_K_CRATE);
+	uint32_t cg = child(&m->codegen, &b->idx_codegen, cr1, c->cgu, raw, ST_K_CGU);
+	uint32_t pv = child(&m->pivot, &b->idx_pivot, cr2, c->cgu, raw, ST_K_CGU);
+	uint32_t cg_pass = child(&m->codegen, &b->idx_codegen, cg, e->label,
+	                         ST_NOSTR, k);
+	if (e->fn_raw == ST_NOSTR) {
+		uint32_t pv_pass = child(&m->pivot, &b->idx_pivot, pv, e->label,
+		                         ST_NOSTR, k);
+		add_path(&m->codegen, (uint32_t[]){ cr1, cg, cg_pass }, 3, e);
+		add_path(&m->pivot, (uint32_t[]){ cr2, pv, pv_pass }, 3, e);
+		return;
+	}
+	uint32_t name = display_of(b, e->fn_raw);
+	uint32_t cg_fn = child(&m->codegen, &b->idx_codegen, cg_pass, name,
+	                       e->fn_raw, ST_K_FN);
+	uint32_t pv_fn = child(&m->pivot, &b->idx_pivot, pv, name, e->fn_raw,
+	                       ST_K_FN);
+	uint32_t pv_pass = child(&m->pivot, &b->idx_pivot, pv_fn, e->label,
+	                         ST_NOSTR, ST_K_PASS);
+	add_path(&m->codegen, (uint32_t[]){ cr1, cg, cg_pass, cg_fn }, 4, e);
+	add_path(&m->pivot, (uint32_t[]){ cr2, pv, pv_fn, pv_pass }, 4, e);
+	add_function_time(b, c->crate, e->fn_raw, e);
 }
 
 /* ---- the walk ------------------------------------------------------------- */
 
 static thread_stack *stack_for(st_builder *b, uint32_t thread)
 {
+	if (b->last_stack && b->last_thread == thread)
+		return b->last_stack;
 	uint32_t i = st_idmap_get_or_put(&b->threads, thread, b->nstacks);
 	if (i == b->nstacks) {
 		if (b->nstacks == b->capstacks) {
@@ -441,7 +565,9 @@ static thread_stack *stack_for(st_builder *b, uint32_t thread)
 		}
 		b->nstacks++;
 	}
-	return &b->stacks[i];
+	b->last_thread = thread;
+	b->last_stack = &b->stacks[i];
+	return b->last_stack;
 }
 
 static void leave(st_builder *b, thread_stack *ts)
@@ -455,16 +581,8 @@ static void leave(st_builder *b, thread_stack *ts)
 		m->cgus.v[f->cgu_idx].self_ns += self;
 		add_codegen(b, f, self);
 	}
-	if (f->kclass == KC_LLVM_PASS) {
-		st_model *mm = b->m;
-		uint32_t i = st_idmap_get_or_put(&b->pass_of, f->ev.label,
-		                                 mm->passes.len);
-		if (i == mm->passes.len)
-			*VEC_PUSH(mm->passes) = (st_pass_stat){ .pass = f->ev.label };
-		mm->passes.v[i].count++;
-		mm->passes.v[i].self_ns += self;
-		mm->llvm_self_ns += (uint64_t)self;
-	}
+	if (f->kclass == KC_LLVM_PASS)
+		count_pass(b, f->ev.label, self);
 	if (b->has_hook && b->hook.leave)
 		b->hook.leave(b->hook.ctx, &f->ev, self, f->marked);
 }
@@ -506,12 +624,11 @@ static void fill_frame(st_builder *b, frame *f, const frame *parent,
 	if (c == KC_LLVM_PASS && e->nargs && e->args[0] != b->s_unnamed_loop &&
 	    e->args[0] != f->cgu_raw)
 		f->loop_fn = e->args[0];
-	f->cgu_idx = ST_NIL;
-	if (f->cgu_raw != ST_NOSTR) {
-		f->cgu_idx = cgu_stat(b, display_of(b, f->cgu_raw));
-		if (!parent || parent->cgu_idx != f->cgu_idx)
-			b->m->cgus.v[f->cgu_idx].total_ns += e->end - e->start;
-	}
+	f->cgu_idx = parent ? parent->cgu_idx : ST_NIL;
+	if (f->cgu_raw != ST_NOSTR && (!parent || parent->cgu_raw != f->cgu_raw))
+		f->cgu_idx = cgu_stat(b, f->cgu_raw);
+	if (f->cgu_idx != ST_NIL && (!parent || parent->cgu_idx != f->cgu_idx))
+		b->m->cgus.v[f->cgu_idx].total_ns += e->end - e->start;
 }
 
 static void enter(st_builder *b, thread_stack *ts, const st_event *e)
@@ -596,6 +713,7 @@ void st_builder_end_source(st_builder *b, uint64_t events)
 	/* thread ids are per process: the next source starts afresh */
 	st_idmap_free(&b->threads);
 	b->nstacks = 0;
+	b->last_stack = NULL;
 	m->sources.v[m->sources.len - 1].events = events;
 	m->total_events += events;
 }
@@ -734,6 +852,8 @@ static void sort_async(st_model *m)
 void st_builder_finish(st_builder *b)
 {
 	st_model *m = b->m;
+	for (uint32_t i = 0; i < b->cg.len; i++)
+		cg_place(b, &b->cg.v[i]);
 	classify_functions(b);
 	set_tree_kinds(m, &m->codegen);
 	set_tree_kinds(m, &m->pivot);

@@ -31,9 +31,9 @@ uint32_t st_idmap_get(const st_idmap *m, uint64_t key)
 	return m->vals[find(m, key)];
 }
 
-static void grow(st_idmap *m)
+static void rehash(st_idmap *m, uint32_t cap)
 {
-	st_idmap n = { .cap = m->cap ? m->cap * 2 : 64 };
+	st_idmap n = { .cap = cap };
 	n.keys = malloc((size_t)n.cap * sizeof *n.keys);
 	n.vals = malloc((size_t)n.cap * sizeof *n.vals);
 	if (!n.keys || !n.vals)
@@ -51,6 +51,20 @@ static void grow(st_idmap *m)
 	free(m->keys);
 	free(m->vals);
 	*m = n;
+}
+
+static void grow(st_idmap *m)
+{
+	rehash(m, m->cap ? m->cap * 2 : 64);
+}
+
+void st_idmap_reserve(st_idmap *m, uint32_t n)
+{
+	uint32_t cap = m->cap ? m->cap : 64;
+	while (cap / 2 < n && cap < (1u << 31))
+		cap *= 2;
+	if (cap > m->cap)
+		rehash(m, cap);
 }
 
 uint32_t st_idmap_get_or_put(st_idmap *m, uint64_t key, uint32_t val)

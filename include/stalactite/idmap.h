@@ -16,6 +16,9 @@ typedef struct st_idmap {
 #define ST_IDMAP_NONE UINT32_MAX
 
 void st_idmap_free(st_idmap *m);
+/* Makes room for n entries at once, so filling a map of known size never
+ * rehashes. */
+void st_idmap_reserve(st_idmap *m, uint32_t n);
 /* Value for key, or ST_IDMAP_NONE. */
 uint32_t st_idmap_get(const st_idmap *m, uint64_t key);
 /* Sets key to val (replacing an earlier value). */
