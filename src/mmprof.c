@@ -77,6 +77,9 @@ struct st_mmprof {
 	uint32_t argtmp[MAX_ARGS];
 	buf text, clean;                /* expansion and UTF-8 repair scratch */
 	uint32_t refs;                  /* references followed for one string */
+	uint64_t top;                   /* culprit of the string being expanded */
+	uint64_t cut_off;               /* page cut by the end of the file */
+	bool cut;
 	uint32_t unknown, parse_error;  /* strtab ids */
 	char *cmd;
 	char warning[160];
@@ -210,6 +213,7 @@ static bool scan_pages(st_mmprof *p, size_t *last_events)
 	int tail[3], ntail = 0;   /* tags after the last events page */
 	while (off < p->len) {
 		if (p->len - off < 5) {
+			p->cut = true, p->cut_off = off;
 			set_incomplete(p, off, "page header cut");
 			break;
 		}
@@ -220,6 +224,7 @@ static bool scan_pages(st_mmprof *p, size_t *last_events)
 		if (len == 0)
 			return fail(p, off, "zero-length page");
 		if (len > p->len - off - 5) {
+			p->cut = true, p->cut_off = off;
 			set_incomplete(p, off, "last page cut");
 			break;
 		}
@@ -248,6 +253,9 @@ static bool check_stream(st_mmprof *p, int tag)
 	                                           "string index" };
 	static const char magic[NTAGS][5] = { "MMES", "MMSD", "MMSI" };
 	const stream *s = &p->st[tag];
+	if (s->n == 0 && p->cut)
+		return fail(p, p->cut_off, "no %s stream (file is incomplete at its "
+		            "end)", names[tag]);
 	if (s->n == 0)
 		return fail(p, p->len, "no %s stream", names[tag]);
 	uint64_t at = s->pages[0].file_off;
@@ -307,10 +315,10 @@ static uint64_t index_addr(const st_mmprof *p, uint32_t k, uint64_t *at)
 	return rd_id(p, e + p->idw);
 }
 
-static bool add_text(st_mmprof *p, const void *s, size_t n, uint64_t culprit)
+static bool add_text(st_mmprof *p, const void *s, size_t n)
 {
 	if (p->text.len + n > MAX_EXPANSION)
-		return fail(p, culprit, "string expands beyond %u bytes", MAX_EXPANSION);
+		return fail(p, p->top, "string expands beyond %u bytes", MAX_EXPANSION);
 	buf_add(&p->text, s, n);
 	return true;
 }
@@ -334,7 +342,7 @@ static bool expand_ref(st_mmprof *p, const stream *s, uint64_t *addr,
 	stream_copy(p, s, *addr + 1, id, p->idw);
 	*addr += 1 + p->idw;
 	if (++p->refs > MAX_REFS)
-		return fail(p, at, "string expands through more than %u references",
+		return fail(p, p->top, "string expands through more than %u references",
 		            MAX_REFS);
 	return expand_id(p, rd_id(p, id), at, depth + 1);
 }
@@ -358,7 +366,7 @@ static bool expand_addr(st_mmprof *p, uint64_t addr, uint64_t culprit,
 		const unsigned char *b = p->data + pg->file_off + at;
 		size_t n = literal_len(b, pg->len - at);
 		if (n > 0) {
-			if (!add_text(p, b, n, stream_file_off(s, start)))
+			if (!add_text(p, b, n))
 				return false;
 			addr += n;
 		} else if (b[0] == 0xFF) {
@@ -381,7 +389,7 @@ static bool expand_id(st_mmprof *p, uint64_t id, uint64_t culprit, int depth)
 		return expand_addr(p, id - ID_FIRST_CONCRETE, culprit, depth);
 	uint32_t k = id == ID_INVALID ? ST_IDMAP_NONE : st_idmap_get(&p->index, id);
 	if (k == ST_IDMAP_NONE)
-		return add_text(p, "<unknown>", 9, culprit);
+		return add_text(p, "<unknown>", 9);
 	uint64_t at;
 	uint64_t addr = index_addr(p, k, &at);
 	return expand_addr(p, addr, at, depth);
@@ -392,6 +400,7 @@ static bool resolve(st_mmprof *p, uint64_t id, uint64_t culprit)
 {
 	p->text.len = 0;
 	p->refs = 0;
+	p->top = culprit;
 	return expand_id(p, id, culprit, 0);
 }
 

@@ -1,0 +1,279 @@
+/* test-mmprof: the .mm_profdata decoder on real files (tests/data) and on
+ * profiles built from scratch by tests/tools/mkbad.c (valid and corrupted).
+ * Observes the decoder through its info, its messages and an event hook. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "stalactite/builder.h"
+#include "stalactite/mmprof.h"
+#include "stalactite/strtab.h"
+
+#define MKBAD_NO_MAIN
+#include "../tools/mkbad.c"
+
+typedef struct seen {
+	st_strtab *strs;
+	long intervals, generic, unknown, parse_error;
+	char first_query[64];           /* last one fed = first in the file */
+	uint64_t first_query_ns;
+	size_t longest_label;
+	char sig[4096];                 /* every interval, in feed order */
+	char args0[64];                 /* args of "ok_label" */
+	long ok_label_args;
+	char bad_utf8[64];
+} seen;
+
+static bool on_enter(void *ctx, const st_event *e, bool inside)
+{
+	seen *s = ctx;
+	const char *kind = st_str(s->strs, e->kind);
+	const char *label = st_str(s->strs, e->label);
+	(void)inside;
+	s->intervals++;
+	s->generic += strcmp(kind, "GenericActivity") == 0;
+	s->unknown += strcmp(label, "<unknown>") == 0;
+	s->parse_error += strcmp(label, "<parse error>") == 0;
+	if (strcmp(kind, "Query") == 0) {
+		snprintf(s->first_query, sizeof s->first_query, "%s", label);
+		s->first_query_ns = e->end - e->start;
+	}
+	if (st_strlen(s->strs, e->label) > s->longest_label)
+		s->longest_label = st_strlen(s->strs, e->label);
+	if (strcmp(label, "ok_label") == 0)
+		s->ok_label_args = e->nargs;
+	if (strncmp(label, "caf", 3) == 0)
+		snprintf(s->bad_utf8, sizeof s->bad_utf8, "%s", label);
+	size_t n = strlen(s->sig);
+	snprintf(s->sig + n, sizeof s->sig - n, "%s|%.40s|%u|%s|%llu|%llu|%u;",
+	         kind, label, e->thread,
+	         e->nargs ? st_str(s->strs, e->args[0]) : "-",
+	         (unsigned long long)e->start, (unsigned long long)e->end,
+	         e->nargs);
+	return false;
+}
+
+typedef struct result {
+	int open_ok, feed_rc;
+	char err[512];
+	char warning[200];
+	char cmd[400];
+	st_mmprof_info info;
+	seen s;
+} result;
+
+static void decode(const unsigned char *data, size_t len, result *r)
+{
+	memset(r, 0, sizeof *r);
+	st_model *m = st_model_new();
+	st_builder *b = st_builder_new(m);
+	r->s.strs = st_builder_strs(b);
+	st_event_hook hook = { .ctx = &r->s, .enter = on_enter };
+	st_builder_set_hook(b, &hook);
+	st_mmprof *p = st_mmprof_open(data, len, st_builder_strs(b), r->err,
+	                              sizeof r->err);
+	r->open_ok = p != NULL;
+	if (p) {
+		r->info = *st_mmprof_get_info(p);
+		snprintf(r->warning, sizeof r->warning, "%s",
+		         r->info.warning ? r->info.warning : "");
+		snprintf(r->cmd, sizeof r->cmd, "%s", r->info.cmd);
+		st_builder_begin_source(b, "test", "mm_profdata", "test", len);
+		r->feed_rc = st_mmprof_feed(p, b, NULL, NULL, r->err, sizeof r->err);
+		st_builder_end_source(b, r->info.events);
+		r->s.strs = NULL;
+		st_mmprof_close(p);
+	}
+	st_builder_free(b);
+	st_model_free(m);
+	r->info.cmd = r->info.warning = NULL;
+}
+
+static unsigned char *slurp(const char *name, size_t *len)
+{
+	const char *top = getenv("top_srcdir");
+	char path[1024];
+	snprintf(path, sizeof path, "%s/tests/data/%s", top ? top : ".", name);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		perror(path);
+		return NULL;
+	}
+	size_t cap = 1 << 20, n = 0;
+	unsigned char *buf = malloc(cap);
+	size_t k;
+	while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += k;
+		if (n == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+static void decode_file(const char *name, result *r)
+{
+	size_t len = 0;
+	unsigned char *data = slurp(name, &len);
+	CHECK(data != NULL);
+	if (!data) {
+		memset(r, 0, sizeof *r);
+		return;
+	}
+	decode(data, len, r);
+	free(data);
+}
+
+static void test_real_files(void)
+{
+	static result r;
+	decode_file("measureme-test-v8.mm_profdata", &r);
+	CHECK(r.open_ok);
+	CHECK_INT(r.feed_rc, 0);
+	CHECK_INT(r.info.version, 8);
+	CHECK_INT(r.info.events, 10922);
+	CHECK_INT(r.s.generic, 6429);
+	CHECK_STR(r.s.first_query, "hir_crate");
+	CHECK_INT(r.s.first_query_ns, 1752900);
+	CHECK_INT(r.info.pid, 11086);
+	CHECK_INT(r.info.start_time_ns, 1631882200512821000ull);
+	CHECK(strstr(r.cmd, "--crate-name hello_world ") != NULL);
+	CHECK_STR(r.warning, "");
+
+	decode_file("measureme-test-v9.mm_profdata", &r);
+	CHECK(r.open_ok);
+	CHECK_INT(r.feed_rc, 0);
+	CHECK_INT(r.info.version, 9);
+	CHECK_INT(r.info.events, 8870);
+	CHECK_INT(r.info.pid, 1050122);
+	CHECK_INT(r.info.start_time_ns, 1702602717805121827ull);
+	CHECK(strstr(r.cmd, "--crate-name testbinary ") != NULL);
+	CHECK(r.s.intervals > 0 && r.s.intervals <= 8870);
+
+	decode_file("odd-command-line.mm_profdata", &r);
+	CHECK(r.open_ok);
+	CHECK_INT(r.feed_rc, 0);
+	CHECK(strstr(r.cmd, "it's \xc3\xa9 dir/main.rs") != NULL);
+	CHECK_INT(r.info.events, 24481);
+
+	decode_file("lib-crate.mm_profdata", &r);
+	CHECK(r.open_ok);
+	CHECK_INT(r.feed_rc, 0);
+	CHECK_INT(r.info.events, 6296);
+
+	decode_file("llvm-events-only.mm_profdata", &r);
+	CHECK(r.open_ok);
+	CHECK_INT(r.feed_rc, 0);
+	CHECK_INT(r.info.events, 8392);
+	CHECK_INT(r.s.generic, 0);
+}
+
+/* Builds a mkbad kind and decodes it. */
+static void decode_kind(const char *kind, result *r, mk_prof *p)
+{
+	CHECK(mk_build(kind, p));
+	decode(p->out.p ? p->out.p : (const unsigned char *)"", p->out.len, r);
+}
+
+/* Every kind gives exactly the message mkbad predicts. */
+static void test_expectations(void)
+{
+	static result r;
+	for (size_t i = 0; i < MK_NKINDS; i++) {
+		mk_prof p;
+		decode_kind(mk_kinds[i].name, &r, &p);
+		const char *err = !r.open_ok || r.feed_rc ? r.err : "";
+		char want[256] = "", got[600];
+		unsigned long long off = 0;
+		int text_at = 0;
+		if (sscanf(p.expect, "error %llu %n", &off, &text_at) == 1 && text_at) {
+			snprintf(want, sizeof want, "offset %llu: %s", off, p.expect + text_at);
+			if (strcmp(p.expect + text_at, "*") == 0) {
+				snprintf(want, sizeof want, "offset %llu: ", off);
+				snprintf(got, sizeof got, "%.*s", (int)strlen(want), err);
+			} else {
+				snprintf(got, sizeof got, "%s", err);
+			}
+			CHECK_STR(got, want);
+		} else if (sscanf(p.expect, "warning %llu", &off) == 1) {
+			snprintf(want, sizeof want, "offset %llu: file is incomplete at its end", off);
+			snprintf(got, sizeof got, "%.*s", (int)strlen(want), r.warning);
+			CHECK_STR(got, want);
+			CHECK_STR(err, "");
+		} else {
+			CHECK_STR(p.expect, "ok");
+			CHECK_STR(err, "");
+			CHECK_STR(r.warning, "");
+		}
+		mk_free(&p);
+	}
+}
+
+static void test_generated_contents(void)
+{
+	static result a, b;
+	mk_prof p;
+	decode_kind("valid-v9", &a, &p);
+	mk_free(&p);
+	CHECK_INT(a.info.events, 5);
+	CHECK_INT(a.s.intervals, 3);
+	CHECK_INT(a.info.pid, 4242);
+	CHECK_INT(a.info.start_time_ns, 1700000000123456789ull);
+	CHECK_STR(a.cmd, "rustc --crate-name demo it's \xc3\xa9 dir/main.rs ");
+	/* reverse file order: the GenericActivity comes first */
+	CHECK_STR(a.s.sig, "GenericActivity|parse_crate|3|-|1000|5000|0;"
+	          "LLVM Pass|InstCombinePass|7|demo::main|3100|3500|1;"
+	          "Query|typeck|3|main|2000|3000|1;");
+
+	decode_kind("valid-v8", &b, &p);
+	mk_free(&p);
+	CHECK_INT(b.info.version, 8);
+	CHECK_STR(b.s.sig, a.s.sig);
+
+	decode_kind("straddle", &b, &p);
+	mk_free(&p);
+	CHECK_STR(b.s.sig, a.s.sig);
+
+	decode_kind("unknown-virtual-id", &b, &p);
+	mk_free(&p);
+	CHECK_INT(b.s.unknown, 2);
+
+	decode_kind("truncated-last-page", &b, &p);
+	mk_free(&p);
+	CHECK_INT(b.info.events, 6);
+	CHECK_INT(b.s.unknown, 1);     /* its index entry was in the cut page */
+
+	decode_kind("hostile-names", &b, &p);
+	mk_free(&p);
+	CHECK_INT(b.s.parse_error, 1);
+	CHECK_INT(b.s.ok_label_args, 0);
+	CHECK_STR(b.s.bad_utf8, "caf\xef\xbf\xbd( \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd!");
+	CHECK_INT(b.s.longest_label, 100 * 1024);
+}
+
+/* Every truncation of a valid file either loads or fails cleanly. */
+static void test_truncations(void)
+{
+	static result r;
+	mk_prof p;
+	CHECK(mk_build("straddle", &p));
+	long loaded = 0;
+	for (size_t n = 0; n <= p.out.len; n++) {
+		decode(p.out.p, n, &r);
+		bool ok = r.open_ok && r.feed_rc == 0;
+		loaded += ok;
+		CHECK(ok || strncmp(r.err, "offset ", 7) == 0);
+	}
+	CHECK(loaded > 0);
+	mk_free(&p);
+}
+
+int main(void)
+{
+	test_real_files();
+	test_expectations();
+	test_generated_contents();
+	test_truncations();
+	return check_done();
+}
