@@ -1,0 +1,112 @@
+#!/bin/bash
+# bad-input.sh: every profile kind that tests/tools/mkbad writes (valid ones,
+# corrupted ones, incomplete ones) through `stalactite --report`.
+#   error:   exit 1, stderr exactly "stalactite: PATH: offset N: TEXT"
+#   warning: exit 0, stderr exactly one "stalactite: warning: PATH: offset N:
+#            file is incomplete at its end ..." line, a report on stdout
+#   ok:      exit 0, nothing on stderr, a report on stdout
+# mkbad prints the expectation for each kind it writes.
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$PWD}
+st="$top_builddir/stalactite"
+mkbad="$top_builddir/tests/tools/mkbad"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bad-input.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+ok()   { printf 'ok   %s\n' "$*"; }
+fail() { printf 'FAIL %s\n' "$*"; failures=$((failures + 1)); }
+show() { sed 's/^/     /' "$1" | head -5; }
+
+for prog in "$st" "$mkbad"; do
+	if [ ! -x "$prog" ]; then
+		fail "missing $prog"
+		exit 1
+	fi
+done
+
+# No raw control bytes other than newline and tab: hostile names are escaped.
+clean_output() {
+	! LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$1"
+}
+
+check_error() {   # KIND PATH OFFSET TEXT STATUS
+	local kind=$1 path=$2 off=$3 text=$4 status=$5
+	local want="stalactite: $path: offset $off: $text"
+	local lines; lines=$(wc -l <"$tmp/err")
+	if [ "$status" -ne 1 ]; then
+		fail "$kind: exit $status, want 1"; show "$tmp/err"; return
+	fi
+	if [ "$lines" -ne 1 ]; then
+		fail "$kind: stderr has $lines lines, want 1"; show "$tmp/err"; return
+	fi
+	local got; got=$(cat "$tmp/err")
+	if [ "$text" = "*" ]; then
+		want="stalactite: $path: offset $off: "
+		got=${got:0:${#want}}
+	fi
+	if [ "$got" = "$want" ]; then ok "$kind: $text"; else
+		fail "$kind: stderr differs"; printf '     got  %s\n     want %s\n' "$got" "$want"
+	fi
+}
+
+check_warning() {   # KIND PATH OFFSET STATUS
+	local kind=$1 path=$2 off=$3 status=$4
+	local want="stalactite: warning: $path: offset $off: file is incomplete at its end"
+	local lines; lines=$(wc -l <"$tmp/err")
+	local got; got=$(head -n 1 "$tmp/err")
+	if [ "$status" -ne 0 ]; then
+		fail "$kind: exit $status, want 0"; show "$tmp/err"
+	elif [ "$lines" -ne 1 ] || [ "${got:0:${#want}}" != "$want" ]; then
+		fail "$kind: want one line starting \"$want\""; show "$tmp/err"
+	elif [ ! -s "$tmp/out" ]; then
+		fail "$kind: no report on stdout"
+	else
+		ok "$kind: warning, data used"
+	fi
+}
+
+check_ok() {   # KIND STATUS
+	local kind=$1 status=$2
+	if [ "$status" -ne 0 ]; then
+		fail "$kind: exit $status, want 0"; show "$tmp/err"
+	elif [ -s "$tmp/err" ]; then
+		fail "$kind: unexpected stderr"; show "$tmp/err"
+	elif [ ! -s "$tmp/out" ]; then
+		fail "$kind: no report on stdout"
+	elif ! clean_output "$tmp/out"; then
+		fail "$kind: raw control bytes in the report"
+	else
+		ok "$kind: loads"
+	fi
+}
+
+kinds=$("$mkbad" --list) || { fail "mkbad --list"; exit 1; }
+[ -n "$kinds" ] || { fail "mkbad --list printed nothing"; exit 1; }
+for kind in $kinds; do
+	path="$tmp/$kind.mm_profdata"
+	if ! expect=$("$mkbad" "$kind" "$path"); then
+		fail "$kind: mkbad failed"; continue
+	fi
+	status=0
+	"$st" --report "$path" >"$tmp/out" 2>"$tmp/err" </dev/null || status=$?
+	set -f; set -- $expect; set +f
+	case $1 in
+	error)
+		off=$2; shift 2
+		check_error "$kind" "$path" "$off" "$*" "$status" ;;
+	warning)
+		check_warning "$kind" "$path" "$2" "$status" ;;
+	ok)
+		check_ok "$kind" "$status" ;;
+	*)
+		fail "$kind: mkbad printed \"$expect\"" ;;
+	esac
+done
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures failure(s)"
+	exit 1
+fi
+exit 0
