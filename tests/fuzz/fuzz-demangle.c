@@ -1,0 +1,57 @@
+/* libFuzzer target for the demangler and name normalisation: any input must
+ * neither crash nor overrun, and results must be consistent between output
+ * capacities.  Build: ./configure --enable-fuzzing CC=clang && make
+ * tests/fuzz/fuzz-demangle; run with tests/data/demangle/vectors.tsv's
+ * symbols as a seed corpus. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/demangle.h"
+#include "stalactite/names.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char big[1 << 16], small[64], alt[1 << 16];
+
+static void check_demangle(const char *s, size_t n, int flags)
+{
+	size_t r = st_demangle(s, n, big, sizeof big, flags);
+	if (r == (size_t)-1)
+		return;
+	if (r >= sizeof big || big[r] != '\0')
+		abort();
+	/* A smaller buffer either fails or gives the same text. */
+	size_t r2 = st_demangle(s, n, small, sizeof small, flags);
+	if (r2 != (size_t)-1 && (r2 != r || memcmp(small, big, r)))
+		abort();
+}
+
+static void check_names(const char *s, size_t n)
+{
+	st_name_normalize(s, n, big, sizeof big);
+	st_name_normalize(s, n, small, sizeof small);
+	st_name_elide_generics(s, n, alt, sizeof alt, false);
+	st_name_elide_generics(s, n, small, sizeof small, true);
+	st_async_evidence *ev = st_async_evidence_new();
+	st_async_evidence_scan(ev, s, n);
+	st_async_note_name(ev, s, n);
+	size_t off, len;
+	st_name_classify(s, n, ev);
+	if (st_async_owner(s, n, ev, &off, &len) && (off > n || len > n - off))
+		abort();
+	st_async_evidence_free(ev);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);   /* exact size, so ASan sees overreads */
+	if (!s)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	check_demangle(s, size, 0);
+	check_demangle(s, size, ST_DEMANGLE_FULL);
+	check_names(s, size);
+	free(s);
+	return 0;
+}
