@@ -22,7 +22,41 @@ static bool has_upper(const char *p)
 	for (; *p; p++) {
 		if (*p == '\\' && p[1]) {
 			p++;
+			/* \p{Lu}, \x{1F}, \N{U+41}, \g{Name}, \k<Name> ...: the
+			 * braced or bracketed part is no text to search for */
+			if (strchr("pPxNogk", *p) && (p[1] == '{' || p[1] == '<' ||
+			                              p[1] == '\'')) {
+				char close = p[1] == '{' ? '}' : p[1] == '<' ? '>' : '\'';
+				const char *e = strchr(p + 2, close);
+				if (e)
+					p = e;
+			} else if ((*p == 'p' || *p == 'P') && p[1]) {
+				p++;   /* \pL: one-letter property */
+			}
 			continue;
+		}
+		/* (*UTF), (*SKIP) ... verbs; (?<Name>, (?P<Name>, (?'Name',
+		 * (?P=Name), (?&Name), (?P>Name): group names */
+		if (*p == '(' && (p[1] == '*' || p[1] == '?')) {
+			const char *q = p + 2;
+			char close = 0;
+			if (p[1] == '*')
+				close = ')';
+			else if (q[0] == 'P' && (q[1] == '<' || q[1] == '=' || q[1] == '>'))
+				close = q[1] == '<' ? '>' : ')', q += 2;
+			else if (q[0] == '<' && q[1] != '=' && q[1] != '!')
+				close = '>', q++;
+			else if (q[0] == '\'')
+				close = '\'', q++;
+			else if (q[0] == '&')
+				close = ')', q++;
+			if (close) {
+				const char *e = strchr(q, close);
+				if (e) {
+					p = e;
+					continue;
+				}
+			}
 		}
 		if (*p >= 'A' && *p <= 'Z')
 			return true;
@@ -123,13 +157,25 @@ static bool id_matches(st_match_report *r, uint32_t id)
 		return r->cache[id] == 2;
 	const char *s = st_str(r->strs, id);
 	size_t len = st_strlen(r->strs, id);
-	if (r->scratch_cap < len * 2 + 64) {
-		r->scratch_cap = len * 2 + 64;
-		r->scratch = realloc(r->scratch, r->scratch_cap);
-		if (!r->scratch)
-			abort();
+	size_t want = len * 2 + 64, n;
+	/* Demangling can grow a name past any fixed bound; a result that filled
+	 * the buffer (or reports a longer length, snprintf-style) may have been
+	 * cut, so retry larger rather than match a truncated name or read past
+	 * the buffer. */
+	for (;;) {
+		if (r->scratch_cap < want) {
+			r->scratch_cap = want;
+			r->scratch = realloc(r->scratch, r->scratch_cap);
+			if (!r->scratch)
+				abort();
+		}
+		n = st_name_normalize(s, len, r->scratch, r->scratch_cap);
+		if (n + 1 < r->scratch_cap || r->scratch_cap >= ((size_t)1 << 26))
+			break;
+		want = (n + 1 > r->scratch_cap ? n + 1 : r->scratch_cap) * 2;
 	}
-	size_t n = st_name_normalize(s, len, r->scratch, r->scratch_cap);
+	if (n >= r->scratch_cap)
+		n = r->scratch_cap - 1;
 	bool m = st_regex_match(r->re, r->scratch, n);
 	uint32_t norm = st_intern(r->strs, r->scratch, n);
 	grow_cache(r, norm);

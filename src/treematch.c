@@ -1,1 +1,382 @@
-/* placeholder */
+/* treematch.c: the match set of a tree, its figures and breakdowns.
+ *
+ * Strings: a node is searched by its name and its identifying argument.  By
+ * default both are mapped to their normalised display form
+ * (st_model_display) first; with raw matching they are used as the file
+ * wrote them, and a name that is only the normalised form of the node's
+ * argument (codegen and pivot trees keep the display name of a CGU or
+ * function in `name` and the raw spelling in `arg`) is not searched, so raw
+ * matching never sees normalised text.  Every distinct string id is matched
+ * at most once per cache: the cache holds one state byte per strtab id.
+ *
+ * Order: st_tree_add only appends, and a node is created under a parent
+ * that already exists, so parent id < child id in every tree the builder
+ * makes (even where siblings are not contiguous, as in the codegen trees).
+ * One forward pass over the array therefore sees each parent before its
+ * children; it is checked as we go, and a tree that breaks the rule falls
+ * back to an explicit pre-order walk.  Ancestor flags are set by climbing
+ * from each match until an already marked node, which is linear overall and
+ * needs no order.
+ *
+ * Node 0 (the whole build) never matches: it has no name of its own. */
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/idmap.h"
+#include "stalactite/treematch.h"
+
+struct st_match_cache {
+	const st_model *m;
+	const st_regex *re;
+	uint8_t *state;      /* strtab id -> 0 unknown, 1 no, 2 yes */
+	uint32_t len;
+	bool raw;
+};
+
+st_match_cache *st_match_cache_new(const st_model *m, const st_regex *re,
+                                   bool raw)
+{
+	st_match_cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->m = m;
+	c->re = re;
+	c->raw = raw;
+	c->len = st_strtab_count(m->strs);
+	c->state = calloc(c->len ? c->len : 1, 1);
+	if (!c->state) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void st_match_cache_free(st_match_cache *c)
+{
+	if (!c)
+		return;
+	free(c->state);
+	free(c);
+}
+
+/* Whether the string with this id (already mapped to display form when not
+ * raw) matches; matched once per id. */
+static bool test_id(st_match_cache *c, uint32_t id)
+{
+	if (id >= c->len) /* added after the cache was made: not cached */
+		return st_regex_match(c->re, st_model_str(c->m, id),
+		                      st_strlen(c->m->strs, id));
+	uint8_t s = c->state[id];
+	if (s)
+		return s == 2;
+	bool r = st_regex_match(c->re, st_model_str(c->m, id),
+	                        st_strlen(c->m->strs, id));
+	c->state[id] = r ? 2 : 1;
+	return r;
+}
+
+bool st_match_cache_test(st_match_cache *c, uint32_t strid)
+{
+	if (strid == ST_NOSTR)
+		return false;
+	return test_id(c, c->raw ? strid : st_model_display(c->m, strid));
+}
+
+/* Whether node id matches through its name or its argument. */
+static bool node_matches(st_match_cache *c, const st_node *n)
+{
+	uint32_t name = n->name, arg = n->arg;
+	if (c->raw) {
+		/* name is arg's normalised form: search the raw spelling only */
+		if (arg != ST_NOSTR && arg != name &&
+		    st_model_display(c->m, arg) == name)
+			return test_id(c, arg);
+		return test_id(c, name) || (arg != ST_NOSTR && test_id(c, arg));
+	}
+	uint32_t dn = st_model_display(c->m, name);
+	if (test_id(c, dn))
+		return true;
+	if (arg == ST_NOSTR)
+		return false;
+	uint32_t da = st_model_display(c->m, arg);
+	return da != dn && test_id(c, da);
+}
+
+static void visit(st_tree_match *tm, const st_tree *t, st_match_cache *c,
+                  uint32_t id)
+{
+	const st_node *n = &t->nodes[id];
+	uint8_t f = 0;
+	if (n->parent != ST_NIL &&
+	    (tm->flags[n->parent] & (ST_TM_MATCH | ST_TM_INSIDE)))
+		f = ST_TM_INSIDE;
+	if (id != 0 && node_matches(c, n)) {
+		f |= ST_TM_MATCH;
+		tm->count++;
+		tm->self_ns += n->self_ns;
+		if (!(f & ST_TM_INSIDE))
+			tm->total_ns += n->total_ns;
+	}
+	tm->flags[id] = f;
+}
+
+bool st_tree_match_compute(st_tree_match *tm, const st_model *m,
+                           const st_tree *t, st_match_cache *c)
+{
+	(void)m;
+	*tm = (st_tree_match){ 0 };
+	uint8_t *flags = calloc(t->len ? t->len : 1, 1);
+	if (!flags)
+		return false;
+	tm->flags = flags;
+	tm->len = t->len;
+	uint32_t id = 0;
+	for (; id < t->len; id++) {
+		uint32_t p = t->nodes[id].parent;
+		if (p != ST_NIL && p >= id)
+			break;
+		visit(tm, t, c, id);
+	}
+	if (id < t->len) {
+		/* parent after child: redo in pre-order from the root */
+		memset(flags, 0, t->len);
+		tm->count = 0;
+		tm->total_ns = 0;
+		tm->self_ns = 0;
+		for (uint32_t n = 0; n != ST_NIL; n = st_tree_next_preorder(t, 0, n))
+			visit(tm, t, c, n);
+	}
+	for (id = 0; id < t->len; id++) {
+		if (!(flags[id] & ST_TM_MATCH))
+			continue;
+		for (uint32_t p = t->nodes[id].parent;
+		     p != ST_NIL && !(flags[p] & ST_TM_ANCESTOR);
+		     p = t->nodes[p].parent)
+			flags[p] |= ST_TM_ANCESTOR;
+	}
+	return true;
+}
+
+static bool relevant(const st_tree_match *tm, uint32_t id)
+{
+	return id < tm->len && (tm->flags[id] & (ST_TM_MATCH | ST_TM_ANCESTOR));
+}
+
+/* The next sibling of id (or of its ancestors below top) that holds a
+ * match, in pre-order after id's subtree; ST_NIL when none. */
+static uint32_t skip_subtree(const st_tree_match *tm, const st_tree *t,
+                             uint32_t top, uint32_t id)
+{
+	while (id != top) {
+		for (uint32_t s = t->nodes[id].next_sibling; s != ST_NIL;
+		     s = t->nodes[s].next_sibling)
+			if (relevant(tm, s))
+				return s;
+		id = t->nodes[id].parent;
+	}
+	return ST_NIL;
+}
+
+static uint32_t first_relevant_child(const st_tree_match *tm,
+                                     const st_tree *t, uint32_t id)
+{
+	for (uint32_t c = t->nodes[id].first_child; c != ST_NIL;
+	     c = t->nodes[c].next_sibling)
+		if (relevant(tm, c))
+			return c;
+	return ST_NIL;
+}
+
+/* Figures within the zoom: nesting is judged inside the subtree, so a match
+ * whose only matching ancestors lie above top counts as outermost, and the
+ * total never exceeds top's own total. */
+void st_tree_match_within(const st_tree_match *tm, const st_tree *t,
+                          uint32_t top, uint64_t *total_ns, int64_t *self_ns,
+                          uint32_t *count)
+{
+	uint64_t total = 0;
+	int64_t self = 0;
+	uint32_t cnt = 0;
+	if (tm->flags && top < tm->len && top < t->len) {
+		/* outermost matches in the zoom, found by a walk pruned to the
+		 * paths that hold a match */
+		uint32_t n = relevant(tm, top) ? top : ST_NIL;
+		while (n != ST_NIL) {
+			if (tm->flags[n] & ST_TM_MATCH) {
+				total += t->nodes[n].total_ns;
+				/* every match in n's subtree, n included */
+				for (uint32_t d = n; d != ST_NIL;) {
+					if (tm->flags[d] & ST_TM_MATCH) {
+						cnt++;
+						self += t->nodes[d].self_ns;
+					}
+					uint32_t c = first_relevant_child(tm, t, d);
+					d = c != ST_NIL ? c : skip_subtree(tm, t, n, d);
+				}
+				n = skip_subtree(tm, t, top, n);
+			} else {
+				uint32_t c = first_relevant_child(tm, t, n);
+				n = c != ST_NIL ? c : skip_subtree(tm, t, top, n);
+			}
+		}
+	}
+	if (total_ns)
+		*total_ns = total;
+	if (self_ns)
+		*self_ns = self;
+	if (count)
+		*count = cnt;
+}
+
+void st_tree_match_free(st_tree_match *tm)
+{
+	if (!tm)
+		return;
+	free(tm->flags);
+	*tm = (st_tree_match){ 0 };
+}
+
+/* ---- breakdown -------------------------------------------------------------
+ * The value a node is grouped by, or ST_NOSTR when the node does not define
+ * one itself (it then takes its parent's):
+ *   crate  the crate node on its path (depth 1 in every tree);
+ *   CGU    the nearest CGU node (codegen and pivot trees), or in the stack
+ *          tree the nearest codegen activity whose argument names the module
+ *          (codegen_module, LLVM_module_optimize ... keep it as their arg);
+ *   pass   the nearest LLVM pass node (in the stack tree the innermost pass
+ *          of nested pass managers), or in the codegen tree the activity at
+ *          the pass level under a CGU (LLVM_module_codegen_emit_obj ...).
+ * Matches with no such node on their path (a query outside codegen grouped
+ * by CGU, say) fall in one row whose name is ST_NOSTR.  A row's total counts
+ * a match unless a matching ancestor falls in the same row, so each row is
+ * "the time of the matches within this crate / CGU / pass". */
+static uint32_t own_key(const st_model *m, const st_tree *t, uint32_t id,
+                        st_breakdown_key key)
+{
+	const st_node *n = &t->nodes[id];
+	st_kind k = st_tree_kind(t, id);
+	switch (key) {
+	case ST_BY_CRATE:
+		return k == ST_K_CRATE ? n->name : ST_NOSTR;
+	case ST_BY_CGU:
+		if (k == ST_K_CGU)
+			return st_model_display(m, n->name);
+		if (k == ST_K_ACTIVITY && n->arg != ST_NOSTR)
+			return st_model_display(m, n->arg);
+		return ST_NOSTR;
+	case ST_BY_PASS:
+		if (k == ST_K_PASS)
+			return n->name;
+		if (k == ST_K_ACTIVITY && n->parent != ST_NIL &&
+		    st_tree_kind(t, n->parent) == ST_K_CGU)
+			return n->name;
+		return ST_NOSTR;
+	}
+	return ST_NOSTR;
+}
+
+typedef struct bframe {
+	uint32_t node, key, row;   /* row: ST_NIL when the node is no match */
+} bframe;
+
+static int cmp_rows(const void *x, const void *y)
+{
+	const st_breakdown_row *a = x, *b = y;
+	if (a->total_ns != b->total_ns)
+		return a->total_ns > b->total_ns ? -1 : 1;
+	if (a->self_ns != b->self_ns)
+		return a->self_ns > b->self_ns ? -1 : 1;
+	return (a->name > b->name) - (a->name < b->name);
+}
+
+st_breakdown_row *st_tree_match_breakdown(const st_tree_match *tm,
+                                          const st_model *m, const st_tree *t,
+                                          st_breakdown_key key, uint32_t *n)
+{
+	*n = 0;
+	if (!tm->flags || tm->count == 0 || t->len == 0)
+		return NULL;
+	st_idmap row_of = { 0 };
+	st_breakdown_row *rows = NULL;
+	uint32_t *open = NULL;            /* per row: matches on the path */
+	uint32_t nrows = 0, caprows = 0;
+	bframe *stk = NULL;
+	uint32_t depth = 0, capstk = 0;
+	bool oom = false;
+
+	uint32_t id = 0;
+	for (;;) {
+		/* enter id */
+		if (depth == capstk) {
+			uint32_t cap = capstk ? capstk * 2 : 64;
+			bframe *s = realloc(stk, cap * sizeof *s);
+			if (!s) { oom = true; break; }
+			stk = s;
+			capstk = cap;
+		}
+		uint32_t k = own_key(m, t, id, key);
+		if (k == ST_NOSTR && depth)
+			k = stk[depth - 1].key;
+		bframe *f = &stk[depth++];
+		*f = (bframe){ .node = id, .key = k, .row = ST_NIL };
+		if (tm->flags[id] & ST_TM_MATCH) {
+			uint32_t r = st_idmap_get_or_put(&row_of, k, nrows);
+			if (r == nrows) {
+				if (nrows == caprows) {
+					uint32_t cap = caprows ? caprows * 2 : 16;
+					st_breakdown_row *nr = realloc(rows, cap * sizeof *nr);
+					if (nr)
+						rows = nr;
+					uint32_t *no = realloc(open, cap * sizeof *no);
+					if (no)
+						open = no;
+					if (!nr || !no) { oom = true; break; }
+					caprows = cap;
+				}
+				rows[nrows] = (st_breakdown_row){ .name = k };
+				open[nrows] = 0;
+				nrows++;
+			}
+			f->row = r;
+			rows[r].count++;
+			rows[r].self_ns += t->nodes[id].self_ns;
+			if (open[r]++ == 0)
+				rows[r].total_ns += t->nodes[id].total_ns;
+		}
+		uint32_t c = first_relevant_child(tm, t, id);
+		if (c != ST_NIL) {
+			id = c;
+			continue;
+		}
+		/* leave frames until one has a relevant next sibling */
+		uint32_t next = ST_NIL;
+		while (depth) {
+			bframe *top = &stk[--depth];
+			if (top->row != ST_NIL)
+				open[top->row]--;
+			if (depth == 0)
+				break;
+			for (uint32_t s = t->nodes[top->node].next_sibling;
+			     s != ST_NIL; s = t->nodes[s].next_sibling)
+				if (relevant(tm, s)) {
+					next = s;
+					break;
+				}
+			if (next != ST_NIL)
+				break;
+		}
+		if (next == ST_NIL)
+			break;
+		id = next;
+	}
+	free(stk);
+	free(open);
+	st_idmap_free(&row_of);
+	if (oom) {
+		free(rows);
+		return NULL;
+	}
+	if (nrows > 1)
+		qsort(rows, nrows, sizeof *rows, cmp_rows);
+	*n = nrows;
+	return rows;
+}
