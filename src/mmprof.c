@@ -27,6 +27,10 @@
 #define PROGRESS_STEP (1u << 20)
 #define ARG_CHUNK 65536               /* uint32_t per args chunk */
 #define MAX_ARGS 4096                 /* arguments kept per event */
+#define IDX_FAR (UINT32_MAX - 1)      /* index value: see p->far */
+#define MAX_SIMPLE 64                 /* parts of a simple event id */
+#define PART_INVALID (UINT32_MAX - 1)
+#define PART_COMPLEX (UINT32_MAX - 2)
 
 enum { TAG_EVENTS, TAG_STRINGS, TAG_INDEX, NTAGS };
 
@@ -53,6 +57,8 @@ typedef struct evname {   /* one decoded event id: label and arguments */
 	const uint32_t *args;
 } evname;
 
+typedef struct tuple tuple;
+
 typedef struct arg_chunk {
 	struct arg_chunk *next;
 	uint32_t used;
@@ -67,9 +73,14 @@ struct st_mmprof {
 	stream st[NTAGS];
 	unsigned idw, recsz, idxsz;     /* id width, record and index entry size */
 	uint64_t nidx;                  /* index entries */
-	st_idmap index;                 /* string id -> index entry number */
-	st_idmap by_id;                 /* event_id -> evname number */
-	st_idmap by_addr;               /* string address -> evname number */
+	st_idmap index;                 /* string id -> address, or IDX_FAR */
+	st_idmap far;                   /* string id -> entry with a bad address */
+	st_idmap parts;                 /* string address -> part (part_at) */
+	st_idmap complex;               /* string address -> evname number */
+	st_idmap tuples;                /* hash of args -> tuple_v number */
+	tuple *tuple_v;
+	size_t ntuples, captuples;
+	uint64_t expanded;              /* bytes expanded in all */
 	st_idmap kinds;                 /* kind string id -> strtab id */
 	evname *names;
 	size_t nnames, capnames;
@@ -295,9 +306,17 @@ static void build_index(st_mmprof *p)
 	const stream *s = &p->st[TAG_INDEX];
 	p->nidx = (s->total - 8) / p->idxsz;
 	unsigned char e[16];
-	for (uint64_t k = 0; k < p->nidx && k < UINT32_MAX - 1; k++) {
+	uint64_t strings = p->st[TAG_STRINGS].total;
+	st_idmap_reserve(&p->index, p->nidx < IDX_FAR ? (uint32_t)p->nidx : IDX_FAR);
+	for (uint64_t k = 0; k < p->nidx && k < IDX_FAR; k++) {
 		stream_copy(p, s, 8 + k * p->idxsz, e, p->idxsz);
-		st_idmap_put(&p->index, rd_id(p, e), (uint32_t)k);
+		uint64_t id = rd_id(p, e), addr = rd_id(p, e + p->idw);
+		if (addr >= 8 && addr < strings && addr < IDX_FAR) {
+			st_idmap_put(&p->index, id, (uint32_t)addr);
+		} else {   /* kept for the error message, with its offset */
+			st_idmap_put(&p->index, id, IDX_FAR);
+			st_idmap_put(&p->far, id, (uint32_t)k);
+		}
 	}
 }
 
@@ -315,10 +334,29 @@ static uint64_t index_addr(const st_mmprof *p, uint32_t k, uint64_t *at)
 	return rd_id(p, e + p->idw);
 }
 
+/* Address of a virtual or metadata id from the index; false when it has
+ * none.  *at becomes the index entry's file offset for a bad address. */
+static bool index_find(const st_mmprof *p, uint64_t id, uint64_t *addr,
+                       uint64_t *at)
+{
+	uint32_t v = id == ID_INVALID ? ST_IDMAP_NONE : st_idmap_get(&p->index, id);
+	if (v == ST_IDMAP_NONE)
+		return false;
+	*addr = v;
+	if (v == IDX_FAR)
+		*addr = index_addr(p, st_idmap_get(&p->far, id), at);
+	return true;
+}
+
 static bool add_text(st_mmprof *p, const void *s, size_t n)
 {
 	if (p->text.len + n > MAX_EXPANSION)
 		return fail(p, p->top, "string expands beyond %u bytes", MAX_EXPANSION);
+	p->expanded += n;
+	if (p->expanded > 16 * (uint64_t)p->len + MAX_EXPANSION * 64ull)
+		return fail(p, p->top, "strings expand beyond %llu bytes in all",
+		            (unsigned long long)(16 * (uint64_t)p->len +
+		                                 MAX_EXPANSION * 64ull));
 	buf_add(&p->text, s, n);
 	return true;
 }
@@ -387,11 +425,9 @@ static bool expand_id(st_mmprof *p, uint64_t id, uint64_t culprit, int depth)
 		            "(a cycle?)", MAX_DEPTH);
 	if (id >= ID_FIRST_CONCRETE)
 		return expand_addr(p, id - ID_FIRST_CONCRETE, culprit, depth);
-	uint32_t k = id == ID_INVALID ? ST_IDMAP_NONE : st_idmap_get(&p->index, id);
-	if (k == ST_IDMAP_NONE)
+	uint64_t addr, at = culprit;
+	if (!index_find(p, id, &addr, &at))
 		return add_text(p, "<unknown>", 9);
-	uint64_t at;
-	uint64_t addr = index_addr(p, k, &at);
 	return expand_addr(p, addr, at, depth);
 }
 
@@ -402,6 +438,15 @@ static bool resolve(st_mmprof *p, uint64_t id, uint64_t culprit)
 	p->refs = 0;
 	p->top = culprit;
 	return expand_id(p, id, culprit, 0);
+}
+
+/* Expands the entry at a string address into p->text (cleared first). */
+static bool resolve_addr(st_mmprof *p, uint64_t addr, uint64_t culprit)
+{
+	p->text.len = 0;
+	p->refs = 0;
+	p->top = culprit;
+	return expand_addr(p, addr, culprit, 0);
 }
 
 /* ---- UTF-8 -------------------------------------------------------------- */
@@ -473,11 +518,21 @@ static bool valid_part(const unsigned char *s, size_t n)
 	return true;
 }
 
-static const uint32_t *store_args(st_mmprof *p, const uint32_t *ids,
-                                  uint32_t n)
+struct tuple {
+	const uint32_t *ids;
+	uint32_t n;
+};
+
+static uint64_t hash_ids(const uint32_t *ids, uint32_t n)
 {
-	if (n == 0)
-		return NULL;
+	uint64_t h = 0xcbf29ce484222325ull ^ n;
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ ids[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static uint32_t *chunk_alloc(st_mmprof *p, uint32_t n)
+{
 	arg_chunk *c = p->chunks;
 	if (!c || c->used + n > ARG_CHUNK) {
 		c = xrealloc(NULL, sizeof *c);
@@ -485,9 +540,31 @@ static const uint32_t *store_args(st_mmprof *p, const uint32_t *ids,
 		c->next = p->chunks;
 		p->chunks = c;
 	}
-	uint32_t *dst = c->ids + c->used;
-	memcpy(dst, ids, n * sizeof *ids);
 	c->used += n;
+	return c->ids + c->used - n;
+}
+
+/* A stable copy of ids[0..n), shared by every event with the same args. */
+static const uint32_t *store_args(st_mmprof *p, const uint32_t *ids,
+                                  uint32_t n)
+{
+	if (n == 0)
+		return NULL;
+	uint64_t h = hash_ids(ids, n);
+	uint32_t k = st_idmap_get(&p->tuples, h);
+	if (k != ST_IDMAP_NONE && p->tuple_v[k].n == n &&
+	    memcmp(p->tuple_v[k].ids, ids, n * sizeof *ids) == 0)
+		return p->tuple_v[k].ids;
+	uint32_t *dst = chunk_alloc(p, n);
+	memcpy(dst, ids, n * sizeof *ids);
+	if (k != ST_IDMAP_NONE)
+		return dst;   /* hash collision: keep the first in the map */
+	if (p->ntuples == p->captuples) {
+		p->captuples = p->captuples ? p->captuples * 2 : 1024;
+		p->tuple_v = xrealloc(p->tuple_v, p->captuples * sizeof *p->tuple_v);
+	}
+	p->tuple_v[p->ntuples] = (tuple){ dst, n };
+	st_idmap_put(&p->tuples, h, (uint32_t)p->ntuples++);
 	return dst;
 }
 
@@ -520,33 +597,134 @@ static uint32_t add_name(st_mmprof *p)
 	return (uint32_t)p->nnames++;
 }
 
-/* Address an id resolves to, or UINT64_MAX for "<unknown>". */
-static uint64_t id_addr(const st_mmprof *p, uint64_t id)
+/* Address an id resolves to, or UINT64_MAX for "<unknown>"; *at as in
+ * index_find. */
+static uint64_t id_addr(const st_mmprof *p, uint64_t id, uint64_t *at)
 {
 	if (id >= ID_FIRST_CONCRETE)
 		return id - ID_FIRST_CONCRETE;
-	uint32_t k = id == ID_INVALID ? ST_IDMAP_NONE : st_idmap_get(&p->index, id);
-	if (k == ST_IDMAP_NONE)
-		return UINT64_MAX;
-	uint64_t at;
-	return index_addr(p, k, &at);
+	uint64_t addr;
+	return index_find(p, id, &addr, at) ? addr : UINT64_MAX;
 }
 
-static const evname *event_name(st_mmprof *p, uint64_t id, uint64_t culprit)
+/* The string at addr as one part of an event id, cached by address: its
+ * strtab id, PART_INVALID (decodeme rejects it) or PART_COMPLEX (it
+ * contains 0x1E itself).  addr UINT64_MAX is "<unknown>". */
+static bool part_at(st_mmprof *p, uint64_t addr, uint64_t culprit,
+                    uint32_t *out)
 {
-	uint32_t k = st_idmap_get(&p->by_id, id);
-	if (k != ST_IDMAP_NONE)
-		return &p->names[k];
-	uint64_t addr = id_addr(p, id);
-	k = st_idmap_get(&p->by_addr, addr);
-	if (k == ST_IDMAP_NONE) {
-		if (!resolve(p, id, culprit))
-			return NULL;
-		k = add_name(p);
-		st_idmap_put(&p->by_addr, addr, k);
+	if (addr == UINT64_MAX) {
+		*out = p->unknown;
+		return true;
 	}
-	st_idmap_put(&p->by_id, id, k);
-	return &p->names[k];
+	uint32_t v = st_idmap_get(&p->parts, addr);
+	if (v == ST_IDMAP_NONE) {
+		if (!resolve_addr(p, addr, culprit))
+			return false;
+		const unsigned char *s = (const unsigned char *)p->text.p;
+		if (memchr(s, 0x1E, p->text.len))
+			v = PART_COMPLEX;
+		else if (!valid_part(s, p->text.len))
+			v = PART_INVALID;
+		else
+			v = intern_clean(p, p->text.p, p->text.len);
+		st_idmap_put(&p->parts, addr, v);
+	}
+	*out = v;
+	return true;
+}
+
+/* When the entry at addr is exactly "FE id (1E FE id)* FF" inside one page
+ * (how rustc writes label + arguments), stores the ids and the file offsets
+ * of their FE bytes and returns how many; else 0. */
+static size_t simple_refs(const st_mmprof *p, uint64_t addr, uint64_t *ids,
+                          uint64_t *offs)
+{
+	const stream *s = &p->st[TAG_STRINGS];
+	if (addr < 8 || addr >= s->total)
+		return 0;
+	const page *pg = &s->pages[stream_page(s, addr)];
+	size_t at = (size_t)(addr - pg->stream_off);
+	const unsigned char *b = p->data + pg->file_off;
+	size_t n = 0, w = p->idw;
+	for (;;) {
+		if (n == MAX_SIMPLE || pg->len - at < w + 2 || b[at] != 0xFE)
+			return 0;
+		offs[n] = pg->file_off + at;
+		ids[n++] = rd_id(p, b + at + 1);
+		at += 1 + w;
+		if (b[at] == 0xFF)
+			return n;
+		if (b[at] != 0x1E)
+			return 0;
+		at++;
+	}
+}
+
+/* Label and arguments from parts; false with *complex set when a part holds
+ * 0x1E itself (then the caller splits the whole expansion). */
+static bool name_from_refs(st_mmprof *p, const uint64_t *ids,
+                           const uint64_t *offs, size_t n, evname *e,
+                           bool *complex)
+{
+	uint32_t nargs = 0;
+	*e = (evname){ .label = p->parse_error };
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v;
+		uint64_t at = offs[i];
+		if (!part_at(p, id_addr(p, ids[i], &at), at, &v))
+			return false;
+		if (v == PART_COMPLEX) {
+			*complex = true;
+			return false;
+		}
+		if (v == PART_INVALID)
+			break;
+		if (i == 0)
+			e->label = v;
+		else
+			p->argtmp[nargs++] = v;
+	}
+	e->args = store_args(p, p->argtmp, nargs);
+	e->nargs = nargs;
+	return true;
+}
+
+/* An event id whose own text contains 0x1E: expanded and split once. */
+static bool complex_name(st_mmprof *p, uint64_t addr, uint64_t culprit,
+                         evname *e)
+{
+	uint32_t k = st_idmap_get(&p->complex, addr);
+	if (k == ST_IDMAP_NONE) {
+		if (!resolve_addr(p, addr, culprit))
+			return false;
+		k = add_name(p);
+		st_idmap_put(&p->complex, addr, k);
+	}
+	*e = p->names[k];
+	return true;
+}
+
+static bool event_name(st_mmprof *p, uint64_t id, uint64_t culprit,
+                       evname *e)
+{
+	uint64_t at = culprit;
+	uint64_t addr = id_addr(p, id, &at);
+	uint32_t v = addr == UINT64_MAX ? p->unknown
+	             : st_idmap_get(&p->parts, addr);
+	if (v == ST_IDMAP_NONE) {
+		uint64_t ids[MAX_SIMPLE], offs[MAX_SIMPLE];
+		bool complex = false;
+		size_t n = simple_refs(p, addr, ids, offs);
+		if (n > 0 && name_from_refs(p, ids, offs, n, e, &complex))
+			return true;
+		if ((n > 0 && !complex) || !part_at(p, addr, at, &v))
+			return false;
+	}
+	if (v == PART_COMPLEX)
+		return complex_name(p, addr, at, e);
+	*e = (evname){ .label = v == PART_INVALID ? p->parse_error : v };
+	return true;
 }
 
 static bool event_kind(st_mmprof *p, uint64_t id, uint64_t culprit,
@@ -711,13 +889,10 @@ static bool parse_metadata(st_mmprof *p, const char *json, uint64_t at)
 
 static bool read_metadata(st_mmprof *p)
 {
-	uint32_t k = st_idmap_get(&p->index, ID_METADATA);
-	if (k == ST_IDMAP_NONE)
-		return fail(p, p->st[TAG_INDEX].pages[0].file_off,
-		            "no metadata string (id %llu) in the string index",
+	uint64_t addr, at = p->st[TAG_INDEX].pages[0].file_off;
+	if (!index_find(p, ID_METADATA, &addr, &at))
+		return fail(p, at, "no metadata string (id %llu) in the string index",
 		            ID_METADATA);
-	uint64_t at;
-	uint64_t addr = index_addr(p, k, &at);
 	if (!resolve(p, ID_METADATA, at))
 		return false;
 	uint64_t mat = stream_file_off(&p->st[TAG_STRINGS], addr);
@@ -811,8 +986,11 @@ void st_mmprof_close(st_mmprof *p)
 	for (int t = 0; t < NTAGS; t++)
 		free(p->st[t].pages);
 	st_idmap_free(&p->index);
-	st_idmap_free(&p->by_id);
-	st_idmap_free(&p->by_addr);
+	st_idmap_free(&p->far);
+	st_idmap_free(&p->parts);
+	st_idmap_free(&p->complex);
+	st_idmap_free(&p->tuples);
+	free(p->tuple_v);
 	st_idmap_free(&p->kinds);
 	free(p->names);
 	while (p->chunks) {
@@ -860,12 +1038,12 @@ static bool feed_record(st_mmprof *p, feed_state *f, const unsigned char *r,
 	}
 	if (!event_kind(p, rd_id(p, r), at, &e.kind))
 		return false;
-	const evname *n = event_name(p, rd_id(p, r + w), at);
-	if (!n)
+	evname n;
+	if (!event_name(p, rd_id(p, r + w), at, &n))
 		return false;
-	e.label = n->label;
-	e.args = n->args;
-	e.nargs = n->nargs;
+	e.label = n.label;
+	e.args = n.args;
+	e.nargs = n.nargs;
 	const char *why = "event cannot be placed";
 	if (!st_builder_event(f->b, &e, &why))
 		return fail(p, at, "%s", why);
