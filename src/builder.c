@@ -688,6 +688,12 @@ bool st_builder_event(st_builder *b, const st_event *e, const char **why)
 		const st_event *top = &ts->v[ts->len - 1].ev;
 		if (top->start <= e->start && e->end <= top->end)
 			break;
+		/* Events come latest-end first, so one that starts before the
+		 * top and ends inside it overlaps it partly: no nesting exists. */
+		if (e->start < top->start && e->end > top->start) {
+			*why = "interval partly overlaps another on the same thread";
+			return false;
+		}
 		leave(b, ts);
 	}
 	if (!ts->seen || e->start < ts->first)

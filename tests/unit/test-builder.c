@@ -69,10 +69,12 @@ static void feed(st_builder *b, st_strtab *s, const char *crate)
 	for (size_t i = 0; i < NEV; i++)
 		order[i] = &events[i];
 	qsort(order, NEV, sizeof order[0], by_end_desc);
+	/* the builder keeps args pointers until the source ends */
+	static uint32_t store[NEV][2];
 	st_builder_begin_source(b, "x.mm_profdata", "test", crate, 0);
 	for (size_t i = 0; i < NEV; i++) {
 		const ev *v = order[i];
-		uint32_t args[2];
+		uint32_t *args = store[i];
 		uint32_t n = 0;
 		if (v->a0) args[n++] = st_intern_cstr(s, v->a0);
 		if (v->a1) args[n++] = st_intern_cstr(s, v->a1);
@@ -227,6 +229,12 @@ int main(void)
 	                 .label = 1, .start = 10, .end = 5 };
 	const char *why = NULL;
 	CHECK(!st_builder_event(b, &bad, &why) && why != NULL);
+	/* two intervals of one thread that partly overlap are refused too */
+	st_event outer = bad, inner = bad;
+	outer.start = 10; outer.end = 30;
+	inner.start = 5; inner.end = 20;
+	CHECK(st_builder_event(b, &outer, &why));
+	CHECK(!st_builder_event(b, &inner, &why) && why != NULL);
 	st_builder_end_source(b, 1);
 	st_builder_finish(b);
 	st_builder_free(b);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Golden tests: reports of committed fixtures compared with tests/golden/ by
+# diff -u.  UPDATE=1 rewrites the expected files (review the diff before
+# committing them).
+. "$(dirname "$0")/lib.sh"
+golden="$top_srcdir/tests/golden"
+
+# check NAME DIR FILE ARGS...: runs the report in DIR (so paths stay relative).
+check() {
+	local name=$1 dir=$2 file=$3; shift 3
+	local want="$golden/report-$name.txt" got="$tmp/$name.txt" rc=0
+	(cd "$dir" && "$st" --report "$@" "$file") >"$got" 2>&1 || rc=$?
+	echo "exit $rc" >>"$got"
+	if [ "${UPDATE:-}" = 1 ]; then cp "$got" "$want"; ok "$name (updated)"; return; fi
+	if [ ! -f "$want" ]; then fail "$name: no $want (run with UPDATE=1)"; return; fi
+	if diff -u "$want" "$got" >"$tmp/diff"; then ok "$name"; else
+		fail "$name"; head -40 "$tmp/diff"
+	fi
+}
+
+ex="$top_srcdir/examples"
+check sample-text "$ex" photo-service.mm_profdata --top 12
+check sample-json "$ex" photo-service.mm_profdata --format json --top 8
+check sample-by-async "$ex" photo-service.mm_profdata --by async
+check sample-match "$ex" photo-service.mm_profdata --match 'closure#\d+\}$' --by source
+check v8-labels "$data" measureme-test-v8.mm_profdata --by label --top 15
+check v9-labels "$data" measureme-test-v9.mm_profdata --by label --top 15
+check lib-crate "$data" lib-crate.mm_profdata --top 8
+check llvm-only "$data" llvm-events-only.mm_profdata --top 8
+check odd-cmd "$data" odd-command-line.mm_profdata --by source
+finish
