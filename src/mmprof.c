@@ -81,6 +81,10 @@ struct st_mmprof {
 	tuple *tuple_v;
 	size_t ntuples, captuples;
 	uint64_t expanded;              /* bytes expanded in all */
+	const uint32_t **single;        /* strtab id -> its one-argument tuple */
+	size_t nsingle;
+	uint64_t last_kind_id;          /* memo of event_kind */
+	uint32_t last_kind;
 	st_idmap kinds;                 /* kind string id -> strtab id */
 	evname *names;
 	size_t nnames, capnames;
@@ -544,12 +548,33 @@ static uint32_t *chunk_alloc(st_mmprof *p, uint32_t n)
 	return c->ids + c->used - n;
 }
 
+/* One argument: a dense array by strtab id instead of a hash lookup. */
+static const uint32_t *store_single(st_mmprof *p, uint32_t sid)
+{
+	if (sid >= p->nsingle) {
+		size_t n = p->nsingle ? p->nsingle : 1024;
+		while (n <= sid)
+			n *= 2;
+		p->single = xrealloc(p->single, n * sizeof *p->single);
+		memset(p->single + p->nsingle, 0, (n - p->nsingle) * sizeof *p->single);
+		p->nsingle = n;
+	}
+	if (!p->single[sid]) {
+		uint32_t *dst = chunk_alloc(p, 1);
+		*dst = sid;
+		p->single[sid] = dst;
+	}
+	return p->single[sid];
+}
+
 /* A stable copy of ids[0..n), shared by every event with the same args. */
 static const uint32_t *store_args(st_mmprof *p, const uint32_t *ids,
                                   uint32_t n)
 {
 	if (n == 0)
 		return NULL;
+	if (n == 1)
+		return store_single(p, ids[0]);
 	uint64_t h = hash_ids(ids, n);
 	uint32_t k = st_idmap_get(&p->tuples, h);
 	if (k != ST_IDMAP_NONE && p->tuple_v[k].n == n &&
@@ -710,17 +735,16 @@ static bool event_name(st_mmprof *p, uint64_t id, uint64_t culprit,
 {
 	uint64_t at = culprit;
 	uint64_t addr = id_addr(p, id, &at);
-	uint32_t v = addr == UINT64_MAX ? p->unknown
-	             : st_idmap_get(&p->parts, addr);
-	if (v == ST_IDMAP_NONE) {
-		uint64_t ids[MAX_SIMPLE], offs[MAX_SIMPLE];
-		bool complex = false;
-		size_t n = simple_refs(p, addr, ids, offs);
-		if (n > 0 && name_from_refs(p, ids, offs, n, e, &complex))
-			return true;
-		if ((n > 0 && !complex) || !part_at(p, addr, at, &v))
-			return false;
-	}
+	uint64_t ids[MAX_SIMPLE], offs[MAX_SIMPLE];
+	bool complex = false;
+	size_t n = addr == UINT64_MAX ? 0 : simple_refs(p, addr, ids, offs);
+	if (n > 0 && name_from_refs(p, ids, offs, n, e, &complex))
+		return true;
+	if (n > 0 && !complex)
+		return false;
+	uint32_t v;
+	if (!part_at(p, addr, at, &v))
+		return false;
 	if (v == PART_COMPLEX)
 		return complex_name(p, addr, at, e);
 	*e = (evname){ .label = v == PART_INVALID ? p->parse_error : v };
@@ -730,6 +754,10 @@ static bool event_name(st_mmprof *p, uint64_t id, uint64_t culprit,
 static bool event_kind(st_mmprof *p, uint64_t id, uint64_t culprit,
                        uint32_t *out)
 {
+	if (id == p->last_kind_id && p->last_kind != ST_IDMAP_NONE) {
+		*out = p->last_kind;
+		return true;
+	}
 	uint32_t k = st_idmap_get(&p->kinds, id);
 	if (k == ST_IDMAP_NONE) {
 		if (!resolve(p, id, culprit))
@@ -738,6 +766,8 @@ static bool event_kind(st_mmprof *p, uint64_t id, uint64_t culprit,
 		st_idmap_put(&p->kinds, id, k);
 	}
 	*out = k;
+	p->last_kind_id = id;
+	p->last_kind = k;
 	return true;
 }
 
@@ -957,6 +987,7 @@ st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
 	p->err = err;
 	p->errlen = errlen;
 	p->info.cmd = "";
+	p->last_kind = ST_IDMAP_NONE;
 	p->text = (buf){ .p = xrealloc(NULL, 256), .cap = 256 };
 	p->clean = (buf){ .p = xrealloc(NULL, 256), .cap = 256 };
 	if (!open_checks(p)) {
@@ -991,6 +1022,7 @@ void st_mmprof_close(st_mmprof *p)
 	st_idmap_free(&p->complex);
 	st_idmap_free(&p->tuples);
 	free(p->tuple_v);
+	free(p->single);
 	st_idmap_free(&p->kinds);
 	free(p->names);
 	while (p->chunks) {
