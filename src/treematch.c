@@ -58,65 +58,59 @@ void st_match_cache_free(st_match_cache *c)
 	free(c);
 }
 
-/* Whether the string with this id (already mapped to display form when not
- * raw) matches; matched once per id. */
-static bool test_id(st_match_cache *c, uint32_t id)
+static bool match_str(const st_match_cache *c, uint32_t id)
 {
-	if (id >= c->len) /* added after the cache was made: not cached */
-		return st_regex_match(c->re, st_model_str(c->m, id),
-		                      st_strlen(c->m->strs, id));
-	uint8_t s = c->state[id];
-	if (s)
-		return s == 2;
-	bool r = st_regex_match(c->re, st_model_str(c->m, id),
-	                        st_strlen(c->m->strs, id));
-	c->state[id] = r ? 2 : 1;
+	return st_regex_match(c->re, st_model_str(c->m, id),
+	                      st_strlen(c->m->strs, id));
+}
+
+/* Whether string id matches: in normalised mode its display form is
+ * matched (once per display id) and the answer is also remembered under
+ * the raw id, so the node pass needs no display lookup once warm. */
+static bool test_slow(st_match_cache *c, uint32_t id)
+{
+	if (c->raw) {
+		bool r = match_str(c, id);
+		if (id < c->len)
+			c->state[id] = r ? 2 : 1;
+		return r;
+	}
+	uint32_t d = st_model_display(c->m, id);
+	bool r;
+	if (d < c->len && c->state[d])
+		r = c->state[d] == 2;
+	else {
+		r = match_str(c, d);
+		if (d < c->len)
+			c->state[d] = r ? 2 : 1;
+	}
+	if (id < c->len)
+		c->state[id] = r ? 2 : 1;
 	return r;
+}
+
+static inline bool test_id(st_match_cache *c, uint32_t id)
+{
+	if (id < c->len && c->state[id])
+		return c->state[id] == 2;
+	return test_slow(c, id);
 }
 
 bool st_match_cache_test(st_match_cache *c, uint32_t strid)
 {
 	if (strid == ST_NOSTR)
 		return false;
-	return test_id(c, c->raw ? strid : st_model_display(c->m, strid));
+	return test_id(c, strid);
 }
 
-/* Whether node id matches through its name or its argument. */
-static bool node_matches(st_match_cache *c, const st_node *n)
+/* Whether a node matches through its name or its argument. */
+static inline bool node_matches(st_match_cache *c, const st_node *n)
 {
 	uint32_t name = n->name, arg = n->arg;
-	if (c->raw) {
-		/* name is arg's normalised form: search the raw spelling only */
-		if (arg != ST_NOSTR && arg != name &&
-		    st_model_display(c->m, arg) == name)
-			return test_id(c, arg);
-		return test_id(c, name) || (arg != ST_NOSTR && test_id(c, arg));
-	}
-	uint32_t dn = st_model_display(c->m, name);
-	if (test_id(c, dn))
-		return true;
-	if (arg == ST_NOSTR)
-		return false;
-	uint32_t da = st_model_display(c->m, arg);
-	return da != dn && test_id(c, da);
-}
-
-static void visit(st_tree_match *tm, const st_tree *t, st_match_cache *c,
-                  uint32_t id)
-{
-	const st_node *n = &t->nodes[id];
-	uint8_t f = 0;
-	if (n->parent != ST_NIL &&
-	    (tm->flags[n->parent] & (ST_TM_MATCH | ST_TM_INSIDE)))
-		f = ST_TM_INSIDE;
-	if (id != 0 && node_matches(c, n)) {
-		f |= ST_TM_MATCH;
-		tm->count++;
-		tm->self_ns += n->self_ns;
-		if (!(f & ST_TM_INSIDE))
-			tm->total_ns += n->total_ns;
-	}
-	tm->flags[id] = f;
+	if (c->raw && arg != ST_NOSTR && arg != name &&
+	    st_model_display(c->m, arg) == name)
+		return test_id(c, arg);  /* name is arg normalised: raw only */
+	return test_id(c, name) || (arg != ST_NOSTR && test_id(c, arg));
 }
 
 bool st_tree_match_compute(st_tree_match *tm, const st_model *m,
@@ -127,32 +121,61 @@ bool st_tree_match_compute(st_tree_match *tm, const st_model *m,
 	uint8_t *flags = calloc(t->len ? t->len : 1, 1);
 	if (!flags)
 		return false;
-	tm->flags = flags;
-	tm->len = t->len;
-	uint32_t id = 0;
-	for (; id < t->len; id++) {
-		uint32_t p = t->nodes[id].parent;
-		if (p != ST_NIL && p >= id)
+	const st_node *nodes = t->nodes;
+	uint32_t len = t->len, count = 0;
+	uint64_t total = 0;
+	int64_t self = 0;
+	/* the forward pass; locals, since flags (uint8_t) may alias anything */
+	uint32_t id = 1;
+	for (; id < len; id++) {
+		const st_node *n = &nodes[id];
+		uint32_t p = n->parent;
+		if (p >= id)
 			break;
-		visit(tm, t, c, id);
+		uint8_t f = (flags[p] & (ST_TM_MATCH | ST_TM_INSIDE)) ? ST_TM_INSIDE : 0;
+		if (node_matches(c, n)) {
+			f |= ST_TM_MATCH;
+			count++;
+			self += n->self_ns;
+			if (!(f & ST_TM_INSIDE))
+				total += n->total_ns;
+		}
+		flags[id] = f;
 	}
-	if (id < t->len) {
-		/* parent after child: redo in pre-order from the root */
-		memset(flags, 0, t->len);
-		tm->count = 0;
-		tm->total_ns = 0;
-		tm->self_ns = 0;
-		for (uint32_t n = 0; n != ST_NIL; n = st_tree_next_preorder(t, 0, n))
-			visit(tm, t, c, n);
+	if (id < len) {
+		/* a parent after its child: redo in pre-order from the root */
+		memset(flags, 0, len);
+		count = 0;
+		total = 0;
+		self = 0;
+		for (uint32_t i = st_tree_next_preorder(t, 0, 0); i != ST_NIL;
+		     i = st_tree_next_preorder(t, 0, i)) {
+			const st_node *n = &nodes[i];
+			uint8_t f = (flags[n->parent] & (ST_TM_MATCH | ST_TM_INSIDE))
+			                ? ST_TM_INSIDE : 0;
+			if (node_matches(c, n)) {
+				f |= ST_TM_MATCH;
+				count++;
+				self += n->self_ns;
+				if (!(f & ST_TM_INSIDE))
+					total += n->total_ns;
+			}
+			flags[i] = f;
+		}
 	}
-	for (id = 0; id < t->len; id++) {
+	/* ancestors: climb from each match to the first node already marked */
+	for (id = 1; id < len; id++) {
 		if (!(flags[id] & ST_TM_MATCH))
 			continue;
-		for (uint32_t p = t->nodes[id].parent;
-		     p != ST_NIL && !(flags[p] & ST_TM_ANCESTOR);
-		     p = t->nodes[p].parent)
+		for (uint32_t p = nodes[id].parent;
+		     p != ST_NIL && !(flags[p] & ST_TM_ANCESTOR); p = nodes[p].parent)
 			flags[p] |= ST_TM_ANCESTOR;
 	}
+	tm->flags = flags;
+	tm->len = len;
+	tm->count = count;
+	tm->total_ns = total;
+	tm->self_ns = self;
 	return true;
 }
 
