@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "check.h"
 #include "stalactite/builder.h"
 #include "stalactite/mmprof.h"
@@ -269,11 +273,77 @@ static void test_truncations(void)
 	mk_free(&p);
 }
 
+typedef struct progress {
+	long calls;
+	uint64_t last, total;
+	bool monotonic;
+} progress;
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	progress *pr = ctx;
+	pr->monotonic = pr->monotonic && done >= pr->last && done <= total;
+	pr->calls++;
+	pr->last = done;
+	pr->total = total;
+}
+
+/* A file mapping with the mapped flag (events pages released as they are
+ * done) decodes like a heap copy, and progress reaches the file size. */
+static void test_mapped_and_progress(void)
+{
+	const char *top = getenv("top_srcdir");
+	char path[1024];
+	snprintf(path, sizeof path, "%s/tests/data/llvm-events-only.mm_profdata",
+	         top ? top : ".");
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	CHECK(fd >= 0 && fstat(fd, &st) == 0);
+	if (fd < 0)
+		return;
+	size_t len = (size_t)st.st_size;
+	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	CHECK(map != MAP_FAILED);
+	if (map == MAP_FAILED)
+		return;
+	static result heap;
+	decode_file("llvm-events-only.mm_profdata", &heap);
+
+	seen s = { 0 };
+	progress pr = { .monotonic = true };
+	st_model *m = st_model_new();
+	st_builder *b = st_builder_new(m);
+	s.strs = st_builder_strs(b);
+	st_event_hook hook = { .ctx = &s, .enter = on_enter };
+	st_builder_set_hook(b, &hook);
+	char err[256] = "";
+	st_mmprof *p = st_mmprof_open(map, len, s.strs, err, sizeof err);
+	CHECK(p != NULL);
+	if (p) {
+		st_mmprof_set_mapped(p, true);
+		st_builder_begin_source(b, path, "mm_profdata", "x", len);
+		CHECK_INT(st_mmprof_feed(p, b, on_progress, &pr, err, sizeof err), 0);
+		st_builder_end_source(b, st_mmprof_get_info(p)->events);
+		st_mmprof_close(p);
+	}
+	CHECK_STR(s.sig, heap.s.sig);
+	CHECK_INT(s.intervals, heap.s.intervals);
+	CHECK(pr.calls >= 1);
+	CHECK(pr.monotonic);
+	CHECK_INT(pr.last, len);
+	CHECK_INT(pr.total, len);
+	st_builder_free(b);
+	st_model_free(m);
+	munmap(map, len);
+}
+
 int main(void)
 {
 	test_real_files();
 	test_expectations();
 	test_generated_contents();
 	test_truncations();
+	test_mapped_and_progress();
 	return check_done();
 }
