@@ -19,6 +19,7 @@
  *   - per-function LLVM time, later classified and grouped by async fn. */
 #include <stdlib.h>
 #include <string.h>
+#include "stalactite/bigmem.h"
 #include "stalactite/builder.h"
 #include "stalactite/idmap.h"
 #include "stalactite/names.h"
@@ -122,9 +123,7 @@ static uint32_t child_hash(uint32_t parent, uint32_t name, uint32_t arg)
 static void index_grow(child_index *ix, const st_tree *t)
 {
 	uint32_t cap = ix->cap ? ix->cap * 2 : 4096;
-	uint32_t *slots = malloc((size_t)cap * sizeof *slots);
-	if (!slots)
-		abort();
+	uint32_t *slots = st_big_realloc(NULL, 0, (size_t)cap * sizeof *slots);
 	memset(slots, 0xff, (size_t)cap * sizeof *slots);
 	for (uint32_t i = 0; i < ix->cap; i++) {
 		uint32_t id = ix->slots[i];
@@ -137,7 +136,7 @@ static void index_grow(child_index *ix, const st_tree *t)
 			h = (h + 1) & (cap - 1);
 		slots[h] = id;
 	}
-	free(ix->slots);
+	st_big_free(ix->slots, (size_t)ix->cap * sizeof *ix->slots);
 	ix->slots = slots;
 	ix->cap = cap;
 }
@@ -306,17 +305,17 @@ st_strtab *st_builder_strs(st_builder *b)
 
 static void free_lookups(st_builder *b)
 {
-	free(b->idx_stack.slots);
-	free(b->idx_codegen.slots);
-	free(b->idx_pivot.slots);
+	child_index *ixs[] = { &b->idx_stack, &b->idx_codegen, &b->idx_pivot };
+	for (size_t i = 0; i < 3; i++)
+		st_big_free(ixs[i]->slots, (size_t)ixs[i]->cap * sizeof *ixs[i]->slots);
 	b->idx_stack.slots = b->idx_codegen.slots = b->idx_pivot.slots = NULL;
 	b->idx_stack.cap = b->idx_codegen.cap = b->idx_pivot.cap = 0;
 	b->idx_stack.len = b->idx_codegen.len = b->idx_pivot.len = 0;
 	free(b->label_of);
 	free(b->pass_of);
 	free(b->cgu_raw);
-	free(b->cg.v);
-	free(b->cg.slots);
+	st_big_free(b->cg.v, (size_t)b->cg.cap * sizeof *b->cg.v);
+	st_big_free(b->cg.slots, (size_t)b->cg.nslots * sizeof *b->cg.slots);
 	b->label_of = b->pass_of = b->cgu_raw = NULL;
 	b->label_of_len = b->pass_of_len = 0;
 	b->cg = (cg_table){ 0 };
@@ -425,8 +424,8 @@ static uint32_t cg_hash(uint32_t cgu, uint32_t label, uint32_t fn)
 static void cg_grow(cg_table *t)
 {
 	uint32_t n = t->nslots ? t->nslots * 2 : 4096;
-	free(t->slots);
-	t->slots = xrealloc(NULL, (size_t)n * sizeof *t->slots);
+	st_big_free(t->slots, (size_t)t->nslots * sizeof *t->slots);
+	t->slots = st_big_realloc(NULL, 0, (size_t)n * sizeof *t->slots);
 	memset(t->slots, 0xff, (size_t)n * sizeof *t->slots);
 	t->nslots = n;
 	for (uint32_t i = 0; i < t->len; i++) {
@@ -457,8 +456,10 @@ static void cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
 		h = (h + 1) & (t->nslots - 1);
 	}
 	if (t->len == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 1024;
-		t->v = xrealloc(t->v, (size_t)t->cap * sizeof *t->v);
+		uint32_t cap = t->cap ? t->cap * 2 : 1024;
+		t->v = st_big_realloc(t->v, (size_t)t->cap * sizeof *t->v,
+		                      (size_t)cap * sizeof *t->v);
+		t->cap = cap;
 	}
 	t->slots[h] = t->len;
 	t->v[t->len++] = (cg_entry){ cgu, label, fn, 1, v, pass };

@@ -1,6 +1,7 @@
 /* idmap.c: see idmap.h.  Keys are stored with a parallel "used" marker in the
  * value array (ST_IDMAP_NONE means empty), so any uint64_t is a valid key. */
 #include <stdlib.h>
+#include "stalactite/bigmem.h"
 #include "stalactite/idmap.h"
 
 static uint32_t slot_of(uint64_t key, uint32_t cap)
@@ -11,8 +12,8 @@ static uint32_t slot_of(uint64_t key, uint32_t cap)
 
 void st_idmap_free(st_idmap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	st_big_free(m->keys, (size_t)m->cap * sizeof *m->keys);
+	st_big_free(m->vals, (size_t)m->cap * sizeof *m->vals);
 	*m = (st_idmap){ 0 };
 }
 
@@ -34,10 +35,8 @@ uint32_t st_idmap_get(const st_idmap *m, uint64_t key)
 static void rehash(st_idmap *m, uint32_t cap)
 {
 	st_idmap n = { .cap = cap };
-	n.keys = malloc((size_t)n.cap * sizeof *n.keys);
-	n.vals = malloc((size_t)n.cap * sizeof *n.vals);
-	if (!n.keys || !n.vals)
-		abort();
+	n.keys = st_big_realloc(NULL, 0, (size_t)n.cap * sizeof *n.keys);
+	n.vals = st_big_realloc(NULL, 0, (size_t)n.cap * sizeof *n.vals);
 	for (uint32_t i = 0; i < n.cap; i++)
 		n.vals[i] = ST_IDMAP_NONE;
 	for (uint32_t i = 0; i < m->cap; i++) {
@@ -48,8 +47,7 @@ static void rehash(st_idmap *m, uint32_t cap)
 		n.vals[j] = m->vals[i];
 	}
 	n.len = m->len;
-	free(m->keys);
-	free(m->vals);
+	st_idmap_free(m);
 	*m = n;
 }
 

@@ -1,5 +1,6 @@
 /* tree.c: the node array and the read-only walks views and reports share. */
 #include <stdlib.h>
+#include "stalactite/bigmem.h"
 #include "stalactite/tree.h"
 #include "stalactite/strtab.h"
 
@@ -27,8 +28,8 @@ void st_tree_init(st_tree *t)
 
 void st_tree_free(st_tree *t)
 {
-	free(t->nodes);
-	free(t->kinds);
+	st_big_free(t->nodes, (size_t)t->cap * sizeof *t->nodes);
+	st_big_free(t->kinds, t->cap);
 	t->nodes = NULL;
 	t->kinds = NULL;
 	t->len = t->cap = 0;
@@ -39,12 +40,11 @@ uint32_t st_tree_add(st_tree *t, uint32_t parent, uint32_t name, uint32_t arg,
 {
 	if (t->len == t->cap) {
 		uint32_t cap = t->cap ? t->cap + t->cap / 2 : 1024;
-		st_node *n = realloc(t->nodes, (size_t)cap * sizeof *n);
-		uint8_t *k = realloc(t->kinds, cap);
-		if (!n || !k || cap >= ST_NIL)
+		if (cap >= ST_NIL)
 			abort();
-		t->nodes = n;
-		t->kinds = k;
+		t->nodes = st_big_realloc(t->nodes, (size_t)t->cap * sizeof *t->nodes,
+		                          (size_t)cap * sizeof *t->nodes);
+		t->kinds = st_big_realloc(t->kinds, t->cap, cap);
 		t->cap = cap;
 	}
 	uint32_t id = t->len++;

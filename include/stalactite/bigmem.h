@@ -1,0 +1,20 @@
+/* bigmem: growable arrays for the model's large tables (tree nodes, lookup
+ * slots), mapped directly and marked for transparent huge pages.
+ *
+ * A profile of 100 MB builds tens of megabytes of tables; on virtual
+ * machines every first touch of a 4 KiB page is an expensive fault, and huge
+ * pages cut their number by 512.  Small arrays stay on the ordinary heap
+ * (the first growth from NULL below the threshold uses malloc). */
+#ifndef STALACTITE_BIGMEM_H
+#define STALACTITE_BIGMEM_H
+
+#include <stddef.h>
+
+/* Grows the block p (NULL for a new one) of old_size bytes to new_size
+ * bytes (blocks never shrink), keeping its contents; never returns NULL (aborts when out of
+ * memory).  Only blocks obtained from st_big_realloc may be passed in, with
+ * their exact current size. */
+void *st_big_realloc(void *p, size_t old_size, size_t new_size);
+void st_big_free(void *p, size_t size);
+
+#endif

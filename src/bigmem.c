@@ -1,0 +1,74 @@
+/* bigmem.c: see bigmem.h.  Blocks below BIG live on the heap; at or above it
+ * they are anonymous mappings grown with mremap, which moves pages instead
+ * of copying them. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "stalactite/bigmem.h"
+
+#define BIG ((size_t)2 << 20)
+
+static size_t round_up(size_t n)
+{
+	return (n + BIG - 1) & ~(BIG - 1);
+}
+
+/* A mapping of size bytes (a multiple of BIG) aligned to BIG, so that the
+ * kernel can back it with huge pages: map more, then trim both ends. */
+static void *map_big(size_t size)
+{
+	char *p = mmap(NULL, size + BIG, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		abort();
+	char *a = (char *)(((uintptr_t)p + BIG - 1) & ~(uintptr_t)(BIG - 1));
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	munmap(a + size, (size_t)(p + BIG - a));
+#ifdef MADV_HUGEPAGE
+	madvise(a, size, MADV_HUGEPAGE);
+#endif
+	return a;
+}
+
+void *st_big_realloc(void *p, size_t old_size, size_t new_size)
+{
+	if (new_size < BIG && (old_size < BIG || !p)) {
+		void *q = realloc(p, new_size ? new_size : 1);
+		if (!q)
+			abort();
+		return q;
+	}
+	size_t want = round_up(new_size);
+	if (p && old_size >= BIG) {
+		size_t have = round_up(old_size);
+		if (want == have)
+			return p;
+		/* move the pages into a fresh aligned mapping: no copy */
+		void *q = map_big(want);
+		if (mremap(p, have, want, MREMAP_MAYMOVE | MREMAP_FIXED, q) == MAP_FAILED)
+			abort();
+#ifdef MADV_HUGEPAGE
+		madvise(q, want, MADV_HUGEPAGE);
+#endif
+		return q;
+	}
+	/* heap block (or nothing) crossing the threshold: move it to a mapping */
+	void *q = map_big(want);
+	if (p) {
+		memcpy(q, p, old_size < new_size ? old_size : new_size);
+		free(p);
+	}
+	return q;
+}
+
+void st_big_free(void *p, size_t size)
+{
+	if (!p)
+		return;
+	if (size >= BIG)
+		munmap(p, round_up(size));
+	else
+		free(p);
+}
