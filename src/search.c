@@ -126,6 +126,10 @@ struct st_match_report {
 	st_idmap name_of;        /* normalised id -> index in names */
 	st_match_name *names;
 	uint32_t nnames, capnames;
+	st_idmap open_of;        /* (thread, name index) -> index in open */
+	uint32_t *open;          /* matching events of that name open on that
+	                            thread (nested ones add no total) */
+	uint32_t nopen, capopen;
 	uint64_t count, total_ns;
 	int64_t self_ns;
 	char *scratch;
@@ -210,6 +214,27 @@ static st_match_name *name_entry(st_match_report *r, uint32_t name)
 	return &r->names[i];
 }
 
+/* The open-event counter of a name on the event's thread.  A name's total
+ * adds the events not nested in another event of the same name on the same
+ * thread (so a row's self time never exceeds its total); the overall total
+ * adds the events not nested in any matching event. */
+static uint32_t *open_count(st_match_report *r, const st_event *e,
+                            const st_match_name *n)
+{
+	uint64_t key = st_idmap_pair(e->thread, (uint32_t)(n - r->names));
+	uint32_t i = st_idmap_get_or_put(&r->open_of, key, r->nopen);
+	if (i == r->nopen) {
+		if (r->nopen == r->capopen) {
+			r->capopen = r->capopen ? r->capopen * 2 : 64;
+			r->open = realloc(r->open, r->capopen * sizeof *r->open);
+			if (!r->open)
+				abort();
+		}
+		r->open[r->nopen++] = 0;
+	}
+	return &r->open[i];
+}
+
 static bool hook_enter(void *ctx, const st_event *e, bool inside)
 {
 	st_match_report *r = ctx;
@@ -219,10 +244,10 @@ static bool hook_enter(void *ctx, const st_event *e, bool inside)
 	st_match_name *n = name_entry(r, name);
 	n->count++;
 	r->count++;
-	if (!inside) {
+	if (!inside)
 		r->total_ns += e->end - e->start;
+	if ((*open_count(r, e, n))++ == 0)
 		n->total_ns += e->end - e->start;
-	}
 	return true;
 }
 
@@ -235,7 +260,9 @@ static void hook_leave(void *ctx, const st_event *e, int64_t self_ns,
 	r->self_ns += self_ns;
 	/* the entry exists: enter() created it for this event */
 	uint32_t name = matching_name(r, e);
-	name_entry(r, name)->self_ns += self_ns;
+	st_match_name *n = name_entry(r, name);
+	n->self_ns += self_ns;
+	(*open_count(r, e, n))--;
 }
 
 st_match_report *st_match_report_new(const st_regex *re, st_strtab *strs)
@@ -256,8 +283,10 @@ void st_match_report_free(st_match_report *r)
 	free(r->cache);
 	free(r->norm);
 	free(r->names);
+	free(r->open);
 	free(r->scratch);
 	st_idmap_free(&r->name_of);
+	st_idmap_free(&r->open_of);
 	free(r);
 }
 
