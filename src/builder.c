@@ -622,6 +622,11 @@ static void fill_frame(st_builder *b, frame *f, const frame *parent,
 	f->loop_fn = parent ? parent->loop_fn : ST_NOSTR;
 	if (c == KC_ACTIVITY && names_module(b, e))
 		f->cgu_raw = e->args[0];
+	/* Profiles made with -Z self-profile-events=llvm alone have no codegen
+	 * activities: an outermost pass runs on a whole module, and its unit is
+	 * the module's name. */
+	if (c == KC_LLVM_PASS && f->cgu_raw == ST_NOSTR && e->nargs)
+		f->cgu_raw = e->args[0];
 	if (c == KC_LLVM_PASS && e->nargs && e->args[0] != b->s_unnamed_loop &&
 	    e->args[0] != f->cgu_raw)
 		f->loop_fn = e->args[0];

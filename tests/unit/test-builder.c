@@ -221,6 +221,31 @@ int main(void)
 	CHECK(fn(m, "app::f::{closure#0}") && fn(m, "app::f::{closure#0}")->llvm_ns == 120);
 	st_model_free(m);
 
+	/* -Z self-profile-events=llvm alone: no codegen activities, the
+	 * outermost pass names the module */
+	m = st_model_new();
+	b = st_builder_new(m);
+	st_builder_begin_source(b, "z", "test", "app", 0);
+	uint32_t mod = st_intern_cstr(m->strs, CGU), fnc = st_intern_cstr(m->strs, FC);
+	uint32_t kind = st_intern_cstr(m->strs, "LLVM Pass");
+	st_event outer_pass = { .type = ST_EV_INTERVAL, .thread = 7, .kind = kind,
+	                        .label = st_intern_cstr(m->strs, "ModuleToFunctionPassAdaptor"),
+	                        .args = &mod, .nargs = 1, .start = 0, .end = 50 };
+	st_event inner_pass = outer_pass;
+	inner_pass.label = st_intern_cstr(m->strs, "SROAPass");
+	inner_pass.args = &fnc;
+	inner_pass.start = 10;
+	inner_pass.end = 40;
+	const char *why0;
+	CHECK(st_builder_event(b, &outer_pass, &why0));
+	CHECK(st_builder_event(b, &inner_pass, &why0));
+	st_builder_end_source(b, 2);
+	st_builder_finish(b);
+	st_builder_free(b);
+	CHECK_INT(m->cgus.len, 1);
+	CHECK(fn(m, "app::f::{closure#0}") && fn(m, "app::f::{closure#0}")->llvm_ns == 30);
+	st_model_free(m);
+
 	/* an interval that ends before it starts is refused */
 	m = st_model_new();
 	b = st_builder_new(m);
