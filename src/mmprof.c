@@ -221,10 +221,9 @@ static void set_incomplete(st_mmprof *p, uint64_t off, const char *what)
 		         "using what is readable", (unsigned long long)off, what);
 }
 
-static bool scan_pages(st_mmprof *p, size_t *last_events)
+static bool scan_pages(st_mmprof *p)
 {
 	uint64_t off = 8;
-	size_t npages = 0;
 	int tail[3], ntail = 0;   /* tags after the last events page */
 	while (off < p->len) {
 		if (p->len - off < 5) {
@@ -251,14 +250,12 @@ static bool scan_pages(st_mmprof *p, size_t *last_events)
 		else
 			ntail = 3;
 		off += 5 + (uint64_t)len;
-		npages++;
 	}
 	bool tail_ok = ntail == 0 ||
 	               (ntail == 1 && (tail[0] == TAG_STRINGS || tail[0] == TAG_INDEX)) ||
 	               (ntail == 2 && tail[0] == TAG_STRINGS && tail[1] == TAG_INDEX);
 	if (!tail_ok)
 		set_incomplete(p, p->len, "unexpected pages after the last events page");
-	*last_events = npages;
 	return true;
 }
 
@@ -357,9 +354,9 @@ static bool add_text(st_mmprof *p, const void *s, size_t n)
 	if (p->text.len + n > MAX_EXPANSION)
 		return fail(p, p->top, "string expands beyond %u bytes", MAX_EXPANSION);
 	p->expanded += n;
-	if (p->expanded > 16 * (uint64_t)p->len + MAX_EXPANSION * 64ull)
+	if (p->expanded > 4 * (uint64_t)p->len + MAX_EXPANSION * 64ull)
 		return fail(p, p->top, "strings expand beyond %llu bytes in all",
-		            (unsigned long long)(16 * (uint64_t)p->len +
+		            (unsigned long long)(4 * (uint64_t)p->len +
 		                                 MAX_EXPANSION * 64ull));
 	buf_add(&p->text, s, n);
 	return true;
@@ -485,13 +482,9 @@ static bool plain_ascii(const unsigned char *s, size_t n)
 	return true;
 }
 
-/* Interns s[0..n) with invalid UTF-8 bytes and NULs replaced by U+FFFD. */
-static uint32_t intern_clean(st_mmprof *p, const char *str, size_t n)
+/* Copies s[0..n) into c with invalid UTF-8 bytes and NULs replaced by U+FFFD. */
+static void clean_utf8(const unsigned char *s, size_t n, buf *c)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	if (plain_ascii(s, n))
-		return st_intern(p->strs, str, n);
-	buf *c = &p->clean;
 	c->len = 0;
 	for (size_t i = 0; i < n;) {
 		size_t k = s[i] >= 0x80 ? utf8_seq(s + i, n - i) : (s[i] != 0);
@@ -503,7 +496,15 @@ static uint32_t intern_clean(st_mmprof *p, const char *str, size_t n)
 			i += k;
 		}
 	}
-	return st_intern(p->strs, c->p, c->len);
+}
+
+static uint32_t intern_clean(st_mmprof *p, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	if (plain_ascii(s, n))
+		return st_intern(p->strs, str, n);
+	clean_utf8(s, n, &p->clean);
+	return st_intern(p->strs, p->clean.p, p->clean.len);
 }
 
 /* ---- event names -------------------------------------------------------- */
@@ -909,9 +910,11 @@ static bool parse_metadata(st_mmprof *p, const char *json, uint64_t at)
 	}
 	double d = pid->valuedouble;
 	p->info.pid = d >= 0 && d <= UINT32_MAX ? (uint32_t)d : 0;
-	p->cmd = strdup(cmd->valuestring);
-	if (!p->cmd)
-		abort();
+	const char *c = cmd->valuestring;
+	clean_utf8((const unsigned char *)c, strlen(c), &p->clean);
+	p->cmd = xrealloc(NULL, p->clean.len + 1);
+	memcpy(p->cmd, p->clean.p, p->clean.len);
+	p->cmd[p->clean.len] = '\0';
 	p->info.cmd = p->cmd;
 	cJSON_Delete(root);
 	return true;
@@ -961,8 +964,7 @@ static bool check_header(st_mmprof *p)
 
 static bool open_checks(st_mmprof *p)
 {
-	size_t last;
-	if (!check_header(p) || !scan_pages(p, &last))
+	if (!check_header(p) || !scan_pages(p))
 		return false;
 	for (int t = 0; t < NTAGS; t++)
 		if (!check_stream(p, t))
