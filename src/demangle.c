@@ -10,6 +10,7 @@
  * Output follows rustc-demangle: {:#} (alternate) by default, {} with
  * ST_DEMANGLE_FULL. */
 #include <sys/types.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,18 @@
 
 #define TRY(x) do { if (!(x)) return false; } while (0)
 
+/* A printed backref target: printing the same target again (same kind of
+ * item, same lifetime binders) gives the same text, so it is copied from
+ * the earlier output.  height keeps the depth bound exact. */
+#define MEMO 16
+typedef struct memo {
+	size_t pos, off, len;
+	uint64_t bound;
+	unsigned height;
+	int kind;     /* which item_fn and argument; -1 unused */
+	bool open;    /* trait_open's result */
+} memo;
+
 typedef struct v0 {
 	const char *s;      /* the symbol after "_R" */
 	size_t n, pos;
@@ -29,8 +42,10 @@ typedef struct v0 {
 	bool full;          /* print disambiguators and const types */
 	bool overflow;      /* out was too small */
 	int skip;           /* > 0: parse only, don't follow backrefs */
-	unsigned depth;
+	unsigned depth, peak;   /* peak: deepest since the current backref */
 	uint64_t bound;     /* lifetimes bound by enclosing for<...> */
+	unsigned nmemo;
+	memo memo[MEMO];    /* last, so it is left out of initialisation */
 } v0;
 
 typedef struct ident {
@@ -57,6 +72,8 @@ static bool puts0(v0 *v, const char *s)
 {
 	return put(v, s, strlen(s));
 }
+
+#define PUTS(v, lit) put(v, lit, sizeof(lit) - 1)   /* for string literals */
 
 static bool put_u64(v0 *v, uint64_t x, bool hex)
 {
@@ -129,33 +146,40 @@ static int next(v0 *v)
 
 static bool push_depth(v0 *v)
 {
-	return ++v->depth <= MAX_DEPTH;
+	if (++v->depth > v->peak)
+		v->peak = v->depth;
+	return v->depth <= MAX_DEPTH;
 }
 
-static int digit62(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'z')
-		return 10 + c - 'a';
-	if (c >= 'A' && c <= 'Z')
-		return 36 + c - 'A';
-	return -1;
-}
+/* Base-62 digit values plus one; 0 for anything else ('_' included). */
+static const unsigned char d62[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 0, 0, 0, 0, 0,
+	0, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 0, 0, 0, 0, 0,
+	0, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+	26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 0, 0, 0, 0, 0,
+};
 
-/* <base-62-number>: "_" is 0, "N_" is N + 1. */
+/* <base-62-number>: "_" is 0, "N_" is N + 1.  Ten digits cannot overflow
+ * 64 bits, so only the digits after those pay for checks. */
 static bool integer62(v0 *v, uint64_t *x)
 {
+	const char *start = v->s + v->pos, *p = start, *end = v->s + v->n;
+	const char *fast = end - start > 10 ? start + 10 : end;
 	uint64_t r = 0;
-	if (eat(v, '_')) {
+	unsigned d;
+	for (; p < fast && (d = d62[(unsigned char)*p]); p++)
+		r = r * 62 + d - 1;
+	for (; p < end && (d = d62[(unsigned char)*p]); p++)
+		TRY(!__builtin_mul_overflow(r, 62, &r) && !__builtin_add_overflow(r, d - 1, &r));
+	TRY(p < end && *p == '_');
+	v->pos = (size_t)(p + 1 - v->s);
+	if (p == start) {
 		*x = 0;
 		return true;
-	}
-	while (!eat(v, '_')) {
-		int d = digit62(peek(v));
-		TRY(d >= 0 && r <= (UINT64_MAX - (uint64_t)d) / 62);
-		r = r * 62 + (uint64_t)d;
-		v->pos++;
 	}
 	TRY(r != UINT64_MAX);
 	*x = r + 1;
@@ -176,21 +200,21 @@ static bool opt_integer62(v0 *v, int tag, uint64_t *x)
 static bool parse_ident(v0 *v, ident *id)
 {
 	bool puny = eat(v, 'u');
-	size_t len = 0;
-	int c = peek(v);
-	TRY(c >= '0' && c <= '9');
-	v->pos++;
-	len = (size_t)(c - '0');
-	while (len && (c = peek(v)) >= '0' && c <= '9') {
+	const char *p = v->s + v->pos, *end = v->s + v->n;
+	size_t len;
+	TRY(p < end && *p >= '0' && *p <= '9');
+	len = (size_t)(*p++ - '0');
+	while (len && p < end && *p >= '0' && *p <= '9') {   /* no leading 0s */
 		TRY(len <= (SIZE_MAX - 9) / 10);
-		len = len * 10 + (size_t)(c - '0');
-		v->pos++;
+		len = len * 10 + (size_t)(*p++ - '0');
 	}
-	eat(v, '_');
-	TRY(len <= v->n - v->pos);
-	const char *p = v->s + v->pos;
-	v->pos += len;
-	*id = (ident){ p, p + len, len, 0 };
+	if (p < end && *p == '_')
+		p++;
+	TRY(len <= (size_t)(end - p));
+	v->pos = (size_t)(p + len - v->s);
+	id->ascii = p;
+	id->alen = len;
+	id->plen = 0;
 	if (!puny)
 		return true;
 	const char *us = len ? memrchr(p, '_', len) : NULL;
@@ -281,7 +305,7 @@ static bool print_ident(v0 *v, const ident *id)
 			TRY(put_char(v, cp[i]));
 		return true;
 	}
-	TRY(puts0(v, "punycode{"));
+	TRY(PUTS(v, "punycode{"));
 	if (id->alen)
 		TRY(put(v, id->ascii, id->alen) && put(v, "-", 1));
 	return put(v, id->puny, id->plen) && put(v, "}", 1);
@@ -295,19 +319,57 @@ static bool konst(v0 *v, bool in_value);
 
 typedef bool (*item_fn)(v0 *v, void *arg);
 
-/* Follows the backref at v->pos (after its 'B'); when skipping, only parses
- * it, which keeps validation linear. */
-static bool backref(v0 *v, item_fn f, void *arg)
+static memo *memo_find(v0 *v, size_t pos, int kind)
 {
-	size_t start = v->pos - 1, save;
+	for (unsigned j = 0; j < MEMO && j < v->nmemo; j++) {
+		memo *m = &v->memo[j];
+		if (m->pos == pos && m->kind == kind && m->bound == v->bound)
+			return m;
+	}
+	return NULL;
+}
+
+static bool memo_replay(v0 *v, const memo *m, bool *open)
+{
+	TRY(v->depth + m->height <= MAX_DEPTH);
+	if (v->depth + m->height > v->peak)
+		v->peak = v->depth + m->height;
+	if (open)
+		*open = m->open;
+	if (m->len >= v->cap - v->len) {
+		v->overflow = true;
+		return false;
+	}
+	memmove(v->out + v->len, v->out + m->off, m->len);
+	v->len += m->len;
+	return true;
+}
+
+/* Follows the backref at v->pos (after its 'B') to print item `kind` there;
+ * when skipping, only parses it, which keeps validation linear. */
+static bool backref(v0 *v, item_fn f, void *arg, int kind)
+{
+	size_t start = v->pos - 1, save = v->pos, off = v->len;
 	uint64_t i;
+	unsigned peak = v->peak;
 	TRY(integer62(v, &i) && i < start);
 	if (v->skip)
 		return true;
 	TRY(push_depth(v));
+	const memo *hit = memo_find(v, (size_t)i, kind);
+	if (hit) {
+		TRY(memo_replay(v, hit, kind == 5 ? arg : NULL));
+		v->depth--;
+		return true;
+	}
 	save = v->pos;
 	v->pos = (size_t)i;
+	v->peak = v->depth;
 	TRY(f(v, arg));
+	v->memo[v->nmemo++ % MEMO] = (memo){ (size_t)i, off, v->len - off, v->bound,
+		v->peak - v->depth, kind, kind == 5 && *(bool *)arg };
+	if (v->peak < peak)
+		v->peak = peak;
 	v->pos = save;
 	v->depth--;
 	return true;
@@ -349,7 +411,7 @@ static bool binder(v0 *v, item_fn f, void *arg)
 	TRY(opt_integer62(v, 'G', &n));
 	if (v->skip || n == 0)
 		return f(v, arg);
-	TRY(n < v->cap && puts0(v, "for<"));
+	TRY(n < v->cap && PUTS(v, "for<"));
 	for (uint64_t i = 0; i < n; i++) {
 		if (i)
 			TRY(put(v, ", ", 2));
@@ -392,12 +454,12 @@ static bool nested_ns(v0 *v, int ns, const ident *id, uint64_t dis)
 {
 	bool named = id->alen || id->plen;
 	if (ns >= 'a' && ns <= 'z')
-		return !named || (puts0(v, "::") && print_ident(v, id));
-	TRY(puts0(v, "::{"));
+		return !named || (PUTS(v, "::") && print_ident(v, id));
+	TRY(PUTS(v, "::{"));
 	if (ns == 'C')
-		TRY(puts0(v, "closure"));
+		TRY(PUTS(v, "closure"));
 	else if (ns == 'S')
-		TRY(puts0(v, "shim"));
+		TRY(PUTS(v, "shim"));
 	else
 		TRY(put_char(v, (uint32_t)ns));
 	if (named)
@@ -419,7 +481,7 @@ static bool impl_path(v0 *v, int tag)
 	}
 	TRY(put(v, "<", 1) && type(v));
 	if (tag != 'M')
-		TRY(puts0(v, " as ") && path(v, false));
+		TRY(PUTS(v, " as ") && path(v, false));
 	return put(v, ">", 1);
 }
 
@@ -446,11 +508,11 @@ static bool path_body(v0 *v, bool in_value)
 	case 'I':
 		TRY(path(v, in_value));
 		if (in_value)
-			TRY(puts0(v, "::"));
+			TRY(PUTS(v, "::"));
 		TRY(put(v, "<", 1) && list(v, generic_arg, NULL, ", ", NULL));
 		return put(v, ">", 1);
 	case 'B':
-		return backref(v, path_item, &in_value);
+		return backref(v, path_item, &in_value, in_value);
 	default:
 		return false;
 	}
@@ -503,17 +565,17 @@ static bool fn_sig(v0 *v, void *arg)
 	else if (has_abi)
 		TRY(parse_ident(v, &abi) && abi.alen && !abi.plen);
 	if (unsafe_)
-		TRY(puts0(v, "unsafe "));
+		TRY(PUTS(v, "unsafe "));
 	if (has_abi) {
-		TRY(puts0(v, "extern \""));
+		TRY(PUTS(v, "extern \""));
 		for (size_t i = 0; i < abi.alen; i++)  /* '-' was mangled as '_' */
 			TRY(put(v, abi.ascii[i] == '_' ? "-" : abi.ascii + i, 1));
-		TRY(puts0(v, "\" "));
+		TRY(PUTS(v, "\" "));
 	}
-	TRY(puts0(v, "fn(") && list(v, type_item, NULL, ", ", NULL) && put(v, ")", 1));
+	TRY(PUTS(v, "fn(") && list(v, type_item, NULL, ", ", NULL) && put(v, ")", 1));
 	if (eat(v, 'u'))
 		return true;
-	return puts0(v, " -> ") && type(v);
+	return PUTS(v, " -> ") && type(v);
 }
 
 /* A trait path whose <...> stays open when it had generic arguments, so
@@ -523,7 +585,7 @@ static bool trait_open(v0 *v, void *arg)
 	bool *open = arg;
 	*open = false;
 	if (eat(v, 'B'))
-		return backref(v, trait_open, arg);
+		return backref(v, trait_open, arg, 5);
 	if (!eat(v, 'I'))
 		return path(v, false);
 	TRY(path(v, false) && put(v, "<", 1));
@@ -540,7 +602,7 @@ static bool dyn_trait(v0 *v, void *arg)
 	while (eat(v, 'p')) {
 		TRY(puts0(v, open ? ", " : "<"));
 		open = true;
-		TRY(parse_ident(v, &id) && print_ident(v, &id) && puts0(v, " = "));
+		TRY(parse_ident(v, &id) && print_ident(v, &id) && PUTS(v, " = "));
 		if (eat(v, 'K'))
 			TRY(konst(v, false));
 		else
@@ -559,15 +621,15 @@ static bool pattern(v0 *v)
 {
 	switch (next(v)) {
 	case 'R':
-		return konst(v, false) && puts0(v, "..=") && konst(v, false);
+		return konst(v, false) && PUTS(v, "..=") && konst(v, false);
 	case 'O':
 		TRY(push_depth(v) && pattern(v));
 		while (!eat(v, 'E'))
-			TRY(peek(v) >= 0 && puts0(v, " | ") && pattern(v));
+			TRY(peek(v) >= 0 && PUTS(v, " | ") && pattern(v));
 		v->depth--;
 		return true;
 	case 'N':
-		return puts0(v, "!null");
+		return PUTS(v, "!null");
 	default:
 		return false;
 	}
@@ -585,7 +647,7 @@ static bool type_body(v0 *v, int tag)
 			if (lt)
 				TRY(lifetime(v, lt) && put(v, " ", 1));
 		}
-		return (tag == 'R' || puts0(v, "mut ")) && type(v);
+		return (tag == 'R' || PUTS(v, "mut ")) && type(v);
 	case 'P': case 'O':
 		return puts0(v, tag == 'P' ? "*const " : "*mut ") && type(v);
 	case 'A': case 'S':
@@ -599,13 +661,13 @@ static bool type_body(v0 *v, int tag)
 	case 'F':
 		return binder(v, fn_sig, NULL);
 	case 'D':
-		TRY(puts0(v, "dyn ") && binder(v, dyn_bounds, NULL));
+		TRY(PUTS(v, "dyn ") && binder(v, dyn_bounds, NULL));
 		TRY(eat(v, 'L') && integer62(v, &lt));
-		return !lt || (puts0(v, " + ") && lifetime(v, lt));
+		return !lt || (PUTS(v, " + ") && lifetime(v, lt));
 	case 'B':
-		return backref(v, type_item, NULL);
+		return backref(v, type_item, NULL, 2);
 	case 'W':
-		return type(v) && puts0(v, " is ") && pattern(v);
+		return type(v) && PUTS(v, " is ") && pattern(v);
 	default:
 		v->pos--;   /* the tag starts a path */
 		return path(v, false);
@@ -694,7 +756,7 @@ static bool put_escaped(v0 *v, uint32_t c, char quote)
 		return c == (uint32_t)quote ? put(v, "\\", 1) && put_char(v, c) : put_char(v, c);
 	}
 	if (needs_unicode_escape(c))
-		return puts0(v, "\\u{") && put_u64(v, c, true) && put(v, "}", 1);
+		return PUTS(v, "\\u{") && put_u64(v, c, true) && put(v, "}", 1);
 	return put_char(v, c);
 }
 
@@ -735,7 +797,7 @@ static bool field_item(v0 *v, void *arg)
 	ident id;
 	(void)arg;
 	TRY(opt_integer62(v, 's', &dis) && parse_ident(v, &id));
-	return print_ident(v, &id) && puts0(v, ": ") && konst(v, true);
+	return print_ident(v, &id) && PUTS(v, ": ") && konst(v, true);
 }
 
 /* V: an ADT value, Path, Path(..) or Path { .. } */
@@ -749,7 +811,7 @@ static bool const_adt(v0 *v)
 	case 'T':
 		return put(v, "(", 1) && list(v, const_item, &t, ", ", NULL) && put(v, ")", 1);
 	case 'S':
-		return puts0(v, " { ") && list(v, field_item, NULL, ", ", NULL) && puts0(v, " }");
+		return PUTS(v, " { ") && list(v, field_item, NULL, ", ", NULL) && PUTS(v, " }");
 	default:
 		return false;
 	}
@@ -803,7 +865,7 @@ static bool const_body(v0 *v, int tag, bool in_value, bool *brace)
 		if (tag == 'R' && eat(v, 'e'))
 			return const_str(v);
 		TRY(open_brace(v, in_value, brace) && put(v, "&", 1));
-		return (tag == 'R' || puts0(v, "mut ")) && konst(v, true);
+		return (tag == 'R' || PUTS(v, "mut ")) && konst(v, true);
 	case 'A':
 		TRY(open_brace(v, in_value, brace) && put(v, "[", 1));
 		return list(v, const_item, &t, ", ", NULL) && put(v, "]", 1);
@@ -814,7 +876,7 @@ static bool const_body(v0 *v, int tag, bool in_value, bool *brace)
 	case 'V':
 		return open_brace(v, in_value, brace) && const_adt(v);
 	case 'B':
-		return backref(v, const_item, &in_value);
+		return backref(v, const_item, &in_value, 3 + in_value);
 	default:
 		return false;
 	}
@@ -833,10 +895,15 @@ static bool symbol_like(const char *s, size_t n)
 
 static bool all_ascii(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (s[i] & 0x80)
-			return false;
-	return true;
+	uint64_t acc = 0, w;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {   /* a word at a time */
+		memcpy(&w, s + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)s[i];
+	return !(acc & 0x8080808080808080ull);
 }
 
 /* 0 ok, 1 not a symbol, 2 output too small. */
@@ -873,9 +940,11 @@ static bool is_hash_elem(const char *s, size_t n)
 {
 	if (!n || s[0] != 'h')
 		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!s[i] || !strchr("0123456789abcdefABCDEF", s[i]))
+	for (size_t i = 1; i < n; i++) {
+		char c = s[i] | 0x20;   /* fold case */
+		if (!((s[i] >= '0' && s[i] <= '9') || (c >= 'a' && c <= 'f')))
 			return false;
+	}
 	return true;
 }
 
@@ -1002,7 +1071,9 @@ static int demangle_legacy(const char *s, size_t n, v0 *v)
 /* ThinLTO's ".llvm.<hex>" suffix is dropped, as rustc-demangle does. */
 static size_t strip_llvm(const char *s, size_t n)
 {
-	const char *p = memmem(s, n, ".llvm.", 6);
+	const char *p = s, *end = s + n;
+	while ((p = memchr(p, '.', (size_t)(end - p))) && (end - p < 6 || memcmp(p, ".llvm.", 6)))
+		p++;
 	if (!p)
 		return n;
 	for (const char *q = p + 6; q < s + n; q++)
@@ -1015,19 +1086,25 @@ static size_t strip_llvm(const char *s, size_t n)
 static int demangle_status(const char *sym, size_t len, char *out, size_t cap,
                            int flags, size_t *olen)
 {
-	v0 v = { .out = out, .cap = cap, .full = flags & ST_DEMANGLE_FULL };
+	v0 v;
 	int r;
+	memset(&v, 0, offsetof(v0, memo));
+	v.out = out;
+	v.cap = cap;
+	v.full = flags & ST_DEMANGLE_FULL;
+	*olen = 0;
 	if (!cap)
-		return 2;
+		return ST_DEMANGLE_TOO_SMALL;
 	len = strip_llvm(sym, len);
 	r = demangle_legacy(sym, len, &v);
 	if (r == 1) {
 		v.len = 0;
 		v.overflow = false;
+		v.nmemo = 0;
 		r = demangle_v0(sym, len, &v);
 	}
 	if (r == 0 && v.len > MAX_OUT)
-		r = 1;
+		r = ST_DEMANGLE_INVALID;   /* rustc-demangle gives up there too */
 	out[r == 0 ? v.len : 0] = '\0';
 	*olen = v.len;
 	return r;
@@ -1037,6 +1114,12 @@ size_t st_demangle(const char *sym, size_t len, char *out, size_t cap, int flags
 {
 	size_t olen;
 	return demangle_status(sym, len, out, cap, flags, &olen) ? FAIL : olen;
+}
+
+int st_demangle_ex(const char *sym, size_t len, char *out, size_t cap, int flags,
+                   size_t *olen)
+{
+	return demangle_status(sym, len, out, cap, flags, olen);
 }
 
 /* ---- filter ---------------------------------------------------------------- */

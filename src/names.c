@@ -106,24 +106,25 @@ static bool looks_mangled(const char *s, size_t n)
 	return (n > 2 && !memcmp(s, "_R", 2)) || (n > 3 && !memcmp(s, "_ZN", 3));
 }
 
-/* Demangles (alternate form, so already without hashes); false if it is not
- * a Rust symbol. */
+/* Demangles (alternate form, so already without hashes) into o, through a
+ * growing heap buffer when o is too small; false if not a Rust symbol. */
 static bool demangle_into(const char *in, size_t len, out *o)
 {
-	size_t n = st_demangle(in, len, o->p, o->cap, 0);
-	if (n != (size_t)-1) {
+	size_t n, cap = o->cap * 4 + 256;
+	int r = st_demangle_ex(in, len, o->p, o->cap, 0, &n);
+	if (r == 0)
 		o->len = n;
-		return true;
+	while (r == ST_DEMANGLE_TOO_SMALL && cap <= (1u << 18)) {   /* names over 256 KB stay mangled */
+		char *tmp = malloc(cap);
+		if (!tmp)
+			return false;
+		r = st_demangle_ex(in, len, tmp, cap, 0, &n);
+		if (r == 0)
+			emit(o, tmp, n);
+		free(tmp);
+		cap *= 4;
 	}
-	size_t big = 1 << 20;
-	char *tmp = malloc(big);
-	if (!tmp)
-		return false;
-	n = st_demangle(in, len, tmp, big, 0);
-	if (n != (size_t)-1)
-		emit(o, tmp, n);
-	free(tmp);
-	return n != (size_t)-1;
+	return r == 0;
 }
 
 size_t st_name_normalize(const char *in, size_t len, char *outp, size_t cap)
@@ -284,8 +285,8 @@ static void set_grow(strset *t)
 
 static void set_add(strset *t, const char *s, size_t n)
 {
-	if (set_has(t, s, n))
-		return;
+	if (!n || set_has(t, s, n))
+		return;   /* an empty path says nothing */
 	if (2 * (t->count + 1) > t->nslots)
 		set_grow(t);
 	if (t->alen + n > t->acap) {

@@ -22,6 +22,13 @@ enum {
  * not a valid Rust symbol or out is too small. */
 size_t st_demangle(const char *sym, size_t len, char *out, size_t cap, int flags);
 
+/* As st_demangle, but tells the two failures apart: returns 0 with the
+ * length in *olen, ST_DEMANGLE_INVALID when sym is not a Rust symbol, or
+ * ST_DEMANGLE_TOO_SMALL when it is but out cannot hold the result. */
+enum { ST_DEMANGLE_INVALID = 1, ST_DEMANGLE_TOO_SMALL = 2 };
+int st_demangle_ex(const char *sym, size_t len, char *out, size_t cap, int flags,
+                   size_t *olen);
+
 /* Filter mode (--demangle): copies in to out line by line, replacing every
  * mangled Rust symbol found inside a line with its demangled form.  Returns 0,
  * or -1 on a read/write error. */

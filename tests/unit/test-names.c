@@ -1,5 +1,6 @@
 /* test-names: normalisation, generic elision, async evidence, classification
  * (exact and heuristic) and async owners. */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/names.h"
@@ -175,8 +176,42 @@ static void test_many(void)
 	st_async_evidence_free(ev);
 }
 
+/* Fuzzing crashers (tests/data/demangle/crashers) through every function. */
+static void test_crashers(void)
+{
+	char dir[1024], path[2048], in[1 << 16], out[1 << 12];
+	const char *top = getenv("top_srcdir");
+	snprintf(dir, sizeof dir, "%s/tests/data/demangle/crashers", top && *top ? top : ".");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	while (d && (e = readdir(d))) {
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		FILE *f = e->d_name[0] != '.' ? fopen(path, "rb") : NULL;
+		if (!f)
+			continue;
+		size_t len = fread(in, 1, sizeof in, f), off, olen;
+		fclose(f);
+		st_async_evidence *ev = st_async_evidence_new();
+		st_name_normalize(in, len, out, sizeof out);
+		st_name_elide_generics(in, len, out, sizeof out, false);
+		st_async_evidence_scan(ev, in, len);
+		st_async_note_name(ev, in, len);
+		st_name_classify(in, len, ev);
+		if (st_async_owner(in, len, ev, &off, &olen))
+			CHECK(off <= len && olen <= len - off);
+		st_async_evidence_free(ev);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	CHECK(d != NULL);
+	printf("crashers: %d replayed\n", n);
+}
+
 int main(void)
 {
+	test_crashers();
 	test_normalize();
 	test_elide();
 	test_exact();
