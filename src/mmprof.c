@@ -25,6 +25,7 @@
 #define MAX_EXPANSION (1u << 20)      /* bytes of one expanded string */
 #define MAX_REFS (1u << 20)           /* references followed for one string */
 #define PROGRESS_STEP (1u << 20)
+#define DROP_BATCH (8u << 20)         /* bytes released per madvise */
 #define ARG_CHUNK 65536               /* uint32_t per args chunk */
 #define MAX_ARGS 4096                 /* arguments kept per event */
 #define IDX_FAR (UINT32_MAX - 1)      /* index value: see p->far */
@@ -1046,6 +1047,7 @@ typedef struct feed_state {
 	void *ctx;
 	uint64_t done, next_report;
 	size_t pagesz;
+	uint64_t drop_lo, drop_hi;   /* pending run of finished events pages */
 } feed_state;
 
 static bool feed_record(st_mmprof *p, feed_state *f, const unsigned char *r,
@@ -1085,16 +1087,32 @@ static bool feed_record(st_mmprof *p, feed_state *f, const unsigned char *r,
 }
 
 /* Releases the whole OS pages inside an events page we are done with. */
-static void drop_page(const st_mmprof *p, const feed_state *f, const page *pg)
+static void drop_flush(const st_mmprof *p, feed_state *f)
+{
+	if (f->drop_hi > f->drop_lo) {
+		uintptr_t lo = (uintptr_t)(p->data + f->drop_lo);
+		uintptr_t hi = (uintptr_t)(p->data + f->drop_hi);
+		lo = (lo + f->pagesz - 1) & ~(uintptr_t)(f->pagesz - 1);
+		hi &= ~(uintptr_t)(f->pagesz - 1);
+		if (hi > lo)
+			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	f->drop_lo = f->drop_hi = 0;
+}
+
+/* Collects runs of adjacent finished events pages and releases them a few
+ * MiB at a time (one madvise per page costs more than the reading). */
+static void drop_page(const st_mmprof *p, feed_state *f, const page *pg)
 {
 	if (!p->mapped || f->pagesz == 0)
 		return;
-	uintptr_t lo = (uintptr_t)(p->data + pg->file_off);
-	uintptr_t hi = lo + pg->len;
-	lo = (lo + f->pagesz - 1) & ~(uintptr_t)(f->pagesz - 1);
-	hi &= ~(uintptr_t)(f->pagesz - 1);
-	if (hi > lo)
-		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	if (f->drop_hi == 0 || pg->file_off + pg->len != f->drop_lo) {
+		drop_flush(p, f);
+		f->drop_hi = pg->file_off + pg->len;
+	}
+	f->drop_lo = pg->hdr_off;
+	if (f->drop_hi - f->drop_lo >= DROP_BATCH)
+		drop_flush(p, f);
 }
 
 static void report(st_mmprof *p, feed_state *f, uint64_t bytes)
@@ -1128,6 +1146,8 @@ static bool feed_all(st_mmprof *p, feed_state *f)
 			return false;
 		report(p, f, p->recsz);
 	}
+	drop_page(p, f, &s->pages[pi]);
+	drop_flush(p, f);
 	return true;
 }
 
