@@ -172,7 +172,8 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 }
 
 static int decode(st_builder *b, const input *in, const unsigned char *data,
-                  size_t len, progress_state *ps, char *err, size_t errlen)
+                  size_t len, bool mapped, progress_state *ps, char *err,
+                  size_t errlen)
 {
 	const st_load_opts *o = ps->opts;
 	char msg[512];
@@ -187,6 +188,9 @@ static int decode(st_builder *b, const input *in, const unsigned char *data,
 	                              sizeof msg);
 	if (!p)
 		return fail(err, errlen, in->path, "%s", msg);
+	/* a file mapping may give back event pages once decoded; a heap copy
+	 * must not */
+	st_mmprof_set_mapped(p, mapped);
 	const st_mmprof_info *info = st_mmprof_get_info(p);
 	if (info->warning && o->warn) {
 		snprintf(err, errlen, "%s: %s", in->path, info->warning);
@@ -229,7 +233,7 @@ static int load_one(st_builder *b, const input *in, progress_state *ps,
 			rc = fail(err, errlen, in->path, "%s", strerror(errno));
 		} else {
 			madvise(map, len, MADV_SEQUENTIAL);
-			rc = decode(b, in, map, len, ps, err, errlen);
+			rc = decode(b, in, map, len, true, ps, err, errlen);
 			munmap(map, len);
 		}
 	} else {
@@ -238,7 +242,7 @@ static int load_one(st_builder *b, const input *in, progress_state *ps,
 		if (!buf)
 			rc = fail(err, errlen, in->path, "%s", strerror(errno));
 		else
-			rc = decode(b, in, buf, len, ps, err, errlen);
+			rc = decode(b, in, buf, len, false, ps, err, errlen);
 		free(buf);
 	}
 	if (!in->is_stdin)
