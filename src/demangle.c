@@ -292,14 +292,10 @@ static bool puny_decode(const ident *id, uint32_t *cp, size_t *ncp)
 }
 
 /* Undecodable punycode prints as punycode{ascii-code}, as rustc-demangle. */
-static bool print_ident(v0 *v, const ident *id)
+static bool print_punycode(v0 *v, const ident *id)
 {
 	uint32_t cp[PUNY_MAX];
 	size_t ncp;
-	if (v->skip)
-		return true;
-	if (!id->plen)
-		return put(v, id->ascii, id->alen);
 	if (puny_decode(id, cp, &ncp)) {
 		for (size_t i = 0; i < ncp; i++)
 			TRY(put_char(v, cp[i]));
@@ -309,6 +305,14 @@ static bool print_ident(v0 *v, const ident *id)
 	if (id->alen)
 		TRY(put(v, id->ascii, id->alen) && put(v, "-", 1));
 	return put(v, id->puny, id->plen) && put(v, "}", 1);
+}
+
+/* Plain identifiers stay on the fast path, free of the decoding buffer. */
+static inline bool print_ident(v0 *v, const ident *id)
+{
+	if (v->skip)
+		return true;
+	return id->plen ? print_punycode(v, id) : put(v, id->ascii, id->alen);
 }
 
 /* ---- grammar -------------------------------------------------------------- */
@@ -450,6 +454,18 @@ static bool generic_arg(v0 *v, void *arg)
 	return type(v);
 }
 
+/* list(generic_arg) without the indirect calls: this is the hot loop. */
+static bool generic_args(v0 *v)
+{
+	for (bool first = true; !eat(v, 'E'); first = false) {
+		TRY(peek(v) >= 0);
+		if (!first)
+			TRY(put(v, ", ", 2));
+		TRY(generic_arg(v, NULL));
+	}
+	return true;
+}
+
 static bool nested_ns(v0 *v, int ns, const ident *id, uint64_t dis)
 {
 	bool named = id->alen || id->plen;
@@ -509,8 +525,7 @@ static bool path_body(v0 *v, bool in_value)
 		TRY(path(v, in_value));
 		if (in_value)
 			TRY(PUTS(v, "::"));
-		TRY(put(v, "<", 1) && list(v, generic_arg, NULL, ", ", NULL));
-		return put(v, ">", 1);
+		return put(v, "<", 1) && generic_args(v) && put(v, ">", 1);
 	case 'B':
 		return backref(v, path_item, &in_value, in_value);
 	default:
@@ -590,7 +605,7 @@ static bool trait_open(v0 *v, void *arg)
 		return path(v, false);
 	TRY(path(v, false) && put(v, "<", 1));
 	*open = true;
-	return list(v, generic_arg, NULL, ", ", NULL);
+	return generic_args(v);
 }
 
 static bool dyn_trait(v0 *v, void *arg)
