@@ -199,6 +199,26 @@ static void test_stream(void)
 	CHECK(strstr(got, "foo::h05af221e174051e9+0x10 (main[3c1c0]::foo)") != NULL);
 }
 
+/* A demangled symbol longer than the filter's first buffer (4 KB). */
+static void test_stream_long(void)
+{
+	static char in[12000], got[12000], want[12000];
+	char *p = in;
+	p += sprintf(p, "<%s", "_ZN5000");
+	for (int i = 0; i < 5000; i++)
+		*p++ = "abcdefghij"[i % 10];
+	strcpy(p, "3fooE>\n");
+	memcpy(want, "<", 1);
+	memcpy(want + 1, in + 8, 5000);
+	strcpy(want + 5001, "::foo>\n");
+	FILE *fi = fmemopen(in, strlen(in), "r");
+	FILE *fo = fmemopen(got, sizeof got, "w");
+	CHECK_INT(st_demangle_stream(fi, fo, 0), 0);
+	fclose(fi);
+	fclose(fo);
+	CHECK(strcmp(got, want) == 0);
+}
+
 int main(void)
 {
 	check_vector_file("vectors.tsv", 500);
@@ -207,5 +227,6 @@ int main(void)
 	test_malformed();
 	test_crashers();
 	test_stream();
+	test_stream_long();
 	return check_done();
 }
