@@ -6,7 +6,8 @@
  * realistic raw names (v0 paths with [hash] disambiguators, generics,
  * {closure#N}, drop glue, trait impls).  Then times, per pattern, what a key
  * press in the viewer costs: compiling the pattern, st_match_cache_new and
- * st_tree_match_compute over the stack tree, and over the codegen tree.
+ * st_tree_match_compute over the stack tree (normalised and raw) and the
+ * codegen tree; then the zoom figures, the breakdowns and the sliced form.
  *
  *   bench-search [FUNCTIONS_PER_CRATE [REPEATS]]
  */
@@ -318,6 +319,23 @@ int main(int argc, char **argv)
 		printf("run_server on stack: within(root) %.2f ms, 3 breakdowns "
 		       "%.2f ms (%u crates, %u CGUs, %u passes)\n", bt - a, c2 - bt,
 		       n[0], n[1], n[2]);
+		st_tree_match_free(&tm);
+		st_match_cache_free(mc);
+		/* in slices of 256k nodes, with a fresh cache (worst case) */
+		mc = st_match_cache_new(m, re, false);
+		st_tree_match_job *j = st_tree_match_begin(m, &m->stack, mc);
+		double worst = 0, sum = 0;
+		int slices = 0;
+		for (bool fin = false; !fin; slices++) {
+			double x = now_ms();
+			fin = st_tree_match_step(j, 1u << 18, &tm);
+			double d = now_ms() - x;
+			sum += d;
+			worst = d > worst ? d : worst;
+		}
+		printf("run_server on stack in slices of 262144 nodes: %d slices, "
+		       "worst %.2f ms, sum %.2f ms\n", slices, worst, sum);
+		st_tree_match_job_free(j);
 		st_tree_match_free(&tm);
 		st_match_cache_free(mc);
 		st_regex_free(re);

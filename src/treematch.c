@@ -113,69 +113,152 @@ static inline bool node_matches(st_match_cache *c, const st_node *n)
 	return test_id(c, name) || (arg != ST_NOSTR && test_id(c, arg));
 }
 
-bool st_tree_match_compute(st_tree_match *tm, const st_model *m,
-                           const st_tree *t, st_match_cache *c)
+/* ---- computing, whole or in slices ----------------------------------------- */
+
+struct st_tree_match_job {
+	const st_tree *t;
+	st_match_cache *c;
+	uint8_t *flags;
+	uint32_t next;       /* next node of the current phase */
+	uint8_t phase;       /* 0 forward, 1 ancestors, 2 done */
+	uint32_t count;
+	uint64_t total;
+	int64_t self;
+};
+
+st_tree_match_job *st_tree_match_begin(const st_model *m, const st_tree *t,
+                                       st_match_cache *c)
 {
 	(void)m;
-	*tm = (st_tree_match){ 0 };
-	uint8_t *flags = calloc(t->len ? t->len : 1, 1);
-	if (!flags)
-		return false;
-	const st_node *nodes = t->nodes;
-	uint32_t len = t->len, count = 0;
-	uint64_t total = 0;
-	int64_t self = 0;
-	/* the forward pass; locals, since flags (uint8_t) may alias anything */
-	uint32_t id = 1;
-	for (; id < len; id++) {
-		const st_node *n = &nodes[id];
-		uint32_t p = n->parent;
-		if (p >= id)
-			break;
-		uint8_t f = (flags[p] & (ST_TM_MATCH | ST_TM_INSIDE)) ? ST_TM_INSIDE : 0;
-		if (node_matches(c, n)) {
-			f |= ST_TM_MATCH;
-			count++;
-			self += n->self_ns;
-			if (!(f & ST_TM_INSIDE))
-				total += n->total_ns;
-		}
-		flags[id] = f;
+	st_tree_match_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return NULL;
+	j->flags = calloc(t->len ? t->len : 1, 1);
+	if (!j->flags) {
+		free(j);
+		return NULL;
 	}
-	if (id < len) {
-		/* a parent after its child: redo in pre-order from the root */
-		memset(flags, 0, len);
-		count = 0;
-		total = 0;
-		self = 0;
-		for (uint32_t i = st_tree_next_preorder(t, 0, 0); i != ST_NIL;
-		     i = st_tree_next_preorder(t, 0, i)) {
-			const st_node *n = &nodes[i];
-			uint8_t f = (flags[n->parent] & (ST_TM_MATCH | ST_TM_INSIDE))
+	j->t = t;
+	j->c = c;
+	j->next = 1;   /* node 0, the whole build, never matches */
+	return j;
+}
+
+void st_tree_match_job_free(st_tree_match_job *j)
+{
+	if (!j)
+		return;
+	free(j->flags);
+	free(j);
+}
+
+/* The forward pass in pre-order, for a tree whose parent ids do not all
+ * precede their children's; done in one go (the builder never makes one). */
+static void forward_preorder(st_tree_match_job *j)
+{
+	const st_tree *t = j->t;
+	uint8_t *flags = j->flags;
+	memset(flags, 0, t->len);
+	j->count = 0;
+	j->total = 0;
+	j->self = 0;
+	for (uint32_t i = st_tree_next_preorder(t, 0, 0); i != ST_NIL;
+	     i = st_tree_next_preorder(t, 0, i)) {
+		const st_node *n = &t->nodes[i];
+		uint8_t f = (flags[n->parent] & (ST_TM_MATCH | ST_TM_INSIDE))
+		                ? ST_TM_INSIDE : 0;
+		if (node_matches(j->c, n)) {
+			f |= ST_TM_MATCH;
+			j->count++;
+			j->self += n->self_ns;
+			if (!(f & ST_TM_INSIDE))
+				j->total += n->total_ns;
+		}
+		flags[i] = f;
+	}
+}
+
+bool st_tree_match_step(st_tree_match_job *j, uint32_t budget,
+                        st_tree_match *tm)
+{
+	const st_node *nodes = j->t->nodes;
+	uint8_t *flags = j->flags;
+	uint32_t len = j->t->len;
+	if (j->phase == 2)
+		return true;
+	if (!budget)
+		budget = 1;
+	if (j->phase == 0) {
+		/* locals, since flags (uint8_t) may alias anything */
+		uint32_t count = j->count, id = j->next, start = id;
+		uint64_t total = j->total;
+		int64_t self = j->self;
+		uint32_t stop = len - id > budget ? id + budget : len;
+		for (; id < stop; id++) {
+			const st_node *n = &nodes[id];
+			uint32_t p = n->parent;
+			if (p >= id)
+				break;
+			uint8_t f = (flags[p] & (ST_TM_MATCH | ST_TM_INSIDE))
 			                ? ST_TM_INSIDE : 0;
-			if (node_matches(c, n)) {
+			if (node_matches(j->c, n)) {
 				f |= ST_TM_MATCH;
 				count++;
 				self += n->self_ns;
 				if (!(f & ST_TM_INSIDE))
 					total += n->total_ns;
 			}
-			flags[i] = f;
+			flags[id] = f;
 		}
+		j->count = count;
+		j->total = total;
+		j->self = self;
+		if (id < stop) {
+			forward_preorder(j);   /* a parent after its child */
+			stop = id = len;
+		}
+		j->next = id;
+		if (id < len)
+			return false;
+		j->phase = 1;
+		j->next = 1;
+		budget -= stop - start;   /* what is left for the next phase */
+		if (!budget)
+			return false;
 	}
-	/* ancestors: climb from each match to the first node already marked */
-	for (id = 1; id < len; id++) {
-		if (!(flags[id] & ST_TM_MATCH))
-			continue;
-		for (uint32_t p = nodes[id].parent;
-		     p != ST_NIL && !(flags[p] & ST_TM_ANCESTOR); p = nodes[p].parent)
-			flags[p] |= ST_TM_ANCESTOR;
+	if (j->phase == 1) {
+		/* ancestors: climb from each match to the first marked node */
+		uint32_t id = j->next;
+		uint32_t stop = len - id > budget ? id + budget : len;
+		for (; id < stop; id++) {
+			if (!(flags[id] & ST_TM_MATCH))
+				continue;
+			for (uint32_t p = nodes[id].parent;
+			     p != ST_NIL && !(flags[p] & ST_TM_ANCESTOR);
+			     p = nodes[p].parent)
+				flags[p] |= ST_TM_ANCESTOR;
+		}
+		j->next = id;
+		if (id < len)
+			return false;
+		j->phase = 2;
 	}
-	tm->flags = flags;
-	tm->len = len;
-	tm->count = count;
-	tm->total_ns = total;
-	tm->self_ns = self;
+	*tm = (st_tree_match){ .flags = flags, .len = len, .count = j->count,
+	                       .total_ns = j->total, .self_ns = j->self };
+	j->flags = NULL;   /* now tm's */
+	return true;
+}
+
+bool st_tree_match_compute(st_tree_match *tm, const st_model *m,
+                           const st_tree *t, st_match_cache *c)
+{
+	*tm = (st_tree_match){ 0 };
+	st_tree_match_job *j = st_tree_match_begin(m, t, c);
+	if (!j)
+		return false;
+	while (!st_tree_match_step(j, UINT32_MAX, tm))
+		;
+	st_tree_match_job_free(j);
 	return true;
 }
 

@@ -39,6 +39,17 @@ typedef struct st_tree_match {
  * empty) only on out-of-memory. */
 bool st_tree_match_compute(st_tree_match *tm, const st_model *m,
                            const st_tree *t, st_match_cache *c);
+/* The same in slices, for typing on very large trees: begin, then call
+ * step between key presses; each call looks at about `budget` nodes and
+ * returns true once tm is filled (tm then owns the flags; free the job
+ * either way).  begin returns NULL on out-of-memory.  The cache and tree
+ * must outlive the job. */
+typedef struct st_tree_match_job st_tree_match_job;
+st_tree_match_job *st_tree_match_begin(const st_model *m, const st_tree *t,
+                                       st_match_cache *c);
+bool st_tree_match_step(st_tree_match_job *j, uint32_t budget,
+                        st_tree_match *tm);
+void st_tree_match_job_free(st_tree_match_job *j);
 /* Figures restricted to the subtree of node `top` (for "% of zoom"). */
 void st_tree_match_within(const st_tree_match *tm, const st_tree *t,
                           uint32_t top, uint64_t *total_ns, int64_t *self_ns,

@@ -131,6 +131,39 @@ static figures search(const st_model *m, const st_tree *t, const char *pat,
 	return (figures){ tm->count, tm->total_ns, tm->self_ns };
 }
 
+/* Computing in slices gives what the whole computation gives. */
+static void check_slices(const st_model *m, const st_tree *t, const char *pat,
+                         bool raw, bool ordered)
+{
+	char err[256];
+	st_regex *re = st_regex_compile(pat, err, sizeof err);
+	st_match_cache *c = st_match_cache_new(m, re, raw);
+	st_tree_match whole;
+	CHECK(st_tree_match_compute(&whole, m, t, c));
+	static const uint32_t budgets[] = { 0, 1, 2, 3, 7, 1000, UINT32_MAX };
+	for (size_t b = 0; b < sizeof budgets / sizeof budgets[0]; b++) {
+		st_tree_match_job *j = st_tree_match_begin(m, t, c);
+		CHECK(j != NULL);
+		st_tree_match tm = { 0 };
+		uint32_t steps = 0;
+		while (!st_tree_match_step(j, budgets[b], &tm) && steps < 10000)
+			steps++;
+		CHECK(st_tree_match_step(j, budgets[b], &tm));   /* stays done */
+		st_tree_match_job_free(j);
+		if (ordered && budgets[b] && budgets[b] < t->len)
+			CHECK(steps >= t->len / budgets[b] - 1);
+		CHECK_INT(tm.len, whole.len);
+		CHECK_INT(tm.count, whole.count);
+		CHECK_INT(tm.total_ns, whole.total_ns);
+		CHECK_INT(tm.self_ns, whole.self_ns);
+		CHECK(tm.flags && memcmp(tm.flags, whole.flags, whole.len) == 0);
+		st_tree_match_free(&tm);
+	}
+	st_tree_match_free(&whole);
+	st_match_cache_free(c);
+	st_regex_free(re);
+}
+
 static figures count_only(const st_model *m, const st_tree *t,
                           const char *pat, bool raw)
 {
@@ -242,6 +275,10 @@ static void test_stack(const st_model *m)
 	free(r);
 	st_tree_match_free(&tm);
 	CHECK(tm.flags == NULL);
+
+	check_slices(m, t, "run_server", false, true);
+	check_slices(m, t, "\\[", true, true);
+	check_slices(m, &m->codegen, "run_server", false, true);
 
 	/* smart case */
 	f = count_only(m, t, "foo", false);
@@ -400,6 +437,7 @@ static void test_order_fallback(void)
 	CHECK_INT(tm.flags[b], ST_TM_MATCH | ST_TM_INSIDE);
 	CHECK_INT(tm.flags[c], ST_TM_MATCH | ST_TM_ANCESTOR);
 	st_tree_match_free(&tm);
+	check_slices(m, t, "^[bc]$", false, false);
 	st_model_free(m);
 }
 
