@@ -1,13 +1,14 @@
-/* bigmem.c: see bigmem.h.  Blocks below BIG live on the heap; at or above it
- * they are anonymous mappings grown with mremap, which moves pages instead
- * of copying them. */
+/* bigmem.c: see bigmem.h.  Blocks below THRESHOLD live on the heap; from it
+ * on they are anonymous mappings in whole huge pages, grown with mremap,
+ * which moves pages instead of copying them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include "stalactite/bigmem.h"
 
-#define BIG ((size_t)2 << 20)
+#define BIG ((size_t)2 << 20)   /* huge page size and alignment */
+#define THRESHOLD ((size_t)256 << 10)
 
 static size_t round_up(size_t n)
 {
@@ -34,14 +35,14 @@ static void *map_big(size_t size)
 
 void *st_big_realloc(void *p, size_t old_size, size_t new_size)
 {
-	if (new_size < BIG && (old_size < BIG || !p)) {
+	if (new_size < THRESHOLD && (old_size < THRESHOLD || !p)) {
 		void *q = realloc(p, new_size ? new_size : 1);
 		if (!q)
 			abort();
 		return q;
 	}
 	size_t want = round_up(new_size);
-	if (p && old_size >= BIG) {
+	if (p && old_size >= THRESHOLD) {
 		size_t have = round_up(old_size);
 		if (want == have)
 			return p;
@@ -67,7 +68,7 @@ void st_big_free(void *p, size_t size)
 {
 	if (!p)
 		return;
-	if (size >= BIG)
+	if (size >= THRESHOLD)
 		munmap(p, round_up(size));
 	else
 		free(p);

@@ -88,7 +88,8 @@ struct st_builder {
 	cg_table cg;               /* codegen contributions, built at finish */
 	uint32_t last_thread;      /* the stack of the previous event's thread */
 	thread_stack *last_stack;
-	st_idmap kind_class;       /* kind strtab id -> enum kclass + 1 */
+	uint8_t *label_info;       /* strtab id -> LI_* bits, computed once */
+	uint32_t label_info_len;
 	uint8_t *scanned;          /* strtab id -> evidence already scanned */
 	uint32_t scanned_len;
 	st_async_evidence *evidence;
@@ -113,11 +114,21 @@ static void *xrealloc(void *p, size_t n)
 
 /* ---- child lookup ------------------------------------------------------ */
 
+/* Mixes three ids into a hash whose low bits (the slot) depend on every
+ * bit of every id (splitmix64's finaliser). */
+static uint32_t mix3(uint32_t a, uint32_t b, uint32_t c)
+{
+	uint64_t h = a * 0x9E3779B97F4A7C15ull ^ b * 0xC2B2AE3D27D4EB4Full ^
+	             c * 0x165667B19E3779F9ull;
+	h ^= h >> 31;
+	h *= 0xBF58476D1CE4E5B9ull;
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
 static uint32_t child_hash(uint32_t parent, uint32_t name, uint32_t arg)
 {
-	uint64_t k = ((uint64_t)parent << 32 | name) * 0x9E3779B97F4A7C15ull;
-	k ^= (uint64_t)arg * 0xC2B2AE3D27D4EB4Full;
-	return (uint32_t)(k >> 32);
+	return mix3(parent, name, arg);
 }
 
 static void index_grow(child_index *ix, const st_tree *t)
@@ -238,25 +249,24 @@ static void scan_evidence(st_builder *b, uint32_t id)
 	                       st_strlen(b->m->strs, id));
 }
 
-static enum kclass classify_kind(st_builder *b, uint32_t kind)
+enum {   /* label_info bits */
+	LI_KNOWN = 0x80,       /* the byte has been computed */
+	LI_KCLASS = 0x0f,      /* enum kclass, when the string is a kind */
+	LI_MODULE = 0x10,      /* a codegen label whose first argument is a module */
+};
+
+/* The label_info byte of a string id, computed on first use. */
+static uint8_t *info_of(st_builder *b, uint32_t id)
 {
-	uint32_t c = st_idmap_get(&b->kind_class, kind);
-	if (c != ST_IDMAP_NONE)
-		return (enum kclass)c;
-	static const struct { const char *s; enum kclass c; } known[] = {
-		{ "Query", KC_QUERY }, { "GenericActivity", KC_ACTIVITY },
-		{ "QueryBlocked", KC_BLOCKED },
-		{ "IncrementalLoadResult", KC_INCR_LOAD },
-		{ "IncrementalResultHashing", KC_INCR_HASH },
-		{ "LLVM Pass", KC_LLVM_PASS },
-	};
-	enum kclass r = KC_OTHER;
-	const char *s = st_str(b->m->strs, kind);
-	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-		if (strcmp(s, known[i].s) == 0)
-			r = known[i].c;
-	st_idmap_put(&b->kind_class, kind, r);
-	return r;
+	if (id >= b->label_info_len) {
+		uint32_t n = b->label_info_len ? b->label_info_len : 1024;
+		while (n <= id)
+			n *= 2;
+		b->label_info = xrealloc(b->label_info, n);
+		memset(b->label_info + b->label_info_len, 0, n - b->label_info_len);
+		b->label_info_len = n;
+	}
+	return &b->label_info[id];
 }
 
 static bool has_prefix(const char *s, const char *p)
@@ -264,15 +274,44 @@ static bool has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
+static uint8_t compute_info(st_builder *b, uint32_t id)
+{
+	static const struct { const char *s; enum kclass c; } known[] = {
+		{ "Query", KC_QUERY }, { "GenericActivity", KC_ACTIVITY },
+		{ "QueryBlocked", KC_BLOCKED },
+		{ "IncrementalLoadResult", KC_INCR_LOAD },
+		{ "IncrementalResultHashing", KC_INCR_HASH },
+		{ "LLVM Pass", KC_LLVM_PASS },
+	};
+	uint8_t r = KC_OTHER;
+	const char *s = st_str(b->m->strs, id);
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(s, known[i].s) == 0)
+			r = known[i].c;
+	if (has_prefix(s, "codegen_module") || has_prefix(s, "LLVM_") ||
+	    has_prefix(s, "codegen_copy_artifacts"))
+		r |= LI_MODULE;
+	return r | LI_KNOWN;
+}
+
+static uint8_t label_info(st_builder *b, uint32_t id)
+{
+	uint8_t *p = info_of(b, id);
+	if (!*p)
+		*p = compute_info(b, id);
+	return *p;
+}
+
+static enum kclass classify_kind(st_builder *b, uint32_t kind)
+{
+	return (enum kclass)(label_info(b, kind) & LI_KCLASS);
+}
+
 /* Codegen activities whose first argument names an LLVM module (a CGU).
  * LLVM_fat_lto_link_module's argument is a quoted input object, not one. */
 static bool names_module(st_builder *b, const st_event *e)
 {
-	if (e->nargs == 0)
-		return false;
-	const char *l = st_str(b->m->strs, e->label);
-	if (!has_prefix(l, "codegen_module") && !has_prefix(l, "LLVM_") &&
-	    !has_prefix(l, "codegen_copy_artifacts"))
+	if (e->nargs == 0 || !(label_info(b, e->label) & LI_MODULE))
 		return false;
 	return st_str(b->m->strs, e->args[0])[0] != '"';
 }
@@ -311,6 +350,9 @@ static void free_lookups(st_builder *b)
 	b->idx_stack.slots = b->idx_codegen.slots = b->idx_pivot.slots = NULL;
 	b->idx_stack.cap = b->idx_codegen.cap = b->idx_pivot.cap = 0;
 	b->idx_stack.len = b->idx_codegen.len = b->idx_pivot.len = 0;
+	free(b->label_info);
+	b->label_info = NULL;
+	b->label_info_len = 0;
 	free(b->label_of);
 	free(b->pass_of);
 	free(b->cgu_raw);
@@ -320,7 +362,7 @@ static void free_lookups(st_builder *b)
 	b->label_of_len = b->pass_of_len = 0;
 	b->cg = (cg_table){ 0 };
 	b->last_stack = NULL;
-	st_idmap *maps[] = { &b->threads, &b->cgu_of, &b->fn_of, &b->kind_class };
+	st_idmap *maps[] = { &b->threads, &b->cgu_of, &b->fn_of };
 	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
 		st_idmap_free(maps[i]);
 	for (uint32_t i = 0; i < b->capstacks; i++)
@@ -416,9 +458,7 @@ static void count_label(st_label_stat *l, enum kclass c, uint64_t dur)
 
 static uint32_t cg_hash(uint32_t cgu, uint32_t label, uint32_t fn)
 {
-	uint64_t k = ((uint64_t)cgu << 32 | label) * 0x9E3779B97F4A7C15ull;
-	k ^= (uint64_t)fn * 0xC2B2AE3D27D4EB4Full;
-	return (uint32_t)(k >> 32) ^ (uint32_t)k;
+	return mix3(cgu, label, fn);
 }
 
 static void cg_grow(cg_table *t)
@@ -515,38 +555,57 @@ static void add_function_time(st_builder *b, uint32_t crate, uint32_t fn_raw,
 	m->functions.v[i].events += e->count;
 }
 
-/* One contribution into both codegen trees and the function table. */
-static void cg_place(st_builder *b, const cg_entry *e)
+/* The crate and CGU nodes of a CGU in tree t, made on first use and kept
+ * per CGU in cache. */
+static uint32_t cgu_node(st_builder *b, st_tree *t, child_index *ix,
+                         uint32_t *cache, uint32_t cgu_idx)
+{
+	if (cache[cgu_idx] != ST_NIL)
+		return cache[cgu_idx];
+	const st_cgu_stat *c = &b->m->cgus.v[cgu_idx];
+	uint32_t crate = child(t, ix, 0, c->crate, ST_NOSTR, ST_K_CRATE);
+	cache[cgu_idx] = child(t, ix, crate, c->cgu, b->cgu_raw[cgu_idx], ST_K_CGU);
+	return cache[cgu_idx];
+}
+
+/* Builds both codegen trees from the contributions: codegen is crate > CGU >
+ * label > function, pivot crate > CGU > function > label.  Each (CGU, label,
+ * function) is unique, so the last level of each tree is added without a
+ * lookup. */
+static void build_codegen(st_builder *b)
 {
 	st_model *m = b->m;
-	const st_cgu_stat *c = &m->cgus.v[e->cgu_idx];
-	uint32_t raw = b->cgu_raw[e->cgu_idx];
-	st_kind k = e->pass ? ST_K_PASS : ST_K_ACTIVITY;
-	uint32_t cr1 = child(&m->codegen, &b->idx_codegen, 0, c->crate, ST_NOSTR,
-	                     ST_K_CRATE);
-	uint32_t cr2 = child(&m->pivot, &b->idx_pivot, 0, c->crate, ST_NOSTR,
-	                     ST_K_CRATE);
-	uint32_t cg = child(&m->codegen, &b->idx_codegen, cr1, c->cgu, raw, ST_K_CGU);
-	uint32_t pv = child(&m->pivot, &b->idx_pivot, cr2, c->cgu, raw, ST_K_CGU);
-	uint32_t cg_pass = child(&m->codegen, &b->idx_codegen, cg, e->label,
-	                         ST_NOSTR, k);
-	if (e->fn_raw == ST_NOSTR) {
-		uint32_t pv_pass = child(&m->pivot, &b->idx_pivot, pv, e->label,
+	size_t bytes = (size_t)(m->cgus.len + 1) * sizeof(uint32_t);
+	uint32_t *cg_cache = xrealloc(NULL, bytes), *pv_cache = xrealloc(NULL, bytes);
+	memset(cg_cache, 0xff, bytes);
+	memset(pv_cache, 0xff, bytes);
+	for (uint32_t i = 0; i < b->cg.len; i++) {
+		const cg_entry *e = &b->cg.v[i];
+		st_kind k = e->pass ? ST_K_PASS : ST_K_ACTIVITY;
+		uint32_t cg = cgu_node(b, &m->codegen, &b->idx_codegen, cg_cache, e->cgu_idx);
+		uint32_t pv = cgu_node(b, &m->pivot, &b->idx_pivot, pv_cache, e->cgu_idx);
+		uint32_t cr1 = m->codegen.nodes[cg].parent, cr2 = m->pivot.nodes[pv].parent;
+		if (e->fn_raw == ST_NOSTR) {
+			uint32_t p1 = child(&m->codegen, &b->idx_codegen, cg, e->label,
+			                    ST_NOSTR, k);
+			uint32_t p2 = st_tree_add(&m->pivot, pv, e->label, ST_NOSTR, k);
+			add_path(&m->codegen, (uint32_t[]){ cr1, cg, p1 }, 3, e);
+			add_path(&m->pivot, (uint32_t[]){ cr2, pv, p2 }, 3, e);
+			continue;
+		}
+		uint32_t name = display_of(b, e->fn_raw);
+		uint32_t cg_pass = child(&m->codegen, &b->idx_codegen, cg, e->label,
 		                         ST_NOSTR, k);
-		add_path(&m->codegen, (uint32_t[]){ cr1, cg, cg_pass }, 3, e);
-		add_path(&m->pivot, (uint32_t[]){ cr2, pv, pv_pass }, 3, e);
-		return;
+		uint32_t cg_fn = st_tree_add(&m->codegen, cg_pass, name, e->fn_raw, ST_K_FN);
+		uint32_t pv_fn = child(&m->pivot, &b->idx_pivot, pv, name, e->fn_raw,
+		                       ST_K_FN);
+		uint32_t pv_pass = st_tree_add(&m->pivot, pv_fn, e->label, ST_NOSTR, k);
+		add_path(&m->codegen, (uint32_t[]){ cr1, cg, cg_pass, cg_fn }, 4, e);
+		add_path(&m->pivot, (uint32_t[]){ cr2, pv, pv_fn, pv_pass }, 4, e);
+		add_function_time(b, m->cgus.v[e->cgu_idx].crate, e->fn_raw, e);
 	}
-	uint32_t name = display_of(b, e->fn_raw);
-	uint32_t cg_fn = child(&m->codegen, &b->idx_codegen, cg_pass, name,
-	                       e->fn_raw, ST_K_FN);
-	uint32_t pv_fn = child(&m->pivot, &b->idx_pivot, pv, name, e->fn_raw,
-	                       ST_K_FN);
-	uint32_t pv_pass = child(&m->pivot, &b->idx_pivot, pv_fn, e->label,
-	                         ST_NOSTR, ST_K_PASS);
-	add_path(&m->codegen, (uint32_t[]){ cr1, cg, cg_pass, cg_fn }, 4, e);
-	add_path(&m->pivot, (uint32_t[]){ cr2, pv, pv_fn, pv_pass }, 4, e);
-	add_function_time(b, c->crate, e->fn_raw, e);
+	free(cg_cache);
+	free(pv_cache);
 }
 
 /* ---- the walk ------------------------------------------------------------- */
@@ -864,8 +923,7 @@ static void sort_async(st_model *m)
 void st_builder_finish(st_builder *b)
 {
 	st_model *m = b->m;
-	for (uint32_t i = 0; i < b->cg.len; i++)
-		cg_place(b, &b->cg.v[i]);
+	build_codegen(b);
 	classify_functions(b);
 	set_tree_kinds(m, &m->codegen);
 	set_tree_kinds(m, &m->pivot);
