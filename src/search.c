@@ -111,6 +111,12 @@ bool st_regex_match(const st_regex *re, const char *s, size_t len)
 	int rc = re->jit
 	    ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, NULL)
 	    : pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, NULL);
+	/* JIT's default stack is 32 KiB: a deeply backtracking pattern on a
+	 * long name runs out of it where the interpreter (heap frames) does
+	 * not; the answer must not depend on the engine */
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_JIT,
+		                 re->md, NULL);
 	return rc >= 0;
 }
 

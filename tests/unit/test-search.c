@@ -208,6 +208,17 @@ static void test_regex(void)
 	re = st_regex_compile("^.$", err, sizeof err);
 	CHECK(st_regex_match(re, "\xc3\xa9", 2));
 	st_regex_free(re);
+	/* past JIT's default stack: the same answer as the interpreter */
+	re = st_regex_compile("^(a|b)*c$", err, sizeof err);
+	{
+		static char longname[20002];
+		memset(longname, 'a', 20000);
+		longname[20000] = 'c';
+		CHECK(st_regex_match(re, longname, 20001));
+		longname[20000] = 'd';
+		CHECK(!st_regex_match(re, longname, 20001));
+	}
+	st_regex_free(re);
 	re = st_regex_compile("\\{closure#\\d+\\}$", err, sizeof err);
 	CHECK(st_regex_match(re, "a::b::{closure#12}", 18));
 	CHECK(!st_regex_match(re, "a::b::{closure#12}::c", 21));
