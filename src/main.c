@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "stalactite/demangle.h"
+#include "stalactite/fmt.h"
 #include "stalactite/load.h"
 #include "stalactite/report.h"
 #include "stalactite/search.h"
@@ -138,7 +139,9 @@ static int run_report(char *const *paths, int n, options *o)
 	if (o->match) {
 		re = st_regex_compile(o->match, err, sizeof err);
 		if (!re) {
-			fprintf(stderr, "stalactite: invalid pattern '%s': %s\n", o->match, err);
+			char shown[256];
+			st_fmt_sanitize(o->match, strlen(o->match), shown, sizeof shown, false);
+			fprintf(stderr, "stalactite: invalid pattern '%s': %s\n", shown, err);
 			st_model_free(m);
 			return 1;
 		}

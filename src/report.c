@@ -37,6 +37,20 @@ static const char *name_of(out *w, uint32_t id)
 	return sanitized(w, st_str(w->m->strs, id), st_strlen(w->m->strs, id));
 }
 
+/* A name cut to at most max bytes (at a character boundary) with "…", for
+ * names such as whole query keys that would drown a text table. */
+static const char *shortened(out *w, uint32_t id, size_t max)
+{
+	const char *s = name_of(w, id);
+	size_t len = strlen(s);
+	if (len <= max)
+		return s;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	memcpy(w->buf + max, "\xe2\x80\xa6", 4);
+	return w->buf;
+}
+
 static uint32_t rows(out *w, uint32_t len)
 {
 	return w->top && w->top < len ? w->top : len;
@@ -211,7 +225,8 @@ static void text_match(out *w)
 		st_fmt_ns(s, sizeof s, names[i].self_ns, false);
 		st_fmt_ns(t, sizeof t, (int64_t)names[i].total_ns, false);
 		fprintf(w->f, "  %9s %9s %9llu  %s\n", s, t,
-		        (unsigned long long)names[i].count, name_of(w, names[i].name));
+		        (unsigned long long)names[i].count,
+		        shortened(w, names[i].name, 160));
 	}
 }
 

@@ -11,9 +11,15 @@
 struct st_regex {
 	pcre2_code *code;
 	pcre2_match_data *md;
+	pcre2_match_context *mctx;   /* bounds backtracking per name */
 	char *pattern;
 	bool jit;
 };
+
+/* A pathological pattern such as (a+)+$ may backtrack for seconds on one
+ * long name; past this many steps a name counts as not matching, which
+ * keeps search and typing responsive (PCRE2's default is 10 million). */
+#define MATCH_LIMIT 200000
 
 /* Smart case: an upper-case letter anywhere outside an escape makes the
  * search case-sensitive (\S, \W ... are escapes, not letters). */
@@ -85,9 +91,11 @@ st_regex *st_regex_compile(const char *pattern, char *err, size_t errlen)
 	re->code = c;
 	re->jit = pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0;
 	re->md = pcre2_match_data_create_from_pattern(c, NULL);
+	re->mctx = pcre2_match_context_create(NULL);
 	re->pattern = strdup(pattern);
-	if (!re->md || !re->pattern)
+	if (!re->md || !re->mctx || !re->pattern)
 		abort();
+	pcre2_set_match_limit(re->mctx, MATCH_LIMIT);
 	return re;
 }
 
@@ -97,6 +105,7 @@ void st_regex_free(st_regex *re)
 		return;
 	pcre2_match_data_free(re->md);
 	pcre2_code_free(re->code);
+	pcre2_match_context_free(re->mctx);
 	free(re->pattern);
 	free(re);
 }
@@ -109,14 +118,14 @@ const char *st_regex_pattern(const st_regex *re)
 bool st_regex_match(const st_regex *re, const char *s, size_t len)
 {
 	int rc = re->jit
-	    ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, NULL)
-	    : pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, NULL);
+	    ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mctx)
+	    : pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mctx);
 	/* JIT's default stack is 32 KiB: a deeply backtracking pattern on a
 	 * long name runs out of it where the interpreter (heap frames) does
 	 * not; the answer must not depend on the engine */
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_JIT,
-		                 re->md, NULL);
+		                 re->md, re->mctx);
 	return rc >= 0;
 }
 
@@ -312,6 +321,8 @@ const char *st_match_pattern(const st_match_report *r)
 static int cmp_names(const void *x, const void *y)
 {
 	const st_match_name *a = x, *b = y;
+	if (a->total_ns != b->total_ns)
+		return a->total_ns > b->total_ns ? -1 : 1;
 	if (a->self_ns != b->self_ns)
 		return a->self_ns > b->self_ns ? -1 : 1;
 	return (a->name > b->name) - (a->name < b->name);

@@ -30,7 +30,8 @@ typedef struct st_match_name {
 	uint32_t name;      /* the matched label or argument (normalised) */
 	uint64_t count;
 	int64_t self_ns;
-	uint64_t total_ns;  /* outermost matching events only */
+	uint64_t total_ns;  /* events not nested in another matching event of
+	                       the same name on the same thread */
 } st_match_name;
 
 typedef struct st_match_report st_match_report;
@@ -42,7 +43,7 @@ const st_event_hook *st_match_report_hook(st_match_report *r);
 uint64_t st_match_count(const st_match_report *r);
 int64_t st_match_self_ns(const st_match_report *r);
 uint64_t st_match_total_ns(const st_match_report *r);
-/* Matching names sorted by self time, longest first. */
+/* Matching names sorted by total time, longest first. */
 const st_match_name *st_match_names(const st_match_report *r, uint32_t *n);
 const char *st_match_pattern(const st_match_report *r);
 
