@@ -21,8 +21,10 @@
  * Without evidence (a heuristic): a `{closure#N}` path is a coroutine when
  * the profile's function names show it used as a future:
  * `<X as core::future::into_future::IntoFuture>::into_future`,
- * `<X as core::future::future::Future>::poll` or
- * `core::pin::Pin<&mut X>::new_unchecked`.  Drop glue alone is not enough,
+ * `<X as core::future::future::Future>::poll`,
+ * `core::pin::Pin<&mut X>::new_unchecked`, or a pinned box
+ * `core::pin::Pin<alloc::boxed::Box<X>>` anywhere in a name (executors pin
+ * the futures they own).  Drop glue alone is not enough,
  * since closures get drop glue too.  Structural rule: a coroutine directly
  * under a non-closure segment (`a::f::{closure#0}`) is an async fn body; one
  * nested in a closure or coroutine (`a::f::{closure#0}::{closure#1}`) is an
@@ -560,6 +562,31 @@ static bool qualified_self(const char *s, size_t n, const char *trait,
 	return true;
 }
 
+/* A future boxed and pinned, Pin<Box<X>>, anywhere in a name (drop glue,
+ * poll of the box, a block_on instance): executors do this to every future
+ * they own, and nothing pins a boxed plain closure.  (An async fn whose
+ * future is only ever moved by value leaves no such trace.) */
+static void note_pinned_boxes(st_async_evidence *ev, const char *name, size_t len)
+{
+	static const char pb[] = "core::pin::Pin<alloc::boxed::Box<";
+	const size_t pbl = sizeof pb - 1;
+	for (const char *p = name; (p = memmem(p, len - (size_t)(p - name), pb, pbl));
+	     p += pbl) {
+		size_t open = (size_t)(p - name) + pbl - 1;   /* Box's '<' */
+		size_t e = match_angle(name, len, open);
+		if (e > open + 2) {
+			/* Box<X, A> with an allocator: keep X only */
+			size_t x = open + 1, end = e - 1, depth = 0;
+			for (size_t i = x; i < end; i++) {
+				if (name[i] == '<') depth++;
+				else if (name[i] == '>') depth--;
+				else if (name[i] == ',' && depth == 0) { end = i; break; }
+			}
+			note_future(ev, name + x, end - x);
+		}
+	}
+}
+
 void st_async_note_name(st_async_evidence *ev, const char *name, size_t len)
 {
 	static const char pin[] = "core::pin::Pin<&mut ";
@@ -573,14 +600,18 @@ void st_async_note_name(st_async_evidence *ev, const char *name, size_t len)
 		return;
 	}
 	const char *p = memmem(name, len, pin, sizeof pin - 1);
-	if (!p)
-		return;
-	size_t open = (size_t)(p - name) + sizeof pin - 1 - 6;   /* the '<' */
-	size_t e = match_angle(name, len, open), x = open + 6;
-	/* The inherent-impl form <core::pin::Pin<&mut X>>::new_unchecked. */
-	size_t after = e + (e && e < len && name[e] == '>' && name[0] == '<');
-	if (e > x + 1 && len - after == 15 && !memcmp(name + after, "::new_unchecked", 15))
-		note_future(ev, name + x, e - 1 - x);
+	if (p) {
+		size_t open = (size_t)(p - name) + sizeof pin - 1 - 6;   /* the '<' */
+		size_t e = match_angle(name, len, open), x = open + 6;
+		/* The inherent-impl form <core::pin::Pin<&mut X>>::new_unchecked. */
+		size_t after = e + (e && e < len && name[e] == '>' && name[0] == '<');
+		if (e > x + 1 && len - after == 15 &&
+		    !memcmp(name + after, "::new_unchecked", 15)) {
+			note_future(ev, name + x, e - 1 - x);
+			return;
+		}
+	}
+	note_pinned_boxes(ev, name, len);
 }
 
 /* ---- classification --------------------------------------------------------- */

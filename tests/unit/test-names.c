@@ -138,7 +138,12 @@ static void test_heuristic(void)
 	note(ev, "core::pin::Pin<&mut app::h::{{closure}}>::new_unchecked");
 	note(ev, "core::ptr::drop_glue::<app::k::{closure#0}>");
 	note(ev, "<<app::S>::m::{closure#0} as core::future::future::Future>::poll");
+	/* boxed and pinned by an executor, with and without an allocator */
+	note(ev, "core::ptr::drop_glue::<core::pin::Pin<alloc::boxed::Box<app::b::{closure#0}>>>");
+	note(ev, "app::run::<core::pin::Pin<alloc::boxed::Box<app::c::{closure#0}, alloc::alloc::Global>>>");
 	CHECK(!st_async_evidence_exact(ev));
+	CHECK_INT(classify("app::b::{closure#0}", ev), ST_K_ASYNC_FN);
+	CHECK_INT(classify("app::c::{closure#0}", ev), ST_K_ASYNC_FN);
 	CHECK_INT(classify("app::f::{closure#0}", ev), ST_K_ASYNC_FN);
 	CHECK_INT(classify("app::f::{closure#0}::{closure#0}", ev), ST_K_ASYNC_BLOCK);
 	CHECK_INT(classify("app::g::{closure#0}", ev), ST_K_ASYNC_FN);
