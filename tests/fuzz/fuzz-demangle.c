@@ -4,6 +4,7 @@
  * tests/fuzz/fuzz-demangle; run with tests/data/demangle/vectors.tsv's
  * symbols as a seed corpus. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/demangle.h"
@@ -42,6 +43,20 @@ static void check_names(const char *s, size_t n)
 	st_async_evidence_free(ev);
 }
 
+/* The --demangle filter over the input as text. */
+static void check_stream(char *s, size_t n)
+{
+	static char sink[1 << 17];
+	FILE *in = fmemopen(s, n ? n : 1, "r");
+	FILE *out = fmemopen(sink, sizeof sink, "w");
+	if (in && out)
+		st_demangle_stream(in, out, 0);
+	if (in)
+		fclose(in);
+	if (out)
+		fclose(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = malloc(size + 1);   /* exact size, so ASan sees overreads */
@@ -52,6 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_demangle(s, size, 0);
 	check_demangle(s, size, ST_DEMANGLE_FULL);
 	check_names(s, size);
+	check_stream(s, size);
 	free(s);
 	return 0;
 }

@@ -112,7 +112,7 @@ static void test_malformed(void)
 	static const char *bad[] = {
 		"", "_R", "_RN", "_RNvC", "_RNvC3ab", "_RB_", "_RNvB0_1a", "_RNvBz_1a",
 		"_RINvC1c1fKc110000_E", "_RINvC1c1fKbf_E", "_RINvC1c1fRL1_hE",
-		"_ZN", "_ZN3fo", "_ZN3fooE2", "_ZN3foo\xc3\xa9" "E", "_ZNx3fooE", "_RNvCs_1", "foo",
+		"_ZN", "_ZN3fo", "_ZN3fooE2", "_ZN3foo\303\251E", "_ZNx3fooE", "_RNvCs_1", "foo",
 		"_RINvC1c1fKRe61e_E", "_RINvC1c1fKRec3_E", "_RNvC1aZ", "_RIC0Kp_E",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
