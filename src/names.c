@@ -579,7 +579,7 @@ static void note_pinned_boxes(st_async_evidence *ev, const char *name, size_t le
 			size_t x = open + 1, end = e - 1, depth = 0;
 			for (size_t i = x; i < end; i++) {
 				if (name[i] == '<') depth++;
-				else if (name[i] == '>') depth--;
+				else if (name[i] == '>' && name[i - 1] != '-') depth--;   /* not -> */
 				else if (name[i] == ',' && depth == 0) { end = i; break; }
 			}
 			note_future(ev, name + x, end - x);

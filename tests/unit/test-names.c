@@ -141,6 +141,9 @@ static void test_heuristic(void)
 	/* boxed and pinned by an executor, with and without an allocator */
 	note(ev, "core::ptr::drop_glue::<core::pin::Pin<alloc::boxed::Box<app::b::{closure#0}>>>");
 	note(ev, "app::run::<core::pin::Pin<alloc::boxed::Box<app::c::{closure#0}, alloc::alloc::Global>>>");
+	/* an arrow inside the boxed type is not a closing bracket */
+	note(ev, "x::<core::pin::Pin<alloc::boxed::Box<app::d::<fn() -> u8>::{closure#0}, A>>>");
+	CHECK_INT(classify("app::d::{closure#0}", ev), ST_K_ASYNC_FN);
 	CHECK(!st_async_evidence_exact(ev));
 	CHECK_INT(classify("app::b::{closure#0}", ev), ST_K_ASYNC_FN);
 	CHECK_INT(classify("app::c::{closure#0}", ev), ST_K_ASYNC_FN);
