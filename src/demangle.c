@@ -165,7 +165,7 @@ static const unsigned char d62[256] = {
 
 /* <base-62-number>: "_" is 0, "N_" is N + 1.  Ten digits cannot overflow
  * 64 bits, so only the digits after those pay for checks. */
-static bool integer62(v0 *v, uint64_t *x)
+static inline bool integer62(v0 *v, uint64_t *x)
 {
 	const char *start = v->s + v->pos, *p = start, *end = v->s + v->n;
 	const char *fast = end - start > 10 ? start + 10 : end;
@@ -187,7 +187,7 @@ static bool integer62(v0 *v, uint64_t *x)
 }
 
 /* An optional tagged number: absent is 0, present is integer62 + 1. */
-static bool opt_integer62(v0 *v, int tag, uint64_t *x)
+static inline bool opt_integer62(v0 *v, int tag, uint64_t *x)
 {
 	*x = 0;
 	if (!eat(v, tag))
@@ -197,7 +197,7 @@ static bool opt_integer62(v0 *v, int tag, uint64_t *x)
 	return true;
 }
 
-static bool parse_ident(v0 *v, ident *id)
+static inline bool parse_ident(v0 *v, ident *id)
 {
 	bool puny = eat(v, 'u');
 	const char *p = v->s + v->pos, *end = v->s + v->n;
