@@ -831,7 +831,13 @@ static void group_async(st_builder *b)
 		if (!st_async_owner(s, st_strlen(m->strs, f->name), b->evidence,
 		                    &off, &len))
 			continue;
-		uint32_t owner = st_intern(m->strs, s + off, len);
+		/* one group per fn, whatever its generic instances */
+		if (b->scratch_cap < len + 1) {
+			b->scratch_cap = len + 64;
+			b->scratch = xrealloc(b->scratch, b->scratch_cap);
+		}
+		size_t n = st_name_strip_generics(s + off, len, b->scratch, b->scratch_cap);
+		uint32_t owner = st_intern(m->strs, b->scratch, n);
 		uint32_t a = st_idmap_get_or_put(&owner_of, owner, m->async_fns.len);
 		if (a == m->async_fns.len)
 			*VEC_PUSH(m->async_fns) = (st_async_stat){ .name = owner };

@@ -206,7 +206,7 @@ size_t st_name_elide_generics(const char *in, size_t len, char *outp, size_t cap
 
 /* Removes generic argument lists and the "::" of turbofishes, keeping
  * qualified paths: "<a::S<u8>>::f::<T>::{closure#0}" -> "<a::S>::f::{closure#0}". */
-static size_t strip_generics(const char *in, size_t len, char *buf, size_t cap)
+size_t st_name_strip_generics(const char *in, size_t len, char *buf, size_t cap)
 {
 	out o = { buf, cap, 0 };
 	size_t run = 0;
@@ -431,7 +431,7 @@ static size_t def_path(st_async_evidence *ev, const char *s, size_t n)
 {
 	char *b = scratch(ev, 2 * n + 64);
 	size_t m = st_name_normalize(s, n, b, ev->bufcap / 2);
-	return strip_generics(b, m, b + ev->bufcap / 2, ev->bufcap / 2);
+	return st_name_strip_generics(b, m, b + ev->bufcap / 2, ev->bufcap / 2);
 }
 
 /* The legacy spelling: every {closure#N} becomes {{closure}}. */
@@ -649,7 +649,7 @@ static st_kind classify_text(const char *name, size_t len, const st_async_eviden
 	char small[512], *b = len + 1 <= sizeof small ? small : malloc(len + 1);
 	if (!b)
 		return ST_K_FN;
-	size_t m = strip_generics(name, len, b, len + 1);
+	size_t m = st_name_strip_generics(name, len, b, len + 1);
 	st_kind k = classify_path(ev, b, m);
 	if (b != small)
 		free(b);
@@ -700,11 +700,22 @@ static size_t path_start(const char *s, size_t n, size_t end)
 	return i;
 }
 
-bool st_async_owner(const char *name, size_t len, const st_async_evidence *ev,
-                    size_t *off, size_t *olen)
+/* Depth of generic-argument brackets at each '{' is tracked so that the
+ * name's own path (depth 0: `<Router>::route::<H>::{closure#0}`) is tried
+ * before paths mentioned inside its generic arguments (`drop_glue::<X>`). */
+static bool owner_at(const char *name, size_t len, const st_async_evidence *ev,
+                     bool own_path_only, size_t *off, size_t *olen)
 {
-	for (const char *p = name; (p = memchr(p, '{', (size_t)(name + len - p))); p++) {
-		size_t i = (size_t)(p - name), seg = closure_seg(name, len, i);
+	size_t depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (c == '<')
+			depth++;
+		else if (c == '>' && !(i && name[i - 1] == '-') && depth)
+			depth--;
+		if (c != '{' || (own_path_only && depth))
+			continue;
+		size_t seg = closure_seg(name, len, i);
 		if (!seg || i < 2 || name[i - 1] != ':' || name[i - 2] != ':')
 			continue;
 		size_t start = path_start(name, len, i - 2), end = i + seg;
@@ -722,4 +733,11 @@ bool st_async_owner(const char *name, size_t len, const st_async_evidence *ev,
 		return true;
 	}
 	return false;
+}
+
+bool st_async_owner(const char *name, size_t len, const st_async_evidence *ev,
+                    size_t *off, size_t *olen)
+{
+	return owner_at(name, len, ev, true, off, olen) ||
+	       owner_at(name, len, ev, false, off, olen);
 }

@@ -25,6 +25,11 @@ size_t st_name_normalize(const char *in, size_t len, char *out, size_t cap);
 size_t st_name_elide_generics(const char *in, size_t len, char *out, size_t cap,
                               bool ascii);
 
+/* Removes generic argument lists (and a turbofish's "::"), keeping
+ * qualified paths readable: "<a::S<u8>>::f::<T>::{closure#0}" becomes
+ * "<a::S>::f::{closure#0}".  Returns the length written (truncated to cap). */
+size_t st_name_strip_generics(const char *in, size_t len, char *out, size_t cap);
+
 /* Evidence gathered from query keys and other arguments of a profile, which
  * say exactly which def paths are coroutines and which async fns exist. */
 typedef struct st_async_evidence st_async_evidence;

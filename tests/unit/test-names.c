@@ -158,6 +158,10 @@ static void test_heuristic(void)
 	CHECK_STR(owner("core::ptr::drop_glue::<app::f::{closure#0}::{closure#0}>", ev), "app::f");
 	CHECK_STR(owner("<app::g::{closure#0} as core::future::future::Future>::poll", ev), "app::g");
 	CHECK_STR(owner("app::k::{closure#0}", ev), "(none)");
+	/* the name's own async block wins over a future in its generics */
+	note(ev, "<<app::R>::route::{closure#0}::{closure#0} as core::future::future::Future>::poll");
+	CHECK_STR(owner("<app::R>::route::<app::f, app::f::{closure#0}>::{closure#0}::{closure#0}", ev),
+	          "<app::R>::route::<app::f, app::f::{closure#0}>");
 	st_async_evidence_free(ev);
 }
 
