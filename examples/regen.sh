@@ -7,7 +7,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/photo-service.rs"
-dest="$here/photo-service.mm_profdata"
+dest="$here/photo-service.mm_profdata.gz"   # committed compressed
 
 if ! version=$(rustup run nightly rustc --version 2>/dev/null); then
     echo "regen.sh: needs a nightly toolchain: 'rustup run nightly rustc --version' failed." >&2
@@ -37,5 +37,5 @@ if [ $# -ne 1 ] || [ ! -f "$1" ]; then
     echo "regen.sh: expected exactly one profile in $tmp/prof" >&2
     exit 1
 fi
-mv "$1" "$dest"
+gzip -9 -n -c "$1" > "$dest"
 echo "wrote $dest ($(wc -c <"$dest") bytes)"

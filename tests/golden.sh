@@ -18,7 +18,7 @@ check() {
 	fi
 }
 
-ex="$top_srcdir/examples"
+ex="$top_builddir/examples"
 check sample-text "$ex" photo-service.mm_profdata --top 12
 check sample-json "$ex" photo-service.mm_profdata --format json --top 8
 check sample-by-async "$ex" photo-service.mm_profdata --by async

@@ -6,7 +6,7 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
 st="$top_builddir/stalactite"
 data="$top_srcdir/tests/data"
-sample="$top_srcdir/examples/photo-service.mm_profdata"
+sample="$top_builddir/examples/photo-service.mm_profdata"   # unpacked by make
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
