@@ -1,0 +1,300 @@
+/* tui-summary.c: the summary view ("which pass dominates", CGU imbalance,
+ * costly functions and async fns, rustc activities, crates) and the help
+ * view generated from the action table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/fmt.h"
+#include "tui.h"
+
+#define TOP 10
+
+typedef struct row {
+	char text[512];
+	const char *name;      /* the part a search is matched against */
+	style st;
+	int view;              /* view to jump to, or -1 for a heading */
+	const st_tree *tree;
+	uint32_t name_id;      /* node name to look for */
+	int kind;              /* node kind wanted, or -1 */
+} row;
+
+typedef struct rows {
+	row *v;
+	int n, cap;
+} rows;
+
+static row *add(rows *r)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->v = realloc(r->v, (size_t)r->cap * sizeof *r->v);
+		if (!r->v)
+			abort();
+	}
+	row *w = &r->v[r->n++];
+	memset(w, 0, sizeof *w);
+	w->view = -1;
+	w->kind = -1;
+	return w;
+}
+
+static void heading(rows *r, const char *text)
+{
+	if (r->n)
+		add(r)->st = S_NORMAL;   /* blank line between sections */
+	row *w = add(r);
+	snprintf(w->text, sizeof w->text, "%s", text);
+	w->st = S_HEADER;
+}
+
+static void bar_text(app *a, char *buf, size_t cap, double frac, int width)
+{
+	size_t o = 0;
+	int n = (int)(frac * width + 0.5);
+	for (int i = 0; i < width && o + 4 < cap; i++)
+		o += (size_t)snprintf(buf + o, cap - o, "%s",
+		                      i < n ? (a->ascii ? "#" : "\xe2\x96\x88") : " ");
+}
+
+static row *item(app *a, rows *r, int64_t ns, double whole, const char *extra,
+                 const char *name)
+{
+	row *w = add(r);
+	char t[32], p[16], b[64];
+	st_fmt_ns(t, sizeof t, ns, a->ascii);
+	st_fmt_pct(p, sizeof p, (double)ns, whole);
+	bar_text(a, b, sizeof b, whole > 0 ? (double)ns / whole : 0, 10);
+	int n = snprintf(w->text, sizeof w->text, "  %9s %6s [%s] %s", t, p, b, extra);
+	w->name = w->text + (n > 0 && n < (int)sizeof w->text ? n : 0);
+	snprintf(w->text + strlen(w->text), sizeof w->text - strlen(w->text), "%s", name);
+	w->st = S_NORMAL;
+	return w;
+}
+
+static int cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+static void cgu_section(app *a, rows *r)
+{
+	const st_model *m = a->m;
+	if (!m->cgus.len)
+		return;
+	int64_t *v = malloc(m->cgus.len * sizeof *v);
+	if (!v)
+		abort();
+	for (uint32_t i = 0; i < m->cgus.len; i++)
+		v[i] = m->cgus.v[i].self_ns;
+	qsort(v, m->cgus.len, sizeof *v, cmp_i64);
+	int64_t median = v[m->cgus.len / 2], max = v[m->cgus.len - 1];
+	free(v);
+	char h[256], mx[32], md[32];
+	st_fmt_ns(mx, sizeof mx, max, a->ascii);
+	st_fmt_ns(md, sizeof md, median, a->ascii);
+	snprintf(h, sizeof h, "Codegen units (%u; largest %s, median %s, imbalance %.1fx)",
+	         m->cgus.len, mx, md, median > 0 ? (double)max / (double)median : 0.0);
+	heading(r, h);
+	for (uint32_t i = 0; i < m->cgus.len && i < TOP; i++) {
+		const st_cgu_stat *c = &m->cgus.v[i];
+		char name[512];
+		snprintf(name, sizeof name, "%s / %s", st_str(m->strs, c->crate),
+		         st_str(m->strs, c->cgu));
+		row *w = item(a, r, c->self_ns, (double)m->cpu_ns, "", name);
+		w->view = V_CODEGEN; w->tree = &m->codegen; w->name_id = c->cgu; w->kind = ST_K_CGU;
+	}
+}
+
+static void build_rows(app *a, rows *r)
+{
+	const st_model *m = a->m;
+	char h[256], t[32];
+	st_fmt_ns(t, sizeof t, (int64_t)m->llvm_self_ns, a->ascii);
+	snprintf(h, sizeof h, "Which LLVM pass dominates (self time, %s in all passes)", t);
+	heading(r, h);
+	if (!m->passes.len) {
+		row *w = add(r);
+		w->st = S_DIM;
+		snprintf(w->text, sizeof w->text, "  no LLVM Pass events: profile with "
+		         "-Z self-profile-events=default,llvm");
+	}
+	for (uint32_t i = 0; i < m->passes.len && i < TOP; i++) {
+		row *w = item(a, r, m->passes.v[i].self_ns, (double)m->llvm_self_ns, "",
+		              st_str(m->strs, m->passes.v[i].pass));
+		w->view = V_CODEGEN; w->tree = &m->codegen;
+		w->name_id = m->passes.v[i].pass; w->kind = ST_K_PASS;
+	}
+	cgu_section(a, r);
+	heading(r, "Functions by LLVM time");
+	for (uint32_t i = 0; i < m->functions.len && i < TOP; i++) {
+		const st_fn_stat *f = &m->functions.v[i];
+		char kind[24];
+		snprintf(kind, sizeof kind, "%-11s ", st_kind_name((st_kind)f->kind));
+		row *w = item(a, r, f->llvm_ns, (double)m->llvm_self_ns, kind,
+		              st_str(m->strs, f->name));
+		w->view = V_CODEGEN; w->tree = &m->pivot; w->name_id = f->name;
+		if (f->kind == ST_K_ASYNC_FN || f->kind == ST_K_ASYNC_BLOCK)
+			w->st = S_ASYNC;
+	}
+	heading(r, m->async_exact ? "Async fns by LLVM time (from query keys)"
+	                          : "Async fns by LLVM time (heuristic)");
+	for (uint32_t i = 0; i < m->async_fns.len && i < TOP; i++) {
+		const st_async_stat *s = &m->async_fns.v[i];
+		char extra[32];
+		snprintf(extra, sizeof extra, "%3u fns  ", s->members);
+		row *w = item(a, r, s->llvm_ns, (double)m->llvm_self_ns, extra,
+		              st_str(m->strs, s->name));
+		w->st = S_ASYNC;
+		/* jump to its costliest member */
+		for (uint32_t j = 0; j < m->functions.len; j++)
+			if (m->functions.v[j].owner == i) {
+				w->view = V_CODEGEN; w->tree = &m->pivot;
+				w->name_id = m->functions.v[j].name;
+				break;
+			}
+	}
+	heading(r, "rustc activities and queries (self time)");
+	for (uint32_t i = 0; i < m->labels.len && i < TOP; i++) {
+		row *w = item(a, r, m->labels.v[i].self_ns, (double)m->cpu_ns, "",
+		              st_str(m->strs, m->labels.v[i].label));
+		w->view = V_TREE; w->tree = &m->stack; w->name_id = m->labels.v[i].label;
+	}
+	heading(r, "Crates (time in events, all threads)");
+	const st_tree *s = &m->stack;
+	for (uint32_t c = s->nodes[0].first_child; c != ST_NIL; c = s->nodes[c].next_sibling) {
+		row *w = item(a, r, (int64_t)s->nodes[c].total_ns, (double)s->nodes[0].total_ns,
+		              "", st_str(m->strs, s->nodes[c].name));
+		w->view = V_TREE; w->tree = s; w->name_id = s->nodes[c].name; w->kind = ST_K_CRATE;
+	}
+}
+
+/* The node of t with this name (and kind) that has the most time. */
+static uint32_t find_node(const app *a, const st_tree *t, uint32_t name, int kind)
+{
+	uint32_t best = ST_NIL;
+	for (uint32_t id = 1; id < t->len; id++) {
+		if (st_model_display(a->m, t->nodes[id].name) != name)
+			continue;
+		if (kind >= 0 && st_tree_kind(t, id) != (st_kind)kind)
+			continue;
+		if (best == ST_NIL || t->nodes[id].total_ns > t->nodes[best].total_ns)
+			best = id;
+	}
+	return best;
+}
+
+static rows current;   /* rebuilt on every draw; read by the action handler */
+
+void tui_summary_free(app *a)
+{
+	(void)a;
+	free(current.v);
+	current = (rows){ 0 };
+}
+
+static void draw_summary(app *a, canvas *c, int top, int bottom)
+{
+	current.n = 0;
+	build_rows(a, &current);
+	int h = bottom - top;
+	if (a->summary_sel >= current.n) a->summary_sel = current.n - 1;
+	if (a->summary_sel < 0) a->summary_sel = 0;
+	if (a->summary_sel < a->summary_scroll) a->summary_scroll = a->summary_sel;
+	if (a->summary_sel >= a->summary_scroll + h) a->summary_scroll = a->summary_sel - h + 1;
+	for (int i = 0; i < h && a->summary_scroll + i < current.n; i++) {
+		const row *w = &current.v[a->summary_scroll + i];
+		style st = w->st;
+		if (a->re && w->name && st_regex_match(a->re, w->name, strlen(w->name)))
+			st = S_MATCH;
+		cv_text_crop(c, top + i, 0, c->w, w->text, st);
+		if (a->summary_scroll + i == a->summary_sel)
+			cv_restyle(c, top + i, 0, c->w, S_SELECTED);
+	}
+	a->summary_rows = current.n;
+}
+
+static void step(app *a, int delta)
+{
+	int i = a->summary_sel;
+	do
+		i += delta;
+	while (i >= 0 && i < current.n && current.v[i].view < 0);
+	if (i >= 0 && i < current.n)
+		a->summary_sel = i;
+}
+
+static redraw summary_action(app *a, int act)
+{
+	int page = a->h - 4 > 1 ? a->h - 4 : 1;
+	switch (act) {
+	case ACT_UP: step(a, -1); return R_VIEW;
+	case ACT_DOWN: step(a, 1); return R_VIEW;
+	case ACT_PGUP: for (int i = 0; i < page; i++) step(a, -1); return R_VIEW;
+	case ACT_PGDN: for (int i = 0; i < page; i++) step(a, 1); return R_VIEW;
+	case ACT_HOME: a->summary_sel = 0; step(a, 1); return R_VIEW;
+	case ACT_END: a->summary_sel = current.n; step(a, -1); return R_VIEW;
+	case ACT_ZOOM: {
+		if (a->summary_sel < 0 || a->summary_sel >= current.n)
+			return R_NONE;
+		const row *w = &current.v[a->summary_sel];
+		if (w->view < 0 || !w->tree)
+			return R_NONE;
+		uint32_t id = find_node(a, w->tree, w->name_id, w->kind);
+		if (id == ST_NIL) {
+			snprintf(a->message, sizeof a->message, "not found in the tree");
+			return R_ALL;
+		}
+		a->view = (view_id)w->view;
+		a->pivot = w->tree == &a->m->pivot;
+		tview *v = tui_cur_tview(a);
+		tui_tview_select(a, v, id);
+		return R_ALL;
+	}
+	default:
+		return R_NONE;
+	}
+}
+
+const view_ops tui_view_summary = { "Summary", draw_summary, summary_action };
+
+/* ---- help ---------------------------------------------------------------------- */
+
+static void draw_help(app *a, canvas *c, int top, int bottom)
+{
+	static const char *const intro[] = {
+		"stalactite shows where rustc spent its time.  Views:",
+		"  1 Icicle   the merged stack tree of the build, widths by inclusive time",
+		"  2 Tree     the same tree as a table: total, self, count, share",
+		"  3 Codegen  crate > codegen unit > LLVM pass > function (p: function first)",
+		"  4 Summary  which pass, CGU, function and async fn dominate; Enter jumps",
+		"Colours: async fn bodies and blocks, closures and matches stand out.",
+		"",
+	};
+	int y = top - a->help_scroll, n = (int)(sizeof intro / sizeof intro[0]);
+	for (int i = 0; i < n; i++, y++)
+		if (y >= top && y < bottom)
+			cv_text_crop(c, y, 1, c->w, intro[i], i == 0 ? S_HEADER : S_NORMAL);
+	for (const action_def *d = tui_actions; d->name; d++, y++) {
+		if (y < top || y >= bottom)
+			continue;
+		cv_text(c, y, 2, 20, d->keys, S_HEADER);
+		cv_text_crop(c, y, 20, c->w, d->help, S_NORMAL);
+	}
+}
+
+static redraw help_action(app *a, int act)
+{
+	if (act == ACT_DOWN || act == ACT_PGDN) a->help_scroll += act == ACT_DOWN ? 1 : 10;
+	else if (act == ACT_UP || act == ACT_PGUP) a->help_scroll -= act == ACT_UP ? 1 : 10;
+	else if (act == ACT_HOME) a->help_scroll = 0;
+	else {
+		a->view = a->prev_view;   /* any other key leaves the help */
+		return R_ALL;
+	}
+	if (a->help_scroll < 0) a->help_scroll = 0;
+	return R_VIEW;
+}
+
+const view_ops tui_view_help = { "Help", draw_help, help_action };

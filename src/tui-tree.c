@@ -1,0 +1,703 @@
+/* tui-tree.c: the views over a tree — the icicle and the ncdu-style table —
+ * with their shared state (selection, zoom stack, collapse, sort) and the
+ * search they show (highlighting, n/N, filter).  The icicle, tree and
+ * codegen views are all this code over different trees. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/fmt.h"
+#include "stalactite/names.h"
+#include "tui.h"
+
+/* ---- state ------------------------------------------------------------------ */
+
+static void *zalloc(size_t n)
+{
+	void *p = calloc(n ? n : 1, 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+void tui_tview_init(tview *v, const st_tree *t, bool icicle)
+{
+	memset(v, 0, sizeof *v);
+	v->tree = t;
+	v->collapsed = zalloc(t->len);
+	v->expanded = zalloc(t->len);
+	v->zoom[0] = 0;
+	v->nzoom = 1;
+	v->icicle = icicle;
+	v->expanded[0] = 1;
+	/* open the crates: with one crate, its contents are the interesting part */
+	for (uint32_t c = t->nodes[0].first_child; c != ST_NIL; c = t->nodes[c].next_sibling)
+		if (st_tree_nchildren(t, 0) == 1)
+			v->expanded[c] = 1;
+	v->sel = t->nodes[0].first_child != ST_NIL ? t->nodes[0].first_child : 0;
+}
+
+void tui_tview_free(tview *v)
+{
+	free(v->collapsed);
+	free(v->expanded);
+	free(v->filt);
+	free(v->rows);
+	free(v->rdepth);
+	st_tree_match_free(&v->match);
+	memset(v, 0, sizeof *v);
+}
+
+tview *tui_cur_tview(app *a)
+{
+	switch (a->view) {
+	case V_ICICLE: return &a->tv[0];
+	case V_TREE: return &a->tv[1];
+	case V_CODEGEN: return a->pivot ? &a->tv[3] : &a->tv[2];
+	default: return NULL;
+	}
+}
+
+const st_tree *tui_codegen_tree(const app *a)
+{
+	return a->pivot ? &a->m->pivot : &a->m->codegen;
+}
+
+static uint32_t zoom_root(const tview *v)
+{
+	return v->zoom[v->nzoom - 1];
+}
+
+static bool searching(const tview *v)
+{
+	return v->match.flags != NULL;
+}
+
+/* Time that decides a node's width and rank: with the filter on, only the
+ * time of its matches. */
+static uint64_t value(const app *a, const tview *v, uint32_t id)
+{
+	if (a->filter && v->filt)
+		return v->filt[id];
+	return v->tree->nodes[id].total_ns;
+}
+
+static bool visible(const app *a, const tview *v, uint32_t id)
+{
+	if (!a->filter || !searching(v))
+		return true;
+	return v->match.flags[id] & (ST_TM_MATCH | ST_TM_ANCESTOR | ST_TM_INSIDE);
+}
+
+/* ---- labels ----------------------------------------------------------------- */
+
+void tui_node_label(app *a, const st_tree *t, uint32_t id, char *buf, size_t cap)
+{
+	const st_model *m = a->m;
+	const st_node *n = &t->nodes[id];
+	if (id == 0) {
+		snprintf(buf, cap, "all crates");
+		return;
+	}
+	const char *name = st_str(m->strs, st_model_display(m, n->name));
+	st_kind k = st_tree_kind(t, id);
+	bool fn_like = k == ST_K_FN || k == ST_K_CLOSURE || k == ST_K_ASYNC_FN ||
+	               k == ST_K_ASYNC_BLOCK || k == ST_K_CGU || k == ST_K_CRATE;
+	if (n->arg == ST_NOSTR || fn_like)
+		snprintf(buf, cap, "%s", name);
+	else
+		snprintf(buf, cap, "%s %s", name,
+		         st_str(m->strs, st_model_display(m, n->arg)));
+}
+
+static style kind_style(app *a, const st_tree *t, uint32_t id)
+{
+	st_kind k = st_tree_kind(t, id);
+	if (k == ST_K_PASS && t->nodes[id].arg != ST_NOSTR)
+		k = st_model_fn_kind(a->m, t->nodes[id].arg);
+	if (k == ST_K_ASYNC_FN || k == ST_K_ASYNC_BLOCK)
+		return S_ASYNC;
+	if (k == ST_K_CLOSURE)
+		return S_CLOSURE;
+	return S_NORMAL;
+}
+
+/* ---- sorting children --------------------------------------------------------- */
+
+typedef struct sort_ctx { app *a; tview *v; } sort_ctx;
+
+static int cmp_nodes(const st_tree *t, uint32_t x, uint32_t y, void *ctx)
+{
+	sort_ctx *s = ctx;
+	const st_node *a = &t->nodes[x], *b = &t->nodes[y];
+	int c = 0;
+	switch (s->v->sort) {
+	case SORT_SELF: c = a->self_ns > b->self_ns ? -1 : a->self_ns < b->self_ns; break;
+	case SORT_COUNT: c = a->count > b->count ? -1 : a->count < b->count; break;
+	case SORT_NAME: {
+		char p[512], q[512];
+		tui_node_label(s->a, t, x, p, sizeof p);
+		tui_node_label(s->a, t, y, q, sizeof q);
+		c = strcmp(p, q);
+		break;
+	}
+	default: {
+		uint64_t va = value(s->a, s->v, x), vb = value(s->a, s->v, y);
+		c = va > vb ? -1 : va < vb;
+	}
+	}
+	if (s->v->reverse)
+		c = -c;
+	return c ? c : (x > y) - (x < y);
+}
+
+/* The visible children of id in display order; *n set; caller frees. */
+static uint32_t *children(app *a, tview *v, uint32_t id, uint32_t *n)
+{
+	uint32_t all = st_tree_nchildren(v->tree, id);
+	uint32_t *out = malloc((all + 1) * sizeof *out);
+	if (!out)
+		abort();
+	sort_ctx s = { a, v };
+	uint32_t k = st_tree_children_sorted(v->tree, id, out, cmp_nodes, &s), j = 0;
+	for (uint32_t i = 0; i < k; i++)
+		if (visible(a, v, out[i]))
+			out[j++] = out[i];
+	*n = j;
+	return out;
+}
+
+/* ---- the table -------------------------------------------------------------- */
+
+static void push_row(tview *v, uint32_t id, int depth)
+{
+	if (v->nrows == v->caprows) {
+		v->caprows = v->caprows ? v->caprows * 2 : 256;
+		v->rows = realloc(v->rows, v->caprows * sizeof *v->rows);
+		v->rdepth = realloc(v->rdepth, v->caprows);
+		if (!v->rows || !v->rdepth)
+			abort();
+	}
+	v->rows[v->nrows] = id;
+	v->rdepth[v->nrows++] = (uint8_t)(depth > 255 ? 255 : depth);
+}
+
+static void flatten(app *a, tview *v, uint32_t id, int depth)
+{
+	uint32_t n, *kids = children(a, v, id, &n);
+	for (uint32_t i = 0; i < n; i++) {
+		push_row(v, kids[i], depth);
+		if (v->expanded[kids[i]])
+			flatten(a, v, kids[i], depth + 1);
+	}
+	free(kids);
+}
+
+static void rebuild_rows(app *a, tview *v)
+{
+	v->nrows = 0;
+	flatten(a, v, zoom_root(v), 0);
+}
+
+static int row_of(const tview *v, uint32_t id)
+{
+	for (uint32_t i = 0; i < v->nrows; i++)
+		if (v->rows[i] == id)
+			return (int)i;
+	return -1;
+}
+
+static bool in_zoom(const tview *v, uint32_t id)
+{
+	for (uint32_t p = id; p != ST_NIL; p = v->tree->nodes[p].parent)
+		if (p == zoom_root(v))
+			return true;
+	return false;
+}
+
+/* Makes id visible: opens its ancestors (both shapes), pops the zoom until
+ * it contains id, and selects it. */
+void tui_tview_select(app *a, tview *v, uint32_t id)
+{
+	(void)a;
+	while (v->nzoom > 1 && !in_zoom(v, id))
+		v->nzoom--;
+	for (uint32_t p = v->tree->nodes[id].parent; p != ST_NIL;
+	     p = v->tree->nodes[p].parent) {
+		v->expanded[p] = 1;
+		v->collapsed[p] = 0;
+	}
+	v->sel = id;
+}
+
+static const char *bar(app *a, double frac, int w, char *buf, size_t cap)
+{
+	static const char *const eighths[] = { "", "\xe2\x96\x8f", "\xe2\x96\x8e",
+		"\xe2\x96\x8d", "\xe2\x96\x8c", "\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89" };
+	size_t o = 0;
+	if (frac < 0) frac = 0;
+	if (frac > 1) frac = 1;
+	int units = (int)(frac * w * 8 + 0.5);
+	for (int i = 0; i < units / 8 && o + 4 < cap; i++)
+		o += (size_t)snprintf(buf + o, cap - o, "%s", a->ascii ? "#" : "\xe2\x96\x88");
+	if (units % 8 && o + 4 < cap)
+		o += (size_t)snprintf(buf + o, cap - o, "%s", a->ascii ? "" : eighths[units % 8]);
+	buf[o] = '\0';
+	return buf;
+}
+
+static void draw_table(app *a, tview *v, canvas *c, int top, int bottom)
+{
+	rebuild_rows(a, v);
+	int rows = bottom - top;
+	int sel = row_of(v, v->sel);
+	if (sel < 0 && v->nrows) {
+		v->sel = v->rows[0];
+		sel = 0;
+	}
+	if (sel < v->scroll) v->scroll = sel;
+	if (sel >= v->scroll + rows) v->scroll = sel - rows + 1;
+	if (v->scroll < 0) v->scroll = 0;
+	const st_tree *t = v->tree;
+	double whole = (double)value(a, v, zoom_root(v));
+	int barw = c->w >= 100 ? 16 : 8;
+	/* "    total      self   count      % [" then the bar, "] ", the name */
+	int namex = 37 + barw + 2;
+	cv_fill(c, top - 1, 0, c->w, L' ', S_HEADER);
+	cv_text(c, top - 1, 0, c->w, "    total      self   count       %", S_HEADER);
+	cv_text(c, top - 1, namex, c->w, "name", S_HEADER);
+	if (!v->nrows)
+		cv_text(c, top, 2, c->w, a->filter ? "(nothing matches)" : "(empty)", S_DIM);
+	for (int r = 0; r < rows && v->scroll + r < (int)v->nrows; r++) {
+		uint32_t id = v->rows[v->scroll + r];
+		const st_node *n = &t->nodes[id];
+		int y = top + r;
+		char tot[32], self[32], pct[16], cnt[24], line[128], b[64], label[1024];
+		st_fmt_ns(tot, sizeof tot, (int64_t)value(a, v, id), a->ascii);
+		st_fmt_ns(self, sizeof self, n->self_ns, a->ascii);
+		st_fmt_pct(pct, sizeof pct, (double)value(a, v, id), whole);
+		snprintf(cnt, sizeof cnt, "%u", n->count);
+		snprintf(line, sizeof line, "%9s %9s %7s %7s [", tot, self, cnt, pct);
+		int x = cv_text(c, y, 0, c->w, line, S_NORMAL);
+		cv_text(c, y, x, x + barw, bar(a, whole > 0 ? value(a, v, id) / whole : 0,
+		                                barw, b, sizeof b), S_BAR);
+		cv_text(c, y, x + barw, c->w, "] ", S_NORMAL);
+		int nx = namex + 2 * v->rdepth[v->scroll + r];
+		bool kids = n->first_child != ST_NIL;
+		const char *mark = !kids ? "  " : v->expanded[id]
+		                   ? (a->ascii ? "- " : "\xe2\x96\xbe ")
+		                   : (a->ascii ? "+ " : "\xe2\x96\xb8 ");
+		nx = cv_text(c, y, nx, c->w, mark, S_DIM);
+		tui_node_label(a, t, id, label, sizeof label);
+		style st = kind_style(a, t, id);
+		if (searching(v) && (v->match.flags[id] & ST_TM_MATCH))
+			st = S_MATCH;
+		else if (searching(v) && (v->match.flags[id] & ST_TM_ANCESTOR))
+			st = S_ANCESTOR;
+		if (cv_width(c, label) > c->w - nx) {
+			char el[1024];
+			st_name_elide_generics(label, strlen(label), el, sizeof el, a->ascii);
+			cv_text_crop(c, y, nx, c->w, el, st);
+		} else {
+			cv_text(c, y, nx, c->w, label, st);
+		}
+		cv_set_hit(c, y, 0, c->w, id);
+		if (id == v->sel)
+			cv_restyle(c, y, 0, c->w, S_SELECTED);
+	}
+}
+
+static void move_rows(app *a, tview *v, int delta)
+{
+	rebuild_rows(a, v);
+	if (!v->nrows)
+		return;
+	int r = row_of(v, v->sel);
+	r = r < 0 ? 0 : r + delta;
+	if (r < 0) r = 0;
+	if (r >= (int)v->nrows) r = (int)v->nrows - 1;
+	v->sel = v->rows[r];
+}
+
+/* ---- the icicle --------------------------------------------------------------- */
+
+/* Draws id over columns [x0, x1) (in eighths of a cell) at row y, then its
+ * children below, in proportion to their time. */
+static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
+                             int bottom, long x0, long x1, int shade)
+{
+	if (y >= bottom || x1 - x0 < 8)
+		return;
+	const st_tree *t = v->tree;
+	int cx0 = (int)((x0 + 4) / 8), cx1 = (int)((x1 + 4) / 8);
+	if (cx1 <= cx0)
+		cx1 = cx0 + 1;
+	style st = shade ? S_BOX_ALT : S_BOX;
+	style ks = kind_style(a, t, id);
+	if (ks != S_NORMAL) st = ks;
+	if (searching(v) && (v->match.flags[id] & ST_TM_MATCH)) st = S_MATCH;
+	if (id == v->sel) st = S_SELECTED;
+	cv_fill(c, y, cx0, cx1, L' ', st);
+	char label[1024], el[1024];
+	tui_node_label(a, t, id, label, sizeof label);
+	const char *show = label;
+	if (cv_width(c, label) > cx1 - cx0 - 1) {
+		st_name_elide_generics(label, strlen(label), el, sizeof el, a->ascii);
+		show = el;
+	}
+	if (cx1 - cx0 >= 4)   /* narrower boxes would show only an ellipsis */
+		cv_text_crop(c, y, cx0 + 1, cx1 - 1, show, st);
+	if (cx0 > 0 && cx1 - cx0 >= 2)
+		cv_fill(c, y, cx0, cx0 + 1, a->ascii ? L'|' : L'\x2502', st);
+	cv_set_hit(c, y, cx0, cx1, id);
+	if (v->collapsed[id] && t->nodes[id].first_child != ST_NIL) {
+		if (cx1 - cx0 >= 3)
+			cv_text(c, y, cx1 - 1, cx1, "+", st);
+		return;
+	}
+	uint64_t total = value(a, v, id);
+	if (!total)
+		return;
+	uint32_t n, *kids = children(a, v, id, &n);
+	long x = x0;
+	for (uint32_t i = 0; i < n; i++) {
+		long w = (long)((double)(x1 - x0) * (double)value(a, v, kids[i]) / (double)total);
+		draw_icicle_node(a, v, c, kids[i], y + 1, bottom, x, x + w, (shade + (int)i + 1) & 1);
+		x += w;
+	}
+	free(kids);
+}
+
+static void draw_icicle(app *a, tview *v, canvas *c, int top, int bottom)
+{
+	draw_icicle_node(a, v, c, zoom_root(v), top, bottom, 0, (long)c->w * 8, 0);
+}
+
+/* Siblings of the selection in display order, for left/right. */
+static void icicle_sibling(app *a, tview *v, int delta)
+{
+	uint32_t p = v->tree->nodes[v->sel].parent;
+	if (v->sel == zoom_root(v) || p == ST_NIL)
+		return;
+	uint32_t n, *kids = children(a, v, p, &n);
+	for (uint32_t i = 0; i < n; i++)
+		if (kids[i] == v->sel) {
+			int j = (int)i + delta;
+			if (j >= 0 && j < (int)n)
+				v->sel = kids[j];
+			break;
+		}
+	free(kids);
+}
+
+static void icicle_move(app *a, tview *v, int act)
+{
+	const st_tree *t = v->tree;
+	if (act == ACT_UP && v->sel != zoom_root(v) && t->nodes[v->sel].parent != ST_NIL)
+		v->sel = t->nodes[v->sel].parent;
+	else if (act == ACT_DOWN && !v->collapsed[v->sel]) {
+		uint32_t n, *kids = children(a, v, v->sel, &n);
+		if (n)
+			v->sel = kids[0];
+		free(kids);
+	} else if (act == ACT_LEFT || act == ACT_RIGHT)
+		icicle_sibling(a, v, act == ACT_LEFT ? -1 : 1);
+}
+
+/* ---- search ----------------------------------------------------------------- */
+
+static int cache_index(const app *a, const st_tree *t)
+{
+	return t == &a->m->stack ? 0 : t == &a->m->codegen ? 1 : 2;
+}
+
+/* Matched time per node, nested matches once: a match counts whole, other
+ * nodes the sum of their children.  Parents precede children in the array,
+ * so one backward pass suffices. */
+static void compute_filter(tview *v)
+{
+	const st_tree *t = v->tree;
+	free(v->filt);
+	v->filt = calloc(t->len ? t->len : 1, sizeof *v->filt);
+	if (!v->filt)
+		abort();
+	for (uint32_t id = t->len; id-- > 0;) {
+		if (v->match.flags[id] & ST_TM_MATCH)
+			v->filt[id] = t->nodes[id].total_ns;
+		if (id && !(v->match.flags[t->nodes[id].parent] & ST_TM_MATCH))
+			v->filt[t->nodes[id].parent] += v->filt[id];
+	}
+}
+
+void tui_search_apply(app *a)
+{
+	for (int i = 0; i < 3; i++) {
+		st_match_cache_free(a->cache[i]);
+		a->cache[i] = NULL;
+	}
+	const st_tree *trees[3] = { &a->m->stack, &a->m->codegen, &a->m->pivot };
+	for (int i = 0; i < 4; i++) {
+		tview *v = &a->tv[i];
+		st_tree_match_free(&v->match);
+		free(v->filt);
+		v->filt = NULL;
+		if (!a->re)
+			continue;
+		int ci = cache_index(a, v->tree);
+		if (!a->cache[ci])
+			a->cache[ci] = st_match_cache_new(a->m, a->re, a->raw);
+		(void)trees;
+		st_tree_match_compute(&v->match, a->m, v->tree, a->cache[ci]);
+		if (a->filter)
+			compute_filter(v);
+	}
+}
+
+static void next_match(app *a, tview *v, bool backwards)
+{
+	if (!searching(v) || !v->match.count) {
+		snprintf(a->message, sizeof a->message, "no matches");
+		return;
+	}
+	const st_tree *t = v->tree;
+	uint32_t top = zoom_root(v), id = v->sel, found = ST_NIL;
+	if (!backwards) {
+		for (uint32_t n = st_tree_next_preorder(t, top, id); n != ST_NIL;
+		     n = st_tree_next_preorder(t, top, n))
+			if (v->match.flags[n] & ST_TM_MATCH) { found = n; break; }
+		if (found == ST_NIL)   /* wrap around */
+			for (uint32_t n = top; n != ST_NIL && n != id; n = st_tree_next_preorder(t, top, n))
+				if (v->match.flags[n] & ST_TM_MATCH) { found = n; break; }
+	} else {
+		uint32_t last = ST_NIL;
+		for (uint32_t n = top; n != ST_NIL; n = st_tree_next_preorder(t, top, n)) {
+			if (n == id && last != ST_NIL) { found = last; break; }
+			if (v->match.flags[n] & ST_TM_MATCH) last = n;
+		}
+		if (found == ST_NIL)
+			found = last;
+	}
+	if (found == ST_NIL) {
+		snprintf(a->message, sizeof a->message, "no match below the zoom");
+		return;
+	}
+	tui_tview_select(a, v, found);
+}
+
+/* ---- status line and breadcrumbs -------------------------------------------- */
+
+static void breadcrumbs(app *a, tview *v, canvas *c, int y)
+{
+	uint32_t path[256];
+	int n = 0;
+	for (uint32_t p = v->sel; p != ST_NIL && n < 256; p = v->tree->nodes[p].parent)
+		path[n++] = p;
+	char buf[4096];
+	size_t o = 0;
+	for (int i = n - 1; i >= 0 && o + 8 < sizeof buf; i--) {
+		char label[512];
+		tui_node_label(a, v->tree, path[i], label, sizeof label);
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", label,
+		                      i ? (a->ascii ? " > " : " \xe2\x80\xba ") : "");
+	}
+	cv_fill(c, y, 0, c->w, L' ', S_DIM);
+	int w = cv_width(c, buf);
+	const char *s = buf;
+	/* keep the end of a long path: it names the selection */
+	while (w > c->w && *s) {
+		s++;
+		while ((*s & 0xc0) == 0x80) s++;
+		w = cv_width(c, s);
+	}
+	cv_text(c, y, 0, c->w, s, S_DIM);
+}
+
+void tui_status_line(app *a, canvas *c, int y)
+{
+	tview *v = tui_cur_tview(a);
+	char buf[1024];
+	cv_fill(c, y, 0, c->w, L' ', S_STATUS);
+	if (a->message[0]) {
+		cv_text_crop(c, y, 0, c->w, a->message, S_STATUS);
+		return;
+	}
+	if (!v)
+		return;
+	const st_node *n = &v->tree->nodes[v->sel];
+	char tot[32], self[32], pp[16], pa[16];
+	if (a->re && searching(v)) {
+		uint64_t zt; int64_t zs; uint32_t zc;
+		st_tree_match_within(&v->match, v->tree, zoom_root(v), &zt, &zs, &zc);
+		st_fmt_ns(tot, sizeof tot, (int64_t)v->match.total_ns, a->ascii);
+		st_fmt_ns(self, sizeof self, v->match.self_ns, a->ascii);
+		st_fmt_pct(pa, sizeof pa, (double)v->match.total_ns, (double)v->tree->nodes[0].total_ns);
+		st_fmt_pct(pp, sizeof pp, (double)zt, (double)v->tree->nodes[zoom_root(v)].total_ns);
+		snprintf(buf, sizeof buf, "/%s/  %u matches  total %s (%s of all, %s of zoom)  self %s%s",
+		         a->pattern, v->match.count, tot, pa, pp, self, a->filter ? "  [filter]" : "");
+		cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
+		return;
+	}
+	uint64_t parent = n->parent != ST_NIL ? v->tree->nodes[n->parent].total_ns : n->total_ns;
+	st_fmt_ns(tot, sizeof tot, (int64_t)n->total_ns, a->ascii);
+	st_fmt_ns(self, sizeof self, n->self_ns, a->ascii);
+	st_fmt_pct(pp, sizeof pp, (double)n->total_ns, (double)parent);
+	st_fmt_pct(pa, sizeof pa, (double)n->total_ns, (double)v->tree->nodes[0].total_ns);
+	char label[512];
+	tui_node_label(a, v->tree, v->sel, label, sizeof label);
+	snprintf(buf, sizeof buf, "self %s  total %s  count %u  %s of parent  %s of all  ",
+	         self, tot, n->count, pp, pa);
+	int x = cv_text(c, y, 0, c->w, buf, S_STATUS);
+	cv_text_crop(c, y, x, c->w, label, S_STATUS);
+}
+
+/* The detail pane: raw name wrapped, kind, figures. */
+static int draw_detail(app *a, tview *v, canvas *c, int bottom)
+{
+	const st_tree *t = v->tree;
+	const st_node *n = &t->nodes[v->sel];
+	uint32_t raw = n->arg != ST_NOSTR ? n->arg : n->name;
+	const char *s = st_str(a->m->strs, raw);
+	st_kind k = st_tree_kind(t, v->sel);
+	st_kind fk = st_model_fn_kind(a->m, raw);
+	const char *kind = fk != ST_K_OTHER ? st_kind_name(fk) : st_kind_name(k);
+	int lines = 4, y0 = bottom - lines;
+	if (y0 < 3)
+		return bottom;
+	cv_fill(c, y0, 0, c->w, a->ascii ? L'-' : L'\x2500', S_DIM);
+	char head[256];
+	snprintf(head, sizeof head, " %s: %s ", st_kind_name(k), kind);
+	cv_text(c, y0, 2, c->w, head, S_HEADER);
+	/* wrap the raw name over the remaining lines by display columns */
+	size_t len = strlen(s);
+	char *san = malloc(len * 10 + 16);
+	if (!san)
+		abort();
+	st_fmt_sanitize(s, len, san, len * 10 + 16, a->ascii);
+	const char *p = san;
+	for (int y = y0 + 1; y < bottom && *p; y++) {
+		int x = 0;
+		while (*p && x < c->w) {
+			size_t k2 = 1;
+			while ((p[k2] & 0xc0) == 0x80) k2++;
+			char one[8] = { 0 };
+			memcpy(one, p, k2 < 8 ? k2 : 7);
+			int nx = cv_text(c, y, x, c->w, one, S_NORMAL);
+			if (nx == x) break;
+			x = nx;
+			p += k2;
+		}
+	}
+	free(san);
+	return y0;
+}
+
+/* ---- the three views ------------------------------------------------------- */
+
+static void draw_tview(app *a, canvas *c, int top, int bottom)
+{
+	tview *v = tui_cur_tview(a);
+	breadcrumbs(a, v, c, top);
+	top++;
+	if (a->detail)
+		bottom = draw_detail(a, v, c, bottom);
+	if (v->icicle)
+		draw_icicle(a, v, c, top, bottom);
+	else
+		draw_table(a, v, c, top + 1, bottom);
+}
+
+static void set_sort(tview *v, int key)
+{
+	if (v->sort == key)
+		v->reverse = !v->reverse;
+	else {
+		v->sort = key;
+		v->reverse = false;
+	}
+}
+
+static void set_all_below(tview *v, uint32_t id, bool open)
+{
+	const st_tree *t = v->tree;
+	for (uint32_t n = id; n != ST_NIL; n = st_tree_next_preorder(t, id, n)) {
+		v->expanded[n] = open;
+		v->collapsed[n] = !open && n != id;
+	}
+	v->collapsed[id] = !open;
+	v->expanded[id] = open;
+}
+
+static redraw tview_action(app *a, int act)
+{
+	tview *v = tui_cur_tview(a);
+	const st_tree *t = v->tree;
+	int page = a->h - 6 > 1 ? a->h - 6 : 1;
+	switch (act) {
+	case ACT_UP: case ACT_DOWN: case ACT_LEFT: case ACT_RIGHT:
+		if (v->icicle) {
+			icicle_move(a, v, act);
+		} else if (act == ACT_UP || act == ACT_DOWN) {
+			move_rows(a, v, act == ACT_UP ? -1 : 1);
+		} else if (act == ACT_LEFT) {
+			if (v->expanded[v->sel] && t->nodes[v->sel].first_child != ST_NIL)
+				v->expanded[v->sel] = 0;
+			else if (t->nodes[v->sel].parent != ST_NIL &&
+			         t->nodes[v->sel].parent != zoom_root(v))
+				v->sel = t->nodes[v->sel].parent;
+		} else {
+			if (t->nodes[v->sel].first_child != ST_NIL && !v->expanded[v->sel])
+				v->expanded[v->sel] = 1;
+			else
+				move_rows(a, v, 1);
+		}
+		return R_VIEW;
+	case ACT_PGUP: case ACT_PGDN:
+		if (!v->icicle)
+			move_rows(a, v, act == ACT_PGUP ? -page : page);
+		return R_VIEW;
+	case ACT_HOME: case ACT_END:
+		if (v->icicle)
+			v->sel = zoom_root(v);
+		else
+			move_rows(a, v, act == ACT_HOME ? -(1 << 30) : (1 << 30));
+		return R_VIEW;
+	case ACT_ZOOM:
+		if (v->nzoom < 64 && v->sel != zoom_root(v) &&
+		    t->nodes[v->sel].first_child != ST_NIL) {
+			v->zoom[v->nzoom++] = v->sel;
+			v->expanded[v->sel] = 1;
+			v->collapsed[v->sel] = 0;
+			v->scroll = 0;
+		}
+		return R_VIEW;
+	case ACT_UNZOOM:
+		if (v->nzoom > 1) {
+			v->sel = zoom_root(v);
+			v->nzoom--;
+		}
+		return R_VIEW;
+	case ACT_TOGGLE:
+		if (v->icicle)
+			v->collapsed[v->sel] = !v->collapsed[v->sel];
+		else
+			v->expanded[v->sel] = !v->expanded[v->sel];
+		return R_VIEW;
+	case ACT_EXPAND_ALL: set_all_below(v, v->sel, true); return R_VIEW;
+	case ACT_COLLAPSE_ALL: set_all_below(v, v->sel, false); return R_VIEW;
+	case ACT_SORT_TOTAL: set_sort(v, SORT_TOTAL); return R_VIEW;
+	case ACT_SORT_SELF: set_sort(v, SORT_SELF); return R_VIEW;
+	case ACT_SORT_COUNT: set_sort(v, SORT_COUNT); return R_VIEW;
+	case ACT_SORT_NAME: set_sort(v, SORT_NAME); return R_VIEW;
+	case ACT_SHAPE:
+		if (a->view == V_CODEGEN)
+			v->icicle = !v->icicle;
+		return R_VIEW;
+	case ACT_NEXT_MATCH: next_match(a, v, false); return R_ALL;
+	case ACT_PREV_MATCH: next_match(a, v, true); return R_ALL;
+	default:
+		return R_NONE;
+	}
+}
+
+const view_ops tui_view_icicle = { "Icicle", draw_tview, tview_action };
+const view_ops tui_view_tree = { "Tree", draw_tview, tview_action };
+const view_ops tui_view_codegen = { "Codegen", draw_tview, tview_action };

@@ -1,0 +1,149 @@
+/* tui.h: internals of the terminal UI, shared by its files only.
+ *
+ * Every frame is drawn into a canvas of cells in memory; the curses front
+ * copies it to the terminal, and the headless mode (STALACTITE_SCRIPT) prints
+ * it as text.  View code is therefore identical in both, and most UI tests
+ * are "fixture in, screen text out". */
+#ifndef STALACTITE_TUI_H
+#define STALACTITE_TUI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <wchar.h>
+#include "stalactite/model.h"
+#include "stalactite/search.h"
+#include "stalactite/treematch.h"
+
+/* ---- canvas --------------------------------------------------------------- */
+
+typedef enum style {   /* screen elements; the theme maps them to colours */
+	S_NORMAL, S_HEADER, S_STATUS, S_SELECTED, S_MATCH, S_ANCESTOR, S_DIM,
+	S_BAR, S_BOX, S_BOX_ALT, S_ASYNC, S_CLOSURE, S_PASS, S_ERROR, S_PROMPT,
+	S_COUNT
+} style;
+
+typedef struct cell {
+	wchar_t ch;        /* L'\0' for the right half of a wide character */
+	uint8_t st;        /* style */
+} cell;
+
+typedef struct canvas {
+	cell *cells;
+	int w, h;
+	bool ascii;        /* no UTF-8: ASCII drawing and escapes */
+	uint32_t *hit;     /* per cell: node id under it (mouse), or ST_NIL */
+} canvas;
+
+void cv_resize(canvas *c, int w, int h);
+void cv_free(canvas *c);
+void cv_clear(canvas *c);
+void cv_fill(canvas *c, int y, int x0, int x1, wchar_t ch, style st);
+/* Writes UTF-8 text at (y, x), never past column xmax; control bytes and
+ * invalid UTF-8 are shown as escapes.  Returns the column after the text. */
+int cv_text(canvas *c, int y, int x, int xmax, const char *s, style st);
+/* Like cv_text but crops with an ellipsis when the text is wider. */
+int cv_text_crop(canvas *c, int y, int x, int xmax, const char *s, style st);
+/* Display columns of UTF-8 text as cv_text would draw it. */
+int cv_width(const canvas *c, const char *s);
+void cv_restyle(canvas *c, int y, int x0, int x1, style st);
+void cv_set_hit(canvas *c, int y, int x0, int x1, uint32_t node);
+/* Prints the canvas as text lines (trailing spaces removed). */
+void cv_dump(const canvas *c, FILE *f);
+
+/* ---- application state ---------------------------------------------------- */
+
+typedef enum redraw { R_NONE = 0, R_VIEW = 1, R_ALL = 3 } redraw;
+
+typedef struct app app;
+
+/* Per-tree view state: expansion, zoom, selection, order, search. */
+typedef struct tview {
+	const st_tree *tree;
+	uint8_t *collapsed;      /* per node: 1 when the user collapsed it */
+	uint8_t *expanded;       /* per node: 1 when open in the table */
+	uint32_t zoom[64];       /* zoom stack; zoom[nzoom-1] is the top */
+	int nzoom;
+	uint32_t sel;
+	int scroll;              /* first table row shown */
+	int sort;                /* SORT_* */
+	bool reverse;
+	bool icicle;             /* drawn as an icicle, else as a table */
+	st_tree_match match;     /* flags per node, when searching */
+	uint64_t *filt;          /* per node: matched total (filter on) */
+	uint32_t *rows;          /* table: visible nodes, in order */
+	uint32_t nrows, caprows;
+	uint8_t *rdepth;         /* table: depth of each visible row */
+} tview;
+
+enum { SORT_TOTAL, SORT_SELF, SORT_COUNT, SORT_NAME };
+
+typedef enum view_id { V_ICICLE, V_TREE, V_CODEGEN, V_SUMMARY, V_HELP, V_COUNT } view_id;
+
+typedef struct view_ops {
+	const char *name;
+	void (*draw)(app *a, canvas *c, int top, int bottom);
+	redraw (*action)(app *a, int act);      /* returns what changed */
+} view_ops;
+
+/* Actions: one table (tui-actions.c) with names, keys and help text. */
+enum action {
+	ACT_NONE, ACT_QUIT, ACT_HELP, ACT_NEXT_VIEW, ACT_VIEW1, ACT_VIEW2, ACT_VIEW3, ACT_VIEW4,
+	ACT_UP, ACT_DOWN, ACT_LEFT, ACT_RIGHT, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
+	ACT_ZOOM, ACT_UNZOOM, ACT_TOGGLE, ACT_EXPAND_ALL, ACT_COLLAPSE_ALL,
+	ACT_SORT_TOTAL, ACT_SORT_SELF, ACT_SORT_COUNT, ACT_SORT_NAME,
+	ACT_DETAIL, ACT_PIVOT, ACT_SHAPE,
+	ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH, ACT_FILTER, ACT_CLEAR, ACT_BREAKDOWN,
+	ACT_RAW, ACT_COUNT_ACTIONS
+};
+
+typedef struct action_def {
+	int id;
+	const char *name;
+	const char *keys;        /* as shown in help */
+	const char *help;
+} action_def;
+
+extern const action_def tui_actions[];
+/* The action bound to a key code (curses KEY_* or a character). */
+int tui_key_action(int key);
+
+struct app {
+	st_model *m;
+	bool ascii, mono, headless;
+	view_id view, prev_view;
+	tview tv[4];             /* icicle, tree (stack); codegen, pivot */
+	bool pivot;              /* codegen view shows function before pass */
+	bool detail;             /* detail pane */
+	int summary_sel, summary_scroll, summary_rows;
+	struct { int view; const st_tree *tree; uint32_t node; } *summary_targets;
+	int help_scroll;
+	/* search */
+	st_regex *re;
+	st_match_cache *cache[3];   /* per tree: stack, codegen, pivot */
+	char pattern[512];
+	char err[256];
+	bool raw, filter, searching;
+	int breakdown;              /* 0 off, else 1 + st_breakdown_key */
+	char history[16][512];
+	int nhistory;
+	char message[256];          /* one-line notice in the status line */
+	int w, h;
+};
+
+extern const view_ops tui_view_icicle, tui_view_tree, tui_view_codegen,
+	tui_view_summary, tui_view_help;
+
+/* tui-tree.c */
+tview *tui_cur_tview(app *a);
+const st_tree *tui_codegen_tree(const app *a);
+void tui_tview_init(tview *v, const st_tree *t, bool icicle);
+void tui_tview_free(tview *v);
+void tui_tview_select(app *a, tview *v, uint32_t node);
+void tui_search_apply(app *a);            /* recompute match sets */
+void tui_status_line(app *a, canvas *c, int y);
+void tui_node_label(app *a, const st_tree *t, uint32_t id, char *buf, size_t cap);
+
+/* tui-summary.c */
+void tui_summary_free(app *a);
+
+#endif
