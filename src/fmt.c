@@ -24,6 +24,17 @@ void st_fmt_ns(char *buf, size_t cap, int64_t ns, bool ascii)
 	}
 }
 
+void st_fmt_ns_col(char *buf, size_t cap, int64_t ns, bool ascii, int width)
+{
+	char s[32];
+	st_fmt_ns(s, sizeof s, ns, ascii);
+	int cols = 0;
+	for (const char *p = s; *p; p++)
+		cols += ((unsigned char)*p & 0xc0) != 0x80;
+	int pad = width > cols ? width - cols : 0;
+	snprintf(buf, cap, "%*s%s", pad, "", s);
+}
+
 void st_fmt_pct(char *buf, size_t cap, double part, double whole)
 {
 	if (whole <= 0)

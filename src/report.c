@@ -74,10 +74,10 @@ static void heading(out *w, const char *title, uint32_t shown, uint32_t len)
 static void text_times(out *w, int64_t a, int64_t b, double whole)
 {
 	char s1[32], s2[32], p[16];
-	st_fmt_ns(s1, sizeof s1, a, false);
-	st_fmt_ns(s2, sizeof s2, b, false);
+	st_fmt_ns_col(s1, sizeof s1, a, false, 9);
+	st_fmt_ns_col(s2, sizeof s2, b, false, 9);
 	st_fmt_pct(p, sizeof p, (double)a, whole);
-	fprintf(w->f, "  %9s %9s %6s", s1, s2, p);
+	fprintf(w->f, "  %s %s %6s", s1, s2, p);
 }
 
 static void text_sources(out *w)
@@ -123,9 +123,9 @@ static void text_passes(out *w)
 	for (uint32_t i = 0; i < n; i++) {
 		const st_pass_stat *p = &m->passes.v[i];
 		char s[32], pc[16];
-		st_fmt_ns(s, sizeof s, p->self_ns, false);
+		st_fmt_ns_col(s, sizeof s, p->self_ns, false, 9);
 		st_fmt_pct(pc, sizeof pc, (double)p->self_ns, (double)m->llvm_self_ns);
-		fprintf(w->f, "  %9s %6s %9llu  %s\n", s, pc,
+		fprintf(w->f, "  %s %6s %9llu  %s\n", s, pc,
 		        (unsigned long long)p->count, name_of(w, p->pass));
 	}
 }
@@ -153,9 +153,9 @@ static void text_functions(out *w)
 	for (uint32_t i = 0; i < n; i++) {
 		const st_fn_stat *f = &m->functions.v[i];
 		char s[32], pc[16];
-		st_fmt_ns(s, sizeof s, f->llvm_ns, false);
+		st_fmt_ns_col(s, sizeof s, f->llvm_ns, false, 9);
 		st_fmt_pct(pc, sizeof pc, (double)f->llvm_ns, (double)m->llvm_self_ns);
-		fprintf(w->f, "  %9s %6s %-11s  %s\n", s, pc,
+		fprintf(w->f, "  %s %6s %-11s  %s\n", s, pc,
 		        st_kind_name((st_kind)f->kind), name_of(w, f->name));
 	}
 }
@@ -171,9 +171,9 @@ static void text_async(out *w)
 	for (uint32_t i = 0; i < n; i++) {
 		const st_async_stat *a = &m->async_fns.v[i];
 		char s[32], pc[16];
-		st_fmt_ns(s, sizeof s, a->llvm_ns, false);
+		st_fmt_ns_col(s, sizeof s, a->llvm_ns, false, 9);
 		st_fmt_pct(pc, sizeof pc, (double)a->llvm_ns, (double)m->llvm_self_ns);
-		fprintf(w->f, "  %9s %6s %7u  %s\n", s, pc, a->members,
+		fprintf(w->f, "  %s %6s %7u  %s\n", s, pc, a->members,
 		        name_of(w, a->name));
 	}
 }
@@ -197,9 +197,9 @@ static void text_crates(out *w)
 	for (uint32_t i = 0; i < n; i++) {
 		const st_node *c = &t->nodes[ids[i]];
 		char s[32], p[16];
-		st_fmt_ns(s, sizeof s, (int64_t)c->total_ns, false);
+		st_fmt_ns_col(s, sizeof s, (int64_t)c->total_ns, false, 9);
 		st_fmt_pct(p, sizeof p, (double)c->total_ns, (double)t->nodes[0].total_ns);
-		fprintf(w->f, "  %9s %6s  %s\n", s, p, name_of(w, c->name));
+		fprintf(w->f, "  %s %6s  %s\n", s, p, name_of(w, c->name));
 	}
 	free(ids);
 }
@@ -222,9 +222,9 @@ static void text_match(out *w)
 	if (n)
 		fprintf(w->f, "  %9s %9s %9s  %s\n", "self", "total", "count", "name");
 	for (uint32_t i = 0; i < n; i++) {
-		st_fmt_ns(s, sizeof s, names[i].self_ns, false);
-		st_fmt_ns(t, sizeof t, (int64_t)names[i].total_ns, false);
-		fprintf(w->f, "  %9s %9s %9llu  %s\n", s, t,
+		st_fmt_ns_col(s, sizeof s, names[i].self_ns, false, 9);
+		st_fmt_ns_col(t, sizeof t, (int64_t)names[i].total_ns, false, 9);
+		fprintf(w->f, "  %s %s %9llu  %s\n", s, t,
 		        (unsigned long long)names[i].count,
 		        shortened(w, names[i].name, 160));
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/fmt.h"
+#include "stalactite/names.h"
 #include "tui.h"
 
 #define TOP 10
@@ -62,10 +63,10 @@ static row *item(app *a, rows *r, int64_t ns, double whole, const char *extra,
 {
 	row *w = add(r);
 	char t[32], p[16], b[64];
-	st_fmt_ns(t, sizeof t, ns, a->ascii);
+	st_fmt_ns_col(t, sizeof t, ns, a->ascii, 9);
 	st_fmt_pct(p, sizeof p, (double)ns, whole);
 	bar_text(a, b, sizeof b, whole > 0 ? (double)ns / whole : 0, 10);
-	int n = snprintf(w->text, sizeof w->text, "  %9s %6s [%s] %s", t, p, b, extra);
+	int n = snprintf(w->text, sizeof w->text, "  %s %6s [%s] %s", t, p, b, extra);
 	w->name = w->text + (n > 0 && n < (int)sizeof w->text ? n : 0);
 	snprintf(w->text + strlen(w->text), sizeof w->text - strlen(w->text), "%s", name);
 	w->st = S_NORMAL;
@@ -208,7 +209,13 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 		style st = w->st;
 		if (a->re && w->name && st_regex_match(a->re, w->name, strlen(w->name)))
 			st = S_MATCH;
-		cv_text_crop(c, top + i, 0, c->w, w->text, st);
+		if (cv_width(c, w->text) > c->w) {
+			char el[sizeof w->text];
+			st_name_elide_generics(w->text, strlen(w->text), el, sizeof el, a->ascii);
+			cv_text_crop(c, top + i, 0, c->w, el, st);
+		} else {
+			cv_text(c, top + i, 0, c->w, w->text, st);
+		}
 		if (a->summary_scroll + i == a->summary_sel)
 			cv_restyle(c, top + i, 0, c->w, S_SELECTED);
 	}

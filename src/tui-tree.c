@@ -259,11 +259,13 @@ static void draw_table(app *a, tview *v, canvas *c, int top, int bottom)
 	if (v->scroll < 0) v->scroll = 0;
 	const st_tree *t = v->tree;
 	double whole = (double)value(a, v, zoom_root(v));
-	int barw = c->w >= 100 ? 16 : 8;
-	/* "    total      self   count      % [" then the bar, "] ", the name */
-	int namex = 37 + barw + 2;
+	/* narrow terminals drop the bar, then the count, to keep room for names */
+	int barw = c->w >= 100 ? 16 : c->w >= 80 ? 8 : 0;
+	bool count = c->w >= 64;
+	int namex = 28 + (count ? 8 : 0) + (barw ? barw + 3 : 1);
 	cv_fill(c, top - 1, 0, c->w, L' ', S_HEADER);
-	cv_text(c, top - 1, 0, c->w, "    total      self   count       %", S_HEADER);
+	cv_text(c, top - 1, 0, c->w, count ? "    total      self   count       %"
+	                                   : "    total      self       %", S_HEADER);
 	cv_text(c, top - 1, namex, c->w, "name", S_HEADER);
 	if (!v->nrows)
 		cv_text(c, top, 2, c->w, a->filter ? "(nothing matches)" : "(empty)", S_DIM);
@@ -272,15 +274,21 @@ static void draw_table(app *a, tview *v, canvas *c, int top, int bottom)
 		const st_node *n = &t->nodes[id];
 		int y = top + r;
 		char tot[32], self[32], pct[16], cnt[24], line[128], b[64], label[1024];
-		st_fmt_ns(tot, sizeof tot, (int64_t)value(a, v, id), a->ascii);
-		st_fmt_ns(self, sizeof self, n->self_ns, a->ascii);
+		st_fmt_ns_col(tot, sizeof tot, (int64_t)value(a, v, id), a->ascii, 9);
+		st_fmt_ns_col(self, sizeof self, n->self_ns, a->ascii, 9);
 		st_fmt_pct(pct, sizeof pct, (double)value(a, v, id), whole);
 		snprintf(cnt, sizeof cnt, "%u", n->count);
-		snprintf(line, sizeof line, "%9s %9s %7s %7s [", tot, self, cnt, pct);
+		if (count)
+			snprintf(line, sizeof line, "%s %s %7s %7s ", tot, self, cnt, pct);
+		else
+			snprintf(line, sizeof line, "%s %s %7s ", tot, self, pct);
 		int x = cv_text(c, y, 0, c->w, line, S_NORMAL);
-		cv_text(c, y, x, x + barw, bar(a, whole > 0 ? value(a, v, id) / whole : 0,
-		                                barw, b, sizeof b), S_BAR);
-		cv_text(c, y, x + barw, c->w, "] ", S_NORMAL);
+		if (barw) {
+			x = cv_text(c, y, x, c->w, "[", S_NORMAL);
+			cv_text(c, y, x, x + barw, bar(a, whole > 0 ? value(a, v, id) / whole : 0,
+			                                barw, b, sizeof b), S_BAR);
+			cv_text(c, y, x + barw, c->w, "] ", S_NORMAL);
+		}
 		int nx = namex + 2 * v->rdepth[v->scroll + r];
 		bool kids = n->first_child != ST_NIL;
 		const char *mark = !kids ? "  " : v->expanded[id]
@@ -558,13 +566,15 @@ static int draw_detail(app *a, tview *v, canvas *c, int bottom)
 	const char *s = st_str(a->m->strs, raw);
 	st_kind k = st_tree_kind(t, v->sel);
 	st_kind fk = st_model_fn_kind(a->m, raw);
-	const char *kind = fk != ST_K_OTHER ? st_kind_name(fk) : st_kind_name(k);
 	int lines = 4, y0 = bottom - lines;
 	if (y0 < 3)
 		return bottom;
 	cv_fill(c, y0, 0, c->w, a->ascii ? L'-' : L'\x2500', S_DIM);
 	char head[256];
-	snprintf(head, sizeof head, " %s: %s ", st_kind_name(k), kind);
+	if (fk != ST_K_OTHER && fk != k)
+		snprintf(head, sizeof head, " %s on %s ", st_kind_name(k), st_kind_name(fk));
+	else
+		snprintf(head, sizeof head, " %s ", st_kind_name(k));
 	cv_text(c, y0, 2, c->w, head, S_HEADER);
 	/* wrap the raw name over the remaining lines by display columns */
 	size_t len = strlen(s);

@@ -113,14 +113,16 @@ static void blit(app *a, const canvas *c)
 			const cell *ce = &c->cells[y * c->w + x];
 			if (ce->ch == L'\0')
 				continue;
-			if (y == c->h - 1 && x == c->w - 1)
-				continue;   /* writing the last cell would scroll */
 			attr_t at = a->mono ? theme[ce->st].mono : theme[ce->st].attr;
 			short pair = a->mono ? 0 : (short)(ce->st + 1);
 			wchar_t wc[2] = { ce->ch, L'\0' };
 			cchar_t cc;
 			setcchar(&cc, wc, at, pair, NULL);
-			mvadd_wch(y, x, &cc);
+			/* adding to the last cell would scroll; inserting does not */
+			if (y == c->h - 1 && x == c->w - 1)
+				mvins_wch(y, x, &cc);
+			else
+				mvadd_wch(y, x, &cc);
 		}
 	refresh();
 }
@@ -228,9 +230,9 @@ static void draw_breakdown(app *a, canvas *c)
 	cv_text(c, y0, x0 + 1, x0 + w, title, S_STATUS);
 	for (uint32_t i = 0; i < n && (int)i < h - 2; i++) {
 		char t[32], s[32], line[128];
-		st_fmt_ns(t, sizeof t, (int64_t)rows[i].total_ns, a->ascii);
-		st_fmt_ns(s, sizeof s, rows[i].self_ns, a->ascii);
-		snprintf(line, sizeof line, "%9s %9s %7u  ", t, s, rows[i].count);
+		st_fmt_ns_col(t, sizeof t, (int64_t)rows[i].total_ns, a->ascii, 9);
+		st_fmt_ns_col(s, sizeof s, rows[i].self_ns, a->ascii, 9);
+		snprintf(line, sizeof line, "%s %s %7u  ", t, s, rows[i].count);
 		int x = cv_text(c, y0 + 2 + (int)i, x0 + 1, x0 + w, line, S_NORMAL);
 		const char *name = rows[i].name == ST_NOSTR ? "(none)"
 		                   : st_str(a->m->strs, rows[i].name);
@@ -244,9 +246,9 @@ static void draw_frame(app *a, canvas *c)
 {
 	cv_clear(c);
 	if (c->w < MIN_W || c->h < MIN_H) {
-		char msg[96];
-		snprintf(msg, sizeof msg, "terminal too small: %dx%d, need %dx%d", c->w, c->h,
-		         MIN_W, MIN_H);
+		char msg[64];
+		snprintf(msg, sizeof msg, "%dx%d, need %dx%d", c->w, c->h, MIN_W, MIN_H);
+		cv_text_crop(c, c->h / 2 - 1, 0, c->w, "terminal too small", S_ERROR);
 		cv_text_crop(c, c->h / 2, 0, c->w, msg, S_ERROR);
 		return;
 	}

@@ -10,6 +10,10 @@
  * "812ns", "4.20µs" ("us" when ascii), "13.5ms", "1.23s", "2m05s". */
 void st_fmt_ns(char *buf, size_t cap, int64_t ns, bool ascii);
 
+/* st_fmt_ns right-justified to width display columns ("µs" is two bytes
+ * in one column, so printf's %9s would misalign it). */
+void st_fmt_ns_col(char *buf, size_t cap, int64_t ns, bool ascii, int width);
+
 /* A share as "12.3%" ("-" when whole is 0). */
 void st_fmt_pct(char *buf, size_t cap, double part, double whole);
 
