@@ -193,7 +193,7 @@ static void text_crates(out *w)
 				uint32_t x = ids[i]; ids[i] = ids[j]; ids[j] = x;
 			}
 	uint32_t n = rows(w, nc);
-	heading(w, "Crates by CPU time (all threads)", n, nc);
+	heading(w, "Crates by time in events (all threads)", n, nc);
 	for (uint32_t i = 0; i < n; i++) {
 		const st_node *c = &t->nodes[ids[i]];
 		char s[32], p[16];
