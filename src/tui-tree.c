@@ -43,6 +43,8 @@ void tui_tview_free(tview *v)
 	free(v->filt);
 	free(v->rows);
 	free(v->rdepth);
+	free(v->rank);
+	free(v->hits);
 	st_tree_match_free(&v->match);
 	memset(v, 0, sizeof *v);
 }
@@ -134,10 +136,12 @@ static int cmp_nodes(const st_tree *t, uint32_t x, uint32_t y, void *ctx)
 	case SORT_SELF: c = a->self_ns > b->self_ns ? -1 : a->self_ns < b->self_ns; break;
 	case SORT_COUNT: c = a->count > b->count ? -1 : a->count < b->count; break;
 	case SORT_NAME: {
-		char p[512], q[512];
-		tui_node_label(s->a, t, x, p, sizeof p);
-		tui_node_label(s->a, t, y, q, sizeof q);
-		c = strcmp(p, q);
+		const st_model *m = s->a->m;
+		c = strcmp(st_str(m->strs, st_model_display(m, a->name)),
+		           st_str(m->strs, st_model_display(m, b->name)));
+		if (!c && a->arg != b->arg)
+			c = strcmp(a->arg == ST_NOSTR ? "" : st_str(m->strs, st_model_display(m, a->arg)),
+			           b->arg == ST_NOSTR ? "" : st_str(m->strs, st_model_display(m, b->arg)));
 		break;
 	}
 	default: {
@@ -150,20 +154,44 @@ static int cmp_nodes(const st_tree *t, uint32_t x, uint32_t y, void *ctx)
 	return c ? c : (x > y) - (x < y);
 }
 
-/* The visible children of id in display order; *n set; caller frees. */
-static uint32_t *children(app *a, tview *v, uint32_t id, uint32_t *n)
+/* The visible children of id with at least min_value of time, in display
+ * order; *n set; caller frees.  Filtering before sorting keeps the icicle
+ * cheap under nodes with thousands of children it could not draw anyway. */
+static uint32_t *children_min(app *a, tview *v, uint32_t id, uint64_t min_value,
+                              uint32_t *n)
 {
-	uint32_t all = st_tree_nchildren(v->tree, id);
+	const st_tree *t = v->tree;
+	uint32_t all = st_tree_nchildren(t, id), j = 0;
 	uint32_t *out = malloc((all + 1) * sizeof *out);
 	if (!out)
 		abort();
+	for (uint32_t c = t->nodes[id].first_child; c != ST_NIL; c = t->nodes[c].next_sibling)
+		if (visible(a, v, c) && value(a, v, c) >= min_value)
+			out[j++] = c;
 	sort_ctx s = { a, v };
-	uint32_t k = st_tree_children_sorted(v->tree, id, out, cmp_nodes, &s), j = 0;
-	for (uint32_t i = 0; i < k; i++)
-		if (visible(a, v, out[i]))
-			out[j++] = out[i];
+	uint32_t *tmp = malloc((j + 1) * sizeof *tmp);
+	if (!tmp)
+		abort();
+	/* insertion-free merge sort through the tree helper's comparator */
+	for (uint32_t w = 1; w < j; w *= 2) {
+		for (uint32_t lo = 0; lo < j; lo += 2 * w) {
+			uint32_t mid = lo + w < j ? lo + w : j, hi = lo + 2 * w < j ? lo + 2 * w : j;
+			uint32_t i = lo, k = mid, o = lo;
+			while (i < mid && k < hi)
+				tmp[o++] = cmp_nodes(t, out[k], out[i], &s) < 0 ? out[k++] : out[i++];
+			while (i < mid) tmp[o++] = out[i++];
+			while (k < hi) tmp[o++] = out[k++];
+		}
+		uint32_t *x = out; out = tmp; tmp = x;
+	}
+	free(tmp);
 	*n = j;
 	return out;
+}
+
+static uint32_t *children(app *a, tview *v, uint32_t id, uint32_t *n)
+{
+	return children_min(a, v, id, 0, n);
 }
 
 /* ---- the table -------------------------------------------------------------- */
@@ -194,8 +222,11 @@ static void flatten(app *a, tview *v, uint32_t id, int depth)
 
 static void rebuild_rows(app *a, tview *v)
 {
+	if (v->rows_ok)
+		return;
 	v->nrows = 0;
 	flatten(a, v, zoom_root(v), 0);
+	v->rows_ok = true;
 }
 
 static int row_of(const tview *v, uint32_t id)
@@ -227,6 +258,7 @@ void tui_tview_select(app *a, tview *v, uint32_t id)
 		v->collapsed[p] = 0;
 	}
 	v->sel = id;
+	v->rows_ok = false;
 }
 
 static const char *bar(app *a, double frac, int w, char *buf, size_t cap)
@@ -365,7 +397,9 @@ static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
 	uint64_t total = value(a, v, id);
 	if (!total)
 		return;
-	uint32_t n, *kids = children(a, v, id, &n);
+	/* a child narrower than an eighth of a cell is not drawn */
+	uint64_t min_value = (uint64_t)((double)total / (double)(x1 - x0));
+	uint32_t n, *kids = children_min(a, v, id, min_value, &n);
 	long x = x0;
 	for (uint32_t i = 0; i < n; i++) {
 		long w = (long)((double)(x1 - x0) * (double)value(a, v, kids[i]) / (double)total);
@@ -436,28 +470,65 @@ static void compute_filter(tview *v)
 	}
 }
 
+/* Brings a view's match set up to date with the search; views not on
+ * screen wait until they are shown, so typing costs one tree's search. */
+static void refresh_match(app *a, tview *v)
+{
+	if (!v->match_stale)
+		return;
+	v->match_stale = false;
+	v->rows_ok = false;
+	free(v->hits);
+	v->hits = NULL;
+	v->nhits = 0;
+	st_tree_match_free(&v->match);
+	free(v->filt);
+	v->filt = NULL;
+	if (!a->re)
+		return;
+	int ci = cache_index(a, v->tree);
+	if (!a->cache[ci])
+		a->cache[ci] = st_match_cache_new(a->m, a->re, a->raw);
+	st_tree_match_compute(&v->match, a->m, v->tree, a->cache[ci]);
+	if (a->filter)
+		compute_filter(v);
+}
+
 void tui_search_apply(app *a)
 {
 	for (int i = 0; i < 3; i++) {
 		st_match_cache_free(a->cache[i]);
 		a->cache[i] = NULL;
 	}
-	const st_tree *trees[3] = { &a->m->stack, &a->m->codegen, &a->m->pivot };
-	for (int i = 0; i < 4; i++) {
-		tview *v = &a->tv[i];
-		st_tree_match_free(&v->match);
-		free(v->filt);
-		v->filt = NULL;
-		if (!a->re)
-			continue;
-		int ci = cache_index(a, v->tree);
-		if (!a->cache[ci])
-			a->cache[ci] = st_match_cache_new(a->m, a->re, a->raw);
-		(void)trees;
-		st_tree_match_compute(&v->match, a->m, v->tree, a->cache[ci]);
-		if (a->filter)
-			compute_filter(v);
+	for (int i = 0; i < 4; i++)
+		a->tv[i].match_stale = true;
+	tview *v = tui_cur_tview(a);
+	if (v)
+		refresh_match(a, v);
+}
+
+/* Pre-order ranks of every node and the matches in that order, made once
+ * per search when n or N is first pressed; each step is then a binary
+ * search instead of a walk over the tree. */
+static void index_matches(tview *v)
+{
+	const st_tree *t = v->tree;
+	if (!v->rank) {
+		v->rank = malloc((t->len + 1) * sizeof *v->rank);
+		if (!v->rank)
+			abort();
+		uint32_t r = 0;
+		for (uint32_t n = 0; n != ST_NIL; n = st_tree_next_preorder(t, 0, n))
+			v->rank[n] = r++;
 	}
+	free(v->hits);
+	v->hits = malloc((v->match.count + 1) * sizeof *v->hits);
+	if (!v->hits)
+		abort();
+	v->nhits = 0;
+	for (uint32_t n = 0; n != ST_NIL; n = st_tree_next_preorder(t, 0, n))
+		if ((v->match.flags[n] & ST_TM_MATCH) && v->nhits < v->match.count)
+			v->hits[v->nhits++] = n;
 }
 
 static void next_match(app *a, tview *v, bool backwards)
@@ -466,29 +537,26 @@ static void next_match(app *a, tview *v, bool backwards)
 		snprintf(a->message, sizeof a->message, "no matches");
 		return;
 	}
-	const st_tree *t = v->tree;
-	uint32_t top = zoom_root(v), id = v->sel, found = ST_NIL;
-	if (!backwards) {
-		for (uint32_t n = st_tree_next_preorder(t, top, id); n != ST_NIL;
-		     n = st_tree_next_preorder(t, top, n))
-			if (v->match.flags[n] & ST_TM_MATCH) { found = n; break; }
-		if (found == ST_NIL)   /* wrap around */
-			for (uint32_t n = top; n != ST_NIL && n != id; n = st_tree_next_preorder(t, top, n))
-				if (v->match.flags[n] & ST_TM_MATCH) { found = n; break; }
-	} else {
-		uint32_t last = ST_NIL;
-		for (uint32_t n = top; n != ST_NIL; n = st_tree_next_preorder(t, top, n)) {
-			if (n == id && last != ST_NIL) { found = last; break; }
-			if (v->match.flags[n] & ST_TM_MATCH) last = n;
-		}
-		if (found == ST_NIL)
-			found = last;
-	}
-	if (found == ST_NIL) {
-		snprintf(a->message, sizeof a->message, "no match below the zoom");
+	if (!v->hits)
+		index_matches(v);
+	if (!v->nhits)
 		return;
+	/* first hit ranked after the selection */
+	uint32_t r = v->rank[v->sel], lo = 0, hi = v->nhits;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (v->rank[v->hits[mid]] <= r) lo = mid + 1; else hi = mid;
 	}
-	tui_tview_select(a, v, found);
+	uint32_t i;
+	if (!backwards)
+		i = lo < v->nhits ? lo : 0;   /* wrap around */
+	else {
+		uint32_t at = lo;   /* hits before the selection end at lo, or lo-1 is it */
+		if (at > 0 && v->hits[at - 1] == v->sel)
+			at--;
+		i = at > 0 ? at - 1 : v->nhits - 1;
+	}
+	tui_tview_select(a, v, v->hits[i]);
 }
 
 /* ---- status line and breadcrumbs -------------------------------------------- */
@@ -605,6 +673,7 @@ static int draw_detail(app *a, tview *v, canvas *c, int bottom)
 static void draw_tview(app *a, canvas *c, int top, int bottom)
 {
 	tview *v = tui_cur_tview(a);
+	refresh_match(a, v);
 	breadcrumbs(a, v, c, top);
 	top++;
 	if (a->detail)
@@ -640,6 +709,12 @@ static redraw tview_action(app *a, int act)
 {
 	tview *v = tui_cur_tview(a);
 	const st_tree *t = v->tree;
+	refresh_match(a, v);
+	/* everything but moving the selection changes which rows exist */
+	if (act != ACT_UP && act != ACT_DOWN && act != ACT_PGUP && act != ACT_PGDN &&
+	    act != ACT_HOME && act != ACT_END && act != ACT_NEXT_MATCH &&
+	    act != ACT_PREV_MATCH)
+		v->rows_ok = false;
 	int page = a->h - 6 > 1 ? a->h - 6 : 1;
 	switch (act) {
 	case ACT_UP: case ACT_DOWN: case ACT_LEFT: case ACT_RIGHT:

@@ -486,6 +486,37 @@ static void handle_key(app *a, canvas *c, int key, bool *quit)
 		views[a->view]->action(a, act);
 }
 
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+void tui_replay(st_model *m, const char *keys, int w, int h,
+                void (*on_key)(void *ctx, double ms), void *ctx)
+{
+	app a = { .view = V_ICICLE, .headless = true, .mono = true, .w = w, .h = h, .m = m };
+	canvas c = { 0 };
+	cv_resize(&c, w, h);
+	init_views(&a);
+	draw_frame(&a, &c);
+	script sc = { keys, NULL };
+	bool quit = false, dump;
+	for (;;) {
+		double t0 = now_ms();
+		int key = script_key(&sc, &a, &c, &dump);
+		if (key < 0 || quit)
+			break;
+		if (key)
+			handle_key(&a, &c, key, &quit);
+		draw_frame(&a, &c);
+		on_key(ctx, now_ms() - t0);
+	}
+	free_app(&a);
+	cv_free(&c);
+}
+
 int st_ui_run(char *const *paths, int npaths, const st_ui_opts *o)
 {
 	app a = { .view = V_ICICLE, .headless = o->script != NULL };

@@ -73,6 +73,11 @@ typedef struct tview {
 	uint32_t *rows;          /* table: visible nodes, in order */
 	uint32_t nrows, caprows;
 	uint8_t *rdepth;         /* table: depth of each visible row */
+	bool rows_ok;            /* rows are valid for the current state */
+	uint32_t *rank;          /* pre-order rank per node, made for n/N */
+	uint32_t *hits;          /* matching nodes in pre-order, for n/N */
+	uint32_t nhits;
+	bool match_stale;        /* the search changed since match was made */
 } tview;
 
 enum { SORT_TOTAL, SORT_SELF, SORT_COUNT, SORT_NAME };
@@ -142,6 +147,12 @@ void tui_tview_select(app *a, tview *v, uint32_t node);
 void tui_search_apply(app *a);            /* recompute match sets */
 void tui_status_line(app *a, canvas *c, int y);
 void tui_node_label(app *a, const st_tree *t, uint32_t id, char *buf, size_t cap);
+
+/* tui.c: replays a key script headlessly on a loaded model (which it then
+ * owns and frees), calling on_key with the milliseconds each key took from
+ * reading it to a finished frame.  For the latency benchmark. */
+void tui_replay(st_model *m, const char *keys, int w, int h,
+                void (*on_key)(void *ctx, double ms), void *ctx);
 
 /* tui-summary.c */
 void tui_summary_free(app *a);
