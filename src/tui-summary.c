@@ -202,6 +202,9 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 	int h = bottom - top;
 	if (a->summary_sel >= current.n) a->summary_sel = current.n - 1;
 	if (a->summary_sel < 0) a->summary_sel = 0;
+	/* headings are not selectable: start on the first row that is */
+	while (a->summary_sel < current.n - 1 && current.v[a->summary_sel].view < 0)
+		a->summary_sel++;
 	if (a->summary_sel < a->summary_scroll) a->summary_scroll = a->summary_sel;
 	if (a->summary_sel >= a->summary_scroll + h) a->summary_scroll = a->summary_sel - h + 1;
 	for (int i = 0; i < h && a->summary_scroll + i < current.n; i++) {

@@ -373,8 +373,9 @@ static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
 		cx1 = cx0 + 1;
 	style st = shade ? S_BOX_ALT : S_BOX;
 	style ks = kind_style(a, t, id);
-	if (ks != S_NORMAL) st = ks;
-	if (searching(v) && (v->match.flags[id] & ST_TM_MATCH)) st = S_MATCH;
+	if (ks == S_ASYNC) st = S_BOX_ASYNC;
+	if (ks == S_CLOSURE) st = S_BOX_CLOSURE;
+	if (searching(v) && (v->match.flags[id] & ST_TM_MATCH)) st = S_BOX_MATCH;
 	if (id == v->sel) st = S_SELECTED;
 	cv_fill(c, y, cx0, cx1, L' ', st);
 	char label[1024], el[1024];

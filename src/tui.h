@@ -19,6 +19,7 @@
 typedef enum style {   /* screen elements; the theme maps them to colours */
 	S_NORMAL, S_HEADER, S_STATUS, S_SELECTED, S_MATCH, S_ANCESTOR, S_DIM,
 	S_BAR, S_BOX, S_BOX_ALT, S_ASYNC, S_CLOSURE, S_PASS, S_ERROR, S_PROMPT,
+	S_BOX_ASYNC, S_BOX_CLOSURE, S_BOX_MATCH,
 	S_COUNT
 } style;
 
