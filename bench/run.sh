@@ -1,0 +1,176 @@
+#!/bin/sh
+# Benchmarks, run by `make bench` from the build directory (not by CI).
+#
+#   bench/run.sh [STALACTITE]      default: $STALACTITE, else ./stalactite
+#
+# 1. Load speed: `stalactite --report --format json` against `cat` of the same
+#    bytes (warm page cache), with hyperfine, on the bundled sample, on
+#    bench/out/big.mm_profdata (>= 100 MB) and on the directory bench/out/build/
+#    (all profiles of one cargo build).  Prints both times and their ratio.
+# 2. Peak memory of the report run (/usr/bin/time -f %M) as a fraction of the
+#    input size.
+# 3. Other benchmark programs: every executable bench/bench-* in the build
+#    directory (bench-demangle, bench-search, ...), run with top_srcdir set.
+#
+# The big profiles are made by bench/make-profiles.sh when missing and nightly
+# Rust is available; otherwise the benchmarks that need them are skipped.
+# Environment: RUNS (hyperfine --runs; default: hyperfine decides for inputs
+# under 200 MB, 3 runs above, after 1 warm-up run),
+# NO_MAKE_PROFILES=1 (never build profiles), BENCH_PROGRAMS=0 (skip part 3).
+set -u
+
+bin=${1:-${STALACTITE:-./stalactite}}
+benchdir=$(cd "$(dirname "$0")" && pwd)
+srcdir=$(cd "$benchdir/.." && pwd)
+out="$benchdir/out"
+big="$out/big.mm_profdata"
+builddir="$out/build"
+# the sample is unpacked by make into the build directory
+sample="examples/photo-service.mm_profdata"
+[ -s "$sample" ] || sample="$srcdir/examples/photo-service.mm_profdata"
+
+say() { printf '%s\n' "$*"; }
+hr() { say ""; say "== $*"; }
+
+size_of() { # bytes of a file, or of all files in a directory
+    if [ -d "$1" ]; then
+        find "$1" -type f -name '*.mm_profdata' -exec cat {} + | wc -c
+    else
+        wc -c <"$1"
+    fi
+}
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
+
+# ---------------------------------------------------------------- inputs
+
+if [ ! -s "$big" ] || [ ! -d "$builddir" ]; then
+    if [ "${NO_MAKE_PROFILES:-0}" != 1 ] && rustup run nightly rustc --version >/dev/null 2>&1; then
+        say "bench: making the big profiles first (bench/make-profiles.sh; takes minutes)"
+        sh "$benchdir/make-profiles.sh" || say "bench: make-profiles.sh failed; using what exists"
+    else
+        say "bench: $big is missing and nightly Rust is not available (or NO_MAKE_PROFILES=1);"
+        say "       the big-profile benchmarks are skipped. Make them with bench/make-profiles.sh."
+    fi
+fi
+
+inputs=""
+[ -s "$sample" ] && inputs="$sample"
+[ -s "$big" ] && inputs="$inputs $big"
+[ -d "$builddir" ] && [ -n "$(ls "$builddir" 2>/dev/null)" ] && inputs="$inputs $builddir"
+
+# ---------------------------------------------------------------- checks
+
+report_ok=1
+if [ ! -x "$bin" ]; then
+    say "bench: no stalactite binary at $bin (build it, or pass its path)"
+    report_ok=0
+else
+    err=$(mktemp)
+    if ! "$bin" --report --format json "$sample" >/dev/null 2>"$err"; then
+        say "bench: '$bin --report --format json' fails on the sample:"
+        sed 's/^/    /' "$err" | head -n 5
+        report_ok=0
+    fi
+    rm -f "$err"
+fi
+
+have_hyperfine=1
+command -v hyperfine >/dev/null 2>&1 || {
+    have_hyperfine=0
+    say "bench: hyperfine not found (apt-get install hyperfine); timing with a simple best-of-5 loop"
+}
+timebin=/usr/bin/time
+[ -x "$timebin" ] || {
+    timebin=""
+    say "bench: /usr/bin/time not found (apt-get install time); peak memory is skipped"
+}
+
+# ---------------------------------------------------------------- helpers
+
+# mean seconds of a shell command, from hyperfine's JSON (warm cache);
+# $2: number of runs, or empty to let hyperfine decide
+hyper_mean() {
+    json=$(mktemp)
+    if [ -n "$2" ]; then
+        hyperfine --style none --warmup 1 --runs "$2" --export-json "$json" "$1" >/dev/null 2>&1
+    else
+        hyperfine --style none --warmup 1 --export-json "$json" "$1" >/dev/null 2>&1
+    fi
+    st=$?
+    if [ $st -eq 0 ]; then
+        # first "mean" in the file is the command's mean
+        tr ',' '\n' <"$json" | awk -F: '/"mean"/ { print $2 + 0; exit }'
+    fi
+    rm -f "$json"
+    return $st
+}
+
+# fallback: best of 5 wall times, seconds
+loop_best() {
+    best=""
+    for i in 1 2 3 4 5 6; do
+        t0=$(date +%s%N)
+        sh -c "$1" >/dev/null 2>&1 || return 1
+        t1=$(date +%s%N)
+        [ "$i" = 1 ] && continue # warm-up
+        t=$((t1 - t0))
+        if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+    done
+    awk -v n="$best" 'BEGIN { print n / 1e9 }'
+}
+
+measure() {
+    if [ "$have_hyperfine" = 1 ]; then
+        hyper_mean "$1" "$2"
+    else
+        loop_best "$1"
+    fi
+}
+
+# ---------------------------------------------------------------- 1 + 2
+
+if [ "$report_ok" = 1 ] && [ -n "$inputs" ]; then
+    hr "load: stalactite --report --format json vs cat (warm cache, mean)"
+    printf '%-28s %10s %10s %10s %8s %12s %8s\n' input size cat report ratio peak-RSS RSS/size
+    for in in $inputs; do
+        bytes=$(size_of "$in")
+        if [ -d "$in" ]; then
+            name="$(basename "$in")/ ($(ls "$in" | wc -l) files)"
+            catcmd="cat $in/*.mm_profdata >/dev/null"
+        else
+            name=$(basename "$in")
+            catcmd="cat $in >/dev/null"
+        fi
+        repcmd="$bin --report --format json $in >/dev/null"
+        runs=${RUNS:-}
+        [ -z "$runs" ] && [ "$bytes" -gt 200000000 ] && runs=3
+        tc=$(measure "$catcmd" "$runs") || tc=""
+        tr=$(measure "$repcmd" "$runs") || tr=""
+        rss=""
+        if [ -n "$timebin" ]; then
+            rss=$($timebin -f %M "$bin" --report --format json "$in" 2>&1 >/dev/null | tail -n 1)
+        fi
+        awk -v name="$name" -v bytes="$bytes" -v tc="$tc" -v tr="$tr" -v rss="$rss" 'BEGIN {
+            ratio = (tc > 0 && tr > 0) ? sprintf("%.1fx", tr / tc) : "-"
+            frac = (rss ~ /^[0-9]+$/ && bytes > 0) ? sprintf("%.2f", rss * 1024 / bytes) : "-"
+            rs = (rss ~ /^[0-9]+$/) ? sprintf("%.1f MB", rss * 1024 / 1e6) : "-"
+            printf "%-28s %7.1f MB %8s %10s %8s %12s %8s\n", name, bytes / 1e6,
+                tc == "" ? "failed" : sprintf("%.3f s", tc),
+                tr == "" ? "failed" : sprintf("%.3f s", tr), ratio, rs, frac
+        }'
+    done
+    say "(ratio = report time / cat time; RSS/size = peak resident memory / input bytes)"
+elif [ "$report_ok" = 1 ]; then
+    say "bench: no profiles to load; skipping the load benchmarks"
+fi
+
+# ---------------------------------------------------------------- 3
+
+if [ "${BENCH_PROGRAMS:-1}" != 0 ]; then
+    for prog in bench/bench-*; do
+        [ -f "$prog" ] && [ -x "$prog" ] || continue
+        case $prog in *.c | *.o | *.h | *.sh) continue ;; esac
+        hr "$prog"
+        top_srcdir=$srcdir "./$prog" || say "bench: $prog exited with status $?"
+    done
+fi
