@@ -39,6 +39,7 @@ typedef struct frame {
 	uint32_t loop_fn;      /* function a loop unit below belongs to */
 	uint8_t kclass;
 	bool marked, inside;   /* event hook state */
+	uint32_t tag;
 } frame;
 
 typedef struct thread_stack {
@@ -644,7 +645,7 @@ static void leave(st_builder *b, thread_stack *ts)
 	if (f->kclass == KC_LLVM_PASS)
 		count_pass(b, f->ev.label, self);
 	if (b->has_hook && b->hook.leave)
-		b->hook.leave(b->hook.ctx, &f->ev, self, f->marked);
+		b->hook.leave(b->hook.ctx, &f->ev, self, f->marked, f->tag);
 }
 
 static st_kind node_kind(enum kclass c)
@@ -733,10 +734,14 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 	if (c != KC_LLVM_PASS)
 		for (uint32_t i = 0; i < e->nargs; i++)
 			scan_evidence(b, e->args[i]);
+	if (e->key)   /* unique per query invocation: scanned, never kept */
+		st_async_evidence_scan(b->evidence, e->key, e->keylen);
 	if (b->has_hook && b->hook.enter) {
 		f->inside = parent && (parent->marked || parent->inside);
-		f->marked = b->hook.enter(b->hook.ctx, e, f->inside);
+		f->marked = b->hook.enter(b->hook.ctx, e, f->inside, &f->tag);
 	}
+	f->ev.key = NULL;
+	f->ev.keylen = 0;
 }
 
 bool st_builder_event(st_builder *b, const st_event *e, const char **why)

@@ -56,6 +56,8 @@ typedef struct buf {
 typedef struct evname {   /* one decoded event id: label and arguments */
 	uint32_t label, nargs;
 	const uint32_t *args;
+	const char *key;      /* a query key as text (not cached), or NULL */
+	size_t keylen;
 } evname;
 
 typedef struct tuple tuple;
@@ -92,6 +94,8 @@ struct st_mmprof {
 	arg_chunk *chunks;
 	uint32_t argtmp[MAX_ARGS];
 	buf text, clean;                /* expansion and UTF-8 repair scratch */
+	buf key;                        /* the current event's query key */
+	uint32_t query_kinds[6];        /* kinds whose argument is a query key */
 	uint32_t refs;                  /* references followed for one string */
 	uint64_t top;                   /* culprit of the string being expanded */
 	uint64_t cut_off;               /* page cut by the end of the file */
@@ -688,17 +692,49 @@ static size_t simple_refs(const st_mmprof *p, uint64_t addr, uint64_t *ids,
 	}
 }
 
+/* A query key as text in p->key, valid until the next event: keys are
+ * unique per query invocation, so interning them would keep every one for
+ * nothing.  False on a malformed string. */
+static bool key_text(st_mmprof *p, uint64_t addr, uint64_t culprit, evname *e)
+{
+	p->key.len = 0;
+	if (addr == UINT64_MAX) {
+		buf_add(&p->key, "<unknown>", 9);
+	} else {
+		if (!resolve_addr(p, addr, culprit))
+			return false;
+		const unsigned char *s = (const unsigned char *)p->text.p;
+		if (!valid_part(s, p->text.len) || memchr(s, 0x1E, p->text.len))
+			return true;   /* decodeme drops an invalid argument */
+		if (plain_ascii(s, p->text.len)) {
+			buf_add(&p->key, p->text.p, p->text.len);
+		} else {
+			clean_utf8(s, p->text.len, &p->clean);
+			buf_add(&p->key, p->clean.p, p->clean.len);
+		}
+	}
+	e->key = p->key.p;
+	e->keylen = p->key.len;
+	return true;
+}
+
 /* Label and arguments from parts; false with *complex set when a part holds
- * 0x1E itself (then the caller splits the whole expansion). */
+ * 0x1E itself (then the caller splits the whole expansion).  With
+ * query_key, the first argument goes to e->key as text. */
 static bool name_from_refs(st_mmprof *p, const uint64_t *ids,
                            const uint64_t *offs, size_t n, evname *e,
-                           bool *complex)
+                           bool *complex, bool query_key)
 {
 	uint32_t nargs = 0;
 	*e = (evname){ .label = p->parse_error };
 	for (size_t i = 0; i < n; i++) {
 		uint32_t v;
 		uint64_t at = offs[i];
+		if (i == 1 && query_key) {
+			if (!key_text(p, id_addr(p, ids[i], &at), at, e))
+				return false;
+			break;
+		}
 		if (!part_at(p, id_addr(p, ids[i], &at), at, &v))
 			return false;
 		if (v == PART_COMPLEX) {
@@ -733,14 +769,14 @@ static bool complex_name(st_mmprof *p, uint64_t addr, uint64_t culprit,
 }
 
 static bool event_name(st_mmprof *p, uint64_t id, uint64_t culprit,
-                       evname *e)
+                       evname *e, bool query_key)
 {
 	uint64_t at = culprit;
 	uint64_t addr = id_addr(p, id, &at);
 	uint64_t ids[MAX_SIMPLE], offs[MAX_SIMPLE];
 	bool complex = false;
 	size_t n = addr == UINT64_MAX ? 0 : simple_refs(p, addr, ids, offs);
-	if (n > 0 && name_from_refs(p, ids, offs, n, e, &complex))
+	if (n > 0 && name_from_refs(p, ids, offs, n, e, &complex, query_key))
 		return true;
 	if (n > 0 && !complex)
 		return false;
@@ -999,6 +1035,12 @@ st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
 	}
 	p->info.warning = p->warning[0] ? p->warning : NULL;
 	p->unknown = st_intern_cstr(strs, "<unknown>");
+	static const char *const qk[6] = {
+		"Query", "QueryBlocked", "IncrementalLoadResult",
+		"IncrementalResultHashing", "QueryCacheHit", "QueryCacheHitCount",
+	};
+	for (int i = 0; i < 6; i++)
+		p->query_kinds[i] = st_intern_cstr(strs, qk[i]);
 	p->parse_error = st_intern_cstr(strs, "<parse error>");
 	return p;
 }
@@ -1035,6 +1077,7 @@ void st_mmprof_close(st_mmprof *p)
 	}
 	free(p->text.p);
 	free(p->clean.p);
+	free(p->key.p);
 	free(p->cmd);
 	free(p);
 }
@@ -1074,12 +1117,17 @@ static bool feed_record(st_mmprof *p, feed_state *f, const unsigned char *r,
 	}
 	if (!event_kind(p, rd_id(p, r), at, &e.kind))
 		return false;
+	bool query_key = false;
+	for (int i = 0; i < 6; i++)
+		query_key |= e.kind == p->query_kinds[i];
 	evname n;
-	if (!event_name(p, rd_id(p, r + w), at, &n))
+	if (!event_name(p, rd_id(p, r + w), at, &n, query_key))
 		return false;
 	e.label = n.label;
 	e.args = n.args;
 	e.nargs = n.nargs;
+	e.key = n.key;
+	e.keylen = n.keylen;
 	const char *why = "event cannot be placed";
 	if (!st_builder_event(f->b, &e, &why))
 		return fail(p, at, "%s", why);

@@ -250,12 +250,31 @@ static uint32_t *open_count(st_match_report *r, const st_event *e,
 	return &r->open[i];
 }
 
-static bool hook_enter(void *ctx, const st_event *e, bool inside)
+/* A query key (text, unique per invocation): normalised and matched, and
+ * interned only when it matches. */
+static uint32_t matching_key(st_match_report *r, const char *s, size_t len)
+{
+	if (r->scratch_cap < len * 2 + 64) {
+		r->scratch_cap = len * 2 + 64;
+		r->scratch = realloc(r->scratch, r->scratch_cap);
+		if (!r->scratch)
+			abort();
+	}
+	size_t n = st_name_normalize(s, len, r->scratch, r->scratch_cap);
+	if (!st_regex_match(r->re, r->scratch, n))
+		return ST_NOSTR;
+	return st_intern(r->strs, r->scratch, n);
+}
+
+static bool hook_enter(void *ctx, const st_event *e, bool inside, uint32_t *tag)
 {
 	st_match_report *r = ctx;
 	uint32_t name = matching_name(r, e);
+	if (name == ST_NOSTR && e->key)
+		name = matching_key(r, e->key, e->keylen);
 	if (name == ST_NOSTR)
 		return false;
+	*tag = name;
 	st_match_name *n = name_entry(r, name);
 	n->count++;
 	r->count++;
@@ -267,15 +286,14 @@ static bool hook_enter(void *ctx, const st_event *e, bool inside)
 }
 
 static void hook_leave(void *ctx, const st_event *e, int64_t self_ns,
-                       bool marked)
+                       bool marked, uint32_t tag)
 {
 	st_match_report *r = ctx;
 	if (!marked)
 		return;
 	r->self_ns += self_ns;
-	/* the entry exists: enter() created it for this event */
-	uint32_t name = matching_name(r, e);
-	st_match_name *n = name_entry(r, name);
+	/* the entry exists: enter() created it for this event's name (tag) */
+	st_match_name *n = name_entry(r, tag);
 	n->self_ns += self_ns;
 	(*open_count(r, e, n))--;
 }

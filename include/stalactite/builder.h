@@ -28,16 +28,24 @@ typedef struct st_event {
 	uint32_t nargs;
 	uint64_t start, end;   /* ns; interval: start <= end; instant: start */
 	uint64_t value;        /* integer events */
+	/* A query key given as text instead of in args: with query keys every
+	 * query invocation has its own (long) key, which the model never keeps.
+	 * Valid only during st_builder_event; NULL when absent.  It is scanned
+	 * for async evidence and shown to the event hook's enter(). */
+	const char *key;
+	size_t keylen;
 } st_event;
 
 /* Optional observer of every interval event, used by report --match.
  * enter() is called once the event's parent is known; `inside` is true when
  * an ancestor on the same thread was marked; the return value marks this
- * event.  leave() is called when its self time is known. */
+ * event, and *tag (0 on entry) is handed back to leave(), which is called
+ * when the event's self time is known (its key is gone by then). */
 typedef struct st_event_hook {
 	void *ctx;
-	bool (*enter)(void *ctx, const st_event *e, bool inside);
-	void (*leave)(void *ctx, const st_event *e, int64_t self_ns, bool marked);
+	bool (*enter)(void *ctx, const st_event *e, bool inside, uint32_t *tag);
+	void (*leave)(void *ctx, const st_event *e, int64_t self_ns, bool marked,
+	              uint32_t tag);
 } st_event_hook;
 
 typedef struct st_builder st_builder;

@@ -20,9 +20,19 @@ wait_for() {
 	return 1
 }
 
-start() {   # start "keys before" : a shell in a 120x40 pane running stalactite
+new_session() {   # a fresh server: the old one may still be exiting
 	T kill-server 2>/dev/null
-	T -f /dev/null new-session -d -s t -x 120 -y 40 "bash --norc --noprofile"
+	for _ in $(seq 20); do T has-session 2>/dev/null || break; sleep 0.1; done
+	for _ in 1 2 3; do
+		T -f /dev/null new-session -d -s t -x 120 -y 40 "bash --norc --noprofile" 2>/dev/null &&
+			T has-session -t t 2>/dev/null && return 0
+		sleep 0.3
+	done
+	return 1
+}
+
+start() {   # a shell in a 120x40 pane running stalactite on the sample
+	new_session || fail "tmux: cannot start a session"
 	T send-keys -t t "PS1='READY\$ '; stty -a > $tmp/stty.before" Enter
 	wait_for READY || fail "shell did not start"
 	T send-keys -t t "TERM=screen-256color $st $sample; echo EXIT=\$?; stty -a > $tmp/stty.after" Enter

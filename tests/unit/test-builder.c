@@ -45,8 +45,9 @@ static int by_end_desc(const void *x, const void *y)
 static int enters, marked_leaves;
 static int64_t marked_self;
 
-static bool on_enter(void *ctx, const st_event *e, bool inside)
+static bool on_enter(void *ctx, const st_event *e, bool inside, uint32_t *tag)
 {
+	(void)tag;
 	st_strtab *s = ctx;
 	enters++;
 	(void)inside;
@@ -54,8 +55,10 @@ static bool on_enter(void *ctx, const st_event *e, bool inside)
 	       strcmp(st_str(s, e->label), "PassManager<Function>") == 0;
 }
 
-static void on_leave(void *ctx, const st_event *e, int64_t self, bool marked)
+static void on_leave(void *ctx, const st_event *e, int64_t self, bool marked,
+                     uint32_t tag)
 {
+	(void)tag;
 	(void)ctx; (void)e;
 	if (marked) {
 		marked_leaves++;

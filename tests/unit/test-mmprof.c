@@ -28,8 +28,9 @@ typedef struct seen {
 	char bad_utf8[64];
 } seen;
 
-static bool on_enter(void *ctx, const st_event *e, bool inside)
+static bool on_enter(void *ctx, const st_event *e, bool inside, uint32_t *tag)
 {
+	(void)tag;
 	seen *s = ctx;
 	const char *kind = st_str(s->strs, e->kind);
 	const char *label = st_str(s->strs, e->label);
@@ -49,11 +50,15 @@ static bool on_enter(void *ctx, const st_event *e, bool inside)
 	if (strncmp(label, "caf", 3) == 0)
 		snprintf(s->bad_utf8, sizeof s->bad_utf8, "%s", label);
 	size_t n = strlen(s->sig);
+	/* a query's key arrives as text (e->key), other arguments as ids */
+	char key[64];
+	snprintf(key, sizeof key, "%.*s", e->key ? (int)(e->keylen < 63 ? e->keylen : 63) : 1,
+	         e->key ? e->key : "-");
 	snprintf(s->sig + n, sizeof s->sig - n, "%s|%.40s|%u|%s|%llu|%llu|%u;",
 	         kind, label, e->thread,
-	         e->nargs ? st_str(s->strs, e->args[0]) : "-",
+	         e->nargs ? st_str(s->strs, e->args[0]) : key,
 	         (unsigned long long)e->start, (unsigned long long)e->end,
-	         e->nargs);
+	         e->nargs + (e->key != NULL));
 	return false;
 }
 
