@@ -1,0 +1,60 @@
+/* Unit tests: durations, shares, UTF-8 decoding and making names safe for a
+ * terminal. */
+#include <stdbool.h>
+#include "check.h"
+#include "stalactite/fmt.h"
+
+static const char *ns(int64_t v, bool ascii)
+{
+	static char buf[32];
+	st_fmt_ns(buf, sizeof buf, v, ascii);
+	return buf;
+}
+
+static const char *san(const char *s, size_t len, bool ascii)
+{
+	static char buf[256];
+	st_fmt_sanitize(s, len, buf, sizeof buf, ascii);
+	return buf;
+}
+
+int main(void)
+{
+	CHECK_STR(ns(0, false), "0ns");
+	CHECK_STR(ns(812, false), "812ns");
+	CHECK_STR(ns(4200, false), "4.20\xc2\xb5s");
+	CHECK_STR(ns(4200, true), "4.20us");
+	CHECK_STR(ns(13500000, false), "13.5ms");
+	CHECK_STR(ns(1234000000, false), "1.23s");
+	CHECK_STR(ns(125000000000, false), "2m05s");
+	CHECK_STR(ns(-2500000, false), "-2.50ms");
+	char col[32];
+	st_fmt_ns_col(col, sizeof col, 4200, false, 9);
+	CHECK_STR(col, "   4.20\xc2\xb5s");   /* 9 columns, 10 bytes */
+	char pct[16];
+	st_fmt_pct(pct, sizeof pct, 1, 8);
+	CHECK_STR(pct, "12.5%");
+	st_fmt_pct(pct, sizeof pct, 1, 0);
+	CHECK_STR(pct, "-");
+
+	uint32_t cp;
+	CHECK_INT(st_utf8_decode((const unsigned char *)"\xc3\xa9", 2, &cp), 2);
+	CHECK_INT(cp, 0xe9);
+	CHECK_INT(st_utf8_decode((const unsigned char *)"\xe6\x9d\xb1", 3, &cp), 3);
+	CHECK_INT(st_utf8_decode((const unsigned char *)"\xc0\xaf", 2, &cp), 0);     /* overlong */
+	CHECK_INT(st_utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0); /* surrogate */
+	CHECK_INT(st_utf8_decode((const unsigned char *)"\xe6\x9d", 2, &cp), 0);     /* cut */
+
+	/* escape sequences and control bytes become visible text */
+	CHECK_STR(san("a\x1b[2Jb", 6, false), "a\\x1b[2Jb");
+	CHECK_STR(san("tab\there", 8, false), "tab\\x09here");
+	CHECK_STR(san("\xc2\x9b" "31m", 5, false), "\\x9b31m");   /* C1 CSI */
+	CHECK_STR(san("bad\xff", 4, false), "bad\\xff");
+	CHECK_STR(san("caf\xc3\xa9", 5, false), "caf\xc3\xa9");
+	CHECK_STR(san("caf\xc3\xa9", 5, true), "caf\\u{e9}");
+	/* truncation never splits a character or an escape */
+	char small[6];
+	st_fmt_sanitize("ab\x1b" "cd", 5, small, sizeof small, false);
+	CHECK_STR(small, "ab");
+	return check_done();
+}
