@@ -365,8 +365,19 @@ static void move_rows(app *a, tview *v, int delta)
 static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
                              int bottom, long x0, long x1, int shade)
 {
-	if (y >= bottom || x1 - x0 < 8)
+	if (y >= bottom || x1 - x0 < 1)
 		return;
+	if (x1 - x0 < 8) {
+		/* narrower than a cell: an eighth block as wide as the node */
+		static const wchar_t eighths[8] = { L' ', L'\x258f', L'\x258e', L'\x258d',
+		                                    L'\x258c', L'\x258b', L'\x258a', L'\x2589' };
+		int cx = (int)(x0 / 8);
+		if (!a->ascii && cx < c->w && c->cells[y * c->w + cx].ch == L' ') {
+			cv_fill(c, y, cx, cx + 1, eighths[x1 - x0], id == v->sel ? S_SELECTED : S_DIM);
+			cv_set_hit(c, y, cx, cx + 1, id);
+		}
+		return;
+	}
 	const st_tree *t = v->tree;
 	int cx0 = (int)((x0 + 4) / 8), cx1 = (int)((x1 + 4) / 8);
 	if (cx1 <= cx0)
@@ -376,6 +387,8 @@ static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
 	if (ks == S_ASYNC) st = S_BOX_ASYNC;
 	if (ks == S_CLOSURE) st = S_BOX_CLOSURE;
 	if (searching(v) && (v->match.flags[id] & ST_TM_MATCH)) st = S_BOX_MATCH;
+	bool hides_match = searching(v) && v->collapsed[id] &&
+	                   (v->match.flags[id] & ST_TM_ANCESTOR);
 	if (id == v->sel) st = S_SELECTED;
 	cv_fill(c, y, cx0, cx1, L' ', st);
 	char label[1024], el[1024];
@@ -391,8 +404,10 @@ static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
 		cv_fill(c, y, cx0, cx0 + 1, a->ascii ? L'|' : L'\x2502', st);
 	cv_set_hit(c, y, cx0, cx1, id);
 	if (v->collapsed[id] && t->nodes[id].first_child != ST_NIL) {
+		/* folded: "+", or "*" when a match is folded away inside */
 		if (cx1 - cx0 >= 3)
-			cv_text(c, y, cx1 - 1, cx1, "+", st);
+			cv_text(c, y, cx1 - 1, cx1, hides_match ? "*" : "+",
+			        hides_match ? S_BOX_MATCH : st);
 		return;
 	}
 	uint64_t total = value(a, v, id);

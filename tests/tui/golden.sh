@@ -39,6 +39,7 @@ ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
 ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
 ui search-invalid 90x12 '2/(ab' "$llvm"
 ui search-history 90x12 '/load<Enter>x/<Up><Enter>' "$llvm"
+ui icicle-folded-match 100x12 '/InstCombine<Enter>j<Space>' "$llvm"
 ui resize 100x20 '2<resize 60x14><dump><resize 30x6><dump><resize 90x16>' "$sample"
 ui v9 100x20 '2e' "$v9"
 "$top_builddir/tests/tools/mkbad" hostile-names "$tmp/hostile.mm_profdata" >/dev/null
