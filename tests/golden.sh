@@ -11,11 +11,7 @@ check() {
 	local want="$golden/report-$name.txt" got="$tmp/$name.txt" rc=0
 	(cd "$dir" && "$st" --report "$@" "$file") >"$got" 2>&1 || rc=$?
 	echo "exit $rc" >>"$got"
-	if [ "${UPDATE:-}" = 1 ]; then cp "$got" "$want"; ok "$name (updated)"; return; fi
-	if [ ! -f "$want" ]; then fail "$name: no $want (run with UPDATE=1)"; return; fi
-	if diff -u "$want" "$got" >"$tmp/diff"; then ok "$name"; else
-		fail "$name"; head -40 "$tmp/diff"
-	fi
+	compare_golden "$name" "$want" "$got"
 }
 
 ex="$top_builddir/examples"

@@ -39,6 +39,17 @@ contains() {
 	if grep -Eq -- "$3" "$2"; then ok "$1"; else fail "$1: no /$3/ in $2"; fi
 }
 
+# compare_golden NAME WANT GOT: GOT against the expected file WANT with
+# diff -u; with UPDATE=1 GOT becomes the expected file (review it).
+compare_golden() {
+	local name=$1 want=$2 got=$3
+	if [ "${UPDATE:-}" = 1 ]; then cp "$got" "$want"; ok "$name (updated)"; return; fi
+	if [ ! -f "$want" ]; then fail "$name: no $want (UPDATE=1 makes it)"; return; fi
+	if diff -u "$want" "$got" >"$tmp/diff"; then ok "$name"; else
+		fail "$name"; head -60 "$tmp/diff"
+	fi
+}
+
 finish() {
 	[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 	exit 0

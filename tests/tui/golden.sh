@@ -14,11 +14,7 @@ ui() {
 	local want="$golden/ui-$name.txt" got="$tmp/ui-$name.txt" rc=0
 	STALACTITE_SIZE=$size STALACTITE_SCRIPT=$keys "$st" "$file" >"$got" 2>&1 || rc=$?
 	echo "exit $rc" >>"$got"
-	if [ "${UPDATE:-}" = 1 ]; then cp "$got" "$want"; ok "ui-$name (updated)"; return; fi
-	if [ ! -f "$want" ]; then fail "ui-$name: no $want (UPDATE=1 makes it)"; return; fi
-	if diff -u "$want" "$got" >"$tmp/diff"; then ok "ui-$name"; else
-		fail "ui-$name"; head -60 "$tmp/diff"
-	fi
+	compare_golden "ui-$name" "$want" "$got"
 }
 
 v9="$data/measureme-test-v9.mm_profdata"
