@@ -77,6 +77,8 @@ struct st_mmprof {
 	unsigned idw, recsz, idxsz;     /* id width, record and index entry size */
 	uint64_t nidx;                  /* index entries */
 	st_idmap index;                 /* string id -> address, or IDX_FAR */
+	uint32_t *dense;                /* the same for virtual ids < ndense */
+	uint64_t ndense;
 	st_idmap far;                   /* string id -> entry with a bad address */
 	st_idmap parts;                 /* string address -> part (part_at) */
 	st_idmap complex;               /* string address -> evname number */
@@ -313,16 +315,32 @@ static void build_index(st_mmprof *p)
 	p->nidx = (s->total - 8) / p->idxsz;
 	unsigned char e[16];
 	uint64_t strings = p->st[TAG_STRINGS].total;
-	st_idmap_reserve(&p->index, p->nidx < IDX_FAR ? (uint32_t)p->nidx : IDX_FAR);
+	/* rustc's virtual ids are dep-node indices, dense from 0: when they fit
+	 * a small array, lookups skip the hash map */
+	uint64_t top = 0;
+	for (uint64_t k = 0; k < p->nidx && k < IDX_FAR; k++) {
+		stream_copy(p, s, 8 + k * p->idxsz, e, p->idxsz);
+		uint64_t id = rd_id(p, e);
+		if (id < ID_METADATA && id + 1 > top)
+			top = id + 1;
+	}
+	if (top && top <= 4 * p->nidx + 65536) {
+		p->ndense = top;
+		p->dense = xrealloc(NULL, top * sizeof *p->dense);
+		memset(p->dense, 0xff, top * sizeof *p->dense);   /* ST_IDMAP_NONE */
+	}
 	for (uint64_t k = 0; k < p->nidx && k < IDX_FAR; k++) {
 		stream_copy(p, s, 8 + k * p->idxsz, e, p->idxsz);
 		uint64_t id = rd_id(p, e), addr = rd_id(p, e + p->idw);
-		if (addr >= 8 && addr < strings && addr < IDX_FAR) {
-			st_idmap_put(&p->index, id, (uint32_t)addr);
-		} else {   /* kept for the error message, with its offset */
-			st_idmap_put(&p->index, id, IDX_FAR);
+		uint32_t v = IDX_FAR;
+		if (addr >= 8 && addr < strings && addr < IDX_FAR)
+			v = (uint32_t)addr;
+		else   /* kept for the error message, with its offset */
 			st_idmap_put(&p->far, id, (uint32_t)k);
-		}
+		if (id < p->ndense)
+			p->dense[id] = v;
+		else
+			st_idmap_put(&p->index, id, v);
 	}
 }
 
@@ -345,7 +363,8 @@ static uint64_t index_addr(const st_mmprof *p, uint32_t k, uint64_t *at)
 static bool index_find(const st_mmprof *p, uint64_t id, uint64_t *addr,
                        uint64_t *at)
 {
-	uint32_t v = id == ID_INVALID ? ST_IDMAP_NONE : st_idmap_get(&p->index, id);
+	uint32_t v = id < p->ndense ? p->dense[id]
+	             : id == ID_INVALID ? ST_IDMAP_NONE : st_idmap_get(&p->index, id);
 	if (v == ST_IDMAP_NONE)
 		return false;
 	*addr = v;
@@ -367,13 +386,15 @@ static bool add_text(st_mmprof *p, const void *s, size_t n)
 	return true;
 }
 
-/* Length of the literal run at s[0..n): up to the first 0xFE or 0xFF. */
+/* Length of the literal run at s[0..n): up to the first 0xFE or 0xFF.
+ * Neither byte occurs in UTF-8, so two memchr calls (vectorised in libc)
+ * find it faster than a byte loop over long query keys. */
 static size_t literal_len(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
-	while (i < n && s[i] < 0xFE)
-		i++;
-	return i;
+	const unsigned char *ff = memchr(s, 0xFF, n);
+	size_t end = ff ? (size_t)(ff - s) : n;
+	const unsigned char *fe = memchr(s, 0xFE, end);
+	return fe ? (size_t)(fe - s) : end;
 }
 
 static bool expand_ref(st_mmprof *p, const stream *s, uint64_t *addr,
@@ -695,8 +716,68 @@ static size_t simple_refs(const st_mmprof *p, uint64_t addr, uint64_t *ids,
 /* A query key as text in p->key, valid until the next event: keys are
  * unique per query invocation, so interning them would keep every one for
  * nothing.  False on a malformed string. */
+/* The common case for a key: its entry is literal text ended by 0xFF inside
+ * one page, so it can be read in place instead of expanded into a copy. */
+static bool literal_in_page(const st_mmprof *p, uint64_t addr,
+                            const unsigned char **text, size_t *len)
+{
+	const stream *s = &p->st[TAG_STRINGS];
+	if (addr < 8 || addr >= s->total)
+		return false;
+	const page *pg = &s->pages[stream_page(s, addr)];
+	size_t at = (size_t)(addr - pg->stream_off);
+	const unsigned char *b = p->data + pg->file_off + at;
+	size_t n = literal_len(b, pg->len - at);
+	if (n >= pg->len - at || b[n] != 0xFF)
+		return false;
+	*text = b;
+	*len = n;
+	return true;
+}
+
+/* One pass over a key: -1 when decodeme would reject it (empty, or an ASCII
+ * control other than whitespace, 0x1E included), 0 plain ASCII, 1 else. */
+static int key_class(const unsigned char *s, size_t n)
+{
+	int non_ascii = 0;
+	size_t i = 0;
+	if (n == 0)
+		return -1;
+	/* eight bytes at a time while all are printable ASCII (0x20..0x7E) */
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t ctl = (w - 0x20 * ones) & ~w;          /* bytes < 0x20 */
+		uint64_t del = ((w ^ 0x7F * ones) - ones) & ~(w ^ 0x7F * ones);
+		if ((w | ctl | del) & highs)
+			break;
+	}
+	for (; i < n; i++) {
+		unsigned c = s[i];
+		if ((c < 0x20 || c == 0x7F) && c != '\t' && c != '\n' && c != '\f' && c != '\r')
+			return -1;
+		non_ascii |= c >= 0x80;
+	}
+	return non_ascii;
+}
+
 static bool key_text(st_mmprof *p, uint64_t addr, uint64_t culprit, evname *e)
 {
+	const unsigned char *lit;
+	size_t n;
+	if (addr != UINT64_MAX && literal_in_page(p, addr, &lit, &n)) {
+		int k = key_class(lit, n);
+		if (k == 0) {
+			e->key = (const char *)lit;   /* in place: valid while mapped */
+			e->keylen = n;
+		} else if (k == 1) {
+			clean_utf8(lit, n, &p->clean);
+			e->key = p->clean.p;
+			e->keylen = p->clean.len;
+		}
+		return true;
+	}
 	p->key.len = 0;
 	if (addr == UINT64_MAX) {
 		buf_add(&p->key, "<unknown>", 9);
@@ -1078,6 +1159,7 @@ void st_mmprof_close(st_mmprof *p)
 	free(p->text.p);
 	free(p->clean.p);
 	free(p->key.p);
+	free(p->dense);
 	free(p->cmd);
 	free(p);
 }
