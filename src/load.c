@@ -228,7 +228,11 @@ static int load_one(st_builder *b, const input *in, progress_state *ps,
 		rc = fail(err, errlen, in->path, "%s", "is a directory");
 	} else if (S_ISREG(st.st_mode) && st.st_size > 0) {
 		size_t len = (size_t)st.st_size;
-		void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+		/* MAP_POPULATE maps the (page-cached) file in one call instead of
+		 * one fault per page touched: string data is read at random, and
+		 * faults are costly on virtual machines (0.93 s instead of 1.25 s
+		 * for a 260 MB profile, +6% peak RSS; see BENCHMARKS.md) */
+		void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 		if (map == MAP_FAILED) {
 			rc = fail(err, errlen, in->path, "%s", strerror(errno));
 		} else {
