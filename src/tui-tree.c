@@ -34,6 +34,11 @@ void tui_tview_init(tview *v, const st_tree *t, bool icicle)
 		if (st_tree_nchildren(t, 0) == 1)
 			v->expanded[c] = 1;
 	v->sel = t->nodes[0].first_child != ST_NIL ? t->nodes[0].first_child : 0;
+	/* one crate: the icicle starts inside it (Backspace zooms out) */
+	if (icicle && st_tree_nchildren(t, 0) == 1) {
+		v->zoom[v->nzoom++] = t->nodes[0].first_child;
+		v->sel = t->nodes[0].first_child;
+	}
 }
 
 void tui_tview_free(tview *v)

@@ -20,7 +20,7 @@ ui() {
 v9="$data/measureme-test-v9.mm_profdata"
 llvm="$data/llvm-events-only.mm_profdata"
 ui icicle-80x24 80x24 '' "$sample"
-ui icicle-zoom 100x24 '<Down><Down><Down><Enter><dump><BS>' "$sample"
+ui icicle-zoom 100x24 '<Down><Right><Right><Enter><dump><BS><BS>' "$sample"
 ui tree-sort 100x20 '2s<dump>s<dump>a' "$sample"
 ui tree-expand 100x22 '2j<Right>j<Space>e' "$sample"
 ui codegen 100x20 '3<Down><Right><Down><Right>' "$sample"
