@@ -8,7 +8,8 @@
  * learns its self time when it is popped.
  *
  * From that one walk come:
- *   - label statistics with summarize's exact rules;
+ *   - label statistics with summarize's exact rules, cache hits and artifact
+ *     sizes from its instants and integers (which touch no stack);
  *   - the stack tree: per crate, paths of (label, identifying argument)
  *     merged across threads;
  *   - CGU statistics: an event belongs to the CGU named by its own module
@@ -19,6 +20,7 @@
  *   - per-function LLVM time, later classified and grouped by async fn. */
 #include <stdlib.h>
 #include <string.h>
+#include "stalactite/async-kind.h"
 #include "stalactite/bigmem.h"
 #include "stalactite/builder.h"
 #include "stalactite/idmap.h"
@@ -27,6 +29,7 @@
 enum kclass {   /* what an event kind means to the statistics */
 	KC_OTHER, KC_QUERY, KC_ACTIVITY, KC_BLOCKED, KC_INCR_LOAD,
 	KC_INCR_HASH, KC_LLVM_PASS,
+	KC_CACHE_HIT, KC_CACHE_HIT_COUNT, KC_ARTIFACT_SIZE,  /* instants, integers */
 };
 
 typedef struct frame {
@@ -84,6 +87,13 @@ struct st_builder {
 	uint32_t nstacks, capstacks;
 	uint32_t *label_of, *pass_of;  /* strtab id -> stat index, or ST_NIL */
 	uint32_t label_of_len, pass_of_len;
+	uint32_t *artifact_of;     /* strtab id -> artifacts index, or ST_NIL */
+	uint32_t artifact_of_len;
+	/* label strtab id -> the last source that gave a QueryCacheHitCount for
+	 * it (ST_NIL: none); that source's QueryCacheHit instants then count no
+	 * more, so a source index needs no reset between files */
+	uint32_t *hit_count_src;
+	uint32_t hit_count_src_len;
 	st_idmap cgu_of, fn_of;    /* (crate, name) -> stat index */
 	uint32_t *cgu_raw;         /* cgu stat index -> a raw module name */
 	cg_table cg;               /* codegen contributions, built at finish */
@@ -95,6 +105,8 @@ struct st_builder {
 	uint32_t scanned_len;
 	st_async_evidence *evidence;
 	uint32_t crate, crate_stack;
+	uint64_t src_llvm_base;    /* m->llvm_self_ns when the source began */
+	int64_t src_overhead;      /* self time of the profiler's own activities */
 	uint32_t s_unnamed_loop;
 	char *scratch;
 	size_t scratch_cap;
@@ -254,6 +266,7 @@ enum {   /* label_info bits */
 	LI_KNOWN = 0x80,       /* the byte has been computed */
 	LI_KCLASS = 0x0f,      /* enum kclass, when the string is a kind */
 	LI_MODULE = 0x10,      /* a codegen label whose first argument is a module */
+	LI_OVERHEAD = 0x20,    /* the profiler's own work (self_profile_*) */
 };
 
 /* The label_info byte of a string id, computed on first use. */
@@ -283,6 +296,9 @@ static uint8_t compute_info(st_builder *b, uint32_t id)
 		{ "IncrementalLoadResult", KC_INCR_LOAD },
 		{ "IncrementalResultHashing", KC_INCR_HASH },
 		{ "LLVM Pass", KC_LLVM_PASS },
+		{ "QueryCacheHit", KC_CACHE_HIT },
+		{ "QueryCacheHitCount", KC_CACHE_HIT_COUNT },
+		{ "ArtifactSize", KC_ARTIFACT_SIZE },
 	};
 	uint8_t r = KC_OTHER;
 	const char *s = st_str(b->m->strs, id);
@@ -292,6 +308,8 @@ static uint8_t compute_info(st_builder *b, uint32_t id)
 	if (has_prefix(s, "codegen_module") || has_prefix(s, "LLVM_") ||
 	    has_prefix(s, "codegen_copy_artifacts"))
 		r |= LI_MODULE;
+	if (has_prefix(s, "self_profile_"))
+		r |= LI_OVERHEAD;
 	return r | LI_KNOWN;
 }
 
@@ -357,6 +375,10 @@ static void free_lookups(st_builder *b)
 	free(b->label_of);
 	free(b->pass_of);
 	free(b->cgu_raw);
+	free(b->artifact_of);
+	free(b->hit_count_src);
+	b->artifact_of = b->hit_count_src = NULL;
+	b->artifact_of_len = b->hit_count_src_len = 0;
 	st_big_free(b->cg.v, (size_t)b->cg.cap * sizeof *b->cg.v);
 	st_big_free(b->cg.slots, (size_t)b->cg.nslots * sizeof *b->cg.slots);
 	b->label_of = b->pass_of = b->cgu_raw = NULL;
@@ -393,12 +415,14 @@ void st_builder_begin_source(st_builder *b, const char *path, const char *format
                              const char *crate, uint64_t bytes)
 {
 	st_model *m = b->m;
+	uint32_t c = st_intern_cstr(m->strs, crate);
 	st_source *s = VEC_PUSH(m->sources);
-	s->path = st_intern_cstr(m->strs, path);
-	s->format = st_intern_cstr(m->strs, format);
-	s->crate = st_intern_cstr(m->strs, crate);
-	s->events = 0;
-	s->bytes = bytes;
+	*s = (st_source){ .path = st_intern_cstr(m->strs, path),
+	                  .format = st_intern_cstr(m->strs, format),
+	                  .crate = c, .crate_name = c, .crate_kind = ST_CK_LIB,
+	                  .bytes = bytes };
+	b->src_llvm_base = m->llvm_self_ns;
+	b->src_overhead = 0;
 	b->crate = s->crate;
 	b->crate_stack = child(&m->stack, &b->idx_stack, 0, s->crate, ST_NOSTR,
 	                       ST_K_CRATE);
@@ -449,10 +473,59 @@ static uint32_t cgu_stat(st_builder *b, uint32_t cgu_raw)
 static void count_label(st_label_stat *l, enum kclass c, uint64_t dur)
 {
 	l->self_ns += (int64_t)dur;
-	if (c != KC_INCR_HASH)
+	switch (c) {
+	case KC_BLOCKED:
 		l->total_ns += dur;
-	if (c == KC_QUERY || c == KC_ACTIVITY || c == KC_LLVM_PASS || c == KC_OTHER)
+		l->blocked_ns += dur;
+		break;
+	case KC_INCR_LOAD:
+		l->total_ns += dur;
+		l->incremental_load_ns += (int64_t)dur;
+		break;
+	case KC_INCR_HASH:   /* summarize leaves it out of "time" */
+		l->incremental_hashing_ns += (int64_t)dur;
+		break;
+	default:             /* an interval of any other kind is an invocation */
+		l->total_ns += dur;
 		l->count++;
+		break;
+	}
+}
+
+/* A direct child's duration leaves its parent's self time and, for the two
+ * incremental kinds, the parent's column of that kind too (summarize). */
+static void uncount_child(st_label_stat *l, enum kclass parent, uint64_t dur)
+{
+	l->self_ns -= (int64_t)dur;
+	if (parent == KC_INCR_LOAD)
+		l->incremental_load_ns -= (int64_t)dur;
+	else if (parent == KC_INCR_HASH)
+		l->incremental_hashing_ns -= (int64_t)dur;
+}
+
+/* Instants and integers: cache hits and artifact sizes; they never touch
+ * the thread stacks.  Other kinds feed nothing. */
+static void count_point(st_builder *b, const st_event *e)
+{
+	st_model *m = b->m;
+	enum kclass c = classify_kind(b, e->kind);
+	uint32_t src = m->sources.len - 1;
+	if (e->type == ST_EV_INSTANT && c == KC_CACHE_HIT) {
+		uint32_t i = label_stat(b, e->label);   /* the row exists either way */
+		if (*sid_slot(&b->hit_count_src, &b->hit_count_src_len, e->label) != src)
+			m->labels.v[i].cache_hits++;
+	} else if (e->type == ST_EV_INTEGER && c == KC_CACHE_HIT_COUNT) {
+		uint32_t i = label_stat(b, e->label);   /* may move labels.v */
+		m->labels.v[i].cache_hits += e->value;
+		*sid_slot(&b->hit_count_src, &b->hit_count_src_len, e->label) = src;
+	} else if (e->type == ST_EV_INTEGER && c == KC_ARTIFACT_SIZE) {
+		uint32_t *i = sid_slot(&b->artifact_of, &b->artifact_of_len, e->label);
+		if (*i == ST_NIL) {
+			*i = m->artifacts.len;
+			*VEC_PUSH(m->artifacts) = (st_artifact_stat){ .label = e->label };
+		}
+		m->artifacts.v[*i].bytes += e->value;
+	}
 }
 
 /* ---- codegen contributions ------------------------------------------------ */
@@ -644,6 +717,8 @@ static void leave(st_builder *b, thread_stack *ts)
 	}
 	if (f->kclass == KC_LLVM_PASS)
 		count_pass(b, f->ev.label, self);
+	else if (label_info(b, f->ev.label) & LI_OVERHEAD)
+		b->src_overhead += self;
 	if (b->has_hook && b->hook.leave)
 		b->hook.leave(b->hook.ctx, &f->ev, self, f->marked, f->tag);
 }
@@ -712,7 +787,8 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 	*f = (frame){ .ev = *e, .kclass = (uint8_t)c };
 	if (parent) {
 		parent->child_ns += dur;
-		m->labels.v[parent->label_idx].self_ns -= (int64_t)dur;
+		uncount_child(&m->labels.v[parent->label_idx],
+		              (enum kclass)parent->kclass, dur);
 	}
 	f->label_idx = label_stat(b, e->label);
 	count_label(&m->labels.v[f->label_idx], c, dur);
@@ -747,8 +823,10 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 bool st_builder_event(st_builder *b, const st_event *e, const char **why)
 {
 	*why = NULL;
-	if (e->type != ST_EV_INTERVAL)
-		return true;   /* instants and integers feed no figure we report */
+	if (e->type != ST_EV_INTERVAL) {
+		count_point(b, e);
+		return true;
+	}
 	if (e->end < e->start) {
 		*why = "interval ends before it starts";
 		return false;
@@ -778,20 +856,38 @@ bool st_builder_event(st_builder *b, const st_event *e, const char **why)
 void st_builder_end_source(st_builder *b, uint64_t events)
 {
 	st_model *m = b->m;
+	st_source *s = &m->sources.v[m->sources.len - 1];
+	uint64_t first = UINT64_MAX, last = 0;
 	for (uint32_t i = 0; i < b->nstacks; i++) {
 		thread_stack *ts = &b->stacks[i];
 		while (ts->len)
 			leave(b, ts);
-		if (ts->seen)
-			m->cpu_ns += ts->last - ts->first;
+		if (ts->seen) {
+			s->cpu_ns += ts->last - ts->first;
+			first = ts->first < first ? ts->first : first;
+			last = ts->last > last ? ts->last : last;
+		}
 		ts->seen = false;
 	}
+	/* the rustc process's span: all threads share one clock */
+	s->wall_ns = last > first ? last - first : 0;
+	s->llvm_ns = m->llvm_self_ns - b->src_llvm_base;
+	s->overhead_ns = b->src_overhead;
+	m->cpu_ns += s->cpu_ns;
 	/* thread ids are per process: the next source starts afresh */
 	st_idmap_free(&b->threads);
 	b->nstacks = 0;
 	b->last_stack = NULL;
-	m->sources.v[m->sources.len - 1].events = events;
+	s->events = events;
+	s->async_exact = st_async_evidence_end_source(b->evidence);
 	m->total_events += events;
+}
+
+void st_builder_set_crate(st_builder *b, const char *name, uint8_t kind)
+{
+	st_source *s = &b->m->sources.v[b->m->sources.len - 1];
+	s->crate_name = st_intern_cstr(b->m->strs, name);
+	s->crate_kind = kind;
 }
 
 /* ---- finishing: classification, async grouping, ordering ---------------- */
@@ -806,13 +902,14 @@ static void classify_functions(st_builder *b)
 	}
 	for (uint32_t i = 0; i < m->functions.len; i++) {
 		st_fn_stat *f = &m->functions.v[i];
-		st_kind k = st_name_classify(st_str(m->strs, f->name),
-		                             st_strlen(m->strs, f->name), b->evidence);
+		bool exact;
+		st_kind k = st_async_classify(b->evidence, st_str(m->strs, f->name),
+		                              st_strlen(m->strs, f->name), &exact);
 		f->kind = (uint8_t)k;
+		f->exact = exact;
 		ensure_display(m, f->name);
 		m->fn_kind[f->name] = (uint8_t)k;
 	}
-	m->async_exact = st_async_evidence_exact(b->evidence);
 }
 
 static void set_tree_kinds(st_model *m, st_tree *t)
@@ -833,8 +930,9 @@ static void group_async(st_builder *b)
 		st_fn_stat *f = &m->functions.v[i];
 		const char *s = st_str(m->strs, f->name);
 		size_t off, len;
-		if (!st_async_owner(s, st_strlen(m->strs, f->name), b->evidence,
-		                    &off, &len))
+		bool exact;
+		if (!st_async_owner(b->evidence, s, st_strlen(m->strs, f->name),
+		                    &off, &len, &exact))
 			continue;
 		/* one group per fn, whatever its generic instances */
 		if (b->scratch_cap < len + 1) {
@@ -845,8 +943,10 @@ static void group_async(st_builder *b)
 		uint32_t owner = st_intern(m->strs, b->scratch, n);
 		uint32_t a = st_idmap_get_or_put(&owner_of, owner, m->async_fns.len);
 		if (a == m->async_fns.len)
-			*VEC_PUSH(m->async_fns) = (st_async_stat){ .name = owner };
+			*VEC_PUSH(m->async_fns) = (st_async_stat){ .name = owner,
+			                                            .exact = true };
 		f->owner = a;
+		m->async_fns.v[a].exact &= exact;
 	}
 	for (uint32_t i = 0; i < m->functions.len; i++) {
 		st_fn_stat *f = &m->functions.v[i];
@@ -858,6 +958,10 @@ static void group_async(st_builder *b)
 		m->async_fns.v[a].llvm_ns += f->llvm_ns;
 		m->async_fns.v[a].members++;
 	}
+	/* exact only when every member's kind came from query keys */
+	m->async_exact = st_async_evidence_exact(b->evidence);
+	for (uint32_t i = 0; i < m->async_fns.len; i++)
+		m->async_exact &= m->async_fns.v[i].exact;
 	st_idmap_free(&owner_of);
 }
 
@@ -892,6 +996,37 @@ static int cmp_fn(const void *x, const void *y)
 	const st_fn_stat *a = x, *b = y;
 	int c = cmp_i64_desc(a->llvm_ns, b->llvm_ns);
 	return c ? c : (a->name > b->name) - (a->name < b->name);
+}
+
+/* Crates by (name, kind), their sources' figures summed. */
+static void build_crates(st_model *m)
+{
+	st_idmap of = { 0 };
+	for (uint32_t i = 0; i < m->sources.len; i++) {
+		const st_source *s = &m->sources.v[i];
+		uint64_t key = st_idmap_pair(s->crate_name, s->crate_kind);
+		uint32_t c = st_idmap_get_or_put(&of, key, m->crates.len);
+		if (c == m->crates.len)
+			*VEC_PUSH(m->crates) = (st_crate_stat){
+				.name = s->crate_name, .display = s->crate,
+				.kind = s->crate_kind };
+		st_crate_stat *k = &m->crates.v[c];
+		k->sources++;
+		k->wall_ns += s->wall_ns;
+		k->cpu_ns += s->cpu_ns;
+		k->llvm_ns += s->llvm_ns;
+		k->overhead_ns += s->overhead_ns;
+	}
+	st_idmap_free(&of);
+}
+
+static int cmp_crate(const void *x, const void *y)
+{
+	const st_crate_stat *a = x, *b = y;
+	int c = cmp_i64_desc((int64_t)a->wall_ns, (int64_t)b->wall_ns);
+	if (!c)
+		c = cmp_i64_desc((int64_t)a->cpu_ns, (int64_t)b->cpu_ns);
+	return c ? c : (a->display > b->display) - (a->display < b->display);
 }
 
 /* Sorts async fns by time and renumbers the functions' owner indices. */
@@ -931,6 +1066,25 @@ static void sort_async(st_model *m)
 	free(rank);
 }
 
+/* Artifact kinds are a handful: insertion sort by (bytes desc, label text),
+ * so the order does not depend on interning order. */
+static void sort_artifacts(st_model *m)
+{
+	st_artifact_stat *v = m->artifacts.v;
+	for (uint32_t i = 1; i < m->artifacts.len; i++) {
+		st_artifact_stat x = v[i];
+		uint32_t j = i;
+		while (j > 0 && (v[j - 1].bytes < x.bytes ||
+		                 (v[j - 1].bytes == x.bytes &&
+		                  strcmp(st_str(m->strs, v[j - 1].label),
+		                         st_str(m->strs, x.label)) > 0))) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
 void st_builder_finish(st_builder *b)
 {
 	st_model *m = b->m;
@@ -950,5 +1104,9 @@ void st_builder_finish(st_builder *b)
 		qsort(m->functions.v, m->functions.len, sizeof *m->functions.v,
 		      cmp_fn);
 	sort_async(m);
+	sort_artifacts(m);
+	build_crates(m);
+	if (m->crates.len > 1)
+		qsort(m->crates.v, m->crates.len, sizeof *m->crates.v, cmp_crate);
 	free_lookups(b);
 }

@@ -5,7 +5,8 @@
  * be told apart again, so we only look at well-known flags).  Cargo names
  * build scripts "build_script_build" and puts the package in the output
  * directory ".../build/<package>-<hash>"; proc-macros have
- * "--crate-type proc-macro". */
+ * "--crate-type proc-macro"; cargo probes the compiler with
+ * `rustc - --crate-name ___ --print=file-names ...`. */
 #include <stdio.h>
 #include <string.h>
 #include "stalactite/load.h"
@@ -113,23 +114,49 @@ static void from_file_name(const char *path, char *out, size_t cap)
 	snprintf(out, cap, "%.*s", (int)n, base);
 }
 
-void st_crate_name(const char *cmd, const char *path, char *out, size_t cap)
+void st_crate_info(const char *cmd, const char *path, char *name, size_t cap,
+                   st_crate_kind *kind)
 {
-	char name[256], pkg[256];
+	char pkg[256];
+	*kind = ST_CK_LIB;
 	if (!cmd)
 		cmd = "";
-	if (!word_after(cmd, "--crate-name", name, sizeof name) &&
-	    !source_stem(cmd, name, sizeof name)) {
-		from_file_name(path, out, cap);
+	if (!word_after(cmd, "--crate-name", name, cap) &&
+	    !source_stem(cmd, name, cap)) {
+		from_file_name(path, name, cap);
+		if (strcmp(name, "___") == 0)
+			*kind = ST_CK_PROBE;
 		return;
 	}
-	if (strncmp(name, "build_script_", 13) == 0 &&
-	    build_script_package(cmd, pkg, sizeof pkg))
-		snprintf(out, cap, "%s (build script)", pkg);
-	else if (strncmp(name, "build_script_", 13) == 0)
-		snprintf(out, cap, "%s (build script)", name);
-	else if (has_word(cmd, "--crate-type", "proc-macro"))
-		snprintf(out, cap, "%s (proc-macro)", name);
-	else
-		snprintf(out, cap, "%s", name);
+	if (strcmp(name, "___") == 0) {
+		*kind = ST_CK_PROBE;
+	} else if (strncmp(name, "build_script_", 13) == 0) {
+		*kind = ST_CK_BUILD_SCRIPT;
+		/* the package's crate name, spelt as its library spells it, so
+		 * that the two sort together */
+		if (build_script_package(cmd, pkg, sizeof pkg)) {
+			for (char *p = pkg; *p; p++)
+				if (*p == '-')
+					*p = '_';
+			snprintf(name, cap, "%s", pkg);
+		}
+	} else if (has_word(cmd, "--crate-type", "proc-macro")) {
+		*kind = ST_CK_PROC_MACRO;
+	} else if (has_word(cmd, "--crate-type", "bin") ||
+	           !strstr(cmd, "--crate-type")) {
+		*kind = ST_CK_BIN;   /* rustc's default crate type */
+	}
+}
+
+void st_crate_name(const char *cmd, const char *path, char *out, size_t cap)
+{
+	char name[256];
+	st_crate_kind kind;
+	st_crate_info(cmd, path, name, sizeof name, &kind);
+	static const char *const suffix[ST_CK_COUNT] = {
+		[ST_CK_BUILD_SCRIPT] = " (build script)",
+		[ST_CK_PROC_MACRO] = " (proc-macro)",
+		[ST_CK_PROBE] = " (cargo probe)",
+	};
+	snprintf(out, cap, "%s%s", name, suffix[kind] ? suffix[kind] : "");
 }

@@ -24,13 +24,25 @@ void st_model_free(st_model *m)
 	free(m->display);
 	free(m->fn_kind);
 	free(m->sources.v);
+	free(m->crates.v);
 	free(m->labels.v);
 	free(m->passes.v);
 	free(m->cgus.v);
 	free(m->functions.v);
 	free(m->async_fns.v);
+	free(m->artifacts.v);
 	st_strtab_free(m->strs);
 	free(m);
+}
+
+const char *st_crate_kind_name(st_crate_kind k)
+{
+	static const char *const names[ST_CK_COUNT] = {
+		[ST_CK_LIB] = "lib", [ST_CK_BIN] = "bin",
+		[ST_CK_BUILD_SCRIPT] = "build-script",
+		[ST_CK_PROC_MACRO] = "proc-macro", [ST_CK_PROBE] = "probe",
+	};
+	return (unsigned)k < ST_CK_COUNT ? names[k] : "lib";
 }
 
 uint32_t st_model_display(const st_model *m, uint32_t id)
@@ -48,6 +60,17 @@ st_kind st_model_fn_kind(const st_model *m, uint32_t id)
 	return ST_K_OTHER;
 }
 
+st_build_totals st_model_totals(const st_model *m)
+{
+	st_build_totals t = { .profiles = m->sources.len, .crates = m->crates.len,
+	                      .cpu_ns = m->cpu_ns, .llvm_ns = m->llvm_self_ns };
+	for (uint32_t i = 0; i < m->sources.len; i++) {
+		t.wall_ns += m->sources.v[i].wall_ns;
+		t.overhead_ns += m->sources.v[i].overhead_ns;
+	}
+	return t;
+}
+
 size_t st_model_bytes(const st_model *m)
 {
 	return st_strtab_bytes(m->strs) + st_tree_bytes(&m->stack) +
@@ -57,5 +80,6 @@ size_t st_model_bytes(const st_model *m)
 	       m->passes.cap * sizeof *m->passes.v +
 	       m->cgus.cap * sizeof *m->cgus.v +
 	       m->functions.cap * sizeof *m->functions.v +
-	       m->async_fns.cap * sizeof *m->async_fns.v;
+	       m->async_fns.cap * sizeof *m->async_fns.v +
+	       m->artifacts.cap * sizeof *m->artifacts.v;
 }

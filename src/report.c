@@ -8,7 +8,8 @@
 #include "stalactite/report.h"
 
 const char *const st_report_keys[] = {
-	"source", "label", "pass", "cgu", "function", "async", "crate", NULL,
+	"source", "label", "pass", "cgu", "function", "async", "crate",
+	"artifact", NULL,
 };
 
 typedef struct out {
@@ -94,19 +95,74 @@ static void text_sources(out *w)
 	}
 }
 
+/* The label table's optional columns, after count.  As in summarize, one is
+ * shown only when some row (shown or not) has a non-zero value in it. */
+enum { LC_HITS, LC_BLOCKED, LC_LOAD, LC_HASH, LC_N };
+static const struct { const char *title; int width; } label_cols[LC_N] = {
+	{ "cache hits", 10 }, { "blocked", 9 }, { "incr. load", 10 },
+	{ "incr. hashing", 13 },
+};
+
+static int64_t label_col(const st_label_stat *l, int c)
+{
+	switch (c) {
+	case LC_HITS:    return (int64_t)l->cache_hits;
+	case LC_BLOCKED: return (int64_t)l->blocked_ns;
+	case LC_LOAD:    return l->incremental_load_ns;
+	default:         return l->incremental_hashing_ns;
+	}
+}
+
 static void text_labels(out *w)
 {
 	const st_model *m = w->m;
+	bool on[LC_N] = { false };
+	for (uint32_t i = 0; i < m->labels.len; i++)
+		for (int c = 0; c < LC_N; c++)
+			on[c] |= label_col(&m->labels.v[i], c) != 0;
 	uint32_t n = rows(w, m->labels.len);
 	heading(w, "Activities and queries by self time", n, m->labels.len);
-	fprintf(w->f, "  %9s %9s %6s %9s  %s\n", "self", "total", "%cpu", "count",
-	        "label");
+	fprintf(w->f, "  %9s %9s %6s %9s", "self", "total", "%cpu", "count");
+	for (int c = 0; c < LC_N; c++)
+		if (on[c])
+			fprintf(w->f, " %*s", label_cols[c].width, label_cols[c].title);
+	fprintf(w->f, "  %s\n", "label");
 	for (uint32_t i = 0; i < n; i++) {
 		const st_label_stat *l = &m->labels.v[i];
 		text_times(w, l->self_ns, (int64_t)l->total_ns, (double)m->cpu_ns);
-		fprintf(w->f, " %9llu  %s\n", (unsigned long long)l->count,
-		        name_of(w, l->label));
+		fprintf(w->f, " %9llu", (unsigned long long)l->count);
+		for (int c = 0; c < LC_N; c++) {
+			if (!on[c])
+				continue;
+			char s[32];
+			if (c == LC_HITS)
+				snprintf(s, sizeof s, "%*llu", label_cols[c].width,
+				         (unsigned long long)l->cache_hits);
+			else
+				st_fmt_ns_col(s, sizeof s, label_col(l, c), false,
+				              label_cols[c].width);
+			fprintf(w->f, " %s", s);
+		}
+		fprintf(w->f, "  %s\n", name_of(w, l->label));
 	}
+}
+
+static void text_artifacts(out *w)
+{
+	const st_model *m = w->m;
+	if (!m->artifacts.len && !w->o->by)
+		return;   /* the full report leaves out an empty table */
+	uint32_t n = rows(w, m->artifacts.len);
+	heading(w, "Artifact sizes", n, m->artifacts.len);
+	if (!m->artifacts.len) {
+		fprintf(w->f, "  (no ArtifactSize events in the profile)\n");
+		return;
+	}
+	fprintf(w->f, "  %14s  %s\n", "bytes", "artifact");
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(w->f, "  %14llu  %s\n",
+		        (unsigned long long)m->artifacts.v[i].bytes,
+		        name_of(w, m->artifacts.v[i].label));
 }
 
 static void text_passes(out *w)
@@ -149,59 +205,65 @@ static void text_functions(out *w)
 	const st_model *m = w->m;
 	uint32_t n = rows(w, m->functions.len);
 	heading(w, "Functions by LLVM time", n, m->functions.len);
-	fprintf(w->f, "  %9s %6s %-11s  %s\n", "llvm", "%llvm", "kind", "function");
+	fprintf(w->f, "  %9s %6s %-13s  %s\n", "llvm", "%llvm", "kind", "function");
 	for (uint32_t i = 0; i < n; i++) {
 		const st_fn_stat *f = &m->functions.v[i];
 		char s[32], pc[16];
 		st_fmt_ns_col(s, sizeof s, f->llvm_ns, false, 9);
 		st_fmt_pct(pc, sizeof pc, (double)f->llvm_ns, (double)m->llvm_self_ns);
-		fprintf(w->f, "  %s %6s %-11s  %s\n", s, pc,
+		fprintf(w->f, "  %s %6s %-13s  %s\n", s, pc,
 		        st_kind_name((st_kind)f->kind), name_of(w, f->name));
 	}
+}
+
+/* The async table's heading says where its kinds came from. */
+const char *st_report_async_heading(const st_model *m)
+{
+	uint32_t heuristic = 0;
+	for (uint32_t i = 0; i < m->async_fns.len; i++)
+		heuristic += !m->async_fns.v[i].exact;
+	if (!heuristic)
+		return "Async fns by LLVM time (from query keys)";
+	if (heuristic == m->async_fns.len)
+		return "Async fns by LLVM time (heuristic)";
+	return "Async fns by LLVM time (from query keys; ~ marks the heuristic)";
 }
 
 static void text_async(out *w)
 {
 	const st_model *m = w->m;
 	uint32_t n = rows(w, m->async_fns.len);
-	heading(w, m->async_exact ? "Async fns by LLVM time (from query keys)"
-	                          : "Async fns by LLVM time (heuristic)",
-	        n, m->async_fns.len);
+	heading(w, st_report_async_heading(m), n, m->async_fns.len);
 	fprintf(w->f, "  %9s %6s %7s  %s\n", "llvm", "%llvm", "members", "async fn");
 	for (uint32_t i = 0; i < n; i++) {
 		const st_async_stat *a = &m->async_fns.v[i];
 		char s[32], pc[16];
 		st_fmt_ns_col(s, sizeof s, a->llvm_ns, false, 9);
 		st_fmt_pct(pc, sizeof pc, (double)a->llvm_ns, (double)m->llvm_self_ns);
-		fprintf(w->f, "  %s %6s %7u  %s\n", s, pc, a->members,
-		        name_of(w, a->name));
+		fprintf(w->f, "  %s %6s %7u %c%s\n", s, pc, a->members,
+		        a->exact ? ' ' : '~', name_of(w, a->name));
 	}
 }
 
 static void text_crates(out *w)
 {
-	const st_tree *t = &w->m->stack;
-	uint32_t nc = st_tree_nchildren(t, 0);
-	uint32_t *ids = malloc((nc + 1) * sizeof *ids);
-	if (!ids)
-		abort();
-	st_tree_children_sorted(t, 0, ids, NULL, NULL);
-	/* crates are few: a simple selection by total time */
-	for (uint32_t i = 0; i < nc; i++)
-		for (uint32_t j = i + 1; j < nc; j++)
-			if (t->nodes[ids[j]].total_ns > t->nodes[ids[i]].total_ns) {
-				uint32_t x = ids[i]; ids[i] = ids[j]; ids[j] = x;
-			}
-	uint32_t n = rows(w, nc);
-	heading(w, "Crates by time in events (all threads)", n, nc);
+	const st_model *m = w->m;
+	uint32_t n = rows(w, m->crates.len);
+	heading(w, "Crates by wall time (each rustc run's first to last event)", n,
+	        m->crates.len);
+	fprintf(w->f, "  %9s %9s %9s %9s %-12s %7s  %s\n", "wall", "cpu", "llvm",
+	        "overhead", "kind", "sources", "crate");
 	for (uint32_t i = 0; i < n; i++) {
-		const st_node *c = &t->nodes[ids[i]];
-		char s[32], p[16];
-		st_fmt_ns_col(s, sizeof s, (int64_t)c->total_ns, false, 9);
-		st_fmt_pct(p, sizeof p, (double)c->total_ns, (double)t->nodes[0].total_ns);
-		fprintf(w->f, "  %s %6s  %s\n", s, p, name_of(w, c->name));
+		const st_crate_stat *c = &m->crates.v[i];
+		char wall[32], cpu[32], llvm[32], ov[32];
+		st_fmt_ns_col(wall, sizeof wall, (int64_t)c->wall_ns, false, 9);
+		st_fmt_ns_col(cpu, sizeof cpu, (int64_t)c->cpu_ns, false, 9);
+		st_fmt_ns_col(llvm, sizeof llvm, (int64_t)c->llvm_ns, false, 9);
+		st_fmt_ns_col(ov, sizeof ov, c->overhead_ns, false, 9);
+		fprintf(w->f, "  %s %s %s %s %-12s %7u  %s\n", wall, cpu, llvm, ov,
+		        st_crate_kind_name((st_crate_kind)c->kind), c->sources,
+		        name_of(w, c->display));
 	}
-	free(ids);
 }
 
 static void text_match(out *w)
@@ -233,14 +295,17 @@ static void text_match(out *w)
 static void write_text(out *w)
 {
 	const st_model *m = w->m;
-	char cpu[32], llvm[32];
-	st_fmt_ns(cpu, sizeof cpu, (int64_t)m->cpu_ns, false);
-	st_fmt_ns(llvm, sizeof llvm, (int64_t)m->llvm_self_ns, false);
-	fprintf(w->f, "stalactite report: %u source%s, %u crate%s, %llu events, "
-	        "cpu time %s, LLVM pass time %s\n", m->sources.len,
-	        m->sources.len == 1 ? "" : "s", st_tree_nchildren(&m->stack, 0),
-	        st_tree_nchildren(&m->stack, 0) == 1 ? "" : "s",
-	        (unsigned long long)m->total_events, cpu, llvm);
+	st_build_totals t = st_model_totals(m);
+	char wall[32], cpu[32], llvm[32], ov[32];
+	st_fmt_ns(wall, sizeof wall, (int64_t)t.wall_ns, false);
+	st_fmt_ns(cpu, sizeof cpu, (int64_t)t.cpu_ns, false);
+	st_fmt_ns(llvm, sizeof llvm, (int64_t)t.llvm_ns, false);
+	st_fmt_ns(ov, sizeof ov, t.overhead_ns, false);
+	fprintf(w->f, "stalactite report: %u profile%s, %u crate%s, %llu events; "
+	        "wall %s (summed over profiles), cpu %s, LLVM %s, profiler "
+	        "overhead %s\n", t.profiles, t.profiles == 1 ? "" : "s",
+	        t.crates, t.crates == 1 ? "" : "s",
+	        (unsigned long long)m->total_events, wall, cpu, llvm, ov);
 	if (wanted(w, "source")) text_sources(w);
 	if (wanted(w, "crate")) text_crates(w);
 	if (wanted(w, "pass")) text_passes(w);
@@ -248,6 +313,7 @@ static void write_text(out *w)
 	if (wanted(w, "function")) text_functions(w);
 	if (wanted(w, "async")) text_async(w);
 	if (wanted(w, "label")) text_labels(w);
+	if (wanted(w, "artifact")) text_artifacts(w);
 	if (w->o->match) text_match(w);
 }
 
@@ -286,8 +352,13 @@ static void json_stats(cJSON *root, out *w)
 		const st_source *s = &m->sources.v[i];
 		add_str(o, "path", w, s->path);
 		add_str(o, "format", w, s->format);
-		add_str(o, "crate", w, s->crate);
+		add_str(o, "crate", w, s->crate_name);
+		cJSON_AddStringToObject(o, "kind",
+		                        st_crate_kind_name((st_crate_kind)s->crate_kind));
 		add_num(o, "events", (double)s->events);
+		add_num(o, "wall_ns", (double)s->wall_ns);
+		add_num(o, "cpu_ns", (double)s->cpu_ns);
+		cJSON_AddBoolToObject(o, "async_exact", s->async_exact);
 	}
 	a = json_array(root, "labels");
 	for (uint32_t i = 0; i < rows(w, m->labels.len); i++) {
@@ -297,6 +368,11 @@ static void json_stats(cJSON *root, out *w)
 		add_num(o, "count", (double)l->count);
 		add_num(o, "self_ns", (double)l->self_ns);
 		add_num(o, "total_ns", (double)l->total_ns);
+		add_num(o, "cache_hits", (double)l->cache_hits);
+		add_num(o, "blocked_ns", (double)l->blocked_ns);
+		add_num(o, "incremental_load_ns", (double)l->incremental_load_ns);
+		add_num(o, "incremental_hashing_ns",
+		        (double)l->incremental_hashing_ns);
 	}
 	a = json_array(root, "passes");
 	for (uint32_t i = 0; i < rows(w, m->passes.len); i++) {
@@ -316,6 +392,44 @@ static void json_stats(cJSON *root, out *w)
 	}
 }
 
+static void json_crates(cJSON *root, out *w)
+{
+	const st_model *m = w->m;
+	st_build_totals t = st_model_totals(m);
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddItemToObject(root, "build", b);
+	add_num(b, "profiles", t.profiles);
+	add_num(b, "crates", t.crates);
+	add_num(b, "wall_ns", (double)t.wall_ns);
+	add_num(b, "cpu_ns", (double)t.cpu_ns);
+	add_num(b, "llvm_ns", (double)t.llvm_ns);
+	add_num(b, "overhead_ns", (double)t.overhead_ns);
+	cJSON *a = json_array(root, "crates");
+	for (uint32_t i = 0; i < rows(w, m->crates.len); i++) {
+		cJSON *o = json_row(a);
+		const st_crate_stat *c = &m->crates.v[i];
+		add_str(o, "crate", w, c->name);
+		cJSON_AddStringToObject(o, "kind",
+		                        st_crate_kind_name((st_crate_kind)c->kind));
+		add_num(o, "sources", c->sources);
+		add_num(o, "wall_ns", (double)c->wall_ns);
+		add_num(o, "cpu_ns", (double)c->cpu_ns);
+		add_num(o, "llvm_ns", (double)c->llvm_ns);
+		add_num(o, "overhead_ns", (double)c->overhead_ns);
+	}
+}
+
+static void json_artifacts(cJSON *root, out *w)
+{
+	const st_model *m = w->m;
+	cJSON *a = json_array(root, "artifact_sizes");
+	for (uint32_t i = 0; i < rows(w, m->artifacts.len); i++) {
+		cJSON *o = json_row(a);
+		add_str(o, "label", w, m->artifacts.v[i].label);
+		add_num(o, "bytes", (double)m->artifacts.v[i].bytes);
+	}
+}
+
 static void json_functions(cJSON *root, out *w)
 {
 	const st_model *m = w->m;
@@ -327,6 +441,7 @@ static void json_functions(cJSON *root, out *w)
 		add_str(o, "crate", w, f->crate);
 		add_num(o, "llvm_ns", (double)f->llvm_ns);
 		cJSON_AddStringToObject(o, "kind", st_kind_name((st_kind)f->kind));
+		cJSON_AddBoolToObject(o, "exact", f->exact);
 		if (f->owner != ST_NIL)
 			add_str(o, "async_fn", w, m->async_fns.v[f->owner].name);
 	}
@@ -336,6 +451,7 @@ static void json_functions(cJSON *root, out *w)
 		add_str(o, "name", w, m->async_fns.v[i].name);
 		add_num(o, "llvm_ns", (double)m->async_fns.v[i].llvm_ns);
 		add_num(o, "members", m->async_fns.v[i].members);
+		cJSON_AddBoolToObject(o, "exact", m->async_fns.v[i].exact);
 	}
 	cJSON_AddBoolToObject(root, "async_exact", m->async_exact);
 }
@@ -370,6 +486,8 @@ static int write_json(out *w)
 	add_num(root, "cpu_ns", (double)m->cpu_ns);
 	add_num(root, "llvm_ns", (double)m->llvm_self_ns);
 	json_stats(root, w);
+	json_crates(root, w);
+	json_artifacts(root, w);
 	json_functions(root, w);
 	if (w->o->match)
 		json_match(root, w);

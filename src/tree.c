@@ -10,6 +10,7 @@ static const char *const kind_names[ST_K_COUNT] = {
 	[ST_K_CGU] = "cgu",           [ST_K_PASS] = "pass",
 	[ST_K_FN] = "fn",             [ST_K_CLOSURE] = "closure",
 	[ST_K_ASYNC_FN] = "async_fn", [ST_K_ASYNC_BLOCK] = "async_block",
+	[ST_K_ASYNC_CLOSURE] = "async_closure",
 	[ST_K_LOOP] = "loop",         [ST_K_OTHER] = "other",
 };
 

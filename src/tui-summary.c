@@ -6,6 +6,7 @@
 #include <string.h>
 #include "stalactite/fmt.h"
 #include "stalactite/names.h"
+#include "stalactite/report.h"
 #include "tui.h"
 
 #define TOP 10
@@ -108,10 +109,40 @@ static void cgu_section(app *a, rows *r)
 	}
 }
 
+/* The one-line build header, then (with several) the crates by wall time. */
+static void crate_section(app *a, rows *r)
+{
+	const st_model *m = a->m;
+	st_build_totals t = st_model_totals(m);
+	char h[256], wall[32], cpu[32], llvm[32], ov[32];
+	st_fmt_ns(wall, sizeof wall, (int64_t)t.wall_ns, a->ascii);
+	st_fmt_ns(cpu, sizeof cpu, (int64_t)t.cpu_ns, a->ascii);
+	st_fmt_ns(llvm, sizeof llvm, (int64_t)t.llvm_ns, a->ascii);
+	st_fmt_ns(ov, sizeof ov, t.overhead_ns, a->ascii);
+	snprintf(h, sizeof h, "Build: %u profile%s, %u crate%s; wall %s (summed), cpu %s, "
+	         "LLVM %s, profiler overhead %s", t.profiles, t.profiles == 1 ? "" : "s",
+	         t.crates, t.crates == 1 ? "" : "s", wall, cpu, llvm, ov);
+	heading(r, h);
+	if (m->crates.len < 2)
+		return;
+	heading(r, "Crates by wall time (cpu beside it)");
+	for (uint32_t i = 0; i < m->crates.len && i < TOP; i++) {
+		const st_crate_stat *c = &m->crates.v[i];
+		char extra[48];
+		st_fmt_ns(cpu, sizeof cpu, (int64_t)c->cpu_ns, a->ascii);
+		snprintf(extra, sizeof extra, "cpu %-8s ", cpu);
+		row *w = item(a, r, (int64_t)c->wall_ns, (double)t.wall_ns, extra,
+		              st_str(m->strs, c->display));
+		w->view = V_TREE; w->tree = &m->stack; w->name_id = c->display;
+		w->kind = ST_K_CRATE;
+	}
+}
+
 static void build_rows(app *a, rows *r)
 {
 	const st_model *m = a->m;
 	char h[256], t[32];
+	crate_section(a, r);
 	st_fmt_ns(t, sizeof t, (int64_t)m->llvm_self_ns, a->ascii);
 	snprintf(h, sizeof h, "Which LLVM pass dominates (self time, %s in all passes)", t);
 	heading(r, h);
@@ -132,19 +163,19 @@ static void build_rows(app *a, rows *r)
 	for (uint32_t i = 0; i < m->functions.len && i < TOP; i++) {
 		const st_fn_stat *f = &m->functions.v[i];
 		char kind[24];
-		snprintf(kind, sizeof kind, "%-11s ", st_kind_name((st_kind)f->kind));
+		snprintf(kind, sizeof kind, "%-13s ", st_kind_name((st_kind)f->kind));
 		row *w = item(a, r, f->llvm_ns, (double)m->llvm_self_ns, kind,
 		              st_str(m->strs, f->name));
 		w->view = V_CODEGEN; w->tree = &m->pivot; w->name_id = f->name;
-		if (f->kind == ST_K_ASYNC_FN || f->kind == ST_K_ASYNC_BLOCK)
+		if (f->kind == ST_K_ASYNC_FN || f->kind == ST_K_ASYNC_BLOCK ||
+		    f->kind == ST_K_ASYNC_CLOSURE)
 			w->st = S_ASYNC;
 	}
-	heading(r, m->async_exact ? "Async fns by LLVM time (from query keys)"
-	                          : "Async fns by LLVM time (heuristic)");
+	heading(r, st_report_async_heading(m));
 	for (uint32_t i = 0; i < m->async_fns.len && i < TOP; i++) {
 		const st_async_stat *s = &m->async_fns.v[i];
 		char extra[32];
-		snprintf(extra, sizeof extra, "%3u fns  ", s->members);
+		snprintf(extra, sizeof extra, "%3u fns %c", s->members, s->exact ? ' ' : '~');
 		row *w = item(a, r, s->llvm_ns, (double)m->llvm_self_ns, extra,
 		              st_str(m->strs, s->name));
 		w->st = S_ASYNC;
@@ -161,13 +192,6 @@ static void build_rows(app *a, rows *r)
 		row *w = item(a, r, m->labels.v[i].self_ns, (double)m->cpu_ns, "",
 		              st_str(m->strs, m->labels.v[i].label));
 		w->view = V_TREE; w->tree = &m->stack; w->name_id = m->labels.v[i].label;
-	}
-	heading(r, "Crates (time in events, all threads)");
-	const st_tree *s = &m->stack;
-	for (uint32_t c = s->nodes[0].first_child; c != ST_NIL; c = s->nodes[c].next_sibling) {
-		row *w = item(a, r, (int64_t)s->nodes[c].total_ns, (double)s->nodes[0].total_ns,
-		              "", st_str(m->strs, s->nodes[c].name));
-		w->view = V_TREE; w->tree = s; w->name_id = s->nodes[c].name; w->kind = ST_K_CRATE;
 	}
 }
 

@@ -33,7 +33,8 @@ void tui_tview_init(tview *v, const st_tree *t, bool icicle)
 	for (uint32_t c = t->nodes[0].first_child; c != ST_NIL; c = t->nodes[c].next_sibling)
 		if (st_tree_nchildren(t, 0) == 1)
 			v->expanded[c] = 1;
-	v->sel = t->nodes[0].first_child != ST_NIL ? t->nodes[0].first_child : 0;
+	/* a build opens on its root; one crate on that crate */
+	v->sel = st_tree_nchildren(t, 0) == 1 ? t->nodes[0].first_child : 0;
 	/* one crate: the icicle starts inside it (Backspace zooms out) */
 	if (icicle && st_tree_nchildren(t, 0) == 1) {
 		v->zoom[v->nzoom++] = t->nodes[0].first_child;
@@ -108,7 +109,8 @@ void tui_node_label(app *a, const st_tree *t, uint32_t id, char *buf, size_t cap
 	const char *name = st_str(m->strs, st_model_display(m, n->name));
 	st_kind k = st_tree_kind(t, id);
 	bool fn_like = k == ST_K_FN || k == ST_K_CLOSURE || k == ST_K_ASYNC_FN ||
-	               k == ST_K_ASYNC_BLOCK || k == ST_K_CGU || k == ST_K_CRATE;
+	               k == ST_K_ASYNC_BLOCK || k == ST_K_ASYNC_CLOSURE ||
+	               k == ST_K_CGU || k == ST_K_CRATE;
 	if (n->arg == ST_NOSTR || fn_like)
 		snprintf(buf, cap, "%s", name);
 	else
@@ -121,7 +123,7 @@ static style kind_style(app *a, const st_tree *t, uint32_t id)
 	st_kind k = st_tree_kind(t, id);
 	if (k == ST_K_PASS && t->nodes[id].arg != ST_NOSTR)
 		k = st_model_fn_kind(a->m, t->nodes[id].arg);
-	if (k == ST_K_ASYNC_FN || k == ST_K_ASYNC_BLOCK)
+	if (k == ST_K_ASYNC_FN || k == ST_K_ASYNC_BLOCK || k == ST_K_ASYNC_CLOSURE)
 		return S_ASYNC;
 	if (k == ST_K_CLOSURE)
 		return S_CLOSURE;

@@ -520,8 +520,42 @@ void tui_replay(st_model *m, const char *keys, int w, int h,
 	cv_free(&c);
 }
 
+/* Load warnings: the first is shown in the status line, all are printed
+ * on standard error once the terminal is back. */
+typedef struct warnings {
+	char **v;
+	size_t n;
+} warnings;
+
+static void on_warn(void *ctx, const char *msg)
+{
+	warnings *w = ctx;
+	char **v = realloc(w->v, (w->n + 1) * sizeof *v);
+	char *s = strdup(msg);
+	if (!v || !s) {
+		free(s);
+		if (v)
+			w->v = v;
+		return;   /* a warning is not worth failing the load for */
+	}
+	w->v = v;
+	w->v[w->n++] = s;
+}
+
+static void flush_warnings(warnings *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		fprintf(stderr, "stalactite: warning: %s\n", w->v[i]);
+		free(w->v[i]);
+	}
+	free(w->v);
+	w->v = NULL;
+	w->n = 0;
+}
+
 int st_ui_run(char *const *paths, int npaths, const st_ui_opts *o)
 {
+	warnings warns = { 0 };
 	app a = { .view = V_ICICLE, .headless = o->script != NULL };
 	canvas c = { 0 };
 	setlocale(LC_ALL, "");
@@ -538,16 +572,21 @@ int st_ui_run(char *const *paths, int npaths, const st_ui_opts *o)
 	cv_resize(&c, a.w, a.h);
 	a.m = st_model_new();
 	progress pr = { &a, &c, { 0, 0 } };
-	st_load_opts lo = { .progress = a.headless ? NULL : on_progress, .progress_ctx = &pr };
+	st_load_opts lo = { .progress = a.headless ? NULL : on_progress, .progress_ctx = &pr,
+	                    .warn = on_warn, .warn_ctx = &warns };
 	char err[1024];
 	if (st_load_paths(a.m, paths, npaths, &lo, err, sizeof err) != 0) {
 		restore_terminal();
+		flush_warnings(&warns);
 		fprintf(stderr, "stalactite: %s\n", err);
 		free_app(&a);
 		cv_free(&c);
 		return 1;
 	}
 	init_views(&a);
+	if (warns.n)
+		snprintf(a.message, sizeof a.message, "warning: %s%s", warns.v[0],
+		         warns.n > 1 ? " (all warnings are printed on exit)" : "");
 	script sc = { o->script, stdout }, *scp = a.headless ? &sc : NULL;
 	bool quit = false;
 	while (!quit && !got_signal) {
@@ -578,6 +617,7 @@ int st_ui_run(char *const *paths, int npaths, const st_ui_opts *o)
 	}
 	if (tty_in)
 		fclose(tty_in);
+	flush_warnings(&warns);
 	free_app(&a);
 	cv_free(&c);
 	return 0;

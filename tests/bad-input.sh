@@ -5,7 +5,9 @@
 #   warning: exit 0, stderr exactly one "stalactite: warning: PATH: offset N:
 #            file is incomplete at its end ..." line, a report on stdout
 #   ok:      exit 0, nothing on stderr, a report on stdout
-# mkbad prints the expectation for each kind it writes.
+# mkbad prints the expectation for each kind it writes.  Each kind is also
+# read compressed with zstd and gzip, where the decoder's messages name
+# "PATH (decompressed)": its offsets are in the decompressed data.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
@@ -19,6 +21,10 @@ ok()   { printf 'ok   %s\n' "$*"; }
 fail() { printf 'FAIL %s\n' "$*"; failures=$((failures + 1)); }
 show() { sed 's/^/     /' "$1" | head -5; }
 
+for tool in zstd gzip; do
+	command -v "$tool" >/dev/null ||
+		{ fail "the $tool command is missing (./dev deps installs it)"; exit 1; }
+done
 for prog in "$st" "$mkbad"; do
 	if [ ! -x "$prog" ]; then
 		fail "missing $prog"
@@ -84,25 +90,37 @@ check_ok() {   # KIND STATUS
 
 kinds=$("$mkbad" --list) || { fail "mkbad --list"; exit 1; }
 [ -n "$kinds" ] || { fail "mkbad --list printed nothing"; exit 1; }
+# run_kind KIND PATH SHOWN EXPECT...: the report of PATH against mkbad's
+# expectation, messages naming SHOWN.
+run_kind() {
+	local kind=$1 path=$2 shown=$3; shift 3
+	local status=0
+	"$st" --report "$path" >"$tmp/out" 2>"$tmp/err" </dev/null || status=$?
+	case $1 in
+	error)
+		local off=$2; shift 2
+		check_error "$kind" "$shown" "$off" "$*" "$status" ;;
+	warning)
+		check_warning "$kind" "$shown" "$2" "$status" ;;
+	ok)
+		check_ok "$kind" "$status" ;;
+	*)
+		fail "$kind: mkbad printed \"$*\"" ;;
+	esac
+}
+
 for kind in $kinds; do
 	path="$tmp/$kind.mm_profdata"
 	if ! expect=$("$mkbad" "$kind" "$path"); then
 		fail "$kind: mkbad failed"; continue
 	fi
-	status=0
-	"$st" --report "$path" >"$tmp/out" 2>"$tmp/err" </dev/null || status=$?
-	set -f; set -- $expect; set +f
-	case $1 in
-	error)
-		off=$2; shift 2
-		check_error "$kind" "$path" "$off" "$*" "$status" ;;
-	warning)
-		check_warning "$kind" "$path" "$2" "$status" ;;
-	ok)
-		check_ok "$kind" "$status" ;;
-	*)
-		fail "$kind: mkbad printed \"$expect\"" ;;
-	esac
+	set -f
+	run_kind "$kind" "$path" "$path" $expect
+	zstd -q -c "$path" >"$path.zst" && gzip -c "$path" >"$path.gz" ||
+		fail "$kind: compressing failed"
+	run_kind "$kind.zst" "$path.zst" "$path.zst (decompressed)" $expect
+	run_kind "$kind.gz" "$path.gz" "$path.gz (decompressed)" $expect
+	set +f
 done
 
 if [ "$failures" -ne 0 ]; then

@@ -21,6 +21,9 @@ check sample-by-async "$ex" photo-service.mm_profdata --by async
 check sample-match "$ex" photo-service.mm_profdata --match 'closure#\d+\}$' --by source
 check v8-labels "$data" measureme-test-v8.mm_profdata --by label --top 15
 check v9-labels "$data" measureme-test-v9.mm_profdata --by label --top 15
+# every row, cache-hit-only labels included; figures checked against summarize
+check lib-crate-labels "$data" lib-crate.mm_profdata --by label --top 0
+check v9-artifacts "$data" measureme-test-v9.mm_profdata --by artifact
 check lib-crate "$data" lib-crate.mm_profdata --top 8
 check llvm-only "$data" llvm-events-only.mm_profdata --top 8
 check odd-cmd "$data" odd-command-line.mm_profdata --by source

@@ -58,6 +58,9 @@ st_strtab *st_builder_strs(st_builder *b);
 /* Starts a source whose events follow.  crate is its display crate name. */
 void st_builder_begin_source(st_builder *b, const char *path, const char *format,
                              const char *crate, uint64_t bytes);
+/* The crate of the current source, when known: the crate's name alone
+ * ("proc_macro2") and an st_crate_kind.  Defaults: the display name, a lib. */
+void st_builder_set_crate(st_builder *b, const char *name, uint8_t kind);
 /* Feeds one event.  Returns false, with *why set to a static message, when
  * the event cannot be placed (an interval that partly overlaps its parent on
  * the same thread); the caller reports it with the file offset. */

@@ -1,8 +1,12 @@
 /* load: from command-line paths to a finished model.
  *
- * A path is a file, a directory (searched recursively for *.mm_profdata) or
- * "-" for standard input.  Formats are sniffed from content.  Every error
- * names the path and the offset: "PATH: offset N: what is wrong". */
+ * A path is a file, a directory (searched recursively for *.mm_profdata,
+ * .zst and .gz, and for other files whose content is a profile) or "-" for
+ * standard input.  Formats and zstd or gzip compression are sniffed from
+ * content.  Every error names the path and the offset: "PATH: offset N: what
+ * is wrong" ("PATH (decompressed): ..." for offsets inside a compressed
+ * file).  Warnings go to opts->warn: a compressed stream cut short, files
+ * skipped in a directory, a file reached twice, two profiles of one crate. */
 #ifndef STALACTITE_LOAD_H
 #define STALACTITE_LOAD_H
 
@@ -24,8 +28,13 @@ int st_load_paths(st_model *m, char *const *paths, int npaths,
                   const st_load_opts *opts, char *err, size_t errlen);
 
 /* The crate a profile belongs to, from its command line (--crate-name, build
- * scripts, proc-macros, the source file) or else its file name.  Writes a
- * display name such as "tokio", "serde (build script)" into out. */
+ * scripts, proc-macros, the source file) or else its file name: the crate's
+ * name alone ("proc_macro2" for its library and its build script alike) and
+ * what the run built. */
+void st_crate_info(const char *cmd, const char *path, char *name, size_t cap,
+                   st_crate_kind *kind);
+/* The display name: "tokio", "serde (build script)", "syn_derive
+ * (proc-macro)", "___ (cargo probe)". */
 void st_crate_name(const char *cmd, const char *path, char *out, size_t cap);
 
 #endif

@@ -13,14 +13,41 @@
 #include "stalactite/strtab.h"
 #include "stalactite/tree.h"
 
+/* What a rustc run built (crate-name.c tells it from the command line). */
+typedef enum st_crate_kind {
+	ST_CK_LIB, ST_CK_BIN, ST_CK_BUILD_SCRIPT, ST_CK_PROC_MACRO,
+	ST_CK_PROBE,        /* cargo's `rustc - --crate-name ___ --print` */
+	ST_CK_COUNT
+} st_crate_kind;
+
+/* "lib", "bin", "build-script", "proc-macro", "probe". */
+const char *st_crate_kind_name(st_crate_kind k);
+
 /* One input file. */
 typedef struct st_source {
 	uint32_t path;      /* as given on the command line / found in a dir */
 	uint32_t format;    /* "mm_profdata v9" ... */
-	uint32_t crate;     /* display name of its crate */
+	uint32_t crate;     /* display name of its crate ("serde (build script)") */
+	uint32_t crate_name;  /* the crate's name alone ("serde") */
+	uint8_t crate_kind; /* st_crate_kind */
 	uint64_t events;    /* event records read */
 	uint64_t bytes;
+	bool async_exact;   /* it had its own crate's closure/coroutine keys */
+	uint64_t wall_ns;   /* first interval start to last interval end */
+	uint64_t cpu_ns;    /* summarize's "total cpu time": per-thread spans */
+	uint64_t llvm_ns;   /* LLVM Pass self time */
+	int64_t overhead_ns;  /* self time of the profiler's own self_profile_* */
 } st_source;
+
+/* Per crate (name and kind), summed over its sources. */
+typedef struct st_crate_stat {
+	uint32_t name;      /* the crate's name alone */
+	uint32_t display;   /* as the stack tree names it */
+	uint8_t kind;       /* st_crate_kind */
+	uint32_t sources;
+	uint64_t wall_ns, cpu_ns, llvm_ns;
+	int64_t overhead_ns;
+} st_crate_stat;
 
 /* Per event label, with exactly measureme summarize's definitions. */
 typedef struct st_label_stat {
@@ -30,7 +57,22 @@ typedef struct st_label_stat {
 	int64_t  self_ns;   /* duration minus direct children, same thread */
 	uint64_t total_ns;  /* summarize's "time": durations, except
 	                       IncrementalResultHashing which adds none */
+	uint64_t cache_hits;  /* QueryCacheHit instants + QueryCacheHitCount
+	                         values (instants of a label whose count the
+	                         same file gives are not counted twice) */
+	uint64_t blocked_ns;  /* durations of QueryBlocked events */
+	/* durations of IncrementalLoadResult / IncrementalResultHashing events
+	 * minus their direct children's, as self time (so signed) */
+	int64_t  incremental_load_ns;
+	int64_t  incremental_hashing_ns;
 } st_label_stat;
+
+/* Per ArtifactSize label ("object_file", "linked_artifact" ...): the sizes
+ * in bytes rustc reported, summed over every file. */
+typedef struct st_artifact_stat {
+	uint32_t label;
+	uint64_t bytes;
+} st_artifact_stat;
 
 /* Per LLVM pass or analysis name, LLVM Pass events only. */
 typedef struct st_pass_stat {
@@ -52,7 +94,9 @@ typedef struct st_fn_stat {
 	uint32_t raw;       /* one raw spelling (the first seen) */
 	int64_t  llvm_ns;   /* self time of LLVM Pass events on the function */
 	uint64_t events;
-	uint8_t  kind;      /* ST_K_FN, _CLOSURE, _ASYNC_FN, _ASYNC_BLOCK */
+	uint8_t  kind;      /* ST_K_FN, _CLOSURE, _ASYNC_FN, _ASYNC_BLOCK,
+	                       _ASYNC_CLOSURE */
+	bool     exact;     /* kind from query keys, not the heuristic */
 	uint32_t owner;     /* async_fns index it is grouped under, or ST_NIL */
 } st_fn_stat;
 
@@ -61,6 +105,7 @@ typedef struct st_async_stat {
 	uint32_t name;      /* the owning fn path, e.g. app::upload_photo */
 	int64_t  llvm_ns;   /* sum of llvm_ns of its members */
 	uint32_t members;   /* number of st_fn_stat grouped here */
+	bool     exact;     /* every member's kind came from query keys */
 } st_async_stat;
 
 #define ST_VEC(T) struct { T *v; uint32_t len, cap; }
@@ -76,13 +121,15 @@ typedef struct st_model {
 	st_tree pivot;          /* build -> crate -> CGU -> function -> pass */
 
 	ST_VEC(st_source) sources;
+	ST_VEC(st_crate_stat) crates;   /* by wall time, descending */
 	ST_VEC(st_label_stat) labels;
 	ST_VEC(st_pass_stat) passes;
 	ST_VEC(st_cgu_stat) cgus;
 	ST_VEC(st_fn_stat) functions;
 	ST_VEC(st_async_stat) async_fns;
+	ST_VEC(st_artifact_stat) artifacts;  /* bytes desc, then label text */
 
-	bool async_exact;       /* query keys told which bodies are coroutines */
+	bool async_exact;       /* every async group is exact (async-kind.h) */
 	uint64_t total_events;
 	uint64_t llvm_self_ns;  /* sum of all LLVM Pass self time */
 	uint64_t cpu_ns;        /* summarize's "total cpu time" over all files */
@@ -100,6 +147,15 @@ static inline const char *st_model_str(const st_model *m, uint32_t id)
 {
 	return st_str(m->strs, id);
 }
+/* The whole build in one line's worth of figures. */
+typedef struct st_build_totals {
+	uint32_t profiles, crates;
+	uint64_t wall_ns;     /* sum of the profiles' wall spans */
+	uint64_t cpu_ns, llvm_ns;
+	int64_t overhead_ns;  /* the profiler's own activities, part of cpu */
+} st_build_totals;
+st_build_totals st_model_totals(const st_model *m);
+
 /* Memory held by the model, for benchmarks. */
 size_t st_model_bytes(const st_model *m);
 

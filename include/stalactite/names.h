@@ -1,5 +1,4 @@
-/* names: readable, stable names for grouping and display, and async-aware
- * classification of function names.
+/* names: readable, stable names for grouping and display.
  *
  * Input names are what rustc writes into profiles: demangled v0 style with
  * crate disambiguators (core[667c7a611d73a360]::ptr::drop_glue::<...>),
@@ -13,7 +12,7 @@
 #include "stalactite/tree.h"
 
 /* Normalised form: mangled names demangled; [hex] crate disambiguators and
- * ::h<16 hex> hashes removed; CGU names "crate.<16 hex>-cgu.N" become
+ * ::h<16 hex> hashes removed; CGU names "crate.<hex hash>-cgu.N" become
  * "crate-cgu.N".  Writes a NUL-terminated result into out (truncated to cap)
  * and returns its length.  Returns len and copies unchanged when nothing
  * applies. */
@@ -30,39 +29,11 @@ size_t st_name_elide_generics(const char *in, size_t len, char *out, size_t cap,
  * "<a::S>::f::{closure#0}".  Returns the length written (truncated to cap). */
 size_t st_name_strip_generics(const char *in, size_t len, char *out, size_t cap);
 
-/* Evidence gathered from query keys and other arguments of a profile, which
- * say exactly which def paths are coroutines and which async fns exist. */
-typedef struct st_async_evidence st_async_evidence;
-
-st_async_evidence *st_async_evidence_new(void);
-void st_async_evidence_free(st_async_evidence *ev);
-/* Scans one argument string (a query key, a mir_pass DefId ...) for
- * "Coroutine(DefId(N:M ~ PATH)", "Closure(DefId(N:M ~ PATH)",
- * "{async fn body of F()}" and "{async block@...}" and records the normalised
- * paths.  Cheap when the string contains none of them. */
-void st_async_evidence_scan(st_async_evidence *ev, const char *s, size_t len);
-/* True when any coroutine was recorded (the profile had query keys). */
-bool st_async_evidence_exact(const st_async_evidence *ev);
-
-/* Classifies a normalised function name as ST_K_FN, ST_K_CLOSURE,
- * ST_K_ASYNC_FN (an async fn's coroutine body) or ST_K_ASYNC_BLOCK.  With
- * exact evidence the evidence decides; otherwise the documented heuristic
- * (README) uses `futures`, the set of paths the profile shows used as futures
- * (see st_async_note_future). */
-st_kind st_name_classify(const char *name, size_t len,
-                         const st_async_evidence *ev);
-
-/* Heuristic evidence: records that the profile's function names show `name`
- * (a normalised name) carrying a future, e.g. "<X as IntoFuture>::into_future",
- * "Pin<&mut X>::new_unchecked", "<X as Future>::poll".  Call for every
- * function name before classifying. */
-void st_async_note_name(st_async_evidence *ev, const char *name, size_t len);
-
-/* The async fn a function belongs to: if the name is, or mentions inside its
- * generic arguments, a path classified as an async fn body or async block
- * (F::{closure#N}...), stores the owning fn path F's offset and length within
- * name and returns true.  The first such mention wins. */
-bool st_async_owner(const char *name, size_t len, const st_async_evidence *ev,
-                    size_t *off, size_t *olen);
+/* Index just past the '>' matching the '<' at s[i], or 0 when unbalanced
+ * ("->" is an arrow, not a bracket). */
+size_t st_name_match_angle(const char *s, size_t n, size_t i);
+/* Whether the '<' at s[i] opens generic arguments (it follows a path
+ * segment) rather than a qualified path <X as Y> or legacy <impl X for Y>. */
+bool st_name_opens_generics(const char *s, size_t n, size_t i);
 
 #endif

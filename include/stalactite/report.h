@@ -19,6 +19,10 @@ typedef struct st_report_opts {
 /* The accepted --by keys, NULL-terminated. */
 extern const char *const st_report_keys[];
 
+/* Heading of the async fn table: whether its kinds came from query keys,
+ * the heuristic, or both (then "~" marks the heuristic groups). */
+const char *st_report_async_heading(const st_model *m);
+
 /* Writes the report; returns 0, or -1 on a write error. */
 int st_report_write(FILE *out, const st_model *m, const st_report_opts *o);
 

@@ -14,7 +14,7 @@
 
 #define ST_NIL UINT32_MAX
 
-/* What a node stands for.  The async kinds come from names.h's classifier. */
+/* What a node stands for.  The async kinds come from async-kind.h. */
 typedef enum st_kind {
 	ST_K_BUILD,       /* the root: a whole build (all loaded crates) */
 	ST_K_CRATE,
@@ -25,7 +25,8 @@ typedef enum st_kind {
 	ST_K_FN,          /* a plain function (IR unit) */
 	ST_K_CLOSURE,
 	ST_K_ASYNC_FN,    /* the coroutine body of an async fn */
-	ST_K_ASYNC_BLOCK,
+	ST_K_ASYNC_BLOCK, /* an async block, or the body of an async closure */
+	ST_K_ASYNC_CLOSURE, /* an async closure (`async |x| ..`) itself */
 	ST_K_LOOP,        /* an LLVM loop pass unit (<unnamed loop>) */
 	ST_K_OTHER,
 	ST_K_COUNT

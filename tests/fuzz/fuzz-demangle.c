@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/demangle.h"
+#include "stalactite/async-kind.h"
 #include "stalactite/names.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,10 +36,12 @@ static void check_names(const char *s, size_t n)
 	st_name_elide_generics(s, n, small, sizeof small, true);
 	st_async_evidence *ev = st_async_evidence_new();
 	st_async_evidence_scan(ev, s, n);
+	st_async_evidence_end_source(ev);   /* the input as a key, then a name */
+	st_async_evidence_scan(ev, s, n);
 	st_async_note_name(ev, s, n);
 	size_t off, len;
-	st_name_classify(s, n, ev);
-	if (st_async_owner(s, n, ev, &off, &len) && (off > n || len > n - off))
+	st_async_classify(ev, s, n, NULL);
+	if (st_async_owner(ev, s, n, &off, &len, NULL) && (off > n || len > n - off))
 		abort();
 	st_async_evidence_free(ev);
 }

@@ -52,4 +52,13 @@ if grep -q $'\x1b' "$tmp/h.txt"; then fail "hostile names: raw ESC on screen"; e
 # Loading errors are reported after the UI has let go of the terminal.
 expect "headless: bad file" 1 env STALACTITE_SCRIPT= "$st" "$tmp/nope.mm_profdata"
 one_line "headless: one-line error" "nope.mm_profdata"
+# Load warnings reach the viewer's status line, and stderr on exit.
+mkdir "$tmp/warn"
+cp "$llvm" "$tmp/warn/"
+echo 'not a profile' >"$tmp/warn/README.txt"
+(cd "$tmp" && STALACTITE_SIZE=100x12 STALACTITE_SCRIPT='' "$st" warn) >"$tmp/ui-warning.txt" 2>&1
+echo "exit $?" >>"$tmp/ui-warning.txt"
+compare_golden ui-warning "$golden/ui-warning.txt" "$tmp/ui-warning.txt"
+# a whole build opens on its root, crates ordered by time
+ui build-tree 100x12 '2' "$data/two-crates"
 finish

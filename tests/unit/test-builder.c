@@ -193,6 +193,93 @@ static void check_stack(const st_model *m)
 	      st_lookup(m->strs, "app-cgu.0", 9));
 }
 
+/* One event of the summarize-columns test: an interval on thread 1, or an
+ * instant / integer (v is the time or the value). */
+static void put(st_builder *b, uint8_t type, const char *kind,
+                const char *label, uint64_t start, uint64_t end_or_value)
+{
+	st_strtab *s = st_builder_strs(b);
+	st_event e = { .type = type, .thread = 1, .kind = st_intern_cstr(s, kind),
+	               .label = st_intern_cstr(s, label), .start = start,
+	               .end = type == ST_EV_INTERVAL ? end_or_value : start,
+	               .value = type == ST_EV_INTEGER ? end_or_value : 0 };
+	const char *why;
+	CHECK(st_builder_event(b, &e, &why));
+}
+
+/* summarize's optional columns, worked out by hand: cache hits from instants
+ * and counts (a count silences that label's later instants in its own file
+ * only), blocked time, the two incremental columns net of children, and
+ * artifact sizes summed over two files. */
+static void check_summarize_columns(void)
+{
+	st_model *m = st_model_new();
+	st_builder *b = st_builder_new(m);
+	st_builder_begin_source(b, "a", "test", "app", 0);
+	/* reverse file order: latest end first, parents before children */
+	put(b, ST_EV_INTERVAL, "Query", "hir", 200, 300);
+	/* an instant between a parent and its child must not pop the stack */
+	put(b, ST_EV_INSTANT, "QueryCacheHit", "features_query", 1000, 0);
+	put(b, ST_EV_INTERVAL, "IncrementalResultHashing", "hir", 250, 290);
+	put(b, ST_EV_INTERVAL, "GenericActivity", "hash_inner", 260, 265);
+	put(b, ST_EV_INSTANT, "QueryCacheHit", "type_of", 1000, 0);
+	put(b, ST_EV_INTEGER, "QueryCacheHitCount", "type_of", 0, 10);
+	put(b, ST_EV_INSTANT, "QueryCacheHit", "type_of", 1000, 0);   /* silenced */
+	put(b, ST_EV_INSTANT, "QueryCacheHit", "type_of", 1000, 0);   /* silenced */
+	put(b, ST_EV_INTERVAL, "Query", "typeck", 0, 100);
+	put(b, ST_EV_INTERVAL, "IncrementalLoadResult", "optimized_mir", 40, 70);
+	put(b, ST_EV_INTERVAL, "GenericActivity", "decode", 50, 60);
+	put(b, ST_EV_INTERVAL, "QueryBlocked", "typeck", 10, 30);
+	put(b, ST_EV_INSTANT, "QueryCacheHit", "features_query", 1000, 0);
+	put(b, ST_EV_INSTANT, "QueryCacheHit", "features_query", 1000, 0);
+	put(b, ST_EV_INTEGER, "ArtifactSize", "object_file", 0, 100);
+	put(b, ST_EV_INTEGER, "ArtifactSize", "object_file", 0, 20);
+	put(b, ST_EV_INTEGER, "ArtifactSize", "linked_artifact", 0, 5000);
+	put(b, ST_EV_INSTANT, "SomethingElse", "ignored", 1000, 0);
+	put(b, ST_EV_INTEGER, "SomethingElse", "ignored_too", 0, 7);
+	st_builder_end_source(b, 19);
+	st_builder_begin_source(b, "b", "test", "app", 0);
+	/* a new file: type_of's instants count again */
+	for (int i = 0; i < 4; i++)
+		put(b, ST_EV_INSTANT, "QueryCacheHit", "type_of", 5, 0);
+	put(b, ST_EV_INTEGER, "QueryCacheHitCount", "features_query", 0, 5);
+	put(b, ST_EV_INTEGER, "ArtifactSize", "object_file", 0, 7);
+	st_builder_end_source(b, 6);
+	st_builder_finish(b);
+	st_builder_free(b);
+
+	const st_label_stat *l = label(m, "typeck");
+	CHECK(l && l->count == 1 && l->self_ns == 70 && l->total_ns == 120 &&
+	      l->blocked_ns == 20 && l->cache_hits == 0);
+	l = label(m, "optimized_mir");
+	CHECK(l && l->count == 0 && l->self_ns == 20 && l->total_ns == 30 &&
+	      l->incremental_load_ns == 20 && l->incremental_hashing_ns == 0);
+	l = label(m, "hir");   /* the hashing event shares its query's row */
+	CHECK(l && l->count == 1 && l->self_ns == 95 && l->total_ns == 100 &&
+	      l->incremental_hashing_ns == 35 && l->incremental_load_ns == 0);
+	l = label(m, "decode");
+	CHECK(l && l->count == 1 && l->self_ns == 10);
+	l = label(m, "features_query");   /* cache hits only: still a row */
+	CHECK(l && l->count == 0 && l->self_ns == 0 && l->total_ns == 0 &&
+	      l->cache_hits == 3 + 5);
+	l = label(m, "type_of");
+	CHECK(l && l->cache_hits == 1 + 10 + 4);
+	CHECK(!label(m, "ignored") && !label(m, "ignored_too"));
+	CHECK_INT(m->labels.len, 7);
+	CHECK_STR(st_str(m->strs, m->labels.v[0].label), "hir");
+	for (uint32_t i = 1; i < m->labels.len; i++)
+		CHECK(m->labels.v[i - 1].self_ns >= m->labels.v[i].self_ns);
+	CHECK_INT(m->cpu_ns, 300);   /* instants stretch no thread's span */
+	CHECK_INT(m->artifacts.len, 2);
+	if (m->artifacts.len == 2) {
+		CHECK_STR(st_str(m->strs, m->artifacts.v[0].label), "linked_artifact");
+		CHECK_INT(m->artifacts.v[0].bytes, 5000);
+		CHECK_STR(st_str(m->strs, m->artifacts.v[1].label), "object_file");
+		CHECK_INT(m->artifacts.v[1].bytes, 100 + 20 + 7);
+	}
+	st_model_free(m);
+}
+
 int main(void)
 {
 	st_model *m = st_model_new();
@@ -267,5 +354,7 @@ int main(void)
 	st_builder_finish(b);
 	st_builder_free(b);
 	st_model_free(m);
+
+	check_summarize_columns();
 	return check_done();
 }
