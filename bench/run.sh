@@ -164,6 +164,33 @@ elif [ "$report_ok" = 1 ]; then
     say "bench: no profiles to load; skipping the load benchmarks"
 fi
 
+# ---------------------------------------------------------------- diff
+
+# --diff BASE NEW against loading BASE and NEW one after the other: the
+# pairing itself should cost little next to the two loads.
+if [ "$report_ok" = 1 ]; then
+    pairs="$sample:$sample"
+    [ -s "$big" ] && pairs="$pairs $big:$big"
+    two="$srcdir/tests/data/two-crates"
+    [ -d "$two" ] && [ -d "$two-inline" ] && pairs="$pairs $two:$two-inline"
+    hr "diff: --report --format json --diff BASE NEW vs loading both (warm cache, mean)"
+    printf '%-40s %12s %12s %8s\n' pair "load both" diff ratio
+    for pair in $pairs; do
+        a=${pair%%:*} b=${pair#*:}
+        both="$bin --report --format json $a >/dev/null && $bin --report --format json $b >/dev/null"
+        diffcmd="$bin --report --format json --diff $a $b >/dev/null"
+        t2=$(measure "$both" "${RUNS:-}") || t2=""
+        td=$(measure "$diffcmd" "${RUNS:-}") || td=""
+        awk -v name="$(basename "$a") vs $(basename "$b")" -v t2="$t2" -v td="$td" 'BEGIN {
+            printf "%-40s %12s %12s %8s\n", name,
+                t2 == "" ? "failed" : sprintf("%.3f s", t2),
+                td == "" ? "failed" : sprintf("%.3f s", td),
+                (t2 > 0 && td > 0) ? sprintf("%.2fx", td / t2) : "-"
+        }'
+    done
+    say "(ratio = diff time / time to load both; at most 1.0x is the target)"
+fi
+
 # ---------------------------------------------------------------- 3
 
 if [ "${BENCH_PROGRAMS:-1}" != 0 ]; then

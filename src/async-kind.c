@@ -44,6 +44,7 @@
 #include "stalactite/async-kind.h"
 #include "stalactite/names.h"
 #include "stalactite/strtab.h"
+#include "stalactite/xalloc.h"
 
 /* Final kinds, as bits so that disagreeing candidates can be seen. */
 enum { B_CLOSURE = 1, B_ASYNC_FN = 2, B_ASYNC_BLOCK = 4, B_ASYNC_CLOSURE = 8 };
@@ -75,9 +76,7 @@ static void sb_reserve(sbuf *b, size_t n)
 	if (n <= b->cap)
 		return;
 	size_t cap = n * 2;
-	char *p = b->p == b->small ? malloc(cap) : realloc(b->p, cap);
-	if (!p)
-		abort();
+	char *p = b->p == b->small ? st_xmalloc(cap) : st_xrealloc(b->p, cap);
 	if (b->p == b->small)
 		memcpy(p, b->small, b->len);
 	b->p = p;
@@ -283,9 +282,7 @@ static uint8_t *grow_bytes(uint8_t **v, uint32_t *n, uint32_t id)
 		uint32_t m = *n ? *n : 256;
 		while (m <= id)
 			m *= 2;
-		uint8_t *p = realloc(*v, m);
-		if (!p)
-			abort();
+		uint8_t *p = st_xrealloc(*v, m);
 		memset(p + *n, 0, m - *n);
 		*v = p;
 		*n = m;
@@ -336,9 +333,7 @@ static void reset_source(st_async_evidence *ev)
 
 st_async_evidence *st_async_evidence_new(void)
 {
-	st_async_evidence *ev = calloc(1, sizeof *ev);
-	if (!ev)
-		abort();
+	st_async_evidence *ev = st_xcalloc(1, sizeof *ev);
 	ev->keys = st_strtab_new();
 	reset_source(ev);
 	return ev;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "stalactite/bigmem.h"
+#include "stalactite/xalloc.h"
 
 #define BIG ((size_t)2 << 20)   /* huge page size and alignment */
 #define THRESHOLD ((size_t)256 << 10)
@@ -22,7 +23,7 @@ static void *map_big(size_t size)
 	char *p = mmap(NULL, size + BIG, PROT_READ | PROT_WRITE,
 	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		abort();
+		st_fatal("out of memory (mapping %zu bytes)", size);
 	char *a = (char *)(((uintptr_t)p + BIG - 1) & ~(uintptr_t)(BIG - 1));
 	if (a > p)
 		munmap(p, (size_t)(a - p));
@@ -36,10 +37,7 @@ static void *map_big(size_t size)
 void *st_big_realloc(void *p, size_t old_size, size_t new_size)
 {
 	if (new_size < THRESHOLD && (old_size < THRESHOLD || !p)) {
-		void *q = realloc(p, new_size ? new_size : 1);
-		if (!q)
-			abort();
-		return q;
+		return st_xrealloc(p, new_size);
 	}
 	size_t want = round_up(new_size);
 	if (p && old_size >= THRESHOLD) {
@@ -49,7 +47,7 @@ void *st_big_realloc(void *p, size_t old_size, size_t new_size)
 		/* move the pages into a fresh aligned mapping: no copy */
 		void *q = map_big(want);
 		if (mremap(p, have, want, MREMAP_MAYMOVE | MREMAP_FIXED, q) == MAP_FAILED)
-			abort();
+			st_fatal("out of memory (mapping %zu bytes)", want);
 #ifdef MADV_HUGEPAGE
 		madvise(q, want, MADV_HUGEPAGE);
 #endif

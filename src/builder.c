@@ -25,6 +25,7 @@
 #include "stalactite/builder.h"
 #include "stalactite/idmap.h"
 #include "stalactite/names.h"
+#include "stalactite/xalloc.h"
 
 enum kclass {   /* what an event kind means to the statistics */
 	KC_OTHER, KC_QUERY, KC_ACTIVITY, KC_BLOCKED, KC_INCR_LOAD,
@@ -112,17 +113,9 @@ struct st_builder {
 	size_t scratch_cap;
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q)
-		abort();
-	return q;
-}
-
 #define VEC_PUSH(vec) (((vec).len == (vec).cap ? \
 	((vec).cap = (vec).cap ? (vec).cap * 2 : 64, \
-	 (vec).v = xrealloc((vec).v, (size_t)(vec).cap * sizeof *(vec).v)) : 0), \
+	 (vec).v = st_xrealloc((vec).v, (size_t)(vec).cap * sizeof *(vec).v)) : 0), \
 	&(vec).v[(vec).len++])
 
 /* ---- child lookup ------------------------------------------------------ */
@@ -199,8 +192,8 @@ static void ensure_display(st_model *m, uint32_t id)
 	uint32_t n = m->display_len ? m->display_len : 1024;
 	while (n <= id)
 		n *= 2;
-	m->display = xrealloc(m->display, (size_t)n * sizeof *m->display);
-	m->fn_kind = xrealloc(m->fn_kind, n);
+	m->display = st_xrealloc(m->display, (size_t)n * sizeof *m->display);
+	m->fn_kind = st_xrealloc(m->fn_kind, n);
 	memset(m->display + m->display_len, 0,
 	       (size_t)(n - m->display_len) * sizeof *m->display);
 	memset(m->fn_kind + m->display_len, 0, n - m->display_len);
@@ -215,7 +208,7 @@ static uint32_t *sid_slot(uint32_t **arr, uint32_t *len, uint32_t id)
 		uint32_t n = *len ? *len : 1024;
 		while (n <= id)
 			n *= 2;
-		*arr = xrealloc(*arr, (size_t)n * sizeof **arr);
+		*arr = st_xrealloc(*arr, (size_t)n * sizeof **arr);
 		memset(*arr + *len, 0xff, (size_t)(n - *len) * sizeof **arr);
 		*len = n;
 	}
@@ -232,7 +225,7 @@ static uint32_t display_of(st_builder *b, uint32_t id)
 	size_t len = st_strlen(m->strs, id);
 	if (b->scratch_cap < len * 2 + 64) {
 		b->scratch_cap = len * 2 + 64;
-		b->scratch = xrealloc(b->scratch, b->scratch_cap);
+		b->scratch = st_xrealloc(b->scratch, b->scratch_cap);
 	}
 	size_t n = st_name_normalize(s, len, b->scratch, b->scratch_cap);
 	uint32_t d = (n == len && memcmp(s, b->scratch, n) == 0)
@@ -251,7 +244,7 @@ static void scan_evidence(st_builder *b, uint32_t id)
 		uint32_t n = b->scanned_len ? b->scanned_len : 4096;
 		while (n <= id)
 			n *= 2;
-		b->scanned = xrealloc(b->scanned, n);
+		b->scanned = st_xrealloc(b->scanned, n);
 		memset(b->scanned + b->scanned_len, 0, n - b->scanned_len);
 		b->scanned_len = n;
 	}
@@ -276,7 +269,7 @@ static uint8_t *info_of(st_builder *b, uint32_t id)
 		uint32_t n = b->label_info_len ? b->label_info_len : 1024;
 		while (n <= id)
 			n *= 2;
-		b->label_info = xrealloc(b->label_info, n);
+		b->label_info = st_xrealloc(b->label_info, n);
 		memset(b->label_info + b->label_info_len, 0, n - b->label_info_len);
 		b->label_info_len = n;
 	}
@@ -339,9 +332,7 @@ static bool names_module(st_builder *b, const st_event *e)
 
 st_builder *st_builder_new(st_model *m)
 {
-	st_builder *b = calloc(1, sizeof *b);
-	if (!b)
-		abort();
+	st_builder *b = st_xcalloc(1, sizeof *b);
 	b->m = m;
 	b->idx_stack.by_arg = true;
 	b->evidence = st_async_evidence_new();
@@ -463,7 +454,7 @@ static uint32_t cgu_stat(st_builder *b, uint32_t cgu_raw)
 	if (i == m->cgus.len) {
 		*VEC_PUSH(m->cgus) = (st_cgu_stat){ .crate = b->crate,
 		                                    .cgu = cgu_display };
-		b->cgu_raw = xrealloc(b->cgu_raw, m->cgus.cap * sizeof *b->cgu_raw);
+		b->cgu_raw = st_xrealloc(b->cgu_raw, m->cgus.cap * sizeof *b->cgu_raw);
 		b->cgu_raw[i] = cgu_raw;
 	}
 	return i;
@@ -650,7 +641,7 @@ static void build_codegen(st_builder *b)
 {
 	st_model *m = b->m;
 	size_t bytes = (size_t)(m->cgus.len + 1) * sizeof(uint32_t);
-	uint32_t *cg_cache = xrealloc(NULL, bytes), *pv_cache = xrealloc(NULL, bytes);
+	uint32_t *cg_cache = st_xmalloc(bytes), *pv_cache = st_xmalloc(bytes);
 	memset(cg_cache, 0xff, bytes);
 	memset(pv_cache, 0xff, bytes);
 	for (uint32_t i = 0; i < b->cg.len; i++) {
@@ -692,7 +683,7 @@ static thread_stack *stack_for(st_builder *b, uint32_t thread)
 	if (i == b->nstacks) {
 		if (b->nstacks == b->capstacks) {
 			uint32_t cap = b->capstacks ? b->capstacks * 2 : 16;
-			b->stacks = xrealloc(b->stacks, cap * sizeof *b->stacks);
+			b->stacks = st_xrealloc(b->stacks, cap * sizeof *b->stacks);
 			memset(b->stacks + b->capstacks, 0,
 			       (cap - b->capstacks) * sizeof *b->stacks);
 			b->capstacks = cap;
@@ -780,7 +771,7 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 	frame *parent = ts->len ? &ts->v[ts->len - 1] : NULL;
 	if (ts->len == ts->cap) {
 		ts->cap = ts->cap ? ts->cap * 2 : 64;
-		ts->v = xrealloc(ts->v, (size_t)ts->cap * sizeof *ts->v);
+		ts->v = st_xrealloc(ts->v, (size_t)ts->cap * sizeof *ts->v);
 		parent = ts->len ? &ts->v[ts->len - 1] : NULL;
 	}
 	frame *f = &ts->v[ts->len++];
@@ -849,6 +840,12 @@ bool st_builder_event(st_builder *b, const st_event *e, const char **why)
 	if (!ts->seen || e->end > ts->last)
 		ts->last = e->end;
 	ts->seen = true;
+	/* real profiles nest a few hundred deep; a crafted one 100,000 deep
+	 * would grow the stack without end and make every tree walk deep */
+	if (ts->len >= ST_MAX_NESTING) {
+		*why = "events nest deeper than " ST_STR(ST_MAX_NESTING);
+		return false;
+	}
 	enter(b, ts, e);
 	return true;
 }
@@ -937,7 +934,7 @@ static void group_async(st_builder *b)
 		/* one group per fn, whatever its generic instances */
 		if (b->scratch_cap < len + 1) {
 			b->scratch_cap = len + 64;
-			b->scratch = xrealloc(b->scratch, b->scratch_cap);
+			b->scratch = st_xrealloc(b->scratch, b->scratch_cap);
 		}
 		size_t n = st_name_strip_generics(s + off, len, b->scratch, b->scratch_cap);
 		uint32_t owner = st_intern(m->strs, b->scratch, n);
@@ -1033,8 +1030,8 @@ static int cmp_crate(const void *x, const void *y)
 static void sort_async(st_model *m)
 {
 	uint32_t n = m->async_fns.len;
-	uint32_t *order = xrealloc(NULL, (n + 1) * sizeof *order);
-	uint32_t *rank = xrealloc(NULL, (n + 1) * sizeof *rank);
+	uint32_t *order = st_xmalloc((n + 1) * sizeof *order);
+	uint32_t *rank = st_xmalloc((n + 1) * sizeof *rank);
 	for (uint32_t i = 0; i < n; i++)
 		order[i] = i;
 	/* insertion sort by (llvm_ns desc, name): async fns are few */
@@ -1051,7 +1048,7 @@ static void sort_async(st_model *m)
 		}
 		order[j] = v;
 	}
-	st_async_stat *sorted = xrealloc(NULL, (n + 1) * sizeof *sorted);
+	st_async_stat *sorted = st_xmalloc((n + 1) * sizeof *sorted);
 	for (uint32_t i = 0; i < n; i++) {
 		sorted[i] = m->async_fns.v[order[i]];
 		rank[order[i]] = i;

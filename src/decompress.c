@@ -44,7 +44,8 @@ static unsigned long long ull(uint64_t v)
 }
 
 /* The next piece of input in *p, *n (0 at the end); -1 with errno set when
- * reading fails.  The previous piece must have been consumed whole. */
+ * reading fails, -3 past opts->in_limit.  The previous piece must have been
+ * consumed whole. */
 static int next_piece(input *in, const unsigned char **p, size_t *n)
 {
 	in->off += in->piece;
@@ -73,6 +74,8 @@ static int next_piece(input *in, const unsigned char **p, size_t *n)
 			continue;
 		if (r < 0)
 			return -1;
+		if (in->o->in_limit && in->off + (uint64_t)r > in->o->in_limit)
+			return -3;
 		*p = in->buf;
 		*n = in->piece = (size_t)r;
 		return 0;
@@ -110,8 +113,13 @@ static int grow_fail(int r, uint64_t off, const st_decompress_opts *o,
 	return r;
 }
 
-static int read_fail(const input *in, char *err, size_t errlen)
+static int read_fail(const input *in, int r, char *err, size_t errlen)
 {
+	if (r == -3) {
+		snprintf(err, errlen, "offset %llu: more input than the limit (%llu bytes)",
+		         ull(in->o->in_limit), ull(in->o->in_limit));
+		return -3;
+	}
 	snprintf(err, errlen, "offset %llu: %s", ull(in->off), strerror(errno));
 	return -1;
 }
@@ -130,8 +138,9 @@ static int copy_plain(input *in, output *out, char *err, size_t errlen)
 	for (;;) {
 		const unsigned char *p;
 		size_t n;
-		if (next_piece(in, &p, &n) != 0)
-			return read_fail(in, err, errlen);
+		int got = next_piece(in, &p, &n);
+		if (got != 0)
+			return read_fail(in, got, err, errlen);
 		if (n == 0)
 			return 0;
 		for (size_t used = 0; used < n;) {
@@ -169,8 +178,9 @@ static int unzstd(input *in, output *out, bool *cut, char *err, size_t errlen)
 	for (;;) {
 		const unsigned char *p;
 		size_t n;
-		if (next_piece(in, &p, &n) != 0) {
-			rc = read_fail(in, err, errlen);
+		int got = next_piece(in, &p, &n);
+		if (got != 0) {
+			rc = read_fail(in, got, err, errlen);
 			break;
 		}
 		if (n == 0)
@@ -228,8 +238,9 @@ static int gunzip(input *in, output *out, bool *cut, char *err, size_t errlen)
 	for (;;) {
 		const unsigned char *p;
 		size_t n;
-		if (next_piece(in, &p, &n) != 0) {
-			rc = read_fail(in, err, errlen);
+		int got = next_piece(in, &p, &n);
+		if (got != 0) {
+			rc = read_fail(in, got, err, errlen);
 			break;
 		}
 		if (n == 0)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/demangle.h"
+#include "stalactite/xalloc.h"
 
 #define MAX_DEPTH 500
 #define MAX_OUT 1000000   /* rustc-demangle's own output size limit */
@@ -1161,10 +1162,7 @@ static int emit_symbol(const char *sym, size_t n, obuf *b, FILE *out, int flags)
 			return fwrite(b->p, 1, olen, out) == olen ? 0 : -1;
 		if (r == 1 || b->cap > MAX_OUT)
 			return fwrite(sym, 1, n, out) == n ? 0 : -1;
-		char *np = realloc(b->p, b->cap * 2);
-		if (!np)
-			return -1;
-		b->p = np;
+		b->p = st_xrealloc(b->p, b->cap * 2);
 		b->cap *= 2;
 	}
 }
@@ -1192,13 +1190,11 @@ static int filter_line(const char *l, size_t n, obuf *b, FILE *out, int flags)
 
 int st_demangle_stream(FILE *in, FILE *out, int flags)
 {
-	obuf b = { malloc(4096), 4096 };
+	obuf b = { st_xmalloc(4096), 4096 };
 	char *line = NULL;
 	size_t lcap = 0;
 	ssize_t n;
 	int rc = 0;
-	if (!b.p)
-		return -1;
 	while (rc == 0 && (n = getline(&line, &lcap, in)) > 0)
 		rc = filter_line(line, (size_t)n, &b, out, flags);
 	if (ferror(in) || fflush(out) != 0)

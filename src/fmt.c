@@ -35,6 +35,31 @@ void st_fmt_ns_col(char *buf, size_t cap, int64_t ns, bool ascii, int width)
 	snprintf(buf, cap, "%*s%s", pad, "", s);
 }
 
+void st_fmt_delta_ns(char *buf, size_t cap, int64_t delta, bool ascii)
+{
+	char s[32];
+	st_fmt_ns(s, sizeof s, delta, ascii);
+	snprintf(buf, cap, "%s%s", delta > 0 ? "+" : "", s);
+}
+
+void st_fmt_delta_count(char *buf, size_t cap, int64_t delta)
+{
+	snprintf(buf, cap, "%s%lld", delta > 0 ? "+" : "", (long long)delta);
+}
+
+void st_fmt_delta_pct(char *buf, size_t cap, int64_t base, int64_t new)
+{
+	if (base == new)   /* "0.0%", as documented: no sign for no change */
+		snprintf(buf, cap, "0.0%%");
+	else if (base == 0)
+		snprintf(buf, cap, "new");
+	else if (new == 0)
+		snprintf(buf, cap, "gone");
+	else
+		snprintf(buf, cap, "%+.1f%%", 100.0 * ((double)new - (double)base) /
+		                              (base < 0 ? -(double)base : (double)base));
+}
+
 void st_fmt_pct(char *buf, size_t cap, double part, double whole)
 {
 	if (whole <= 0)
@@ -73,9 +98,16 @@ size_t st_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+/* What must not reach a terminal raw: C0, DEL and C1 controls, and the
+ * invisible format characters that reorder the text after them (bidi
+ * embeddings, overrides, isolates and marks: "Trojan Source") or hide text
+ * (zero-width characters, the byte order mark). */
 static bool is_control(uint32_t cp)
 {
-	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+	       cp == 0x61c || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069) ||
+	       cp == 0xfeff;
 }
 
 size_t st_fmt_sanitize(const char *s, size_t len, char *out, size_t cap,
@@ -95,7 +127,10 @@ size_t st_fmt_sanitize(const char *s, size_t len, char *out, size_t cap,
 			snprintf(esc, sizeof esc, "\\x%02x", p[i]);
 			piece = esc; plen = 4; n = 1;
 		} else if (is_control(cp)) {
-			snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
+			if (cp < 0x100)
+				snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
+			else
+				snprintf(esc, sizeof esc, "\\u{%x}", (unsigned)cp);
 			piece = esc; plen = strlen(esc);
 		} else if (ascii && cp >= 0x80) {
 			snprintf(esc, sizeof esc, "\\u{%x}", (unsigned)cp);

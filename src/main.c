@@ -1,12 +1,16 @@
 /* main.c: options and exit codes; everything else lives in the libraries.
  * Exit status: 0 success, 1 bad input (unreadable or malformed file, invalid
- * pattern), 2 usage (unknown option, missing argument, no terminal). */
+ * pattern) or a fatal error (out of memory: st_fatal), 2 usage (unknown
+ * option, missing argument, no terminal), 128 + N when the viewer was ended
+ * by signal N. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "stalactite/demangle.h"
+#include "stalactite/diff.h"
 #include "stalactite/fmt.h"
 #include "stalactite/load.h"
 #include "stalactite/report.h"
@@ -20,6 +24,7 @@ typedef struct options {
 	st_report_opts report;
 	const char *match;
 	bool full;
+	bool diff;
 	st_ui_opts ui;
 } options;
 
@@ -42,20 +47,28 @@ static void usage(FILE *f)
 	      "  -n, --top=N           rows per table (text default 20; json: all)\n"
 	      "  -m, --match=REGEX     report: time of the events whose label or argument\n"
 	      "                        matches the PCRE2 pattern REGEX (smart case)\n"
+	      "  -d, --diff            compare two builds: PATH... is BASE NEW, each a file\n"
+	      "                        or a directory; tables show base, new and the change\n"
+	      "      --min-delta=TIME  with --diff: hide rows whose time changed less than\n"
+	      "                        TIME (e.g. 5ms, 200us, 1.5s; default: hide nothing)\n"
 	      "      --demangle        filter standard input, demangling Rust symbols\n"
 	      "      --full            with --demangle: keep hashes and disambiguators\n"
 	      "      --no-mouse        viewer: do not take mouse input\n"
 	      "  -h, --help            show this help and exit\n"
 	      "  -V, --version         show the version and exit\n"
 	      "\n"
-	      "Exit status: 0 success, 1 bad input, 2 usage error.\n"
+	      "Exit status: 0 success, 1 bad input (or out of memory), 2 usage error,\n"
+	      "128+N when signal N ended the viewer.\n"
 	      "Keys in the viewer: press ? for help.  See stalactite(1).\n", f);
 }
 
 static int usage_error(const char *msg, const char *arg)
 {
+	char shown[512];   /* an argument may be a file name holding escapes */
+	st_fmt_sanitize(arg ? arg : "", arg ? strlen(arg) : 0, shown, sizeof shown,
+	                false);
 	fprintf(stderr, "stalactite: %s%s%s (try 'stalactite --help')\n", msg,
-	        arg ? ": " : "", arg ? arg : "");
+	        arg ? ": " : "", shown);
 	return 2;
 }
 
@@ -67,16 +80,37 @@ static bool valid_key(const char *k)
 	return false;
 }
 
+/* "5ms", "1.5s", "200us", "250ns" or a plain number of ns into *ns. */
+static bool parse_duration(const char *s, int64_t *ns)
+{
+	static const struct { const char *unit; double scale; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "\xc2\xb5s", 1e3 }, { "ms", 1e6 },
+		{ "s", 1e9 }, { "", 1 },
+	};
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || !(v >= 0) || v > 1e18)
+		return false;
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (strcmp(end, units[i].unit) == 0 && v * units[i].scale <= 9e18) {
+			*ns = (int64_t)(v * units[i].scale + 0.5);
+			return true;
+		}
+	return false;
+}
+
 /* Returns -1 to go on, else the exit status. */
 static int parse(int argc, char **argv, options *o)
 {
-	enum { OPT_DEMANGLE = 256, OPT_FULL, OPT_NO_MOUSE };
+	enum { OPT_DEMANGLE = 256, OPT_FULL, OPT_NO_MOUSE, OPT_MIN_DELTA };
 	static const struct option longs[] = {
 		{ "report", no_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "top", required_argument, NULL, 'n' },
 		{ "match", required_argument, NULL, 'm' },
+		{ "diff", no_argument, NULL, 'd' },
+		{ "min-delta", required_argument, NULL, OPT_MIN_DELTA },
 		{ "demangle", no_argument, NULL, OPT_DEMANGLE },
 		{ "full", no_argument, NULL, OPT_FULL },
 		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
@@ -86,7 +120,7 @@ static int parse(int argc, char **argv, options *o)
 	};
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":rf:b:n:m:hV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":rf:b:n:m:dhV", longs, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'r': o->mode = MODE_REPORT; break;
@@ -111,6 +145,12 @@ static int parse(int argc, char **argv, options *o)
 			break;
 		}
 		case 'm': o->match = optarg; break;
+		case 'd': o->diff = true; break;
+		case OPT_MIN_DELTA:
+			if (!parse_duration(optarg, &o->report.min_delta))
+				return usage_error("--min-delta needs a duration such as 5ms",
+				                   optarg);
+			break;
 		case OPT_DEMANGLE: o->mode = MODE_DEMANGLE; break;
 		case OPT_FULL: o->full = true; break;
 		case OPT_NO_MOUSE: o->ui.mouse = false; break;
@@ -131,36 +171,62 @@ static void warn_stderr(void *ctx, const char *msg)
 	fprintf(stderr, "stalactite: warning: %s\n", msg);
 }
 
+/* One side of a report: paths loaded into a new model, with a match
+ * report when re is given.  Returns 0, or 1 after printing the error. */
+static int load_side(char *const *paths, int n, st_regex *re, st_model **m,
+                     st_match_report **mr)
+{
+	char err[1024];
+	*m = st_model_new();
+	*mr = NULL;
+	st_load_opts lo = { .warn = warn_stderr };
+	if (re) {
+		*mr = st_match_report_new(re, (*m)->strs);
+		lo.hook = st_match_report_hook(*mr);
+	}
+	if (st_load_paths(*m, paths, n, &lo, err, sizeof err) != 0) {
+		fprintf(stderr, "stalactite: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 static int run_report(char *const *paths, int n, options *o)
 {
 	char err[1024];
 	st_regex *re = NULL;
-	st_match_report *mr = NULL;
-	st_model *m = st_model_new();
-	st_load_opts lo = { .warn = warn_stderr };
+	st_match_report *mr = NULL, *mr_base = NULL;
+	st_model *m = NULL, *base = NULL;
 	if (o->match) {
 		re = st_regex_compile(o->match, err, sizeof err);
 		if (!re) {
 			char shown[256];
 			st_fmt_sanitize(o->match, strlen(o->match), shown, sizeof shown, false);
 			fprintf(stderr, "stalactite: invalid pattern '%s': %s\n", shown, err);
-			st_model_free(m);
 			return 1;
 		}
-		mr = st_match_report_new(re, m->strs);
-		lo.hook = st_match_report_hook(mr);
-		o->report.match = mr;
 	}
-	int rc = st_load_paths(m, paths, n, &lo, err, sizeof err);
-	if (rc != 0)
-		fprintf(stderr, "stalactite: %s\n", err);
-	else if (st_report_write(stdout, m, &o->report) != 0) {
-		fprintf(stderr, "stalactite: error writing the report\n");
+	int rc = o->diff ? load_side(paths, 1, re, &base, &mr_base) : 0;
+	if (rc == 0)
+		rc = load_side(paths + o->diff, n - o->diff, re, &m, &mr);
+	o->report.match = mr;
+	o->report.match_base = mr_base;
+	if (rc == 0 && o->diff) {
+		st_diff *d = st_diff_build(base, m);
+		base = m = NULL;   /* the diff owns them */
+		if (st_report_diff_write(stdout, d, &o->report) != 0)
+			rc = 1;
+		st_diff_free(d);
+	} else if (rc == 0 && st_report_write(stdout, m, &o->report) != 0) {
 		rc = 1;
 	}
+	if (rc == 1 && ferror(stdout))
+		fprintf(stderr, "stalactite: error writing the report\n");
 	st_match_report_free(mr);
+	st_match_report_free(mr_base);
 	st_regex_free(re);
 	st_model_free(m);
+	st_model_free(base);
 	return rc;
 }
 
@@ -194,13 +260,25 @@ int main(int argc, char **argv)
 	if (o.mode == MODE_DEMANGLE) {
 		if (n > 0)
 			return usage_error("--demangle reads standard input only", paths[0]);
-		return st_demangle_stream(stdin, stdout, o.full ? ST_DEMANGLE_FULL : 0)
-		           ? 1 : 0;
+		errno = 0;
+		if (st_demangle_stream(stdin, stdout, o.full ? ST_DEMANGLE_FULL : 0) == 0)
+			return 0;
+		int e = errno;
+		fprintf(stderr, "stalactite: --demangle: %s%s%s\n", ferror(stdin)
+		        ? "error reading standard input" : "error writing standard output",
+		        e ? ": " : "", e ? strerror(e) : "");
+		return 1;
 	}
 	if (o.match && o.mode != MODE_REPORT)
 		return usage_error("--match goes with --report (use / in the viewer)", NULL);
 	if (n == 0)
 		return usage_error("no profile given", NULL);
+	if (o.diff && n != 2)
+		return usage_error("--diff compares two builds: give BASE and NEW", NULL);
+	if (o.report.min_delta && !o.diff)
+		return usage_error("--min-delta goes with --diff", NULL);
+	o.ui.diff = o.diff;
+	o.ui.min_delta = o.report.min_delta;
 	if (o.mode == MODE_REPORT)
 		return run_report(paths, n, &o);
 	return run_ui(paths, n, &o);

@@ -17,6 +17,7 @@
 #include "stalactite/idmap.h"
 #include "stalactite/mmprof.h"
 #include "stalactite/strtab.h"
+#include "stalactite/xalloc.h"
 
 #define ID_METADATA 100000001ull
 #define ID_INVALID 100000002ull
@@ -126,13 +127,6 @@ static bool fail(st_mmprof *p, uint64_t off, const char *fmt, ...)
 	return false;
 }
 
-static void *xrealloc(void *q, size_t n)
-{
-	q = realloc(q, n ? n : 1);
-	if (!q)
-		abort();
-	return q;
-}
 
 static uint32_t rd32(const unsigned char *b)
 {
@@ -156,7 +150,7 @@ static void buf_add(buf *b, const void *s, size_t n)
 		size_t cap = b->cap ? b->cap : 256;
 		while (cap < b->len + n)
 			cap *= 2;
-		b->p = xrealloc(b->p, cap);
+		b->p = st_xrealloc(b->p, cap);
 		b->cap = cap;
 	}
 	memcpy(b->p + b->len, s, n);
@@ -169,7 +163,7 @@ static void stream_add(stream *s, uint64_t hdr_off, uint32_t len)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
-		s->pages = xrealloc(s->pages, s->cap * sizeof *s->pages);
+		s->pages = st_xrealloc(s->pages, s->cap * sizeof *s->pages);
 	}
 	s->pages[s->n++] = (page){ .file_off = hdr_off + 5, .hdr_off = hdr_off,
 	                           .stream_off = s->total, .len = len };
@@ -326,7 +320,7 @@ static void build_index(st_mmprof *p)
 	}
 	if (top && top <= 4 * p->nidx + 65536) {
 		p->ndense = top;
-		p->dense = xrealloc(NULL, top * sizeof *p->dense);
+		p->dense = st_xmalloc(top * sizeof *p->dense);
 		memset(p->dense, 0xff, top * sizeof *p->dense);   /* ST_IDMAP_NONE */
 	}
 	for (uint64_t k = 0; k < p->nidx && k < IDX_FAR; k++) {
@@ -566,7 +560,7 @@ static uint32_t *chunk_alloc(st_mmprof *p, uint32_t n)
 {
 	arg_chunk *c = p->chunks;
 	if (!c || c->used + n > ARG_CHUNK) {
-		c = xrealloc(NULL, sizeof *c);
+		c = st_xmalloc(sizeof *c);
 		c->used = 0;
 		c->next = p->chunks;
 		p->chunks = c;
@@ -582,7 +576,7 @@ static const uint32_t *store_single(st_mmprof *p, uint32_t sid)
 		size_t n = p->nsingle ? p->nsingle : 1024;
 		while (n <= sid)
 			n *= 2;
-		p->single = xrealloc(p->single, n * sizeof *p->single);
+		p->single = st_xrealloc(p->single, n * sizeof *p->single);
 		memset(p->single + p->nsingle, 0, (n - p->nsingle) * sizeof *p->single);
 		p->nsingle = n;
 	}
@@ -613,7 +607,7 @@ static const uint32_t *store_args(st_mmprof *p, const uint32_t *ids,
 		return dst;   /* hash collision: keep the first in the map */
 	if (p->ntuples == p->captuples) {
 		p->captuples = p->captuples ? p->captuples * 2 : 1024;
-		p->tuple_v = xrealloc(p->tuple_v, p->captuples * sizeof *p->tuple_v);
+		p->tuple_v = st_xrealloc(p->tuple_v, p->captuples * sizeof *p->tuple_v);
 	}
 	p->tuple_v[p->ntuples] = (tuple){ dst, n };
 	st_idmap_put(&p->tuples, h, (uint32_t)p->ntuples++);
@@ -643,7 +637,7 @@ static uint32_t add_name(st_mmprof *p)
 	e.nargs = nargs;
 	if (p->nnames == p->capnames) {
 		p->capnames = p->capnames ? p->capnames * 2 : 1024;
-		p->names = xrealloc(p->names, p->capnames * sizeof *p->names);
+		p->names = st_xrealloc(p->names, p->capnames * sizeof *p->names);
 	}
 	p->names[p->nnames] = e;
 	return (uint32_t)p->nnames++;
@@ -1030,7 +1024,7 @@ static bool parse_metadata(st_mmprof *p, const char *json, uint64_t at)
 	p->info.pid = d >= 0 && d <= UINT32_MAX ? (uint32_t)d : 0;
 	const char *c = cmd->valuestring;
 	clean_utf8((const unsigned char *)c, strlen(c), &p->clean);
-	p->cmd = xrealloc(NULL, p->clean.len + 1);
+	p->cmd = st_xmalloc(p->clean.len + 1);
 	memcpy(p->cmd, p->clean.p, p->clean.len);
 	p->cmd[p->clean.len] = '\0';
 	p->info.cmd = p->cmd;
@@ -1061,6 +1055,12 @@ static bool read_metadata(st_mmprof *p)
 bool st_mmprof_sniff(const unsigned char *data, size_t len)
 {
 	return len >= 4 && memcmp(data, "MMPD", 4) == 0;
+}
+
+bool st_mmprof_header_ok(const unsigned char *data, size_t len)
+{
+	return len >= 8 && st_mmprof_sniff(data, len) &&
+	       (rd32(data + 4) == 8 || rd32(data + 4) == 9);
 }
 
 static bool check_header(st_mmprof *p)
@@ -1098,9 +1098,7 @@ static bool open_checks(st_mmprof *p)
 st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
                           st_strtab *strs, char *err, size_t errlen)
 {
-	st_mmprof *p = calloc(1, sizeof *p);
-	if (!p)
-		abort();
+	st_mmprof *p = st_xcalloc(1, sizeof *p);
 	p->data = data;
 	p->len = len;
 	p->strs = strs;
@@ -1108,8 +1106,8 @@ st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
 	p->errlen = errlen;
 	p->info.cmd = "";
 	p->last_kind = ST_IDMAP_NONE;
-	p->text = (buf){ .p = xrealloc(NULL, 256), .cap = 256 };
-	p->clean = (buf){ .p = xrealloc(NULL, 256), .cap = 256 };
+	p->text = (buf){ .p = st_xmalloc(256), .cap = 256 };
+	p->clean = (buf){ .p = st_xmalloc(256), .cap = 256 };
 	if (!open_checks(p)) {
 		st_mmprof_close(p);
 		return NULL;

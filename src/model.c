@@ -1,16 +1,17 @@
 /* model.c: the loaded build's lifetime and its read-only accessors. */
 #include <stdlib.h>
+#include <string.h>
 #include "stalactite/model.h"
+#include "stalactite/xalloc.h"
 
 st_model *st_model_new(void)
 {
-	st_model *m = calloc(1, sizeof *m);
-	if (!m)
-		abort();
+	st_model *m = st_xcalloc(1, sizeof *m);
 	m->strs = st_strtab_new();
 	st_tree_init(&m->stack);
 	st_tree_init(&m->codegen);
 	st_tree_init(&m->pivot);
+	m->timings.path = ST_NIL;
 	return m;
 }
 
@@ -31,6 +32,9 @@ void st_model_free(st_model *m)
 	free(m->functions.v);
 	free(m->async_fns.v);
 	free(m->artifacts.v);
+	free(m->timings.units.v);
+	free(m->timings.edges.v);
+	free(m->timings.concurrency.v);
 	st_strtab_free(m->strs);
 	free(m);
 }
@@ -43,6 +47,18 @@ const char *st_crate_kind_name(st_crate_kind k)
 		[ST_CK_PROC_MACRO] = "proc-macro", [ST_CK_PROBE] = "probe",
 	};
 	return (unsigned)k < ST_CK_COUNT ? names[k] : "lib";
+}
+
+const char *st_unit_kind_name(st_unit_kind k)
+{
+	static const char *const names[ST_UK_COUNT] = {
+		[ST_UK_LIB] = "lib", [ST_UK_BIN] = "bin",
+		[ST_UK_BUILD_SCRIPT] = "build-script",
+		[ST_UK_BUILD_SCRIPT_RUN] = "build-script-run",
+		[ST_UK_PROC_MACRO] = "proc-macro", [ST_UK_TEST] = "test",
+		[ST_UK_EXAMPLE] = "example",
+	};
+	return (unsigned)k < ST_UK_COUNT ? names[k] : "lib";
 }
 
 uint32_t st_model_display(const st_model *m, uint32_t id)
@@ -58,6 +74,36 @@ st_kind st_model_fn_kind(const st_model *m, uint32_t id)
 	if (id < m->display_len && m->fn_kind[id])
 		return (st_kind)m->fn_kind[id];
 	return ST_K_OTHER;
+}
+
+/* Grows the id-indexed name arrays to hold id. */
+static void reserve_names(st_model *m, uint32_t id)
+{
+	if (id < m->display_len)
+		return;
+	uint32_t n = m->display_len ? m->display_len : 1024;
+	while (n <= id)
+		n *= 2;
+	uint32_t *d = st_xreallocarray(m->display, n, sizeof *d);
+	uint8_t *k = st_xrealloc(m->fn_kind, n);
+	memset(d + m->display_len, 0, (size_t)(n - m->display_len) * sizeof *d);
+	memset(k + m->display_len, 0, n - m->display_len);
+	m->display = d;
+	m->fn_kind = k;
+	m->display_len = n;
+}
+
+void st_model_set_display(st_model *m, uint32_t id, uint32_t display)
+{
+	reserve_names(m, id > display ? id : display);
+	m->display[id] = display + 1;
+	m->display[display] = display + 1;
+}
+
+void st_model_set_fn_kind(st_model *m, uint32_t id, st_kind kind)
+{
+	reserve_names(m, id);
+	m->fn_kind[id] = (uint8_t)kind;
 }
 
 st_build_totals st_model_totals(const st_model *m)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "stalactite/demangle.h"
 #include "stalactite/names.h"
+#include "stalactite/xalloc.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"
 
@@ -87,9 +88,7 @@ static bool demangle_into(const char *in, size_t len, out *o)
 	if (r == 0)
 		o->len = n;
 	while (r == ST_DEMANGLE_TOO_SMALL && cap <= (1u << 18)) {   /* names over 256 KB stay mangled */
-		char *tmp = malloc(cap);
-		if (!tmp)
-			return false;
+		char *tmp = st_xmalloc(cap);
 		r = st_demangle_ex(in, len, tmp, cap, 0, &n);
 		if (r == 0)
 			emit(o, tmp, n);

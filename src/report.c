@@ -6,10 +6,11 @@
 #include <string.h>
 #include "stalactite/fmt.h"
 #include "stalactite/report.h"
+#include "stalactite/xalloc.h"
 
 const char *const st_report_keys[] = {
 	"source", "label", "pass", "cgu", "function", "async", "crate",
-	"artifact", NULL,
+	"artifact", "unit", NULL,
 };
 
 typedef struct out {
@@ -25,9 +26,7 @@ static const char *sanitized(out *w, const char *s, size_t len)
 {
 	if (w->cap < len * 8 + 16) {
 		w->cap = len * 8 + 16;
-		w->buf = realloc(w->buf, w->cap);
-		if (!w->buf)
-			abort();
+		w->buf = st_xrealloc(w->buf, w->cap);
 	}
 	st_fmt_sanitize(s, len, w->buf, w->cap, false);
 	return w->buf;
@@ -251,8 +250,9 @@ static void text_crates(out *w)
 	uint32_t n = rows(w, m->crates.len);
 	heading(w, "Crates by wall time (each rustc run's first to last event)", n,
 	        m->crates.len);
-	fprintf(w->f, "  %9s %9s %9s %9s %-12s %7s  %s\n", "wall", "cpu", "llvm",
-	        "overhead", "kind", "sources", "crate");
+	fprintf(w->f, "  %9s %9s %9s %9s %-12s %7s  %s%s\n", "wall", "cpu", "llvm",
+	        "overhead", "kind", "sources",
+	        m->timings.path != ST_NIL ? "    cargo  " : "", "crate");
 	for (uint32_t i = 0; i < n; i++) {
 		const st_crate_stat *c = &m->crates.v[i];
 		char wall[32], cpu[32], llvm[32], ov[32];
@@ -260,9 +260,93 @@ static void text_crates(out *w)
 		st_fmt_ns_col(cpu, sizeof cpu, (int64_t)c->cpu_ns, false, 9);
 		st_fmt_ns_col(llvm, sizeof llvm, (int64_t)c->llvm_ns, false, 9);
 		st_fmt_ns_col(ov, sizeof ov, c->overhead_ns, false, 9);
-		fprintf(w->f, "  %s %s %s %s %-12s %7u  %s\n", wall, cpu, llvm, ov,
-		        st_crate_kind_name((st_crate_kind)c->kind), c->sources,
-		        name_of(w, c->display));
+		fprintf(w->f, "  %s %s %s %s %-12s %7u  ", wall, cpu, llvm, ov,
+		        st_crate_kind_name((st_crate_kind)c->kind), c->sources);
+		if (m->timings.path != ST_NIL) {
+			char cg[32];
+			st_fmt_ns_col(cg, sizeof cg, (int64_t)c->cargo_ns, false, 9);
+			fprintf(w->f, "%s %c", c->cargo ? cg : "        -",
+			        c->critical ? '*' : ' ');
+		}
+		fprintf(w->f, "%s\n", name_of(w, c->display));
+	}
+}
+
+static void ns_col(char *buf, size_t cap, uint64_t v)
+{
+	if (v == ST_NO_TIME)
+		snprintf(buf, cap, "%9s", "-");
+	else
+		st_fmt_ns_col(buf, cap, (int64_t)v, false, 9);
+}
+
+/* cargo's units, by start: the build's timeline as text. */
+static void text_units(out *w)
+{
+	const st_build_timings *t = &w->m->timings;
+	if (t->path == ST_NIL)
+		return;
+	char wall[32], cp[32], cov[32], pc[16];
+	st_fmt_ns(wall, sizeof wall, (int64_t)t->wall_ns, false);
+	st_fmt_ns(cp, sizeof cp, (int64_t)t->critical_path_ns, false);
+	fprintf(w->f, "\nCargo build (%s, %s): %u units, wall %s, critical path "
+	        "%s%s\n", st_model_str(w->m, t->format), name_of(w, t->path),
+	        t->units.len, wall, cp, t->slot_bound ? " (from a unit that "
+	        "waited for a job slot: the build is bound by cores)" : "");
+	uint32_t peak = 0, waiting = 0;
+	for (uint32_t i = 0; i < t->concurrency.len; i++) {
+		if (t->concurrency.v[i].active > peak)
+			peak = t->concurrency.v[i].active;
+		if (t->concurrency.v[i].waiting > waiting)
+			waiting = t->concurrency.v[i].waiting;
+	}
+	fprintf(w->f, "  concurrency: at most %u running, %u waiting for a job "
+	        "slot\n", peak, waiting);
+	if (w->m->sources.len) {
+		st_fmt_ns(cov, sizeof cov, (int64_t)t->covered_ns, false);
+		st_fmt_pct(pc, sizeof pc, (double)t->covered_ns, (double)t->wall_ns);
+		fprintf(w->f, "  profiles: %u of %u units have one; they cover %s "
+		        "(%s) of the build's wall time\n", t->joined, t->units.len,
+		        cov, pc);
+	}
+	uint32_t n = rows(w, t->units.len);
+	heading(w, "Units by start (* on the critical path)", n, t->units.len);
+	fprintf(w->f, "  %9s %9s %9s %9s %9s %-16s  %s\n", "start", "duration",
+	        "rmeta", "frontend", "codegen", "kind", "unit");
+	for (uint32_t i = 0; i < n; i++) {
+		const st_unit *u = &t->units.v[i];
+		char s[32], d[32], r[32], f[32], c[32];
+		ns_col(s, sizeof s, u->start_ns);
+		ns_col(d, sizeof d, u->duration_ns);
+		ns_col(r, sizeof r, u->rmeta_ns);
+		ns_col(f, sizeof f, u->frontend_ns);
+		ns_col(c, sizeof c, u->codegen_ns);
+		fprintf(w->f, "  %s %s %s %s %s %-16s %c%s", s, d, r, f, c,
+		        st_unit_kind_name((st_unit_kind)u->kind),
+		        u->critical ? '*' : ' ', name_of(w, u->name));
+		fprintf(w->f, " %s", name_of(w, u->version));
+		if (u->target != ST_NIL)
+			fprintf(w->f, " (%s)", name_of(w, u->target));
+		fputc('\n', w->f);
+	}
+	if (!w->m->sources.len)
+		return;
+	uint32_t missing = 0;
+	for (uint32_t i = 0; i < t->units.len; i++)
+		missing += t->units.v[i].crate == ST_NIL &&
+		           t->units.v[i].kind != ST_UK_BUILD_SCRIPT_RUN;
+	fprintf(w->f, "\nUnits without a profile (%u; build script runs are no "
+	        "rustc runs)\n", missing);
+	for (uint32_t i = 0; i < t->units.len; i++) {
+		const st_unit *u = &t->units.v[i];
+		if (u->crate != ST_NIL || u->kind == ST_UK_BUILD_SCRIPT_RUN)
+			continue;
+		char d[32];
+		ns_col(d, sizeof d, u->duration_ns);
+		fprintf(w->f, "  %s %-16s %c%s %s\n", d,
+		        st_unit_kind_name((st_unit_kind)u->kind),
+		        u->critical ? '*' : ' ', name_of(w, u->name),
+		        name_of(w, u->version));
 	}
 }
 
@@ -306,6 +390,9 @@ static void write_text(out *w)
 	        "overhead %s\n", t.profiles, t.profiles == 1 ? "" : "s",
 	        t.crates, t.crates == 1 ? "" : "s",
 	        (unsigned long long)m->total_events, wall, cpu, llvm, ov);
+	if (wanted(w, "unit")) text_units(w);
+	if (!m->sources.len && m->timings.path != ST_NIL)
+		return;   /* cargo's timings alone: no profile tables to show */
 	if (wanted(w, "source")) text_sources(w);
 	if (wanted(w, "crate")) text_crates(w);
 	if (wanted(w, "pass")) text_passes(w);
@@ -404,6 +491,19 @@ static void json_crates(cJSON *root, out *w)
 	add_num(b, "cpu_ns", (double)t.cpu_ns);
 	add_num(b, "llvm_ns", (double)t.llvm_ns);
 	add_num(b, "overhead_ns", (double)t.overhead_ns);
+	const st_build_timings *bt = &m->timings;
+	if (bt->path != ST_NIL) {
+		/* wall_ns becomes the build's (the issue's definition); the
+		 * profiles' summed spans stay under another key */
+		add_num(b, "profiles_wall_ns", (double)t.wall_ns);
+		cJSON_ReplaceItemInObjectCaseSensitive(b, "wall_ns",
+		        cJSON_CreateNumber((double)bt->wall_ns));
+		add_num(b, "critical_path_ns", (double)bt->critical_path_ns);
+		add_num(b, "units", bt->units.len);
+		cJSON_AddBoolToObject(b, "slot_bound", bt->slot_bound);
+		if (m->sources.len)
+			add_num(b, "profiled_ns", (double)bt->covered_ns);
+	}
 	cJSON *a = json_array(root, "crates");
 	for (uint32_t i = 0; i < rows(w, m->crates.len); i++) {
 		cJSON *o = json_row(a);
@@ -416,6 +516,37 @@ static void json_crates(cJSON *root, out *w)
 		add_num(o, "cpu_ns", (double)c->cpu_ns);
 		add_num(o, "llvm_ns", (double)c->llvm_ns);
 		add_num(o, "overhead_ns", (double)c->overhead_ns);
+		if (c->cargo) {
+			add_num(o, "cargo_ns", (double)c->cargo_ns);
+			cJSON_AddBoolToObject(o, "critical", c->critical);
+		}
+	}
+	if (bt->path == ST_NIL)
+		return;
+	a = json_array(root, "units");
+	for (uint32_t i = 0; i < rows(w, bt->units.len); i++) {
+		cJSON *o = json_row(a);
+		const st_unit *u = &bt->units.v[i];
+		add_str(o, "name", w, u->name);
+		add_str(o, "version", w, u->version);
+		cJSON_AddStringToObject(o, "kind", st_unit_kind_name((st_unit_kind)u->kind));
+		if (u->target != ST_NIL)
+			add_str(o, "target", w, u->target);
+		else
+			cJSON_AddNullToObject(o, "target");
+		add_num(o, "start_ns", (double)u->start_ns);
+		add_num(o, "duration_ns", (double)u->duration_ns);
+		const uint64_t v[3] = { u->rmeta_ns, u->frontend_ns, u->codegen_ns };
+		static const char *const k[3] = { "rmeta_ns", "frontend_ns", "codegen_ns" };
+		for (int j = 0; j < 3; j++) {
+			if (v[j] == ST_NO_TIME)
+				cJSON_AddNullToObject(o, k[j]);
+			else
+				add_num(o, k[j], (double)v[j]);
+		}
+		cJSON_AddBoolToObject(o, "critical", u->critical);
+		if (u->crate != ST_NIL)
+			add_str(o, "crate", w, m->crates.v[u->crate].name);
 	}
 }
 

@@ -7,6 +7,7 @@
 #include "stalactite/idmap.h"
 #include "stalactite/names.h"
 #include "stalactite/search.h"
+#include "stalactite/xalloc.h"
 
 struct st_regex {
 	pcre2_code *code;
@@ -85,16 +86,14 @@ st_regex *st_regex_compile(const char *pattern, char *err, size_t errlen)
 		snprintf(err, errlen, "offset %zu: %s", (size_t)off, (char *)msg);
 		return NULL;
 	}
-	st_regex *re = calloc(1, sizeof *re);
-	if (!re)
-		abort();
+	st_regex *re = st_xcalloc(1, sizeof *re);
 	re->code = c;
 	re->jit = pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0;
 	re->md = pcre2_match_data_create_from_pattern(c, NULL);
 	re->mctx = pcre2_match_context_create(NULL);
-	re->pattern = strdup(pattern);
-	if (!re->md || !re->mctx || !re->pattern)
-		abort();
+	re->pattern = st_xstrdup(pattern);
+	if (!re->md || !re->mctx)
+		st_fatal("out of memory (PCRE2 match data)");
 	pcre2_set_match_limit(re->mctx, MATCH_LIMIT);
 	return re;
 }
@@ -159,10 +158,8 @@ static void grow_cache(st_match_report *r, uint32_t id)
 	uint32_t n = r->cache_len ? r->cache_len : 4096;
 	while (n <= id)
 		n *= 2;
-	r->cache = realloc(r->cache, n);
-	r->norm = realloc(r->norm, (size_t)n * sizeof *r->norm);
-	if (!r->cache || !r->norm)
-		abort();
+	r->cache = st_xrealloc(r->cache, n);
+	r->norm = st_xreallocarray(r->norm, n, sizeof *r->norm);
 	memset(r->cache + r->cache_len, 0, n - r->cache_len);
 	memset(r->norm + r->cache_len, 0, (n - r->cache_len) * sizeof *r->norm);
 	r->cache_len = n;
@@ -184,9 +181,7 @@ static bool id_matches(st_match_report *r, uint32_t id)
 	for (;;) {
 		if (r->scratch_cap < want) {
 			r->scratch_cap = want;
-			r->scratch = realloc(r->scratch, r->scratch_cap);
-			if (!r->scratch)
-				abort();
+			r->scratch = st_xrealloc(r->scratch, r->scratch_cap);
 		}
 		n = st_name_normalize(s, len, r->scratch, r->scratch_cap);
 		if (n + 1 < r->scratch_cap || r->scratch_cap >= ((size_t)1 << 26))
@@ -220,9 +215,7 @@ static st_match_name *name_entry(st_match_report *r, uint32_t name)
 	if (i == r->nnames) {
 		if (r->nnames == r->capnames) {
 			r->capnames = r->capnames ? r->capnames * 2 : 64;
-			r->names = realloc(r->names, r->capnames * sizeof *r->names);
-			if (!r->names)
-				abort();
+			r->names = st_xreallocarray(r->names, r->capnames, sizeof *r->names);
 		}
 		r->names[r->nnames++] = (st_match_name){ .name = name };
 	}
@@ -241,9 +234,7 @@ static uint32_t *open_count(st_match_report *r, const st_event *e,
 	if (i == r->nopen) {
 		if (r->nopen == r->capopen) {
 			r->capopen = r->capopen ? r->capopen * 2 : 64;
-			r->open = realloc(r->open, r->capopen * sizeof *r->open);
-			if (!r->open)
-				abort();
+			r->open = st_xreallocarray(r->open, r->capopen, sizeof *r->open);
 		}
 		r->open[r->nopen++] = 0;
 	}
@@ -256,9 +247,7 @@ static uint32_t matching_key(st_match_report *r, const char *s, size_t len)
 {
 	if (r->scratch_cap < len * 2 + 64) {
 		r->scratch_cap = len * 2 + 64;
-		r->scratch = realloc(r->scratch, r->scratch_cap);
-		if (!r->scratch)
-			abort();
+		r->scratch = st_xrealloc(r->scratch, r->scratch_cap);
 	}
 	size_t n = st_name_normalize(s, len, r->scratch, r->scratch_cap);
 	if (!st_regex_match(r->re, r->scratch, n))
@@ -300,9 +289,7 @@ static void hook_leave(void *ctx, const st_event *e, int64_t self_ns,
 
 st_match_report *st_match_report_new(const st_regex *re, st_strtab *strs)
 {
-	st_match_report *r = calloc(1, sizeof *r);
-	if (!r)
-		abort();
+	st_match_report *r = st_xcalloc(1, sizeof *r);
 	r->re = re;
 	r->strs = strs;
 	r->hook = (st_event_hook){ r, hook_enter, hook_leave };

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/strtab.h"
+#include "stalactite/xalloc.h"
 
 struct st_strtab {
 	char *arena;          /* NUL-terminated strings, back to back */
@@ -13,14 +14,6 @@ struct st_strtab {
 	uint32_t *slots;      /* hash table of id + 1 (0 = empty) */
 	uint32_t nslots;      /* power of two */
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q)
-		abort();
-	return q;
-}
 
 /* FNV-1a is short and good enough for identifiers and paths; the table keeps
  * the full hash so probing compares lengths and bytes only on hash equality. */
@@ -42,9 +35,7 @@ static size_t id_len(const st_strtab *t, uint32_t id)
 static void grow_slots(st_strtab *t)
 {
 	uint32_t n = t->nslots ? t->nslots * 2 : 1024;
-	uint32_t *slots = calloc(n, sizeof *slots);
-	if (!slots)
-		abort();
+	uint32_t *slots = st_xcalloc(n, sizeof *slots);
 	for (uint32_t id = 0; id < t->count; id++) {
 		uint32_t i = t->hashes[id] & (n - 1);
 		while (slots[i])
@@ -58,10 +49,8 @@ static void grow_slots(st_strtab *t)
 
 st_strtab *st_strtab_new(void)
 {
-	st_strtab *t = calloc(1, sizeof *t);
-	if (!t)
-		abort();
-	t->offset = xrealloc(NULL, sizeof *t->offset);
+	st_strtab *t = st_xcalloc(1, sizeof *t);
+	t->offset = st_xmalloc(sizeof *t->offset);
 	t->offset[0] = 0;
 	grow_slots(t);
 	st_intern(t, "", 0);   /* id 0 is the empty string */
@@ -108,18 +97,18 @@ uint32_t st_intern(st_strtab *t, const char *s, size_t len)
 	if (*slot)
 		return *slot - 1;
 	if (t->arena_len + len + 1 > UINT32_MAX || t->count == UINT32_MAX - 2)
-		abort();  /* 4 GiB of distinct strings: beyond any real profile */
+		st_fatal("more than 4 GiB of distinct strings");   /* no real profile */
 	if (t->arena_len + len + 1 > t->arena_cap) {
 		size_t cap = t->arena_cap ? t->arena_cap : 65536;
 		while (cap < t->arena_len + len + 1)
 			cap *= 2;
-		t->arena = xrealloc(t->arena, cap);
+		t->arena = st_xrealloc(t->arena, cap);
 		t->arena_cap = cap;
 	}
 	if (t->count + 1 >= t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 1024;
-		t->offset = xrealloc(t->offset, (t->cap + 1) * sizeof *t->offset);
-		t->hashes = xrealloc(t->hashes, t->cap * sizeof *t->hashes);
+		t->offset = st_xreallocarray(t->offset, t->cap + 1, sizeof *t->offset);
+		t->hashes = st_xreallocarray(t->hashes, t->cap, sizeof *t->hashes);
 	}
 	uint32_t id = t->count++;
 	memcpy(t->arena + t->arena_len, s, len);

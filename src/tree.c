@@ -3,6 +3,7 @@
 #include "stalactite/bigmem.h"
 #include "stalactite/tree.h"
 #include "stalactite/strtab.h"
+#include "stalactite/xalloc.h"
 
 static const char *const kind_names[ST_K_COUNT] = {
 	[ST_K_BUILD] = "build",       [ST_K_CRATE] = "crate",
@@ -42,7 +43,7 @@ uint32_t st_tree_add(st_tree *t, uint32_t parent, uint32_t name, uint32_t arg,
 	if (t->len == t->cap) {
 		uint32_t cap = t->cap ? t->cap + t->cap / 2 : 1024;
 		if (cap >= ST_NIL)
-			abort();
+			st_fatal("more than %u tree nodes", (unsigned)(ST_NIL - 1));
 		t->nodes = st_big_realloc(t->nodes, (size_t)t->cap * sizeof *t->nodes,
 		                          (size_t)cap * sizeof *t->nodes);
 		t->kinds = st_big_realloc(t->kinds, t->cap, cap);
@@ -125,9 +126,7 @@ uint32_t st_tree_children_sorted(const st_tree *t, uint32_t id, uint32_t *out,
 	     c = t->nodes[c].next_sibling)
 		out[n++] = c;
 	if (cmp && n > 1) {
-		uint32_t *tmp = malloc((size_t)n * sizeof *tmp);
-		if (!tmp)
-			abort();
+		uint32_t *tmp = st_xreallocarray(NULL, n, sizeof *tmp);
 		merge_sort(t, out, tmp, n, cmp, ctx);
 		free(tmp);
 	}

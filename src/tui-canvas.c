@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/fmt.h"
+#include "stalactite/xalloc.h"
 #include "tui.h"
 
 void cv_resize(canvas *c, int w, int h)
@@ -13,10 +14,8 @@ void cv_resize(canvas *c, int w, int h)
 	if (w < 1) w = 1;
 	if (h < 1) h = 1;
 	size_t n = (size_t)w * (size_t)h;
-	c->cells = realloc(c->cells, n * sizeof *c->cells);
-	c->hit = realloc(c->hit, n * sizeof *c->hit);
-	if (!c->cells || !c->hit)
-		abort();
+	c->cells = st_xreallocarray(c->cells, n, sizeof *c->cells);
+	c->hit = st_xreallocarray(c->hit, n, sizeof *c->hit);
 	c->w = w;
 	c->h = h;
 	cv_clear(c);
@@ -77,9 +76,7 @@ static void each_glyph(bool ascii, const char *s, glyph_fn fn, void *ctx)
 {
 	size_t len = strlen(s);
 	char small[1024], *buf = len * 10 + 16 <= sizeof small ? small
-	                                          : malloc(len * 10 + 16);
-	if (!buf)
-		return;
+	                                          : st_xmalloc(len * 10 + 16);
 	size_t n = st_fmt_sanitize(s, len, buf, len * 10 + 16 <= sizeof small
 	                                           ? sizeof small : len * 10 + 16, ascii);
 	const unsigned char *p = (const unsigned char *)buf;

@@ -7,14 +7,19 @@
 #include "stalactite/fmt.h"
 #include "stalactite/names.h"
 #include "stalactite/report.h"
+#include "stalactite/xalloc.h"
 #include "tui.h"
 
 #define TOP 10
 
 typedef struct row {
 	char text[512];
-	const char *name;      /* the part a search is matched against */
+	int name_off;          /* where the part a search is matched against
+	                          starts in text, or -1 (an offset: rows move
+	                          when the array grows) */
 	style st;
+	unsigned short d0, d1; /* diff: the delta's bytes in text, styled dst */
+	style dst;
 	int view;              /* view to jump to, or -1 for a heading */
 	const st_tree *tree;
 	uint32_t name_id;      /* node name to look for */
@@ -30,14 +35,13 @@ static row *add(rows *r)
 {
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
-		r->v = realloc(r->v, (size_t)r->cap * sizeof *r->v);
-		if (!r->v)
-			abort();
+		r->v = st_xreallocarray(r->v, (size_t)r->cap, sizeof *r->v);
 	}
 	row *w = &r->v[r->n++];
 	memset(w, 0, sizeof *w);
 	w->view = -1;
 	w->kind = -1;
+	w->name_off = -1;
 	return w;
 }
 
@@ -68,7 +72,7 @@ static row *item(app *a, rows *r, int64_t ns, double whole, const char *extra,
 	st_fmt_pct(p, sizeof p, (double)ns, whole);
 	bar_text(a, b, sizeof b, whole > 0 ? (double)ns / whole : 0, 10);
 	int n = snprintf(w->text, sizeof w->text, "  %s %6s [%s] %s", t, p, b, extra);
-	w->name = w->text + (n > 0 && n < (int)sizeof w->text ? n : 0);
+	w->name_off = n > 0 && n < (int)sizeof w->text ? n : 0;
 	snprintf(w->text + strlen(w->text), sizeof w->text - strlen(w->text), "%s", name);
 	w->st = S_NORMAL;
 	return w;
@@ -85,9 +89,7 @@ static void cgu_section(app *a, rows *r)
 	const st_model *m = a->m;
 	if (!m->cgus.len)
 		return;
-	int64_t *v = malloc(m->cgus.len * sizeof *v);
-	if (!v)
-		abort();
+	int64_t *v = st_xreallocarray(NULL, m->cgus.len, sizeof *v);
 	for (uint32_t i = 0; i < m->cgus.len; i++)
 		v[i] = m->cgus.v[i].self_ns;
 	qsort(v, m->cgus.len, sizeof *v, cmp_i64);
@@ -138,10 +140,16 @@ static void crate_section(app *a, rows *r)
 	}
 }
 
+static void diff_rows(app *a, rows *r);
+
 static void build_rows(app *a, rows *r)
 {
 	const st_model *m = a->m;
 	char h[256], t[32];
+	if (a->diff) {
+		diff_rows(a, r);
+		return;
+	}
 	crate_section(a, r);
 	st_fmt_ns(t, sizeof t, (int64_t)m->llvm_self_ns, a->ascii);
 	snprintf(h, sizeof h, "Which LLVM pass dominates (self time, %s in all passes)", t);
@@ -195,6 +203,161 @@ static void build_rows(app *a, rows *r)
 	}
 }
 
+/* ---- diff mode: what changed ---------------------------------------------- */
+
+/* A heading that titles the name column, the figures' columns above them. */
+static void diff_heading(rows *r, const char *title)
+{
+	char h[512];
+	snprintf(h, sizeof h, "  %10s %10s %10s %8s  %s", "base", "new", "delta", "%", title);
+	heading(r, h);
+}
+
+static row *diff_item(app *a, rows *r, int64_t base, int64_t new, const char *extra,
+                      const char *name)
+{
+	row *w = add(r);
+	char cols[128];
+	size_t span;
+	w->dst = tui_diff_cols(cols, sizeof cols, base, new, false, true, a->ascii, &span);
+	int n = snprintf(w->text, sizeof w->text, " %s  %s", cols, extra);
+	w->d0 = (unsigned short)(1 + span);
+	w->d1 = (unsigned short)(1 + strlen(cols));
+	w->name_off = n > 0 && n < (int)sizeof w->text ? n : 0;
+	snprintf(w->text + strlen(w->text), sizeof w->text - strlen(w->text), "%s", name);
+	w->st = S_NORMAL;
+	return w;
+}
+
+/* An async fn's costliest member, to jump to; looked up in BASE (by text)
+ * when the fn is gone. */
+static uint32_t async_member(const app *a, uint32_t name)
+{
+	const st_model *m = a->m, *b = a->diff->base;
+	for (uint32_t i = 0; i < m->async_fns.len; i++)
+		if (m->async_fns.v[i].name == name)
+			for (uint32_t j = 0; j < m->functions.len; j++)
+				if (m->functions.v[j].owner == i)
+					return m->functions.v[j].name;
+	const char *s = st_str(m->strs, name);
+	for (uint32_t i = 0; i < b->async_fns.len; i++) {
+		if (strcmp(st_str(b->strs, b->async_fns.v[i].name), s) != 0)
+			continue;
+		for (uint32_t j = 0; j < b->functions.len; j++)
+			if (b->functions.v[j].owner == i) {
+				uint32_t f = b->functions.v[j].name;
+				return st_lookup(m->strs, st_str(b->strs, f), st_strlen(b->strs, f));
+			}
+	}
+	return ST_NOSTR;
+}
+
+/* One paired table, largest change first (diff.c sorted it by |delta| of
+ * figure 0), cut at the H threshold. */
+static void diff_section(app *a, rows *r, st_diff_table t, const char *title)
+{
+	const st_diff *d = a->diff;
+	const st_model *m = a->m;
+	const st_diff_rows *rs = &d->tables[t];
+	diff_heading(r, title);
+	if (t == ST_DT_CGUS && (d->cgus_new || d->cgus_gone)) {
+		row *w = add(r);
+		w->st = S_DIM;
+		snprintf(w->text, sizeof w->text, "  codegen units are paired by name and the "
+		         "partitioning changed (%u new, %u gone): the pairing is approximate",
+		         d->cgus_new, d->cgus_gone);
+	}
+	int shown = 0;
+	for (uint32_t i = 0; i < rs->len && shown < TOP; i++) {
+		const st_diff_row *x = &rs->v[i];
+		int64_t dl = st_diff_delta(x, 0);
+		if ((dl < 0 ? -dl : dl) < a->min_delta)
+			continue;
+		shown++;
+		char extra[64] = "", name[512];
+		if (t == ST_DT_FUNCTIONS)
+			snprintf(extra, sizeof extra, "%-13s ", st_kind_name((st_kind)x->kind));
+		else if (t == ST_DT_CRATES)
+			snprintf(extra, sizeof extra, "%-12s ",
+			         st_crate_kind_name((st_crate_kind)x->kind));
+		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "%s",
+		         x->status == ST_DIFF_NEW ? "[new] " : x->status == ST_DIFF_GONE ? "[gone] " : "");
+		if (t == ST_DT_CGUS)
+			snprintf(name, sizeof name, "%s / %s", st_str(m->strs, x->crate),
+			         st_str(m->strs, x->name));
+		else
+			snprintf(name, sizeof name, "%s", st_str(m->strs, x->name));
+		row *w = diff_item(a, r, x->base[0], x->new[0], extra, name);
+		w->name_id = x->name;
+		switch (t) {
+		case ST_DT_CRATES: w->view = V_TREE; w->tree = &m->stack; w->kind = ST_K_CRATE; break;
+		case ST_DT_PASSES: w->view = V_CODEGEN; w->tree = &m->codegen; w->kind = ST_K_PASS; break;
+		case ST_DT_CGUS: w->view = V_CODEGEN; w->tree = &m->codegen; w->kind = ST_K_CGU; break;
+		case ST_DT_FUNCTIONS:
+			w->view = V_CODEGEN; w->tree = &m->pivot;
+			if (x->kind == ST_K_ASYNC_FN || x->kind == ST_K_ASYNC_BLOCK ||
+			    x->kind == ST_K_ASYNC_CLOSURE)
+				w->st = S_ASYNC;
+			break;
+		case ST_DT_ASYNC:
+			w->view = V_CODEGEN; w->tree = &m->pivot; w->st = S_ASYNC;
+			w->name_id = async_member(a, x->name);
+			break;
+		default: w->view = V_TREE; w->tree = &m->stack; break;
+		}
+	}
+	if (!shown) {
+		row *w = add(r);
+		w->st = S_DIM;
+		char t2[32];
+		tui_diff_fmt_threshold(t2, sizeof t2, a->min_delta, a->ascii);
+		if (a->min_delta && rs->len)
+			snprintf(w->text, sizeof w->text, "  (no change of %s or more)", t2);
+		else
+			snprintf(w->text, sizeof w->text, "  (none on either side)");
+	}
+}
+
+/* The Summary of a diff opens on what changed: the build's totals before
+ * and after, then every paired table by the size of its changes. */
+static void diff_rows(app *a, rows *r)
+{
+	const st_diff *d = a->diff;
+	st_build_totals b = st_model_totals(d->base), n = st_model_totals(d->m);
+	char h[256];
+	snprintf(h, sizeof h, "What changed from base to new: %u -> %u profiles, %u -> %u crates",
+	         b.profiles, n.profiles, b.crates, n.crates);
+	heading(r, h);
+	if (a->min_delta) {
+		char t[32];
+		tui_diff_fmt_threshold(t, sizeof t, a->min_delta, a->ascii);
+		row *w = add(r);
+		w->st = S_DIM;
+		snprintf(w->text, sizeof w->text, "  hiding changes below %s (H: next, then off)", t);
+	}
+	diff_heading(r, "the build");
+	diff_item(a, r, (int64_t)b.wall_ns, (int64_t)n.wall_ns, "", "wall (summed over runs)");
+	diff_item(a, r, (int64_t)b.cpu_ns, (int64_t)n.cpu_ns, "", "cpu");
+	diff_item(a, r, (int64_t)b.llvm_ns, (int64_t)n.llvm_ns, "", "LLVM (pass self time)");
+	diff_item(a, r, b.overhead_ns, n.overhead_ns, "", "profiler overhead");
+	if (d->tables[ST_DT_CRATES].len > 1)
+		diff_section(a, r, ST_DT_CRATES, "Crates by change of wall time");
+	diff_section(a, r, ST_DT_PASSES, "LLVM passes by change of self time");
+	diff_section(a, r, ST_DT_CGUS, "Codegen units by change of self time");
+	diff_section(a, r, ST_DT_FUNCTIONS, "Functions by change of LLVM time");
+	diff_section(a, r, ST_DT_ASYNC, "Async fns by change of LLVM time");
+	diff_section(a, r, ST_DT_LABELS, "rustc activities and queries by change of self time");
+}
+
+/* A node's time; in a diff the larger side, so that gone nodes are found. */
+static uint64_t weight(const app *a, const st_tree *t, uint32_t id)
+{
+	uint64_t w = t->nodes[id].total_ns;
+	if (a->diff && st_diff_node_of(a->diff, t, id)->total_ns > w)
+		w = st_diff_node_of(a->diff, t, id)->total_ns;
+	return w;
+}
+
 /* The node of t with this name (and kind) that has the most time. */
 static uint32_t find_node(const app *a, const st_tree *t, uint32_t name, int kind)
 {
@@ -204,7 +367,7 @@ static uint32_t find_node(const app *a, const st_tree *t, uint32_t name, int kin
 			continue;
 		if (kind >= 0 && st_tree_kind(t, id) != (st_kind)kind)
 			continue;
-		if (best == ST_NIL || t->nodes[id].total_ns > t->nodes[best].total_ns)
+		if (best == ST_NIL || weight(a, t, id) > weight(a, t, best))
 			best = id;
 	}
 	return best;
@@ -234,7 +397,8 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 	for (int i = 0; i < h && a->summary_scroll + i < current.n; i++) {
 		const row *w = &current.v[a->summary_scroll + i];
 		style st = w->st;
-		if (a->re && w->name && st_regex_match(a->re, w->name, strlen(w->name)))
+		const char *name = w->name_off >= 0 ? w->text + w->name_off : NULL;
+		if (a->re && name && st_regex_match(a->re, name, strlen(name)))
 			st = S_MATCH;
 		if (cv_width(c, w->text) > c->w) {
 			char el[sizeof w->text];
@@ -242,6 +406,14 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 			cv_text_crop(c, top + i, 0, c->w, el, st);
 		} else {
 			cv_text(c, top + i, 0, c->w, w->text, st);
+		}
+		if (w->dst != S_NORMAL && w->d1 <= strlen(w->text)) {
+			char pre[sizeof w->text];
+			memcpy(pre, w->text, w->d1);
+			pre[w->d1] = '\0';
+			int x1 = cv_width(c, pre);
+			pre[w->d0] = '\0';
+			cv_restyle(c, top + i, cv_width(c, pre), x1, w->dst);
 		}
 		if (a->summary_scroll + i == a->summary_sel)
 			cv_restyle(c, top + i, 0, c->w, S_SELECTED);
@@ -303,7 +475,10 @@ static void draw_help(app *a, canvas *c, int top, int bottom)
 		"  2 Tree     the same tree as a table: total, self, count, share",
 		"  3 Codegen  crate > codegen unit > LLVM pass > function (p: function first)",
 		"  4 Summary  which pass, CGU, function and async fn dominate; Enter jumps",
+		"  5 Build    cargo's timeline (with cargo timings): units over time, the",
+		"             critical path (*), concurrency; Enter opens a unit's profile",
 		"Colours: async fn bodies and blocks, closures and matches stand out.",
+		"--diff BASE NEW: base, new, change (+slower, -faster) and %; boxes by own change.",
 		"",
 	};
 	int y = top - a->help_scroll, n = (int)(sizeof intro / sizeof intro[0]);

@@ -7,16 +7,14 @@
 #include <string.h>
 #include "stalactite/fmt.h"
 #include "stalactite/names.h"
+#include "stalactite/xalloc.h"
 #include "tui.h"
 
 /* ---- state ------------------------------------------------------------------ */
 
 static void *zalloc(size_t n)
 {
-	void *p = calloc(n ? n : 1, 1);
-	if (!p)
-		abort();
-	return p;
+	return st_xcalloc(n, 1);
 }
 
 void tui_tview_init(tview *v, const st_tree *t, bool icicle)
@@ -51,6 +49,8 @@ void tui_tview_free(tview *v)
 	free(v->rdepth);
 	free(v->rank);
 	free(v->hits);
+	free(v->bfilt);
+	free(v->dmax);
 	st_tree_match_free(&v->match);
 	memset(v, 0, sizeof *v);
 }
@@ -91,6 +91,9 @@ static uint64_t value(const app *a, const tview *v, uint32_t id)
 
 static bool visible(const app *a, const tview *v, uint32_t id)
 {
+	/* the icicle keeps small changes: hiding them would leave holes */
+	if (a->diff && a->min_delta && !v->icicle && !tui_diff_visible(a, v, id))
+		return false;
 	if (!a->filter || !searching(v))
 		return true;
 	return v->match.flags[id] & (ST_TM_MATCH | ST_TM_ANCESTOR | ST_TM_INSIDE);
@@ -142,6 +145,7 @@ static int cmp_nodes(const st_tree *t, uint32_t x, uint32_t y, void *ctx)
 	switch (s->v->sort) {
 	case SORT_SELF: c = a->self_ns > b->self_ns ? -1 : a->self_ns < b->self_ns; break;
 	case SORT_COUNT: c = a->count > b->count ? -1 : a->count < b->count; break;
+	case SORT_DELTA: case SORT_ABS_DELTA: c = tui_diff_cmp(s->a, s->v, x, y); break;
 	case SORT_NAME: {
 		const st_model *m = s->a->m;
 		c = strcmp(st_str(m->strs, st_model_display(m, a->name)),
@@ -169,16 +173,12 @@ static uint32_t *children_min(app *a, tview *v, uint32_t id, uint64_t min_value,
 {
 	const st_tree *t = v->tree;
 	uint32_t all = st_tree_nchildren(t, id), j = 0;
-	uint32_t *out = malloc((all + 1) * sizeof *out);
-	if (!out)
-		abort();
+	uint32_t *out = st_xreallocarray(NULL, all + 1, sizeof *out);
 	for (uint32_t c = t->nodes[id].first_child; c != ST_NIL; c = t->nodes[c].next_sibling)
 		if (visible(a, v, c) && value(a, v, c) >= min_value)
 			out[j++] = c;
 	sort_ctx s = { a, v };
-	uint32_t *tmp = malloc((j + 1) * sizeof *tmp);
-	if (!tmp)
-		abort();
+	uint32_t *tmp = st_xreallocarray(NULL, j + 1, sizeof *tmp);
 	/* insertion-free merge sort through the tree helper's comparator */
 	for (uint32_t w = 1; w < j; w *= 2) {
 		for (uint32_t lo = 0; lo < j; lo += 2 * w) {
@@ -207,24 +207,46 @@ static void push_row(tview *v, uint32_t id, int depth)
 {
 	if (v->nrows == v->caprows) {
 		v->caprows = v->caprows ? v->caprows * 2 : 256;
-		v->rows = realloc(v->rows, v->caprows * sizeof *v->rows);
-		v->rdepth = realloc(v->rdepth, v->caprows);
-		if (!v->rows || !v->rdepth)
-			abort();
+		v->rows = st_xreallocarray(v->rows, v->caprows, sizeof *v->rows);
+		v->rdepth = st_xrealloc(v->rdepth, v->caprows);
 	}
 	v->rows[v->nrows] = id;
 	v->rdepth[v->nrows++] = (uint8_t)(depth > 255 ? 255 : depth);
 }
 
-static void flatten(app *a, tview *v, uint32_t id, int depth)
+/* The rows below id in display order.  A loop over an explicit stack of
+ * sorted child lists, not recursion: an expanded tree may be as deep as
+ * the builder allows (ST_MAX_NESTING), far beyond what the C stack takes. */
+static void flatten(app *a, tview *v, uint32_t id)
 {
-	uint32_t n, *kids = children(a, v, id, &n);
-	for (uint32_t i = 0; i < n; i++) {
-		push_row(v, kids[i], depth);
-		if (v->expanded[kids[i]])
-			flatten(a, v, kids[i], depth + 1);
+	typedef struct level { uint32_t *kids, n, i; } level;
+	level *stk = NULL;
+	size_t depth = 0, cap = 0;
+	uint32_t next = id;
+	for (;;) {
+		if (next != ST_NIL) {   /* open next: its children become a level */
+			if (depth == cap) {
+				cap = cap ? cap * 2 : 64;
+				stk = st_xreallocarray(stk, cap, sizeof *stk);
+			}
+			level *l = &stk[depth++];
+			l->kids = children(a, v, next, &l->n);
+			l->i = 0;
+			next = ST_NIL;
+		}
+		level *l = &stk[depth - 1];
+		if (l->i == l->n) {
+			free(l->kids);
+			if (--depth == 0)
+				break;
+			continue;
+		}
+		uint32_t k = l->kids[l->i++];
+		push_row(v, k, (int)depth - 1);
+		if (v->expanded[k])
+			next = k;
 	}
-	free(kids);
+	free(stk);
 }
 
 static void rebuild_rows(app *a, tview *v)
@@ -232,7 +254,8 @@ static void rebuild_rows(app *a, tview *v)
 	if (v->rows_ok)
 		return;
 	v->nrows = 0;
-	flatten(a, v, zoom_root(v), 0);
+	tui_diff_prepare(a, v);
+	flatten(a, v, zoom_root(v));
 	v->rows_ok = true;
 }
 
@@ -302,31 +325,40 @@ static void draw_table(app *a, tview *v, canvas *c, int top, int bottom)
 	int barw = c->w >= 100 ? 16 : c->w >= 80 ? 8 : 0;
 	bool count = c->w >= 64;
 	int namex = 28 + (count ? 8 : 0) + (barw ? barw + 3 : 1);
-	cv_fill(c, top - 1, 0, c->w, L' ', S_HEADER);
-	cv_text(c, top - 1, 0, c->w, count ? "    total      self   count       %"
-	                                   : "    total      self       %", S_HEADER);
-	cv_text(c, top - 1, namex, c->w, "name", S_HEADER);
+	if (a->diff) {
+		namex = tui_diff_header(a, v, c, top - 1);
+	} else {
+		cv_fill(c, top - 1, 0, c->w, L' ', S_HEADER);
+		cv_text(c, top - 1, 0, c->w, count ? "    total      self   count       %"
+		                                   : "    total      self       %", S_HEADER);
+		cv_text(c, top - 1, namex, c->w, "name", S_HEADER);
+	}
 	if (!v->nrows)
-		cv_text(c, top, 2, c->w, a->filter ? "(nothing matches)" : "(empty)", S_DIM);
+		cv_text(c, top, 2, c->w, a->filter ? "(nothing matches)"
+		        : a->diff && a->min_delta ? "(no change that large)" : "(empty)", S_DIM);
 	for (int r = 0; r < rows && v->scroll + r < (int)v->nrows; r++) {
 		uint32_t id = v->rows[v->scroll + r];
 		const st_node *n = &t->nodes[id];
 		int y = top + r;
 		char tot[32], self[32], pct[16], cnt[24], line[128], b[64], label[1024];
-		st_fmt_ns_col(tot, sizeof tot, (int64_t)value(a, v, id), a->ascii, 9);
-		st_fmt_ns_col(self, sizeof self, n->self_ns, a->ascii, 9);
-		st_fmt_pct(pct, sizeof pct, (double)value(a, v, id), whole);
-		snprintf(cnt, sizeof cnt, "%u", n->count);
-		if (count)
-			snprintf(line, sizeof line, "%s %s %7s %7s ", tot, self, cnt, pct);
-		else
-			snprintf(line, sizeof line, "%s %s %7s ", tot, self, pct);
-		int x = cv_text(c, y, 0, c->w, line, S_NORMAL);
-		if (barw) {
-			x = cv_text(c, y, x, c->w, "[", S_NORMAL);
-			cv_text(c, y, x, x + barw, bar(a, whole > 0 ? value(a, v, id) / whole : 0,
-			                                barw, b, sizeof b), S_BAR);
-			cv_text(c, y, x + barw, c->w, "] ", S_NORMAL);
+		if (a->diff) {
+			tui_diff_row(a, v, c, y, id);
+		} else {
+			st_fmt_ns_col(tot, sizeof tot, (int64_t)value(a, v, id), a->ascii, 9);
+			st_fmt_ns_col(self, sizeof self, n->self_ns, a->ascii, 9);
+			st_fmt_pct(pct, sizeof pct, (double)value(a, v, id), whole);
+			snprintf(cnt, sizeof cnt, "%u", n->count);
+			if (count)
+				snprintf(line, sizeof line, "%s %s %7s %7s ", tot, self, cnt, pct);
+			else
+				snprintf(line, sizeof line, "%s %s %7s ", tot, self, pct);
+			int x = cv_text(c, y, 0, c->w, line, S_NORMAL);
+			if (barw) {
+				x = cv_text(c, y, x, c->w, "[", S_NORMAL);
+				cv_text(c, y, x, x + barw, bar(a, whole > 0 ? value(a, v, id) / whole : 0,
+				                                barw, b, sizeof b), S_BAR);
+				cv_text(c, y, x + barw, c->w, "] ", S_NORMAL);
+			}
 		}
 		int nx = namex + 2 * v->rdepth[v->scroll + r];
 		bool kids = n->first_child != ST_NIL;
@@ -334,6 +366,8 @@ static void draw_table(app *a, tview *v, canvas *c, int top, int bottom)
 		                   ? (a->ascii ? "- " : "\xe2\x96\xbe ")
 		                   : (a->ascii ? "+ " : "\xe2\x96\xb8 ");
 		nx = cv_text(c, y, nx, c->w, mark, S_DIM);
+		if (a->diff)
+			nx = tui_diff_mark(a, v, c, y, nx, id);
 		tui_node_label(a, t, id, label, sizeof label);
 		style st = kind_style(a, t, id);
 		if (searching(v) && (v->match.flags[id] & ST_TM_MATCH))
@@ -380,7 +414,8 @@ static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
 		                                    L'\x258c', L'\x258b', L'\x258a', L'\x2589' };
 		int cx = (int)(x0 / 8);
 		if (!a->ascii && cx < c->w && c->cells[y * c->w + cx].ch == L' ') {
-			cv_fill(c, y, cx, cx + 1, eighths[x1 - x0], id == v->sel ? S_SELECTED : S_DIM);
+			cv_fill(c, y, cx, cx + 1, eighths[x1 - x0], id == v->sel ? S_SELECTED
+			        : a->diff ? tui_diff_sliver_style(a, v, id) : S_DIM);
 			cv_set_hit(c, y, cx, cx + 1, id);
 		}
 		return;
@@ -390,7 +425,9 @@ static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
 	if (cx1 <= cx0)
 		cx1 = cx0 + 1;
 	style st = shade ? S_BOX_ALT : S_BOX;
-	style ks = kind_style(a, t, id);
+	/* in a diff the colour says what changed, not what kind it is */
+	style ks = a->diff ? S_NORMAL : kind_style(a, t, id);
+	if (a->diff) st = tui_diff_box_style(a, v, id, shade);
 	if (ks == S_ASYNC) st = S_BOX_ASYNC;
 	if (ks == S_CLOSURE) st = S_BOX_CLOSURE;
 	if (searching(v) && (v->match.flags[id] & ST_TM_MATCH)) st = S_BOX_MATCH;
@@ -400,6 +437,8 @@ static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
 	cv_fill(c, y, cx0, cx1, L' ', st);
 	char label[1024], el[1024];
 	tui_node_label(a, t, id, label, sizeof label);
+	if (a->diff)
+		tui_diff_box_label(a, v, id, label, sizeof label);
 	const char *show = label;
 	if (cv_width(c, label) > cx1 - cx0 - 1) {
 		st_name_elide_generics(label, strlen(label), el, sizeof el, a->ascii);
@@ -482,9 +521,7 @@ static void compute_filter(tview *v)
 {
 	const st_tree *t = v->tree;
 	free(v->filt);
-	v->filt = calloc(t->len ? t->len : 1, sizeof *v->filt);
-	if (!v->filt)
-		abort();
+	v->filt = st_xcalloc(t->len, sizeof *v->filt);
 	for (uint32_t id = t->len; id-- > 0;) {
 		if (v->match.flags[id] & ST_TM_MATCH)
 			v->filt[id] = t->nodes[id].total_ns;
@@ -507,14 +544,17 @@ static void refresh_match(app *a, tview *v)
 	st_tree_match_free(&v->match);
 	free(v->filt);
 	v->filt = NULL;
-	if (!a->re)
+	if (!a->re) {
+		tui_diff_match(a, v);
 		return;
+	}
 	int ci = cache_index(a, v->tree);
 	if (!a->cache[ci])
 		a->cache[ci] = st_match_cache_new(a->m, a->re, a->raw);
 	st_tree_match_compute(&v->match, a->m, v->tree, a->cache[ci]);
 	if (a->filter)
 		compute_filter(v);
+	tui_diff_match(a, v);
 }
 
 void tui_search_apply(app *a)
@@ -537,17 +577,13 @@ static void index_matches(tview *v)
 {
 	const st_tree *t = v->tree;
 	if (!v->rank) {
-		v->rank = malloc((t->len + 1) * sizeof *v->rank);
-		if (!v->rank)
-			abort();
+		v->rank = st_xreallocarray(NULL, t->len + 1, sizeof *v->rank);
 		uint32_t r = 0;
 		for (uint32_t n = 0; n != ST_NIL; n = st_tree_next_preorder(t, 0, n))
 			v->rank[n] = r++;
 	}
 	free(v->hits);
-	v->hits = malloc((v->match.count + 1) * sizeof *v->hits);
-	if (!v->hits)
-		abort();
+	v->hits = st_xreallocarray(NULL, v->match.count + 1, sizeof *v->hits);
 	v->nhits = 0;
 	for (uint32_t n = 0; n != ST_NIL; n = st_tree_next_preorder(t, 0, n))
 		if ((v->match.flags[n] & ST_TM_MATCH) && v->nhits < v->match.count)
@@ -619,6 +655,14 @@ void tui_status_line(app *a, canvas *c, int y)
 		cv_text_crop(c, y, 0, c->w, a->message, S_STATUS);
 		return;
 	}
+	if (a->view == V_BUILD) {
+		tui_build_status(a, c, y);
+		return;
+	}
+	if (a->diff) {
+		tui_diff_status(a, v, c, y);
+		return;
+	}
 	if (!v)
 		return;
 	const st_node *n = &v->tree->nodes[v->sel];
@@ -669,9 +713,7 @@ static int draw_detail(app *a, tview *v, canvas *c, int bottom)
 	cv_text(c, y0, 2, c->w, head, S_HEADER);
 	/* wrap the raw name over the remaining lines by display columns */
 	size_t len = strlen(s);
-	char *san = malloc(len * 10 + 16);
-	if (!san)
-		abort();
+	char *san = st_xmalloc(len * 10 + 16);
 	st_fmt_sanitize(s, len, san, len * 10 + 16, a->ascii);
 	const char *p = san;
 	for (int y = y0 + 1; y < bottom && *p; y++) {
@@ -791,10 +833,18 @@ static redraw tview_action(app *a, int act)
 		return R_VIEW;
 	case ACT_EXPAND_ALL: set_all_below(v, v->sel, true); return R_VIEW;
 	case ACT_COLLAPSE_ALL: set_all_below(v, v->sel, false); return R_VIEW;
-	case ACT_SORT_TOTAL: set_sort(v, SORT_TOTAL); return R_VIEW;
-	case ACT_SORT_SELF: set_sort(v, SORT_SELF); return R_VIEW;
-	case ACT_SORT_COUNT: set_sort(v, SORT_COUNT); return R_VIEW;
+	/* a diff table shows the figure it was last sorted by */
+	case ACT_SORT_TOTAL: set_sort(v, SORT_TOTAL); v->fig = FIG_TOTAL; return R_VIEW;
+	case ACT_SORT_SELF: set_sort(v, SORT_SELF); v->fig = FIG_SELF; return R_VIEW;
+	case ACT_SORT_COUNT: set_sort(v, SORT_COUNT); v->fig = FIG_COUNT; return R_VIEW;
 	case ACT_SORT_NAME: set_sort(v, SORT_NAME); return R_VIEW;
+	case ACT_SORT_DELTA: case ACT_SORT_ABS_DELTA:
+		if (!a->diff) {
+			snprintf(a->message, sizeof a->message, "sorting by change needs --diff BASE NEW");
+			return R_ALL;
+		}
+		set_sort(v, act == ACT_SORT_DELTA ? SORT_DELTA : SORT_ABS_DELTA);
+		return R_VIEW;
 	case ACT_SHAPE:
 		if (a->view == V_CODEGEN)
 			v->icicle = !v->icicle;

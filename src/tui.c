@@ -5,8 +5,11 @@
  * redraw), then draws the whole frame into a canvas and shows it: through
  * curses on a terminal, or as text in headless mode (STALACTITE_SCRIPT),
  * which replays keys from a string and prints screens on request.
- * The terminal is restored on every exit path: q, Ctrl-C, SIGTERM/SIGHUP,
- * errors, and exit() from anywhere (atexit). */
+ * The terminal is restored on every exit path: q, Ctrl-C, SIGTERM/SIGHUP/
+ * SIGINT (exit status 128 + the signal), errors, st_fatal (its cleanup hook),
+ * exit() from anywhere (atexit), and fatal signals (SIGSEGV, SIGBUS,
+ * SIGABRT, SIGQUIT, SIGFPE, SIGILL: a handler writes precomputed escapes and
+ * resets the tty modes, then the signal kills the process as it would have). */
 #include <curses.h>
 #include <errno.h>
 #include <langinfo.h>
@@ -15,11 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include "stalactite/fmt.h"
 #include "stalactite/load.h"
 #include "stalactite/ui.h"
+#include "stalactite/xalloc.h"
 #include "tui.h"
 
 #define MIN_W 40
@@ -28,19 +33,27 @@
 static const view_ops *const views[V_COUNT] = {
 	[V_ICICLE] = &tui_view_icicle, [V_TREE] = &tui_view_tree,
 	[V_CODEGEN] = &tui_view_codegen, [V_SUMMARY] = &tui_view_summary,
-	[V_HELP] = &tui_view_help,
+	[V_BUILD] = &tui_view_build, [V_HELP] = &tui_view_help,
 };
 
 /* ---- terminal ----------------------------------------------------------------- */
 
 static volatile sig_atomic_t got_signal;
-static bool curses_on;
+static volatile sig_atomic_t curses_on;
 static SCREEN *screen;
 static FILE *tty_in;
+
+/* What a fatal signal's handler needs, made while curses is still usable:
+ * it may call neither curses nor stdio, only write() and tcsetattr(). */
+static char undo_seq[256];
+static size_t undo_len;
+static struct termios saved_tty;
+static bool have_tty;
 
 static void restore_terminal(void)
 {
 	if (curses_on) {
+		mousemask(0, NULL);
 		curs_set(1);
 		endwin();
 		curses_on = false;
@@ -50,6 +63,98 @@ static void restore_terminal(void)
 static void on_signal(int sig)
 {
 	got_signal = sig;
+}
+
+/* faults (raised by the CPU) first, then the signals that are sent */
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT };
+#define NFAULTS 4
+#define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
+static struct sigaction fatal_old[NFATAL];
+
+static void on_fatal_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (curses_on) {
+		curses_on = false;
+		ssize_t r = write(STDOUT_FILENO, undo_seq, undo_len);
+		(void)r;
+		if (have_tty)
+			tcsetattr(STDOUT_FILENO, TCSANOW, &saved_tty);
+	}
+	size_t i = 0;
+	while (i < NFATAL && fatal_signals[i] != sig)
+		i++;
+	if (i < NFATAL)
+		sigaction(sig, &fatal_old[i], NULL);
+	/* a fault happens again when the handler returns, now meeting the
+	 * previous action (the default, or a sanitizer's report); a signal that
+	 * was sent is sent again (SA_NODEFER: at once) */
+	if (i >= NFAULTS || si->si_code <= 0)
+		raise(sig);
+}
+
+static void add_undo(const char *s)
+{
+	size_t n = s && s != (const char *)-1 ? strlen(s) : 0;
+	if (n && undo_len + n <= sizeof undo_seq) {
+		memcpy(undo_seq + undo_len, s, n);
+		undo_len += n;
+	}
+}
+
+/* The escapes endwin would send, from terminfo: attributes off, keypad
+ * off, mouse reporting off, cursor on, alternate screen off. */
+static void prepare_undo(bool mouse)
+{
+	undo_len = 0;
+	add_undo(tigetstr("sgr0"));
+	add_undo(tigetstr("rmkx"));
+	const char *km = tigetstr("kmous");
+	if (mouse && km && km != (const char *)-1) {
+		const char *xm = tigetstr("XM");   /* ncurses' own mouse switch */
+		add_undo(xm && xm != (const char *)-1 ? tiparm(xm, 0) : "\033[?1000l");
+	}
+	add_undo(tigetstr("cnorm"));
+	add_undo(tigetstr("rmcup"));
+}
+
+/* Signals ignored when the viewer started (nohup, a background job's
+ * SIGQUIT) stay ignored. */
+static void catch_signal(int sig, const struct sigaction *sa, struct sigaction *old)
+{
+	struct sigaction was;
+	if (sigaction(sig, NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+		sigaction(sig, sa, old);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	catch_signal(SIGTERM, &sa, NULL);
+	catch_signal(SIGHUP, &sa, NULL);
+	catch_signal(SIGINT, &sa, NULL);
+	struct sigaction fa = { .sa_sigaction = on_fatal_signal,
+	                        .sa_flags = SA_SIGINFO | SA_NODEFER };
+	sigemptyset(&fa.sa_mask);
+	for (size_t i = 0; i < NFATAL; i++)
+		catch_signal(fatal_signals[i], &fa, &fatal_old[i]);
+}
+
+/* raw() turns every signal key off; Ctrl-\ gets SIGQUIT back, the kernel's
+ * way out of a viewer that no longer reads keys (the handler above gives the
+ * terminal back first).  Ctrl-C stays a key that quits normally and Ctrl-Z
+ * one that does nothing. */
+static void quit_key_signals(void)
+{
+	struct termios t;
+	if (tcgetattr(STDOUT_FILENO, &t) != 0)
+		return;
+	t.c_lflag |= ISIG;
+	t.c_cc[VINTR] = _POSIX_VDISABLE;
+	t.c_cc[VSUSP] = _POSIX_VDISABLE;
+	if (tcsetattr(STDOUT_FILENO, TCSANOW, &t) == 0)
+		def_prog_mode();   /* curses restores this mode, not its own */
 }
 
 /* element -> colour pair and attributes; mono uses the attributes only */
@@ -72,11 +177,21 @@ static const struct { short fg, bg; attr_t attr, mono; } theme[S_COUNT] = {
 	[S_BOX_ASYNC]   = { COLOR_BLACK, COLOR_MAGENTA, A_NORMAL, A_BOLD },
 	[S_BOX_CLOSURE] = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_NORMAL },
 	[S_BOX_MATCH]   = { COLOR_BLACK, COLOR_GREEN, A_BOLD, A_UNDERLINE | A_BOLD },
+	/* diff: slower red, faster green; the sign says it without colour */
+	[S_SLOWER]      = { COLOR_RED, -1, A_BOLD, A_BOLD },
+	[S_FASTER]      = { COLOR_GREEN, -1, A_BOLD, A_NORMAL },
+	[S_BOX_SLOWER]  = { COLOR_BLACK, COLOR_RED, A_NORMAL, A_BOLD },
+	[S_BOX_FASTER]  = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_NORMAL },
+	/* Build view: the glyphs tell frontend from codegen without colour */
+	[S_FRONTEND]    = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
+	[S_CODEGEN]     = { COLOR_YELLOW, -1, A_NORMAL, A_NORMAL },
+	[S_CRITICAL]    = { COLOR_RED, -1, A_BOLD, A_BOLD },
 };
 
 static void start_curses(app *a, const st_ui_opts *o)
 {
 	tty_in = fopen("/dev/tty", "r");   /* keys even when the profile is stdin */
+	have_tty = tcgetattr(STDOUT_FILENO, &saved_tty) == 0;
 	screen = newterm(NULL, stdout, tty_in ? tty_in : stdin);
 	if (!screen) {
 		fprintf(stderr, "stalactite: cannot use this terminal (TERM=%s); use --report\n",
@@ -85,9 +200,11 @@ static void start_curses(app *a, const st_ui_opts *o)
 	}
 	curses_on = true;
 	atexit(restore_terminal);
+	st_fatal_set_cleanup(restore_terminal);
 	raw();
 	noecho();
 	nonl();
+	quit_key_signals();
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	set_escdelay(25);
@@ -102,11 +219,8 @@ static void start_curses(app *a, const st_ui_opts *o)
 	if (o->mouse)
 		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
 		          BUTTON5_PRESSED, NULL);
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	prepare_undo(o->mouse);
+	catch_signals();
 }
 
 static void blit(app *a, const canvas *c)
@@ -187,8 +301,10 @@ static int script_key(script *s, app *a, canvas *c, bool *dump)
 static void draw_header(app *a, canvas *c)
 {
 	cv_fill(c, 0, 0, c->w, L' ', S_STATUS);
-	int x = cv_text(c, 0, 0, c->w, " stalactite ", S_STATUS);
+	int x = cv_text(c, 0, 0, c->w, a->diff ? " stalactite diff " : " stalactite ", S_STATUS);
 	for (int i = 0; i < V_HELP; i++) {
+		if (i == V_BUILD && !tui_build_loaded(a))
+			continue;   /* the tab of a view that has nothing to show */
 		char tab[32];
 		snprintf(tab, sizeof tab, " %d %s ", i + 1, views[i]->name);
 		int x1 = cv_text(c, 0, x, c->w, tab, S_STATUS);
@@ -345,11 +461,22 @@ static redraw global_action(app *a, int act, bool *quit)
 			a->help_scroll = 0;
 		}
 		return R_ALL;
-	case ACT_NEXT_VIEW: a->view = (view_id)((a->view + 1) % V_HELP); return R_ALL;
+	case ACT_NEXT_VIEW:
+		a->view = (view_id)((a->view + 1) % V_HELP);
+		if (a->view == V_BUILD && !tui_build_loaded(a))
+			a->view = V_ICICLE;
+		return R_ALL;
 	case ACT_VIEW1: a->view = V_ICICLE; return R_ALL;
 	case ACT_VIEW2: a->view = V_TREE; return R_ALL;
 	case ACT_VIEW3: a->view = V_CODEGEN; return R_ALL;
 	case ACT_VIEW4: a->view = V_SUMMARY; return R_ALL;
+	case ACT_VIEW5:
+		if (tui_build_loaded(a))
+			a->view = V_BUILD;
+		else
+			snprintf(a->message, sizeof a->message, "no cargo timings loaded "
+			         "(cargo build --timings writes target/cargo-timings/)");
+		return R_ALL;
 	case ACT_DETAIL: a->detail = !a->detail; return R_ALL;
 	case ACT_PIVOT: if (a->view == V_CODEGEN) a->pivot = !a->pivot; return R_ALL;
 	case ACT_SEARCH:
@@ -368,6 +495,7 @@ static redraw global_action(app *a, int act, bool *quit)
 	case ACT_BREAKDOWN:
 		a->breakdown = a->re ? (a->breakdown + 1) % 4 : 0;
 		return R_ALL;
+	case ACT_MIN_DELTA: return tui_diff_cycle_threshold(a);
 	case ACT_RAW:
 		a->raw = !a->raw;
 		snprintf(a->message, sizeof a->message, "matching %s names",
@@ -405,6 +533,7 @@ typedef struct progress {
 	app *a;
 	canvas *c;
 	struct timespec last;
+	const char *what;   /* "base", "new" with a diff, else NULL */
 } progress;
 
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
@@ -418,7 +547,8 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 		return;
 	p->last = now;
 	char msg[128];
-	snprintf(msg, sizeof msg, "Loading: %.1f of %.1f MB (%.0f%%)", (double)done / 1e6,
+	snprintf(msg, sizeof msg, "Loading%s%s: %.1f of %.1f MB (%.0f%%)",
+	         p->what ? " " : "", p->what ? p->what : "", (double)done / 1e6,
 	         (double)total / 1e6, total ? 100.0 * (double)done / (double)total : 0.0);
 	cv_clear(p->c);
 	cv_text(p->c, p->c->h / 2, 2, p->c->w, msg, S_HEADER);
@@ -443,7 +573,11 @@ static void free_app(app *a)
 		st_match_cache_free(a->cache[i]);
 	st_regex_free(a->re);
 	tui_summary_free(a);
-	st_model_free(a->m);
+	tui_build_free(a);
+	if (a->diff)
+		st_diff_free(a->diff);   /* owns a->m */
+	else
+		st_model_free(a->m);
 }
 
 static int next_key(app *a, canvas *c, script *sc, bool *dump)
@@ -570,18 +704,38 @@ int st_ui_run(char *const *paths, int npaths, const st_ui_opts *o)
 		getmaxyx(stdscr, a.h, a.w);
 	}
 	cv_resize(&c, a.w, a.h);
-	a.m = st_model_new();
-	progress pr = { &a, &c, { 0, 0 } };
+	progress pr = { &a, &c, { 0, 0 }, NULL };
 	st_load_opts lo = { .progress = a.headless ? NULL : on_progress, .progress_ctx = &pr,
 	                    .warn = on_warn, .warn_ctx = &warns };
 	char err[1024];
-	if (st_load_paths(a.m, paths, npaths, &lo, err, sizeof err) != 0) {
+	int rc = 0;
+	st_model *base = NULL;
+	if (o->diff) {   /* main.c checked: paths are BASE and NEW */
+		a.diff_paths[0] = paths[0];
+		a.diff_paths[1] = paths[1];
+		pr.what = "base";
+		base = st_model_new();
+		rc = st_load_paths(base, paths, 1, &lo, err, sizeof err);
+		pr.what = "new";
+		paths++;
+		npaths--;
+	}
+	a.m = st_model_new();
+	if (rc == 0)
+		rc = st_load_paths(a.m, paths, npaths, &lo, err, sizeof err);
+	if (rc != 0) {
 		restore_terminal();
 		flush_warnings(&warns);
 		fprintf(stderr, "stalactite: %s\n", err);
+		st_model_free(base);
 		free_app(&a);
 		cv_free(&c);
 		return 1;
+	}
+	if (base) {
+		a.diff = st_diff_build(base, a.m);
+		a.m = a.diff->m;
+		a.min_delta = o->min_delta;
 	}
 	init_views(&a);
 	if (warns.n)
@@ -611,6 +765,7 @@ int st_ui_run(char *const *paths, int npaths, const st_ui_opts *o)
 		cv_dump(&c, stdout);
 	}
 	restore_terminal();
+	st_fatal_set_cleanup(NULL);
 	if (screen) {
 		delscreen(screen);
 		screen = NULL;
@@ -620,5 +775,6 @@ int st_ui_run(char *const *paths, int npaths, const st_ui_opts *o)
 	flush_warnings(&warns);
 	free_app(&a);
 	cv_free(&c);
-	return 0;
+	/* a signal from outside ends the viewer as the shell expects of it */
+	return got_signal ? 128 + got_signal : 0;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <wchar.h>
+#include "stalactite/diff.h"
 #include "stalactite/model.h"
 #include "stalactite/search.h"
 #include "stalactite/treematch.h"
@@ -20,6 +21,8 @@ typedef enum style {   /* screen elements; the theme maps them to colours */
 	S_NORMAL, S_HEADER, S_STATUS, S_SELECTED, S_MATCH, S_ANCESTOR, S_DIM,
 	S_BAR, S_BOX, S_BOX_ALT, S_ASYNC, S_CLOSURE, S_PASS, S_ERROR, S_PROMPT,
 	S_BOX_ASYNC, S_BOX_CLOSURE, S_BOX_MATCH,
+	S_SLOWER, S_FASTER, S_BOX_SLOWER, S_BOX_FASTER,   /* diff mode */
+	S_FRONTEND, S_CODEGEN, S_CRITICAL,                /* the Build view */
 	S_COUNT
 } style;
 
@@ -79,11 +82,21 @@ typedef struct tview {
 	uint32_t *hits;          /* matching nodes in pre-order, for n/N */
 	uint32_t nhits;
 	bool match_stale;        /* the search changed since match was made */
+	/* diff mode (tui-diff.c) */
+	int fig;                 /* FIG_*: the figure a diff table shows */
+	uint64_t *bfilt;         /* per node: BASE's matched total (filter on) */
+	uint64_t *dmax;          /* per node: largest |change| in its subtree */
+	int dmax_fig;            /* the figure dmax was made for */
+	uint64_t mbase_total;    /* BASE's figures of the matches */
+	int64_t mbase_self;
 } tview;
 
-enum { SORT_TOTAL, SORT_SELF, SORT_COUNT, SORT_NAME };
+enum { SORT_TOTAL, SORT_SELF, SORT_COUNT, SORT_NAME, SORT_DELTA, SORT_ABS_DELTA };
+enum { FIG_TOTAL, FIG_SELF, FIG_COUNT };
 
-typedef enum view_id { V_ICICLE, V_TREE, V_CODEGEN, V_SUMMARY, V_HELP, V_COUNT } view_id;
+typedef enum view_id {
+	V_ICICLE, V_TREE, V_CODEGEN, V_SUMMARY, V_BUILD, V_HELP, V_COUNT
+} view_id;
 
 typedef struct view_ops {
 	const char *name;
@@ -97,9 +110,11 @@ enum action {
 	ACT_UP, ACT_DOWN, ACT_LEFT, ACT_RIGHT, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
 	ACT_ZOOM, ACT_UNZOOM, ACT_TOGGLE, ACT_EXPAND_ALL, ACT_COLLAPSE_ALL,
 	ACT_SORT_TOTAL, ACT_SORT_SELF, ACT_SORT_COUNT, ACT_SORT_NAME,
+	ACT_SORT_DELTA, ACT_SORT_ABS_DELTA, ACT_MIN_DELTA,
 	ACT_DETAIL, ACT_PIVOT, ACT_SHAPE,
 	ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH, ACT_FILTER, ACT_CLEAR, ACT_BREAKDOWN,
-	ACT_RAW, ACT_COUNT_ACTIONS
+	ACT_RAW, ACT_VIEW5, ACT_SORT_START, ACT_SORT_DURATION, ACT_CRITICAL_ONLY,
+	ACT_COUNT_ACTIONS
 };
 
 typedef struct action_def {
@@ -114,7 +129,10 @@ extern const action_def tui_actions[];
 int tui_key_action(int key);
 
 struct app {
-	st_model *m;
+	st_model *m;             /* with a diff: d->m, the merged model */
+	st_diff *diff;           /* --diff BASE NEW, else NULL; owns m */
+	const char *diff_paths[2];
+	int64_t min_delta;       /* diff rows changed less are hidden (H) */
 	bool ascii, mono, headless;
 	view_id view, prev_view;
 	tview tv[4];             /* icicle, tree (stack); codegen, pivot */
@@ -133,11 +151,17 @@ struct app {
 	char history[16][512];
 	int nhistory;
 	char message[256];          /* one-line notice in the status line */
+	struct {                    /* the Build view (tui-build.c) */
+		uint32_t sel;           /* selected unit: m->timings.units index */
+		int scroll, page, sort;
+		bool reverse, critical; /* critical: the critical path only */
+		uint32_t *rows, nrows;  /* units shown, in order; made on draw */
+	} build;
 	int w, h;
 };
 
 extern const view_ops tui_view_icicle, tui_view_tree, tui_view_codegen,
-	tui_view_summary, tui_view_help;
+	tui_view_summary, tui_view_build, tui_view_help;
 
 /* tui-tree.c */
 tview *tui_cur_tview(app *a);
@@ -157,5 +181,33 @@ void tui_replay(st_model *m, const char *keys, int w, int h,
 
 /* tui-summary.c */
 void tui_summary_free(app *a);
+
+/* tui-build.c: the Build view is offered only when cargo timings are loaded. */
+bool tui_build_loaded(const app *a);
+void tui_build_status(app *a, canvas *c, int y);
+void tui_build_free(app *a);
+
+/* tui-diff.c: diff mode in the tree views.  Figures of node id: BASE's and
+ * NEW's of fig (FIG_TOTAL is the matched time with the filter on). */
+void tui_diff_fig(const app *a, const tview *v, uint32_t id, int fig,
+                  int64_t *base, int64_t *new);
+/* "base new delta %" columns (base left out without with_base), right-
+ * aligned; *span is the byte offset of the delta, whose style is returned. */
+style tui_diff_cols(char *out, size_t cap, int64_t base, int64_t new, bool count,
+                    bool with_base, bool ascii, size_t *span);
+int tui_diff_cmp(const app *a, const tview *v, uint32_t x, uint32_t y);
+void tui_diff_prepare(app *a, tview *v);  /* before rows are made */
+bool tui_diff_visible(const app *a, const tview *v, uint32_t id);
+int tui_diff_header(app *a, tview *v, canvas *c, int y);  /* returns name x */
+int tui_diff_row(app *a, tview *v, canvas *c, int y, uint32_t id);
+int tui_diff_mark(app *a, tview *v, canvas *c, int y, int x, uint32_t id);
+style tui_diff_box_style(const app *a, const tview *v, uint32_t id, int shade);
+style tui_diff_sliver_style(const app *a, const tview *v, uint32_t id);
+void tui_diff_box_label(const app *a, const tview *v, uint32_t id, char *label,
+                        size_t cap);
+void tui_diff_match(app *a, tview *v);   /* after the match set changed */
+void tui_diff_status(app *a, tview *v, canvas *c, int y);
+redraw tui_diff_cycle_threshold(app *a);
+void tui_diff_fmt_threshold(char *buf, size_t cap, int64_t ns, bool ascii);
 
 #endif

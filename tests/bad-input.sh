@@ -32,9 +32,14 @@ for prog in "$st" "$mkbad"; do
 	fi
 done
 
-# No raw control bytes other than newline and tab: hostile names are escaped.
+# No raw control bytes other than newline and tab, and none of the invisible
+# characters that reorder or hide text (U+202E, U+2066..U+2069, U+200B,
+# U+FEFF): hostile names are escaped.
 clean_output() {
-	! LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$1"
+	! LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$1" &&
+	! LC_ALL=C grep -qF -e "$(printf '\342\200\256')" -e "$(printf '\342\201\246')" \
+		-e "$(printf '\342\201\251')" -e "$(printf '\342\200\213')" \
+		-e "$(printf '\357\273\277')" "$1"
 }
 
 check_error() {   # KIND PATH OFFSET TEXT STATUS

@@ -27,4 +27,13 @@ check v9-artifacts "$data" measureme-test-v9.mm_profdata --by artifact
 check lib-crate "$data" lib-crate.mm_profdata --top 8
 check llvm-only "$data" llvm-events-only.mm_profdata --top 8
 check odd-cmd "$data" odd-command-line.mm_profdata --by source
+# the other formats (tests/data/formats, made by examples/regen-formats.sh)
+fd="$data/formats"
+for f in photo_service.llvm_timings.json.zst photo_service.time-passes.txt \
+         photo_service.time-llvm-passes.txt lib-crate.stacks_folded \
+         lib-crate.crox.json.gz; do
+	n=${f%.zst}; n=${n%.gz}; n=${n%.txt}; n=${n%.json}; n=${n//[._]/-}
+	check "fmt-$n-text" "$fd" "$f" --top 5
+	check "fmt-$n-json" "$fd" "$f" --format json --top 5
+done
 finish

@@ -11,8 +11,8 @@
 #include <stddef.h>
 
 /* Grows the block p (NULL for a new one) of old_size bytes to new_size
- * bytes (blocks never shrink), keeping its contents; never returns NULL (aborts when out of
- * memory).  Only blocks obtained from st_big_realloc may be passed in, with
+ * bytes (blocks never shrink), keeping its contents; never returns NULL
+ * (st_fatal when out of memory).  Only blocks obtained from st_big_realloc may be passed in, with
  * their exact current size. */
 void *st_big_realloc(void *p, size_t old_size, size_t new_size);
 void st_big_free(void *p, size_t size);

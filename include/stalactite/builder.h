@@ -61,9 +61,16 @@ void st_builder_begin_source(st_builder *b, const char *path, const char *format
 /* The crate of the current source, when known: the crate's name alone
  * ("proc_macro2") and an st_crate_kind.  Defaults: the display name, a lib. */
 void st_builder_set_crate(st_builder *b, const char *name, uint8_t kind);
+/* The deepest nesting of intervals on one thread accepted: far above real
+ * profiles, low enough that walks over the trees stay cheap. */
+#define ST_MAX_NESTING 10000
+#define ST_STR_(x) #x
+#define ST_STR(x) ST_STR_(x)
+
 /* Feeds one event.  Returns false, with *why set to a static message, when
  * the event cannot be placed (an interval that partly overlaps its parent on
- * the same thread); the caller reports it with the file offset. */
+ * the same thread, or nests deeper than ST_MAX_NESTING); the caller reports
+ * it with the file offset. */
 bool st_builder_event(st_builder *b, const st_event *e, const char **why);
 void st_builder_end_source(st_builder *b, uint64_t events);
 

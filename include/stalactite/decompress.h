@@ -28,6 +28,8 @@ typedef struct st_decompress_opts {
 	size_t limit;      /* most output bytes; more is an error (returns -2) */
 	bool prefix;       /* instead: stop without error once limit bytes are out
 	                      (to sniff what a stream holds) */
+	uint64_t in_limit; /* most bytes read from fd, 0: no limit; more is an
+	                      error (returns -3) */
 	/* may be NULL: compressed bytes consumed so far */
 	void (*progress)(void *ctx, uint64_t in_bytes);
 	void *progress_ctx;
@@ -42,9 +44,10 @@ typedef struct st_decompressed {
 } st_decompressed;
 
 /* Decompresses head[0..head_len) followed, when fd >= 0, by the rest of fd
- * up to its end.  Returns 0; or -1 (bad data, a read error, out of memory)
- * or -2 (more than opts->limit bytes of output) with the message in err and
- * nothing to free in out. */
+ * up to its end.  Returns 0; or -1 (bad data, a read error, out of memory),
+ * -2 (more than opts->limit bytes of output) or -3 (more than
+ * opts->in_limit bytes read from fd) with the message in err and nothing to
+ * free in out. */
 int st_decompress(st_compression c, const unsigned char *head, size_t head_len,
                   int fd, const st_decompress_opts *opts, st_decompressed *out,
                   char *err, size_t errlen);

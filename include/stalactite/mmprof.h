@@ -28,6 +28,10 @@ typedef struct st_mmprof_info {
 
 /* True when data starts like a measureme profile ("MMPD"). */
 bool st_mmprof_sniff(const unsigned char *data, size_t len);
+/* True when data (at least 8 bytes) has the magic and a version this decoder
+ * reads: what st_mmprof_open checks first, so that a loader can refuse a
+ * huge file on its first bytes, before mapping or reading it whole. */
+bool st_mmprof_header_ok(const unsigned char *data, size_t len);
 
 /* Checks the page structure, stream headers, index and metadata.  On error
  * returns NULL and writes "offset N: what is wrong" into err.  data must stay

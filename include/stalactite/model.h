@@ -47,6 +47,9 @@ typedef struct st_crate_stat {
 	uint32_t sources;
 	uint64_t wall_ns, cpu_ns, llvm_ns;
 	int64_t overhead_ns;
+	/* joined with cargo timings: the durations cargo gave its units */
+	bool cargo, critical;   /* a unit is its; one is on the critical path */
+	uint64_t cargo_ns;
 } st_crate_stat;
 
 /* Per event label, with exactly measureme summarize's definitions. */
@@ -110,6 +113,56 @@ typedef struct st_async_stat {
 
 #define ST_VEC(T) struct { T *v; uint32_t len, cap; }
 
+/* What a cargo unit built or ran. */
+typedef enum st_unit_kind {
+	ST_UK_LIB, ST_UK_BIN, ST_UK_BUILD_SCRIPT, ST_UK_BUILD_SCRIPT_RUN,
+	ST_UK_PROC_MACRO, ST_UK_TEST, ST_UK_EXAMPLE, ST_UK_COUNT
+} st_unit_kind;
+/* "lib", "bin", "build-script", "build-script-run", "proc-macro", "test",
+ * "example". */
+const char *st_unit_kind_name(st_unit_kind k);
+
+#define ST_NO_TIME UINT64_MAX   /* a unit time the input does not give */
+
+/* One cargo unit (cargo timings): times in ns, start from the build's start,
+ * the others from the unit's start. */
+typedef struct st_unit {
+	uint32_t name, version;  /* strtab ids: the package, as cargo names it */
+	uint32_t target;         /* the target's own name, or ST_NIL */
+	uint32_t index;          /* cargo's unit index */
+	uint8_t kind;            /* st_unit_kind */
+	bool critical;           /* on the critical path */
+	uint64_t start_ns, duration_ns;
+	uint64_t rmeta_ns, frontend_ns, codegen_ns;   /* or ST_NO_TIME */
+	uint32_t crate;          /* m->crates index of its profile, or ST_NIL */
+} st_unit;
+
+/* from's end (its rmeta point when rmeta) unblocked to: units indices. */
+typedef struct st_unit_edge {
+	uint32_t from, to;
+	bool rmeta;
+} st_unit_edge;
+
+/* Units running and waiting for a job slot from t_ns on. */
+typedef struct st_conc_sample {
+	uint64_t t_ns;
+	uint32_t active, waiting;
+} st_conc_sample;
+
+/* A cargo build's timings (cargo-timing.html or the build-analysis log). */
+typedef struct st_build_timings {
+	uint32_t path, format;   /* strtab ids; path ST_NIL: none loaded */
+	ST_VEC(st_unit) units;   /* by start, then cargo's index */
+	ST_VEC(st_unit_edge) edges;
+	ST_VEC(st_conc_sample) concurrency;
+	uint64_t wall_ns;        /* the end of the unit that ends last */
+	uint64_t critical_path_ns;  /* first critical unit's start to wall_ns */
+	bool slot_bound;         /* the chain starts with a unit that waited
+	                            for a job slot: the build is bound by cores */
+	uint32_t joined;         /* units with a profile */
+	uint64_t covered_ns;     /* wall time during which one of those ran */
+} st_build_timings;
+
 typedef struct st_model {
 	st_strtab *strs;
 	uint32_t *display;      /* strtab id -> normalised id + 1 (0: itself) */
@@ -128,6 +181,7 @@ typedef struct st_model {
 	ST_VEC(st_fn_stat) functions;
 	ST_VEC(st_async_stat) async_fns;
 	ST_VEC(st_artifact_stat) artifacts;  /* bytes desc, then label text */
+	st_build_timings timings;
 
 	bool async_exact;       /* every async group is exact (async-kind.h) */
 	uint64_t total_events;
@@ -155,6 +209,11 @@ typedef struct st_build_totals {
 	int64_t overhead_ns;  /* the profiler's own activities, part of cpu */
 } st_build_totals;
 st_build_totals st_model_totals(const st_model *m);
+
+/* Records display as the normalised form of id, and a function kind (both
+ * for building models: the builder, the diff). */
+void st_model_set_display(st_model *m, uint32_t id, uint32_t display);
+void st_model_set_fn_kind(st_model *m, uint32_t id, st_kind kind);
 
 /* Memory held by the model, for benchmarks. */
 size_t st_model_bytes(const st_model *m);

@@ -13,7 +13,9 @@ typedef struct st_report_opts {
 	st_report_format format;
 	const char *by;        /* text: the one table to print; NULL for all */
 	unsigned top;          /* rows per table; 0 = all (text default 20) */
-	const st_match_report *match;  /* may be NULL */
+	const st_match_report *match;  /* may be NULL; with a diff, NEW's */
+	const st_match_report *match_base;  /* a diff's BASE side, or NULL */
+	int64_t min_delta;     /* a diff shows rows that changed at least this */
 } st_report_opts;
 
 /* The accepted --by keys, NULL-terminated. */
@@ -25,5 +27,10 @@ const char *st_report_async_heading(const st_model *m);
 
 /* Writes the report; returns 0, or -1 on a write error. */
 int st_report_write(FILE *out, const st_model *m, const st_report_opts *o);
+
+struct st_diff;
+/* Writes the comparison of two builds (--diff): the paired tables with
+ * base, new, delta and delta %; returns 0, or -1 on a write error. */
+int st_report_diff_write(FILE *out, const struct st_diff *d, const st_report_opts *o);
 
 #endif

@@ -562,6 +562,50 @@ static void k_hostile_names(mk_prof *p)
 	mk_write_esi(p);
 }
 
+/* levels intervals on thread 3, each inside the one before; written inner
+ * first, as rustc does (an event is recorded when it ends). */
+static void mk_nest(mk_prof *p, const mk_ids *k, unsigned levels)
+{
+	for (unsigned i = levels; i-- > 0;)
+		mk_interval(p, k->generic, k->parse, 3, 10000 + i, 100000000 - i);
+}
+
+/* As deep as the builder allows (10000): valid, and a tree that deep. */
+static void k_deep_nesting(mk_prof *p)
+{
+	mk_ids k;
+	mk_base(p, 9, &k);
+	mk_nest(p, &k, 10000);
+	mk_write_esi(p);
+}
+
+/* One level more: the innermost event (the first record of the run) is the
+ * one refused. */
+static void k_too_deep(mk_prof *p)
+{
+	mk_ids k;
+	mk_base(p, 9, &k);
+	size_t first = p->ev.len;
+	mk_nest(p, &k, 10001);
+	mk_write_esi(p);
+	mk_expect(p, "error %llu %s", mk_ev_off(first),
+	          "events nest deeper than 10000");
+}
+
+/* Names with the invisible characters that reorder or hide text: a report
+ * or screen must show them escaped. */
+static void k_format_chars(mk_prof *p)
+{
+	mk_ids k;
+	mk_base(p, 9, &k);
+	uint64_t rlo = mk_str(p, "fn_\xe2\x80\xae" "desrever");        /* U+202E */
+	uint64_t iso = mk_pair(p, mk_str(p, "iso\xe2\x81\xa6late\xe2\x81\xa9"),
+	                       mk_str(p, "zero\xe2\x80\x8bwidth\xef\xbb\xbf"));
+	mk_interval(p, k.generic, rlo, 3, 6000, 6100);
+	mk_interval(p, k.generic, iso, 3, 6200, 6300);
+	mk_write_esi(p);
+}
+
 static void k_unknown_virtual_id(mk_prof *p)
 {
 	mk_ids k;
@@ -596,6 +640,8 @@ static const mk_kind mk_kinds[] = {
 	{ "cut-at-page", k_cut_at_page }, { "straddle", k_straddle },
 	{ "hostile-names", k_hostile_names },
 	{ "unknown-virtual-id", k_unknown_virtual_id },
+	{ "deep-nesting", k_deep_nesting }, { "too-deep", k_too_deep },
+	{ "format-chars", k_format_chars },
 };
 
 #define MK_NKINDS (sizeof mk_kinds / sizeof mk_kinds[0])

@@ -8,11 +8,12 @@
 golden="$top_srcdir/tests/golden"
 export LC_ALL=C.UTF-8
 
-# ui NAME SIZE SCRIPT FILE: one scenario.
+# ui NAME SIZE SCRIPT ARG...: one scenario (ARGs: a file, or options and
+# paths such as --diff BASE NEW).
 ui() {
-	local name=$1 size=$2 keys=$3 file=$4
+	local name=$1 size=$2 keys=$3; shift 3
 	local want="$golden/ui-$name.txt" got="$tmp/ui-$name.txt" rc=0
-	STALACTITE_SIZE=$size STALACTITE_SCRIPT=$keys "$st" "$file" >"$got" 2>&1 || rc=$?
+	STALACTITE_SIZE=$size STALACTITE_SCRIPT=$keys "$st" "$@" >"$got" 2>&1 || rc=$?
 	echo "exit $rc" >>"$got"
 	compare_golden "ui-$name" "$want" "$got"
 }
@@ -28,7 +29,7 @@ ui codegen-pivot 100x20 '3p<Down><Right><Down><Right>' "$sample"
 ui codegen-icicle 100x16 '3i' "$sample"
 ui summary 100x40 '4' "$sample"
 ui summary-jump 100x20 '4<Down><Down><Enter>' "$sample"
-ui help 90x48 '?' "$sample"
+ui help 90x54 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
 ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
@@ -61,4 +62,63 @@ echo "exit $?" >>"$tmp/ui-warning.txt"
 compare_golden ui-warning "$golden/ui-warning.txt" "$tmp/ui-warning.txt"
 # a whole build opens on its root, crates ordered by time
 ui build-tree 100x12 '2' "$data/two-crates"
+
+# Diff mode (--diff BASE NEW): the same two-crate build, then with a higher
+# inline threshold.  Run from tests/data so that the paths the Summary's
+# status line names are the same on every checkout.
+cd "$data"
+ui diff-summary 100x80 '4' --diff two-crates two-crates-inline
+ui diff-summary-jump 100x14 '4<Down><Down><Down><Down><Enter>' --diff two-crates two-crates-inline
+ui diff-tree-delta 100x22 '2jeD<dump>D<dump>M' --diff two-crates two-crates-inline
+ui diff-tree-self 100x14 '2<Down><Right>s<dump>c' --diff two-crates two-crates-inline
+ui diff-codegen 100x20 '3<Down><Right><Down><Right>' --diff two-crates two-crates-inline
+ui diff-codegen-narrow 60x12 '3p<Down><Right>' --diff two-crates two-crates-inline
+# the status line: a parent whose own time did not change, inside a
+# changed tree, then a box whose self time grew
+ui diff-icicle 100x16 '<Down><Down><Right><dump><Left>' --diff two-crates two-crates-inline
+ui diff-threshold 100x14 '2H<dump>j<dump>HH<dump>HH' --diff two-crates two-crates-inline
+ui diff-min-delta 100x12 '2je' --diff --min-delta 10ms two-crates two-crates-inline
+ui diff-summary-threshold 100x28 '4HHH' --diff two-crates two-crates-inline
+ui diff-search 120x14 '2/InlinerPass<Enter><dump>f' --diff two-crates two-crates-inline
+cd - >/dev/null
+# one crate only in NEW: BASE is three of the four profiles
+mkdir "$tmp/base3"
+cp "$data"/two-crates/___* "$data"/two-crates/asynclib* "$data"/two-crates/build_script* "$tmp/base3/"
+ln -s "$data/two-crates-inline" "$tmp/inline"
+cd "$tmp"
+ui diff-new 100x14 '2<dump>4' --diff base3 inline
+ui diff-gone 100x14 '2<End>e' --diff inline base3
+cd - >/dev/null
+# sorting by change outside a diff says why it does nothing
+ui diff-keys-single 90x12 '2D' "$sample"
+# a diff's load error: one line, exit 1, terminal never taken
+expect "diff: bad BASE" 1 env STALACTITE_SCRIPT= "$st" --diff "$tmp/nope" "$data/two-crates"
+one_line "diff: one-line error" "nope"
+
+# The Build view (5) on cargo timings.  Run from tests/data/cargo so that
+# the paths a warning names are the same on every checkout.
+cd "$data/cargo"
+# the joined build (log, HTML and profiles): Enter on a build script run
+# says why it has no profile, on the bin opens its crate in the Tree view
+ui build-joined 120x16 '5' two-crates
+ui build-enter 120x16 '5j<Enter><dump><End><Enter>' two-crates
+# 77 units of a real tokio+hyper build, bound by cores: the first screen,
+# the critical path alone, sorted by duration (again: reversed), by start
+ui build-tokio 120x40 '5' tokio-hyper.html
+ui build-critical 120x20 '5C<End>' tokio-hyper.html
+ui build-sort 100x20 '5T<dump>T<dump>S<dump>a' tokio-hyper.html
+ui build-search 100x14 '5/^h<Enter>n<dump>nN' tokio-hyper.html
+ui build-narrow 80x24 '5<PgDn><dump><End><dump><resize 40x10><dump><resize 80x24><Home>' tokio-hyper.html
+if LC_ALL=C true; then
+	export LC_ALL=C
+	ui build-ascii 100x16 '5' two-crates
+	export LC_ALL=C.UTF-8
+fi
+cd - >/dev/null
+# profiles for some units only: the others are marked `?`
+mkdir "$tmp/partial"
+cp "$data"/cargo/two-crates/build-analysis.jsonl "$data"/cargo/two-crates/app-* "$tmp/partial/"
+(cd "$tmp" && ui build-partial 120x14 '5jj<Enter>' partial)
+# without cargo timings there is no Build tab; 5 says why, Tab skips it
+ui build-none 100x12 '5<dump>4<Tab>' "$sample"
 finish

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The real binary in a real terminal (tmux): drawing, keys, resize, and that
-# the terminal is given back after q, Ctrl-C and SIGTERM.  Skipped (77) when
-# tmux is missing.
+# the terminal is given back after q, Ctrl-C, SIGTERM and fatal signals
+# (Ctrl-\, SIGSEGV).  Skipped (77) when tmux is missing.
 . "$(dirname "$0")/../lib.sh"
 command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
 export LC_ALL=C.UTF-8
@@ -31,11 +31,38 @@ new_session() {   # a fresh server: the old one may still be exiting
 	return 1
 }
 
+# The viewer runs under a plain sh, without job control: an interactive bash
+# puts the tty modes back itself after a job killed by a signal, which would
+# hide a viewer that leaves them raw.  The viewer's pid goes to $tmp/pid.
+cat >"$tmp/run" <<'EOF'
+pidf=$1 after=$2; shift 2
+trap : QUIT   # Ctrl-\ goes to the whole foreground group: outlive it
+sh -c 'echo $$ > "$0"; exec "$@"' "$pidf" "$@"
+echo "EXIT=$?"
+stty -a > "$after"
+EOF
+
 start() {   # a shell in a 120x40 pane running stalactite on the sample
 	new_session || fail "tmux: cannot start a session"
-	T send-keys -t t "PS1='READY\$ '; stty -a > $tmp/stty.before" Enter
+	T send-keys -t t "PS1='READY\$ '; ulimit -c 0; stty -a > $tmp/stty.before" Enter
 	wait_for READY || fail "shell did not start"
-	T send-keys -t t "TERM=screen-256color $st $sample; echo EXIT=\$?; stty -a > $tmp/stty.after" Enter
+	rm -f "$tmp/stty.after"
+	T send-keys -t t "TERM=screen-256color sh $tmp/run $tmp/pid $tmp/stty.after $st $sample" Enter
+}
+
+# modes_restored NAME: after the viewer ended, the pane is as before it:
+# normal screen, cursor shown, no mouse reporting, the same tty modes.
+modes_restored() {
+	local flags
+	for _ in $(seq 20); do [ -f "$tmp/stty.after" ] && break; sleep 0.1; done
+	flags=$(T display -p -t t '#{alternate_on} #{cursor_flag} #{mouse_any_flag}')
+	[ "$flags" = "0 1 0" ] && ok "$1: screen, cursor and mouse restored" ||
+		fail "$1: alternate screen, cursor, mouse = $flags, want 0 1 0"
+	local re='-\?icanon\|-\?echo \|-\?isig\|-\?icrnl\|-\?opost'
+	if [ -f "$tmp/stty.after" ] &&
+	   diff <(grep -o -- "$re" "$tmp/stty.before") <(grep -o -- "$re" "$tmp/stty.after") >/dev/null
+	then ok "$1: tty modes restored"
+	else fail "$1: tty modes differ"; fi
 }
 
 start
@@ -63,27 +90,37 @@ T resize-window -t t -x 120 -y 40
 wait_for "matches  total" && ok "tmux: state kept through resizes" || fail "tmux: state lost"
 T send-keys -t t q
 if wait_for "EXIT=0"; then ok "tmux: q quits with status 0"; else fail "tmux: q"; cat "$tmp/pane"; fi
-[ "$(T display -p -t t '#{alternate_on}')" = 0 ] && ok "tmux: alternate screen left" ||
-	fail "tmux: still in the alternate screen"
-wait_for READY
-if diff <(grep -o 'icanon\|echo \|-icanon\|-echo ' "$tmp/stty.before") \
-        <(grep -o 'icanon\|echo \|-icanon\|-echo ' "$tmp/stty.after") >/dev/null; then
-	ok "tmux: terminal modes restored after q"
-else fail "tmux: terminal modes differ after q"; fi
+modes_restored "tmux: q"
 
 start
 wait_for "1 Icicle" || fail "tmux: second start"
 T send-keys -t t C-c
-wait_for "EXIT=0" && ok "tmux: Ctrl-C quits" || fail "tmux: Ctrl-C"
-[ "$(T display -p -t t '#{alternate_on}')" = 0 ] && ok "tmux: restored after Ctrl-C" ||
-	fail "tmux: not restored after Ctrl-C"
+wait_for "EXIT=0" && ok "tmux: Ctrl-C quits with status 0" || fail "tmux: Ctrl-C"
+modes_restored "tmux: Ctrl-C"
 
+# Ctrl-\ is SIGQUIT from the tty driver: the fatal-signal handler gives the
+# terminal back, then the signal ends the process (128 + 3).
 start
-wait_for "1 Icicle" || fail "tmux: third start"
-pkill -TERM -f "^$st $sample" || pkill -TERM -x stalactite
-wait_for "EXIT=" && ok "tmux: SIGTERM ends it" || fail "tmux: SIGTERM"
-[ "$(T display -p -t t '#{alternate_on}')" = 0 ] && ok "tmux: restored after SIGTERM" ||
-	fail "tmux: not restored after SIGTERM"
+wait_for "1 Icicle" || fail "tmux: start for Ctrl-\\"
+T send-keys -t t 'C-\'
+wait_for "EXIT=131" && ok "tmux: Ctrl-\\ ends it by SIGQUIT" || { fail "tmux: Ctrl-\\"; cat "$tmp/pane"; }
+modes_restored "tmux: Ctrl-\\"
+
+# signal_ends SIG STATUS: the signal sent from outside ends the viewer with
+# STATUS and the terminal is restored.
+signal_ends() {
+	start
+	wait_for "1 Icicle" || fail "tmux: start for SIG$1"
+	kill "-$1" "$(cat "$tmp/pid")"
+	if wait_for "EXIT=$2"; then ok "tmux: SIG$1 ends it with status $2"
+	else fail "tmux: SIG$1: want EXIT=$2"; grep EXIT "$tmp/pane"; fi
+	modes_restored "tmux: SIG$1"
+}
+signal_ends TERM 143
+signal_ends HUP 129
+signal_ends INT 130
+# under AddressSanitizer its own handler reports the SIGSEGV and exits 1
+if grep -q __asan_init "$st"; then signal_ends SEGV 1; else signal_ends SEGV 139; fi
 
 # A profile on standard input: keys still come from the terminal.
 T send-keys -t t "TERM=screen-256color $st - < $sample; echo EXIT=\$?" Enter
@@ -93,4 +130,32 @@ wait_for "Which LLVM pass dominates" && ok "tmux: keys work with the profile on 
 	fail "tmux: keys with stdin profile"
 T send-keys -t t q
 wait_for "EXIT=0" || fail "tmux: quit after stdin"
+
+# --diff BASE NEW: both builds load, the viewer opens on the comparison,
+# keys work and q gives the terminal back.
+T send-keys -t t "clear; TERM=screen-256color $st --diff $data/two-crates $data/two-crates-inline; echo DIFFEXIT=\$?" Enter
+wait_for "stalactite diff" && ok "tmux: --diff opens the viewer" || fail "tmux: --diff viewer"
+T send-keys -t t 4
+wait_for "What changed from base to new" && ok "tmux: --diff summary" || fail "tmux: --diff summary"
+T send-keys -t t q
+if wait_for "DIFFEXIT=0"; then ok "tmux: --diff quits with status 0"; else fail "tmux: --diff q"; cat "$tmp/pane"; fi
+[ "$(T display -p -t t '#{alternate_on}')" = 0 ] && ok "tmux: restored after --diff" ||
+	fail "tmux: not restored after --diff"
+
+# cargo timings: 5 opens the Build view (timeline and critical path), T
+# re-sorts it, a resize redraws it, q gives the terminal back.
+T send-keys -t t "clear; TERM=screen-256color $st $data/cargo/tokio-hyper.html; echo BUILDEXIT=\$?" Enter
+wait_for "5 Build" && ok "tmux: cargo timings offer the Build view" || fail "tmux: no Build tab"
+T send-keys -t t 5
+wait_for "critical path 30.2s" && ok "tmux: 5 draws the Build view" || { fail "tmux: Build view"; cat "$tmp/pane"; }
+T send-keys -t t T
+wait_for "tokio 1.24.2               lib    55.3s" && ok "tmux: T sorts units by duration" ||
+	{ fail "tmux: Build sort"; cat "$tmp/pane"; }
+T resize-window -t t -x 60 -y 14
+wait_for "unit (by duration)   took" && ok "tmux: Build view after resize" || { fail "tmux: Build resize"; cat "$tmp/pane"; }
+T resize-window -t t -x 120 -y 40
+T send-keys -t t q
+if wait_for "BUILDEXIT=0"; then ok "tmux: q quits the Build view with status 0"; else fail "tmux: Build q"; cat "$tmp/pane"; fi
+[ "$(T display -p -t t '#{alternate_on}')" = 0 ] && ok "tmux: restored after the Build view" ||
+	fail "tmux: not restored after the Build view"
 finish

@@ -44,6 +44,10 @@ int main(void)
 	/* cropping leaves room for the ellipsis */
 	CHECK_INT(cv_text_crop(&c, 2, 0, 6, "abcdefghij", S_NORMAL), 6);
 	CHECK_STR(row(&c, 2), "abcde\xe2\x80\xa6    ");
+	/* a right-to-left override is shown, not obeyed */
+	cv_clear(&c);
+	CHECK_INT(cv_text(&c, 0, 0, 10, "\xe2\x80\xae" "ab", S_NORMAL), 10);
+	CHECK_STR(row(&c, 0), "\\u{202e}ab");
 	c.ascii = true;
 	cv_clear(&c);
 	cv_text_crop(&c, 2, 0, 6, "abcdefghij", S_NORMAL);

@@ -52,6 +52,13 @@ int main(void)
 	CHECK_STR(san("bad\xff", 4, false), "bad\\xff");
 	CHECK_STR(san("caf\xc3\xa9", 5, false), "caf\xc3\xa9");
 	CHECK_STR(san("caf\xc3\xa9", 5, true), "caf\\u{e9}");
+	/* characters that reorder or hide text are escaped in UTF-8 too */
+	CHECK_STR(san("a\xe2\x80\xae" "b", 5, false), "a\\u{202e}b");     /* RLO */
+	CHECK_STR(san("\xe2\x81\xa6x\xe2\x81\xa9", 7, false), "\\u{2066}x\\u{2069}");
+	CHECK_STR(san("zero\xe2\x80\x8bwidth", 12, false), "zero\\u{200b}width");
+	CHECK_STR(san("\xe2\x80\x8f", 3, false), "\\u{200f}");             /* RLM */
+	CHECK_STR(san("\xef\xbb\xbf" "bom", 6, false), "\\u{feff}bom");
+	CHECK_STR(san("\xe2\x80\x94", 3, false), "\xe2\x80\x94");           /* em dash stays */
 	/* truncation never splits a character or an escape */
 	char small[6];
 	st_fmt_sanitize("ab\x1b" "cd", 5, small, sizeof small, false);

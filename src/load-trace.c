@@ -1,0 +1,515 @@
+/* load-trace.c: Chrome trace-event JSON (rustc -Z llvm-time-trace, crox).
+ *
+ * These files reach hundreds of MB, so the document is never parsed whole:
+ * a scanner walks the traceEvents array (or a bare top-level array), finds
+ * each element's extent and hands that one element to cJSON.  Only X
+ * (complete), B/E (begin/end, matched per thread) and M thread_name events
+ * count; other phases are ignored.  µs become ns, rounded to the nearest.
+ *
+ * An LLVM time trace (events with args.detail and no category) becomes LLVM
+ * Pass events, as -Z self-profile-events=llvm gives: the pass is the label,
+ * the function (mangled; the builder demangles it for display) the first
+ * argument, "(f, g)" CGSCC units several, "[module]" the module.  The thread
+ * name ("opt cgu.05", "lto cgu.05") names the CGU: every such thread gets a
+ * synthesised enclosing "LLVM_thread" activity whose argument is the module
+ * (the full name from an OptModule event when one ends in the same
+ * "-cgu.05"), which is how the builder learns a CGU.  RunPass events name a
+ * machine pass: it becomes the label, and the function is that of the
+ * enclosing OptFunction.  "Total ..." events are LLVM's per-name sums, not
+ * intervals, and are dropped. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/formats.h"
+#include "stalactite/idmap.h"
+#include "stalactite/xalloc.h"
+
+#define MAX_ARGS 8
+
+typedef struct open_b {      /* a B event waiting for its E */
+	uint32_t thread, kind, label, nargs;
+	uint32_t args[MAX_ARGS];
+	uint64_t start, at;
+} open_b;
+
+typedef struct opt_fn {      /* an OptFunction interval, for RunPass */
+	uint32_t thread, fn;
+	uint64_t start, end;
+} opt_fn;
+
+typedef struct tparse {
+	st_strtab *strs;
+	st_evbuf *eb;
+	st_idmap tid_of;         /* (pid, tid) -> dense thread */
+	uint32_t nthreads;
+	uint32_t *tname;         /* thread -> name id, ST_NOSTR */
+	open_b *open;
+	size_t nopen, capopen;
+	uint32_t *detail;        /* event -> detail id or ST_NOSTR */
+	size_t capdetail;
+	bool any_detail, any_cat;
+	uint64_t unmatched, skipped_ph;
+	uint32_t s_event;
+} tparse;
+
+static size_t ws(const unsigned char *d, size_t len, size_t i)
+{
+	while (i < len && (d[i] == ' ' || d[i] == '\n' || d[i] == '\r' ||
+	                   d[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* End (one past) of the JSON string starting at d[i] == '"', or 0. */
+static size_t string_end(const unsigned char *d, size_t len, size_t i)
+{
+	for (i++; i < len; i++) {
+		if (d[i] == '\\')
+			i++;
+		else if (d[i] == '"')
+			return i + 1;
+	}
+	return 0;
+}
+
+/* End of the value starting at d[i] (an object, array, string or scalar),
+ * by bracket depth outside strings; 0 when the data ends first. */
+static size_t value_end(const unsigned char *d, size_t len, size_t i)
+{
+	if (i >= len)
+		return 0;
+	if (d[i] == '"')
+		return string_end(d, len, i);
+	if (d[i] != '{' && d[i] != '[') {
+		while (i < len && d[i] != ',' && d[i] != '}' && d[i] != ']' &&
+		       d[i] != ' ' && d[i] != '\n' && d[i] != '\r' && d[i] != '\t')
+			i++;
+		return i < len ? i : 0;
+	}
+	size_t depth = 0;
+	for (; i < len; i++) {
+		unsigned char c = d[i];
+		if (c == '"') {
+			size_t e = string_end(d, len, i);
+			if (!e)
+				return 0;
+			i = e - 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (--depth == 0)
+				return i + 1;
+		}
+	}
+	return 0;
+}
+
+/* A pid or tid as 32 bits (any number may be there: NaN-free, but huge). */
+static uint32_t id32(double v)
+{
+	if (v >= 0 && v < 4294967296.0)
+		return (uint32_t)v;
+	return v < 0 && v >= -2147483648.0 ? (uint32_t)(int32_t)v : UINT32_MAX;
+}
+
+static uint32_t thread_of(tparse *t, double pid, double tid)
+{
+	uint64_t key = st_idmap_pair(id32(pid), id32(tid));
+	uint32_t id = st_idmap_get_or_put(&t->tid_of, key, t->nthreads);
+	if (id == t->nthreads) {
+		t->tname = st_xreallocarray(t->tname, ++t->nthreads, sizeof *t->tname);
+		t->tname[id] = ST_NOSTR;
+	}
+	return id;
+}
+
+static uint32_t intern_json(tparse *t, const cJSON *s)
+{
+	const char *v = cJSON_GetStringValue(s);
+	return v ? st_intern(t->strs, v, strlen(v)) : ST_NOSTR;
+}
+
+/* ns from a µs number; false when it is negative or absurd */
+static bool us_to_ns(const cJSON *n, uint64_t *out)
+{
+	if (!cJSON_IsNumber(n))
+		return false;
+	double v = n->valuedouble;
+	if (!(v >= 0) || v > 1e16)
+		return false;
+	*out = (uint64_t)llround(v * 1000.0);
+	return true;
+}
+
+static void add_event(tparse *t, uint32_t thread, uint32_t kind,
+                      uint32_t label, uint64_t start, uint64_t end,
+                      const uint32_t *args, uint32_t nargs, uint32_t detail,
+                      uint64_t at)
+{
+	st_evbuf_add(t->eb, thread, kind, label, start, end, args, nargs, at);
+	if (t->eb->len > t->capdetail) {
+		t->capdetail = t->eb->cap;
+		t->detail = st_xreallocarray(t->detail, t->capdetail, sizeof *t->detail);
+	}
+	t->detail[t->eb->len - 1] = detail;
+}
+
+/* One element of the events array; 0, or -1 with err (offset at). */
+static int one_event(tparse *t, const cJSON *o, uint64_t at, char *err,
+                     size_t errlen)
+{
+	const char *ph = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "ph"));
+	if (!ph || !ph[0] || ph[1] || !strchr("XBEM", ph[0])) {
+		t->skipped_ph++;
+		return 0;
+	}
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(o, "args");
+	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "name"));
+	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(o, "pid");
+	const cJSON *tid = cJSON_GetObjectItemCaseSensitive(o, "tid");
+	uint32_t thread = thread_of(t, cJSON_IsNumber(pid) ? pid->valuedouble : 0,
+	                            cJSON_IsNumber(tid) ? tid->valuedouble : 0);
+	if (ph[0] == 'M') {
+		if (name && strcmp(name, "thread_name") == 0) {
+			uint32_t n = intern_json(t, cJSON_GetObjectItemCaseSensitive(args, "name"));
+			if (n != ST_NOSTR)
+				t->tname[thread] = n;
+		}
+		return 0;
+	}
+	if (ph[0] == 'E') {
+		uint64_t end;
+		if (!us_to_ns(cJSON_GetObjectItemCaseSensitive(o, "ts"), &end)) {
+			snprintf(err, errlen, "offset %llu: event without a valid \"ts\"",
+			         (unsigned long long)at);
+			return -1;
+		}
+		for (size_t i = t->nopen; i-- > 0;) {
+			open_b *b = &t->open[i];
+			if (b->thread != thread)
+				continue;
+			if (end < b->start) {
+				snprintf(err, errlen, "offset %llu: \"E\" event ends before "
+				         "its \"B\" begins", (unsigned long long)at);
+				return -1;
+			}
+			add_event(t, thread, b->kind, b->label, b->start, end, b->args,
+			          b->nargs, ST_NOSTR, b->at);
+			memmove(b, b + 1, (t->nopen - i - 1) * sizeof *b);
+			t->nopen--;
+			return 0;
+		}
+		t->unmatched++;
+		return 0;
+	}
+	uint64_t start, dur = 0;
+	if (!us_to_ns(cJSON_GetObjectItemCaseSensitive(o, "ts"), &start) ||
+	    (ph[0] == 'X' && !us_to_ns(cJSON_GetObjectItemCaseSensitive(o, "dur"), &dur))) {
+		snprintf(err, errlen, "offset %llu: \"%s\" event without a valid "
+		         "\"ts\"%s", (unsigned long long)at, ph, ph[0] == 'X' ?
+		         " and \"dur\" (non-negative µs)" : "");
+		return -1;
+	}
+	name = name ? name : "";
+	const cJSON *count = cJSON_GetObjectItemCaseSensitive(args, "count");
+	if (strncmp(name, "Total ", 6) == 0 && count)
+		return 0;   /* LLVM's per-name sums */
+	const char *cat = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "cat"));
+	uint32_t kind = cat && cat[0] ? st_intern_cstr(t->strs, cat) : t->s_event;
+	t->any_cat |= cat && cat[0];
+	uint32_t label = st_intern_cstr(t->strs, name);
+	uint32_t av[MAX_ARGS], nargs = 0, detail = ST_NOSTR;
+	const cJSON *a, *obj = cJSON_IsObject(args) ? args : NULL;
+	cJSON_ArrayForEach(a, obj) {
+		if (!cJSON_IsString(a) || nargs == MAX_ARGS)
+			continue;
+		av[nargs] = intern_json(t, a);
+		if (a->string && strcmp(a->string, "detail") == 0)
+			detail = av[nargs];
+		nargs++;
+	}
+	t->any_detail |= detail != ST_NOSTR;
+	if (ph[0] == 'X') {
+		if (start > UINT64_MAX - dur) {
+			snprintf(err, errlen, "offset %llu: event ends too late",
+			         (unsigned long long)at);
+			return -1;
+		}
+		add_event(t, thread, kind, label, start, start + dur, av, nargs,
+		          detail, at);
+		return 0;
+	}
+	if (t->nopen == t->capopen) {
+		t->capopen = t->capopen ? t->capopen * 2 : 64;
+		t->open = st_xreallocarray(t->open, t->capopen, sizeof *t->open);
+	}
+	open_b *b = &t->open[t->nopen++];
+	*b = (open_b){ .thread = thread, .kind = kind, .label = label,
+	               .nargs = nargs, .start = start, .at = at };
+	memcpy(b->args, av, nargs * sizeof *av);
+	return 0;
+}
+
+/* ---- LLVM time traces ----------------------------------------------------- */
+
+static int by_thread_start(const void *pa, const void *pb)
+{
+	const opt_fn *a = pa, *b = pb;
+	if (a->thread != b->thread)
+		return a->thread < b->thread ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* The function of the OptFunction enclosing [s, e) on thread, or ST_NOSTR. */
+static uint32_t enclosing_fn(const opt_fn *v, size_t n, uint32_t thread,
+                             uint64_t s, uint64_t e)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {   /* first entry after (thread, s) */
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].thread < thread ||
+		    (v[mid].thread == thread && v[mid].start <= s))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || v[lo - 1].thread != thread)
+		return ST_NOSTR;
+	const opt_fn *f = &v[lo - 1];
+	/* whole µs: a child may end one past its parent */
+	return e <= f->end + 1000 ? f->fn : ST_NOSTR;
+}
+
+/* The CGU of each thread named "opt X" / "lto X": the module name of an
+ * OptModule whose detail ends in "-X", or X itself. */
+static void thread_cgus(tparse *t, uint32_t *cgu)
+{
+	st_evbuf *eb = t->eb;
+	uint32_t s_optmod = st_intern_cstr(t->strs, "OptModule");
+	uint32_t *mods = NULL;
+	size_t nmods = 0;
+	for (size_t i = 0; i < eb->len; i++)
+		if (eb->v[i].label == s_optmod && t->detail[i] != ST_NOSTR) {
+			mods = st_xreallocarray(mods, nmods + 1, sizeof *mods);
+			mods[nmods++] = t->detail[i];
+		}
+	for (uint32_t th = 0; th < t->nthreads; th++) {
+		cgu[th] = ST_NOSTR;
+		if (t->tname[th] == ST_NOSTR)
+			continue;
+		const char *n = st_str(t->strs, t->tname[th]);
+		if (strncmp(n, "opt ", 4) != 0 && strncmp(n, "lto ", 4) != 0)
+			continue;
+		const char *x = n + 4;
+		size_t xl = strlen(x);
+		cgu[th] = st_intern(t->strs, x, xl);
+		for (size_t i = 0; i < nmods; i++) {
+			const char *m = st_str(t->strs, mods[i]);
+			size_t ml = strlen(m);
+			if (ml > xl && m[ml - xl - 1] == '-' && strcmp(m + ml - xl, x) == 0) {
+				cgu[th] = mods[i];
+				break;
+			}
+		}
+	}
+	free(mods);
+}
+
+static void set_args(st_evbuf *eb, st_fev *e, const uint32_t *a, uint32_t n)
+{
+	if (n == 1 && e->nargs >= 1) {   /* in place */
+		eb->args[e->arg0] = a[0];
+		e->nargs = 1;
+		return;
+	}
+	size_t at = eb->len;   /* reuse st_evbuf_add's growth, then undo it */
+	st_evbuf_add(eb, 0, 0, 0, 0, 0, a, n, 0);
+	e = &eb->v[e - eb->v];
+	e->arg0 = eb->v[at].arg0;
+	e->nargs = n;
+	eb->len = at;
+}
+
+static void to_llvm(tparse *t)
+{
+	st_evbuf *eb = t->eb;
+	st_strtab *s = t->strs;
+	uint32_t kind = st_intern_cstr(s, "LLVM Pass");
+	uint32_t s_module = st_intern_cstr(s, "[module]");
+	uint32_t s_runpass = st_intern_cstr(s, "RunPass");
+	uint32_t s_optfn = st_intern_cstr(s, "OptFunction");
+	uint32_t s_optmod = st_intern_cstr(s, "OptModule");
+	uint32_t *cgu = st_xcalloc(t->nthreads + 1, sizeof *cgu);
+	thread_cgus(t, cgu);
+	opt_fn *fns = NULL;
+	size_t nfns = 0, capfns = 0;
+	for (size_t i = 0; i < eb->len; i++) {
+		if (eb->v[i].label != s_optfn || t->detail[i] == ST_NOSTR)
+			continue;
+		if (nfns == capfns) {
+			capfns = capfns ? capfns * 2 : 256;
+			fns = st_xreallocarray(fns, capfns, sizeof *fns);
+		}
+		fns[nfns++] = (opt_fn){ eb->v[i].thread, t->detail[i],
+		                        eb->v[i].start, eb->v[i].end };
+	}
+	if (nfns > 1)
+		qsort(fns, nfns, sizeof *fns, by_thread_start);
+	size_t n = eb->len;
+	for (size_t i = 0; i < n; i++) {
+		st_fev *e = &eb->v[i];
+		uint32_t d = t->detail[i], c = cgu[e->thread];
+		e->kind = kind;
+		if (d == ST_NOSTR)
+			continue;
+		const char *ds = st_str(s, d);
+		size_t dl = strlen(ds);
+		if (e->label == s_runpass) {
+			uint32_t f = enclosing_fn(fns, nfns, e->thread, e->start, e->end);
+			e->label = d;
+			f = f != ST_NOSTR ? f : c;
+			set_args(eb, e, &f, f != ST_NOSTR);
+		} else if (d == s_module || (e->label == s_optmod && c != ST_NOSTR)) {
+			set_args(eb, e, &c, c != ST_NOSTR);
+		} else if (dl >= 2 && ds[0] == '(' && ds[dl - 1] == ')') {
+			uint32_t av[64], na = 0;
+			for (size_t p = 1; p < dl - 1 && na < 64;) {
+				size_t q = p;
+				while (q < dl - 1 && ds[q] != ',')
+					q++;
+				av[na++] = st_intern(s, ds + p, q - p);
+				p = q + 1;
+				while (p < dl - 1 && ds[p] == ' ')
+					p++;
+			}
+			set_args(eb, e, av, na);
+			e = &eb->v[i];
+		} else {
+			set_args(eb, e, &d, 1);
+		}
+	}
+	/* the enclosing activity that names each CGU thread's module */
+	uint32_t act = st_intern_cstr(s, "GenericActivity");
+	uint32_t lab = st_intern_cstr(s, "LLVM_thread");
+	uint64_t *span = st_xcalloc((size_t)t->nthreads * 2 + 2, sizeof *span);
+	for (uint32_t th = 0; th < t->nthreads; th++)
+		span[2 * th] = UINT64_MAX;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t *sp = &span[2 * eb->v[i].thread];
+		sp[0] = eb->v[i].start < sp[0] ? eb->v[i].start : sp[0];
+		sp[1] = eb->v[i].end > sp[1] ? eb->v[i].end : sp[1];
+	}
+	for (uint32_t th = 0; th < t->nthreads; th++)
+		if (cgu[th] != ST_NOSTR && span[2 * th] <= span[2 * th + 1])
+{
+			st_evbuf_add(eb, th, act, lab, span[2 * th], span[2 * th + 1],
+			             &cgu[th], 1, 0);
+			eb->v[eb->len - 1].seq = 0;   /* encloses an equal event */
+		}
+	free(span);
+	free(fns);
+	free(cgu);
+}
+
+/* ---- the document --------------------------------------------------------- */
+
+/* Offset of the events array's '[', or 0 (with err) when there is none. */
+static size_t find_events(const unsigned char *d, size_t len, char *err,
+                          size_t errlen)
+{
+	size_t i = ws(d, len, 0);
+	if (len - i >= 3 && memcmp(d + i, "\xef\xbb\xbf", 3) == 0)
+		i = ws(d, len, i + 3);
+	if (i < len && d[i] == '[')
+		return i;
+	for (i = ws(d, len, i + 1); i < len && d[i] == '"';) {
+		size_t ke = string_end(d, len, i);
+		bool events = ke && ke - i == 13 && memcmp(d + i, "\"traceEvents\"", 13) == 0;
+		size_t v = ke ? ws(d, len, ke) : len;
+		if (v >= len || d[v] != ':')
+			break;
+		v = ws(d, len, v + 1);
+		if (events && v < len && d[v] == '[')
+			return v;
+		size_t ve = value_end(d, len, v);
+		if (!ve)
+			break;
+		i = ws(d, len, ve);
+		if (i < len && d[i] == ',')
+			i = ws(d, len, i + 1);
+	}
+	snprintf(err, errlen, "offset %zu: no \"traceEvents\" array in this trace",
+	         i < len ? i : len);
+	return 0;
+}
+
+int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
+                   st_evbuf *eb, char *warn, size_t warnlen, char *err,
+                   size_t errlen)
+{
+	size_t i = find_events(data, len, err, errlen), j = ws(data, len, 0);
+	if (i == 0 && (j >= len || data[j] != '['))
+		return -1;
+	tparse t = { .strs = strs, .eb = eb,
+	             .s_event = st_intern_cstr(strs, "Event") };
+	int rc = 0;
+	bool cut = true;
+	uint64_t events = 0;
+	for (i = ws(data, len, i + 1); i < len;) {
+		if (data[i] == ']') {
+			cut = false;
+			break;
+		}
+		if (data[i] != '{') {
+			snprintf(err, errlen, "offset %zu: trace event is not an object", i);
+			rc = -1;
+			break;
+		}
+		size_t e = value_end(data, len, i);
+		if (!e)
+			break;   /* cut inside the last event */
+		cJSON *o = cJSON_ParseWithLength((const char *)data + i, e - i);
+		if (!o) {
+			const char *p = cJSON_GetErrorPtr();
+			size_t at = p && p >= (const char *)data + i &&
+			            p <= (const char *)data + e ? (size_t)(p - (const char *)data) : i;
+			snprintf(err, errlen, "offset %zu: bad JSON in a trace event", at);
+			rc = -1;
+			break;
+		}
+		rc = one_event(&t, o, i, err, errlen);
+		cJSON_Delete(o);
+		if (rc)
+			break;
+		events++;
+		i = ws(data, len, e);
+		if (i < len && data[i] == ',')
+			i = ws(data, len, i + 1);
+		else if (i < len && data[i] != ']') {
+			snprintf(err, errlen, "offset %zu: expected ',' or ']' after a "
+			         "trace event", i);
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0) {
+		if (cut)
+			snprintf(warn, warnlen, "offset %zu: trace cut short; loading "
+			         "the %llu events before it", i < len ? i : len,
+			         (unsigned long long)events);
+		else if (t.nopen || t.unmatched)
+			snprintf(warn, warnlen, "%llu \"B\" events without an \"E\" and "
+			         "%llu \"E\" without a \"B\" skipped",
+			         (unsigned long long)t.nopen,
+			         (unsigned long long)t.unmatched);
+		if (t.any_detail && !t.any_cat)
+			to_llvm(&t);
+	}
+	st_idmap_free(&t.tid_of);
+	free(t.tname);
+	free(t.open);
+	free(t.detail);
+	return rc;
+}

@@ -1,0 +1,597 @@
+/* tui-build.c: the Build view, cargo's timeline of the build in a terminal
+ * (what cargo-timing.html draws, as text): one row per unit, time across,
+ * the build's concurrency as a line above and a time axis.  Frontend,
+ * codegen and the rest of a unit get different glyphs as well as colours,
+ * the critical path a `*` and units without a self-profile a `?`, so the
+ * view reads the same in monochrome and in ASCII. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/fmt.h"
+#include "stalactite/xalloc.h"
+#include "tui.h"
+
+enum { BSORT_START, BSORT_DURATION, BSORT_NAME };
+
+#define DUR_W 6   /* the duration column: st_fmt_ns fits in 6 */
+
+bool tui_build_loaded(const app *a)
+{
+	return a->m->timings.path != ST_NIL && a->m->timings.units.len > 0;
+}
+
+void tui_build_free(app *a)
+{
+	free(a->build.rows);
+	a->build.rows = NULL;
+	a->build.nrows = 0;
+}
+
+static const st_build_timings *timings(const app *a)
+{
+	return &a->m->timings;
+}
+
+static uint64_t unit_end(const st_unit *u)
+{
+	return u->start_ns + u->duration_ns;
+}
+
+/* A kind in at most 5 columns; the status line spells it out. */
+static const char *short_kind(uint8_t k)
+{
+	static const char *const s[ST_UK_COUNT] = {
+		[ST_UK_LIB] = "lib", [ST_UK_BIN] = "bin", [ST_UK_BUILD_SCRIPT] = "build",
+		[ST_UK_BUILD_SCRIPT_RUN] = "run", [ST_UK_PROC_MACRO] = "macro",
+		[ST_UK_TEST] = "test", [ST_UK_EXAMPLE] = "ex",
+	};
+	return k < ST_UK_COUNT && s[k] ? s[k] : "?";
+}
+
+/* "async-lib 0.1.0 (asynclib)": the target only where it says more than
+ * the package (a build script's target is always build-script-build). */
+static void unit_label(const app *a, const st_unit *u, char *buf, size_t cap, bool full)
+{
+	const st_model *m = a->m;
+	const char *name = st_model_str(m, u->name);
+	int n = snprintf(buf, cap, "%s %s", name, st_model_str(m, u->version));
+	if (u->target == ST_NIL || n < 0 || (size_t)n >= cap)
+		return;
+	const char *tg = st_model_str(m, u->target);
+	bool same = strlen(tg) == strlen(name);
+	for (size_t i = 0; same && tg[i]; i++)
+		same = tg[i] == name[i] || (tg[i] == '_' && name[i] == '-');
+	if (full || (!same && u->kind != ST_UK_BUILD_SCRIPT &&
+	             u->kind != ST_UK_BUILD_SCRIPT_RUN))
+		snprintf(buf + n, cap - (size_t)n, " (%s)", tg);
+}
+
+/* A unit that should have a profile and has none (build script runs are
+ * no rustc runs); only said when some profiles are loaded. */
+static bool lacks_profile(const app *a, const st_unit *u)
+{
+	return a->m->sources.len && u->crate == ST_NIL &&
+	       u->kind != ST_UK_BUILD_SCRIPT_RUN;
+}
+
+/* ---- rows: the units shown, in the chosen order --------------------------- */
+
+static const app *sort_app;   /* qsort has no context argument in C11 */
+
+static int cmp_rows(const void *x, const void *y)
+{
+	const app *a = sort_app;
+	uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
+	const st_unit *u = &timings(a)->units.v[i], *v = &timings(a)->units.v[j];
+	int r;
+	if (a->build.sort == BSORT_DURATION)   /* longest first */
+		r = (u->duration_ns < v->duration_ns) - (u->duration_ns > v->duration_ns);
+	else
+		r = strcmp(st_model_str(a->m, u->name), st_model_str(a->m, v->name));
+	if (a->build.reverse)
+		r = -r;
+	/* units are stored by start: ties keep that order */
+	return r ? r : (i > j) - (i < j);
+}
+
+static void make_rows(app *a)
+{
+	const st_build_timings *t = timings(a);
+	a->build.rows = st_xreallocarray(a->build.rows, t->units.len + 1,
+	                                 sizeof *a->build.rows);
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < t->units.len; i++)
+		if (!a->build.critical || t->units.v[i].critical)
+			a->build.rows[n++] = i;
+	a->build.nrows = n;
+	if (a->build.sort == BSORT_START && a->build.reverse) {
+		for (uint32_t i = 0; i < n / 2; i++) {
+			uint32_t s = a->build.rows[i];
+			a->build.rows[i] = a->build.rows[n - 1 - i];
+			a->build.rows[n - 1 - i] = s;
+		}
+	} else if (a->build.sort != BSORT_START) {
+		sort_app = a;
+		qsort(a->build.rows, n, sizeof *a->build.rows, cmp_rows);
+	}
+}
+
+/* Row position of the selected unit; the first row when it is not shown. */
+static int sel_pos(app *a)
+{
+	for (uint32_t i = 0; i < a->build.nrows; i++)
+		if (a->build.rows[i] == a->build.sel)
+			return (int)i;
+	if (a->build.nrows)
+		a->build.sel = a->build.rows[0];
+	return 0;
+}
+
+/* ---- layout ----------------------------------------------------------------- */
+
+typedef struct layout {
+	int name_w;            /* marks at 0 and 1, the name from 2 */
+	int kind_x;            /* -1: no kind column (narrow screens) */
+	int dur_x;
+	int bar_x, bar_w;      /* the timeline, right of a separator */
+	double ns_per_col;
+} layout;
+
+static layout make_layout(app *a, canvas *c)
+{
+	const st_build_timings *t = timings(a);
+	layout L;
+	int maxw = 8;
+	for (uint32_t i = 0; i < t->units.len; i++) {
+		char lb[256];
+		unit_label(a, &t->units.v[i], lb, sizeof lb, false);
+		int w = cv_width(c, lb);
+		if (w > maxw)
+			maxw = w;
+	}
+	int cap = c->w * 3 / 10;
+	L.name_w = maxw < cap ? maxw : cap < 8 ? 8 : cap;
+	int x = 2 + L.name_w + 1;
+	L.kind_x = c->w >= 70 ? x : -1;
+	if (L.kind_x >= 0)
+		x += 6;
+	L.dur_x = x;
+	L.bar_x = x + DUR_W + 2;
+	L.bar_w = c->w - L.bar_x - 1;
+	if (L.bar_w < 1)
+		L.bar_w = 1;
+	uint64_t wall = t->wall_ns ? t->wall_ns : 1;
+	L.ns_per_col = (double)wall / L.bar_w;
+	return L;
+}
+
+static int col_of(const layout *L, uint64_t ns)
+{
+	int x = (int)((double)ns / L->ns_per_col);
+	return x < 0 ? 0 : x > L->bar_w ? L->bar_w : x;
+}
+
+/* ---- the rows above the units ---------------------------------------------- */
+
+static void draw_summary_line(app *a, canvas *c, int y)
+{
+	const st_build_timings *t = timings(a);
+	char wall[32], cp[32], pc[16], buf[512];
+	st_fmt_ns(wall, sizeof wall, (int64_t)t->wall_ns, a->ascii);
+	st_fmt_ns(cp, sizeof cp, (int64_t)t->critical_path_ns, a->ascii);
+	st_fmt_pct(pc, sizeof pc, (double)t->critical_path_ns, (double)t->wall_ns);
+	int n = snprintf(buf, sizeof buf, "wall %s  critical path %s (%s)  bound by %s  "
+	                 "%u units, %u with a profile", wall, cp, pc,
+	                 t->slot_bound ? "cores" : "dependencies", t->units.len, t->joined);
+	if (a->m->sources.len && n > 0 && (size_t)n < sizeof buf) {
+		st_fmt_pct(pc, sizeof pc, (double)t->covered_ns, (double)t->wall_ns);
+		snprintf(buf + n, sizeof buf - (size_t)n, " (%s of the wall time)", pc);
+	}
+	cv_text_crop(c, y, 0, c->w, buf, S_HEADER);
+}
+
+typedef struct glyphs {
+	const char *front, *codegen, *other, *sep, *tick, *spark[8];
+} glyphs;
+
+static const glyphs utf8_glyphs = {
+	"\xe2\x96\x88", "\xe2\x96\x92", "\xe2\x96\x91", "\xe2\x94\x82", "\xe2\x94\x82",
+	{ "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+	  "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" },
+};
+/* ASCII: the concurrency is written as digits when it fits in one */
+static const glyphs ascii_glyphs = {
+	"#", "=", "-", "|", "|", { ".", ":", "-", "=", "+", "*", "#", "@" },
+};
+
+static const glyphs *gl(const app *a)
+{
+	return a->ascii ? &ascii_glyphs : &utf8_glyphs;
+}
+
+static void draw_titles(app *a, canvas *c, const layout *L, int y)
+{
+	static const char *const by[] = { "by start", "by duration", "by name" };
+	char buf[128];
+	snprintf(buf, sizeof buf, "unit (%s%s%s)", a->build.critical ? "critical, " : "",
+	         by[a->build.sort], a->build.reverse ? ", reversed" : "");
+	cv_text_crop(c, y, 2, 2 + L->name_w, buf, S_HEADER);
+	if (L->kind_x >= 0)
+		cv_text(c, y, L->kind_x, c->w, "kind", S_HEADER);
+	cv_text(c, y, L->dur_x + DUR_W - 4, c->w, "took", S_HEADER);
+	const glyphs *g = gl(a);
+	struct { const char *glyph, *what; style st; } legend[] = {
+		{ "*", "critical", S_CRITICAL }, { g->front, "frontend", S_FRONTEND },
+		{ g->codegen, "codegen", S_CODEGEN }, { g->other, "other", S_DIM },
+		{ "?", "no profile", S_DIM },
+	};
+	int n = a->m->sources.len ? 5 : 4, x = L->bar_x;
+	for (int i = 0; i < n; i++) {
+		int w = cv_width(c, legend[i].glyph) + 1 + cv_width(c, legend[i].what);
+		if (x + w > c->w)
+			break;
+		x = cv_text(c, y, x, c->w, legend[i].glyph, legend[i].st);
+		x = cv_text(c, y, x + 1, c->w, legend[i].what, S_HEADER) + 2;
+	}
+}
+
+/* The most units running (or waiting) at any time of [t0, t1): the sample
+ * in effect at t0 and those inside; *i carries on from the last column. */
+static uint32_t conc_at(const st_build_timings *t, uint32_t *i, uint64_t t0,
+                        uint64_t t1, bool waiting)
+{
+	const st_conc_sample *s = t->concurrency.v;
+	uint32_t n = t->concurrency.len, best = 0;
+	while (*i + 1 < n && s[*i + 1].t_ns <= t0)
+		(*i)++;
+	for (uint32_t j = *i; j < n && s[j].t_ns < t1; j++) {
+		uint32_t v = waiting ? s[j].waiting : s[j].active;
+		if (v > best)
+			best = v;
+	}
+	return best;
+}
+
+static uint32_t conc_peak(const st_build_timings *t, bool waiting)
+{
+	uint32_t peak = 0;
+	for (uint32_t i = 0; i < t->concurrency.len; i++) {
+		uint32_t v = waiting ? t->concurrency.v[i].waiting : t->concurrency.v[i].active;
+		if (v > peak)
+			peak = v;
+	}
+	return peak;
+}
+
+static void draw_concurrency(app *a, canvas *c, const layout *L, int y, bool waiting)
+{
+	const st_build_timings *t = timings(a);
+	uint32_t peak = conc_peak(t, waiting), i = 0;
+	char buf[64];
+	snprintf(buf, sizeof buf, waiting ? "waiting for a job slot (max %u)"
+	         : "running (max %u)", peak);
+	cv_text_crop(c, y, 2, L->bar_x - 1, buf, S_DIM);
+	cv_text(c, y, L->bar_x - 1, c->w, gl(a)->sep, S_DIM);
+	for (int x = 0; x < L->bar_w && peak; x++) {
+		uint64_t t0 = (uint64_t)(x * L->ns_per_col);
+		uint64_t t1 = (uint64_t)((x + 1) * L->ns_per_col);
+		uint32_t v = conc_at(t, &i, t0, t1, waiting);
+		if (!v)
+			continue;
+		char d[2] = { 0 };
+		const char *s;
+		if (a->ascii && peak <= 9) {
+			d[0] = (char)('0' + v);
+			s = d;
+		} else {
+			s = gl(a)->spark[(v * 8 + peak - 1) / peak - 1];
+		}
+		cv_text(c, y, L->bar_x + x, c->w, s, waiting ? S_CRITICAL : S_BAR);
+	}
+}
+
+/* Round ticks 10 or more columns apart, labelled "30s", "1m30s", "250ms". */
+static void tick_label(char *buf, size_t cap, uint64_t ns, uint64_t step)
+{
+	uint64_t ms = ns / 1000000, s = ns / 1000000000;
+	if (!ns)
+		snprintf(buf, cap, "0");
+	else if (step < 1000000000ull && ns < 1000000000ull)
+		snprintf(buf, cap, "%llums", (unsigned long long)ms);
+	else if (step < 1000000000ull)
+		snprintf(buf, cap, "%.*fs", ms % 1000 % 100 ? 2 : ms % 1000 ? 1 : 0,
+		         (double)ms / 1000);
+	else if (s < 60)
+		snprintf(buf, cap, "%llus", (unsigned long long)s);
+	else if (s % 60)
+		snprintf(buf, cap, "%llum%02llus", (unsigned long long)(s / 60),
+		         (unsigned long long)(s % 60));
+	else
+		snprintf(buf, cap, "%llum", (unsigned long long)(s / 60));
+}
+
+static void draw_axis(app *a, canvas *c, const layout *L, int y)
+{
+	static const uint64_t steps_ms[] = { 1, 2, 5, 10, 20, 50, 100, 200, 250, 500,
+		1000, 2000, 5000, 10000, 15000, 30000, 60000, 120000, 300000, 600000,
+		900000, 1800000, 3600000 };
+	uint64_t step = 0;
+	for (size_t i = 0; i < sizeof steps_ms / sizeof steps_ms[0] && !step; i++)
+		if ((double)steps_ms[i] * 1e6 / L->ns_per_col >= 10)
+			step = steps_ms[i] * 1000000ull;
+	if (!step)
+		step = 3600000000000ull;
+	char scale[32], buf[64];
+	st_fmt_ns(scale, sizeof scale, (int64_t)L->ns_per_col, a->ascii);
+	snprintf(buf, sizeof buf, "time (1 column %s)", scale);
+	cv_text_crop(c, y, 2, L->bar_x - 1, buf, S_DIM);
+	for (uint64_t tk = 0; tk <= timings(a)->wall_ns; tk += step) {
+		int x = L->bar_x + col_of(L, tk);
+		char lb[32];
+		tick_label(lb, sizeof lb, tk, step);
+		if (x + 1 + cv_width(c, lb) > c->w)
+			break;
+		cv_text(c, y, cv_text(c, y, x, c->w, gl(a)->tick, S_DIM), c->w, lb, S_DIM);
+	}
+}
+
+/* ---- a unit's row ------------------------------------------------------------ */
+
+static bool matches(const app *a, const char *label)
+{
+	return a->re && st_regex_match(a->re, label, strlen(label));
+}
+
+static void draw_unit(app *a, canvas *c, const layout *L, int y, uint32_t ui, bool sel)
+{
+	const st_unit *u = &timings(a)->units.v[ui];
+	const glyphs *g = gl(a);
+	char lb[256], d[32];
+	unit_label(a, u, lb, sizeof lb, false);
+	bool lacks = lacks_profile(a, u);
+	if (u->critical)
+		cv_text(c, y, 0, 1, "*", S_CRITICAL);
+	if (lacks)
+		cv_text(c, y, 1, 2, "?", S_DIM);
+	style ns = matches(a, lb) ? S_MATCH : u->critical ? S_CRITICAL : lacks ? S_DIM : S_NORMAL;
+	cv_text_crop(c, y, 2, 2 + L->name_w, lb, ns);
+	if (L->kind_x >= 0)
+		cv_text(c, y, L->kind_x, c->w, short_kind(u->kind), lacks ? S_DIM : S_NORMAL);
+	st_fmt_ns_col(d, sizeof d, (int64_t)u->duration_ns, a->ascii, DUR_W);
+	cv_text(c, y, L->dur_x, c->w, d, S_NORMAL);
+	cv_text(c, y, L->bar_x - 1, c->w, g->sep, S_DIM);
+	/* each cell shows the section its middle falls in; a unit shorter
+	 * than a column still gets one */
+	int x0 = col_of(L, u->start_ns), x1 = col_of(L, unit_end(u));
+	if (x1 <= x0)
+		x1 = x0 + 1;
+	if (x1 > L->bar_w) {
+		x1 = L->bar_w;
+		x0 = x0 < x1 - 1 ? x0 : x1 - 1;
+	}
+	uint64_t f = u->frontend_ns, cg = u->codegen_ns;
+	double fe = f != ST_NO_TIME ? (double)f : 0;
+	double ce = fe + (cg != ST_NO_TIME ? (double)cg : 0), dur = (double)u->duration_ns;
+	for (int x = x0; x < x1; x++) {
+		double mid = (x + 0.5) * L->ns_per_col - (double)u->start_ns;
+		if (x1 - x0 == 1 || mid >= dur)
+			mid = x1 - x0 == 1 ? dur / 2 : dur - 1;
+		if (mid < 0)
+			mid = 0;
+		const char *s = g->other;
+		style st = S_DIM;
+		if (f != ST_NO_TIME && mid < fe) {
+			s = g->front; st = S_FRONTEND;
+		} else if (cg != ST_NO_TIME && mid < ce) {
+			s = g->codegen; st = S_CODEGEN;
+		}
+		cv_text(c, y, L->bar_x + x, c->w, s, st);
+	}
+	/* the selected row is one band, its bar keeping its colours */
+	for (int x = 0; sel && x < c->w; x++)
+		if (x < L->bar_x + x0 || x >= L->bar_x + x1)
+			cv_restyle(c, y, x, x + 1, S_SELECTED);
+}
+
+static void draw_detail(app *a, canvas *c, int y);
+
+static void draw_build(app *a, canvas *c, int top, int bottom)
+{
+	if (!tui_build_loaded(a)) {
+		cv_text_crop(c, top + 1, 2, c->w, "no cargo timings loaded (cargo build "
+		             "--timings writes target/cargo-timings/)", S_DIM);
+		return;
+	}
+	make_rows(a);
+	layout L = make_layout(a, c);
+	int y = top;
+	draw_summary_line(a, c, y++);
+	draw_titles(a, c, &L, y++);
+	draw_concurrency(a, c, &L, y++, false);
+	if (conc_peak(timings(a), true) && bottom - top >= 14)
+		draw_concurrency(a, c, &L, y++, true);
+	draw_axis(a, c, &L, y++);
+	int h = bottom - y - 1, pos = sel_pos(a);
+	if (h < 1)
+		return;
+	if (!a->build.nrows) {   /* C on a build whose path the input hides */
+		cv_text_crop(c, y, 2, c->w, "no unit on the critical path (C: all units)", S_DIM);
+		return;
+	}
+	draw_detail(a, c, bottom - 1);
+	a->build.page = h;
+	if (pos < a->build.scroll)
+		a->build.scroll = pos;
+	if (pos >= a->build.scroll + h)
+		a->build.scroll = pos - h + 1;
+	if (a->build.scroll > (int)a->build.nrows - h)
+		a->build.scroll = (int)a->build.nrows - h;
+	if (a->build.scroll < 0)
+		a->build.scroll = 0;
+	for (int i = 0; i < h && a->build.scroll + i < (int)a->build.nrows; i++) {
+		int r = a->build.scroll + i;
+		draw_unit(a, c, &L, y + i, a->build.rows[r], r == pos);
+	}
+}
+
+/* ---- the status line: everything about the selected unit ---------------------- */
+
+/* The selected unit's timings, on the view's last row. */
+static void draw_detail(app *a, canvas *c, int y)
+{
+	const st_unit *u = &timings(a)->units.v[a->build.sel];
+	char lb[256], s[32], d[32], r[32], f[32], cg[32], buf[512];
+	unit_label(a, u, lb, sizeof lb, true);
+	st_fmt_ns(s, sizeof s, (int64_t)u->start_ns, a->ascii);
+	st_fmt_ns(d, sizeof d, (int64_t)u->duration_ns, a->ascii);
+	const uint64_t v[3] = { u->rmeta_ns, u->frontend_ns, u->codegen_ns };
+	char *o[3] = { r, f, cg };
+	for (int i = 0; i < 3; i++) {
+		if (v[i] == ST_NO_TIME)
+			snprintf(o[i], 32, "-");
+		else
+			st_fmt_ns(o[i], 32, (int64_t)v[i], a->ascii);
+	}
+	snprintf(buf, sizeof buf, "%s%s  %s  start %s  took %s  frontend %s  codegen %s  "
+	         "rmeta %s", u->critical ? "*" : "", lb,
+	         st_unit_kind_name((st_unit_kind)u->kind), s, d, f, cg, r);
+	cv_fill(c, y, 0, c->w, L' ', S_HEADER);
+	cv_text_crop(c, y, 0, c->w, buf, S_HEADER);
+}
+
+/* The rest of what is known of the selected unit: its place in the graph
+ * and, when joined, its crate's self-profile. */
+void tui_build_status(app *a, canvas *c, int y)
+{
+	if (!tui_build_loaded(a) || !a->build.nrows)
+		return;
+	const st_build_timings *t = timings(a);
+	uint32_t ui = a->build.rows[sel_pos(a)], unblocks = 0;
+	const st_unit *u = &t->units.v[ui];
+	for (uint32_t i = 0; i < t->edges.len; i++)
+		unblocks += t->edges.v[i].from == ui;
+	char buf[512];
+	int n = snprintf(buf, sizeof buf, "%s  unblocks %u unit%s",
+	                 u->critical ? "on the critical path" : "not on the critical path",
+	                 unblocks, unblocks == 1 ? "" : "s");
+	if (n > 0 && (size_t)n < sizeof buf && u->crate != ST_NIL) {
+		const st_crate_stat *cs = &a->m->crates.v[u->crate];
+		char w[32], cpu[32], ll[32];
+		st_fmt_ns(w, sizeof w, (int64_t)cs->wall_ns, a->ascii);
+		st_fmt_ns(cpu, sizeof cpu, (int64_t)cs->cpu_ns, a->ascii);
+		st_fmt_ns(ll, sizeof ll, (int64_t)cs->llvm_ns, a->ascii);
+		snprintf(buf + n, sizeof buf - (size_t)n, "  | profile %s: wall %s, cpu %s, "
+		         "LLVM %s  (Enter: open it)", st_model_str(a->m, cs->display), w, cpu, ll);
+	} else if (n > 0 && (size_t)n < sizeof buf && u->kind == ST_UK_BUILD_SCRIPT_RUN) {
+		snprintf(buf + n, sizeof buf - (size_t)n, "  | a build script run: no rustc, "
+		         "no self-profile");
+	} else if (n > 0 && (size_t)n < sizeof buf && lacks_profile(a, u)) {
+		snprintf(buf + n, sizeof buf - (size_t)n, "  | no self-profile of it loaded");
+	}
+	cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
+}
+
+/* ---- keys ---------------------------------------------------------------------- */
+
+/* The crate's node in the stack tree: a child of the root. */
+static uint32_t crate_node(const app *a, uint32_t display)
+{
+	const st_tree *t = &a->m->stack;
+	for (uint32_t id = t->nodes[0].first_child; id != ST_NIL; id = t->nodes[id].next_sibling)
+		if (st_tree_kind(t, id) == ST_K_CRATE &&
+		    st_model_display(a->m, t->nodes[id].name) == display)
+			return id;
+	return ST_NIL;
+}
+
+static redraw open_unit(app *a)
+{
+	if (!a->build.nrows)
+		return R_NONE;
+	const st_unit *u = &timings(a)->units.v[a->build.sel];
+	char lb[256];
+	unit_label(a, u, lb, sizeof lb, false);
+	uint32_t id = u->crate == ST_NIL ? ST_NIL
+	              : crate_node(a, a->m->crates.v[u->crate].display);
+	if (id == ST_NIL) {
+		snprintf(a->message, sizeof a->message, "%.80s: %s", lb,
+		         u->kind == ST_UK_BUILD_SCRIPT_RUN ? "a build script run is no rustc "
+		         "run, it has no self-profile" : !a->m->sources.len ? "no self-profiles "
+		         "loaded: open the cargo timings with the build's profiles"
+		         : "no self-profile of this unit loaded");
+		return R_ALL;
+	}
+	a->view = V_TREE;
+	tview *v = &a->tv[1];
+	tui_tview_select(a, v, id);
+	v->expanded[id] = 1;   /* open on the crate's activities */
+	v->collapsed[id] = 0;
+	return R_ALL;
+}
+
+static void find_match(app *a, int dir)
+{
+	int n = (int)a->build.nrows, pos = sel_pos(a);
+	if (!a->re) {
+		snprintf(a->message, sizeof a->message, "no search: / searches unit names");
+		return;
+	}
+	for (int k = 1; k <= n; k++) {
+		int i = ((pos + dir * k) % n + n) % n;
+		char lb[256];
+		unit_label(a, &timings(a)->units.v[a->build.rows[i]], lb, sizeof lb, false);
+		if (matches(a, lb)) {
+			a->build.sel = a->build.rows[i];
+			return;
+		}
+	}
+	snprintf(a->message, sizeof a->message, "no unit matches");
+}
+
+static void set_sort(app *a, int key)
+{
+	if (a->build.sort == key)
+		a->build.reverse = !a->build.reverse;
+	else {
+		a->build.sort = key;
+		a->build.reverse = false;
+	}
+}
+
+static void move_to(app *a, int pos)
+{
+	if (!a->build.nrows)
+		return;
+	if (pos < 0) pos = 0;
+	if (pos >= (int)a->build.nrows) pos = (int)a->build.nrows - 1;
+	a->build.sel = a->build.rows[pos];
+}
+
+static redraw build_action(app *a, int act)
+{
+	if (!tui_build_loaded(a))
+		return R_NONE;
+	int pos = sel_pos(a), page = a->build.page > 1 ? a->build.page : 1;
+	switch (act) {
+	case ACT_UP: move_to(a, pos - 1); return R_VIEW;
+	case ACT_DOWN: move_to(a, pos + 1); return R_VIEW;
+	/* a page scrolls the list and the cursor keeps its screen row (htop) */
+	case ACT_PGUP: a->build.scroll -= page; move_to(a, pos - page); return R_VIEW;
+	case ACT_PGDN: a->build.scroll += page; move_to(a, pos + page); return R_VIEW;
+	case ACT_HOME: move_to(a, 0); return R_VIEW;
+	case ACT_END: move_to(a, (int)a->build.nrows - 1); return R_VIEW;
+	case ACT_ZOOM: return open_unit(a);
+	/* a new order keeps the cursor's row, as htop does: at the top, the
+	 * top of the new order is shown */
+	case ACT_SORT_START: set_sort(a, BSORT_START); make_rows(a); move_to(a, pos); return R_VIEW;
+	case ACT_SORT_TOTAL:   /* t: the unit's total time is its duration */
+	case ACT_SORT_DURATION: set_sort(a, BSORT_DURATION); make_rows(a); move_to(a, pos); return R_VIEW;
+	case ACT_SORT_NAME: set_sort(a, BSORT_NAME); make_rows(a); move_to(a, pos); return R_VIEW;
+	case ACT_CRITICAL_ONLY: a->build.critical = !a->build.critical; return R_VIEW;
+	case ACT_NEXT_MATCH: find_match(a, 1); return R_ALL;
+	case ACT_PREV_MATCH: find_match(a, -1); return R_ALL;
+	default: return R_NONE;
+	}
+}
+
+const view_ops tui_view_build = { "Build", draw_build, build_action };

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# --report --diff BASE NEW on real pairs: the two-crate build and the same
+# build with a higher inline threshold (tests/data/two-crates-inline), and a
+# build where a crate was added.
+. "$(dirname "$0")/lib.sh"
+golden="$top_srcdir/tests/golden"
+base="two-crates" new="two-crates-inline"
+
+check_report() {   # check_report NAME ARGS...: golden text report, run in $data
+	local name=$1; shift
+	local got="$tmp/$name.txt" rc=0
+	(cd "$data" && "$st" --report "$@") >"$got" 2>&1 || rc=$?
+	echo "exit $rc" >>"$got"
+	compare_golden "$name" "$golden/report-$name.txt" "$got"
+}
+check_report diff-text --diff "$base" "$new" --top 5
+check_report diff-passes --diff "$base" "$new" --by pass --top 0
+# one crate's labels, every row: the figures summarize diff gives (checked
+# against measureme's summarize diff when this golden was made)
+check_report diff-app-labels --diff "$base/app-0006256.mm_profdata.zst" \
+	"$new/app-0014108.mm_profdata.zst" --by label --top 0
+contains "the build line" "$tmp/diff-text.txt" '^  wall +[0-9.]+[mµ]?s -> [0-9.]+[mµ]?s \([+-]'
+contains "InlinerPass changed most" "$tmp/diff-passes.txt" '^ +[0-9.]+ms +[0-9.]+ms +\+[0-9.]+ms +\+[0-9.]+%  InlinerPass$'
+
+(cd "$data" && "$st" --report --format json --diff "$base" "$new") >"$tmp/json" 2>"$tmp/err"
+contains "json: base and new sources" "$tmp/json" '"base":\{"sources":\[\{"path":"two-crates/'
+contains "json: new side" "$tmp/json" '"new":\{"sources":\[\{"path":"two-crates-inline/'
+contains "json: build figures" "$tmp/json" '"diff":\{"build":\{"base_wall_ns":[0-9]+,"new_wall_ns":[0-9]+'
+contains "json: a label row" "$tmp/json" '\{"label":"InstCombinePass","base_self_ns":[0-9]+,"new_self_ns":[0-9]+,"base_total_ns":[0-9]+,"new_total_ns":[0-9]+,"base_count":[0-9]+,"new_count":[0-9]+,"base_cache_hits":0,"new_cache_hits":0,"status":"both"\}'
+contains "json: a function row" "$tmp/json" '\{"crate":"app","name":"app::upload_photo::\{closure#0\}","kind":"async_fn","base_llvm_ns":[0-9]+,"new_llvm_ns":[0-9]+,"status":"both"\}'
+contains "json: crates by name and kind" "$tmp/json" '\{"crate":"async_lib","display":"async_lib \(build script\)","kind":"build-script","base_wall_ns"'
+# every list sorted by |delta| of its first figure
+for list in labels passes cgus functions async_fns crates; do
+	# the first base_/new_ pair of each row is its first figure
+	grep -o "\"$list\":\[.*" "$tmp/json" | sed 's/\],"[a-z_]*":\[.*//' |
+		grep -o '"status"\|"base_[a-z_]*":-\?[0-9]*,"new_[a-z_]*":-\?[0-9]*' |
+		awk -F'[:,]' '/status/ { row = 0; next } row++ == 0 { d = $4 - $2; print d < 0 ? -d : d }' \
+		>"$tmp/deltas"
+	if [ -s "$tmp/deltas" ] && sort -nrc "$tmp/deltas" 2>/dev/null; then ok "json: $list by |delta|"
+	else fail "json: $list not sorted by |delta|"; fi
+done
+
+# A crate added between the builds: new in every table, zeros for base.
+mkdir "$tmp/before"
+cp "$data/$base"/app-* "$data/$base"/___-* "$data/$base"/build_script_build-* "$tmp/before/"
+"$st" --report --format json --diff "$tmp/before" "$data/$base" >"$tmp/added" 2>"$tmp/err"
+contains "json: the added crate is new" "$tmp/added" '\{"crate":"asynclib","display":"asynclib","kind":"lib","base_wall_ns":0,"new_wall_ns":[1-9][0-9]*,"base_cpu_ns":0,"new_cpu_ns":[1-9][0-9]*,"base_llvm_ns":0,"new_llvm_ns":[0-9]+,"base_overhead_ns":0,"new_overhead_ns":[0-9]+,"status":"new"\}'
+contains "json: its functions are new" "$tmp/added" '"crate":"asynclib","name":"[^"]*","kind":"[a-z_]*","base_llvm_ns":0,"new_llvm_ns":[0-9]+,"status":"new"'
+"$st" --report --format json --diff "$data/$base" "$tmp/before" >"$tmp/removed" 2>"$tmp/err"
+contains "json: the other way round it is gone" "$tmp/removed" '"crate":"asynclib","display":"asynclib","kind":"lib","base_wall_ns":[1-9][0-9]*,"new_wall_ns":0,.*"status":"gone"'
+"$st" --report --diff "$tmp/before" "$data/$base" --by crate >"$tmp/added.txt" 2>&1
+contains "text: new rows marked" "$tmp/added.txt" '  lib           \[new\] asynclib$'
+
+# --min-delta hides small changes; --match works with --diff
+expect "min-delta" 0 "$st" --report --diff --min-delta 30ms --by pass "$data/$base" "$data/$new"
+[ "$(grep -c 'Pass' "$tmp/out")" -le 3 ] && ok "min-delta: few passes left" || fail "min-delta kept $(grep -c Pass "$tmp/out")"
+contains "min-delta keeps InlinerPass" "$tmp/out" 'InlinerPass$'
+expect "match with diff" 0 "$st" --report --diff --match 'Inliner' --by pass "$data/$base" "$data/$new"
+contains "match: events base -> new" "$tmp/out" '^  events +[0-9]+ -> [0-9]+ \([+-]?[0-9]+\)$'
+contains "match: total" "$tmp/out" '^  total +[0-9.]+ms -> [0-9.]+ms \(\+'
+
+# usage
+expect "diff needs two paths" 2 "$st" --report --diff "$data/$base"
+one_line "diff with one path: one line" 'give BASE and NEW'
+expect "diff with three paths" 2 "$st" --report --diff a b c
+expect "min-delta without diff" 2 "$st" --report --min-delta 5ms "$data/$base"
+expect "bad min-delta" 2 "$st" --report --diff --min-delta 5parsecs a b
+expect "missing side is bad input" 1 "$st" --report --diff "$tmp/nope" "$data/$base"
+one_line "missing side: one line naming it" "$tmp/nope"
+finish

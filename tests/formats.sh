@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Chrome traces, -Z time-passes, -Z time-llvm-passes and folded stacks:
+# figures checked on small handmade inputs, the real files of
+# tests/data/formats (examples/regen-formats.sh) through a directory, stdin
+# and compression, and bad input (one line naming the file and where, exit 1).
+. "$(dirname "$0")/lib.sh"
+fd="$data/formats"
+
+# json NAME FILE... : the JSON report of the files into $tmp/j
+json() { "$st" --report --format json --top 0 "$@" >"$tmp/j" 2>"$tmp/jerr"; }
+# has NAME TEXT: the last JSON report holds TEXT verbatim
+has() {
+	if grep -qF -- "$2" "$tmp/j"; then ok "$1"; else
+		fail "$1: no '$2' in the report"; head -c 600 "$tmp/j" | sed 's/^/     /'; fi
+}
+
+# time-passes: seconds to ns exactly, a parent's line after its children
+tab=$(printf '\t')
+cat >"$tmp/tp.txt" <<EOT
+warning: not a time line
+time:   0.570; rss:   10MB ->   20MB (  +10MB)${tab}child
+time:   0.001; rss:   12MB ->   14MB (   +2MB)${tab}other
+time:   0.600; rss:   10MB ->   30MB (  +20MB)${tab}parent
+time:   0.029; rss:   10MB ->   30MB (  +20MB)${tab}child
+EOT
+json "$tmp/tp.txt"
+has "time-passes: 0.570 s + 0.029 s is 599000000 ns over 2 lines" \
+	'{"label":"child","count":2,"self_ns":599000000,"total_ns":599000000'
+has "time-passes: the parent encloses the lines before it" \
+	'{"label":"parent","count":1,"self_ns":29000000,"total_ns":600000000'
+has "time-passes format named" '"format":"time-passes","crate":"tp"'
+contains "time-passes: other lines counted in a warning" "$tmp/jerr" 'skipped 1 line that is not'
+
+# folded stacks: a count is the leaf's self ns
+printf '# comment\na;b 5\na;b;c 7\na 3\nnot a stack\nd 11\n' >"$tmp/f.folded"
+json "$tmp/f.folded"
+has "folded: leaf self time" '{"label":"c","count":1,"self_ns":7,"total_ns":7'
+has "folded: inner frame self and total" '{"label":"b","count":1,"self_ns":5,"total_ns":12'
+has "folded: root total" '{"label":"a","count":1,"self_ns":3,"total_ns":15'
+contains "folded: malformed lines in one warning" "$tmp/jerr" 'skipped 1 line that is not .*line 5'
+
+# Chrome traces: µs rounded to ns, B/E pairs, unknown phases ignored
+cat >"$tmp/g.json" <<'EOT'
+{"traceEvents":[
+ {"ph":"X","name":"outer","cat":"GenericActivity","ts":10,"dur":2.5004,"pid":1,"tid":1},
+ {"ph":"B","name":"be","ts":11,"pid":1,"tid":1},{"ph":"i","name":"instant","ts":11,"pid":1,"tid":1},
+ {"ph":"E","ts":12,"pid":1,"tid":1}],"displayTimeUnit":"ns"}
+EOT
+json "$tmp/g.json"
+has "trace: 2.5004 µs is 2500 ns" '{"label":"outer","count":1,"self_ns":1500,"total_ns":2500'
+has "trace: B/E pair matched" '{"label":"be","count":1,"self_ns":1000,"total_ns":1000'
+
+# an LLVM time trace: CGU from the thread name, functions demangled,
+# Total events left out, RunPass named by its machine pass
+cat >"$tmp/app.llvm_timings.json" <<'EOT'
+{"traceEvents":[{"pid":1,"tid":7,"ts":100,"ph":"X","dur":40,"name":"OptFunction","args":{"detail":"_RNvCs1234_3app4main"}},
+{"pid":1,"tid":7,"ts":110,"ph":"X","dur":10,"name":"InstCombinePass","args":{"detail":"_RNvCs1234_3app4main"}},
+{"pid":1,"tid":7,"ts":125,"ph":"X","dur":5,"name":"RunPass","args":{"detail":"X86 DAG->DAG Instruction Selection"}},
+{"pid":1,"tid":7,"ts":90,"ph":"X","dur":5,"name":"GlobalOptPass","args":{"detail":"[module]"}},
+{"pid":1,"tid":8,"ph":"X","ts":0,"dur":999,"name":"Total InstCombinePass","args":{"count":1,"avg ms":0}},
+{"cat":"","pid":1,"tid":7,"ts":0,"ph":"M","name":"thread_name","args":{"name":"opt cgu.3"}}],
+"beginningOfTime":1}
+EOT
+json "$tmp/app.llvm_timings.json"
+has "llvm trace: pass self time" '{"pass":"InstCombinePass","count":1,"self_ns":10000}'
+has "llvm trace: RunPass by machine pass" '{"pass":"X86 DAG->DAG Instruction Selection","count":1,"self_ns":5000}'
+has "llvm trace: function demangled, its passes summed" '"name":"app::main"'
+# the CGU's self time includes its thread's untimed gaps (90-95-100 µs)
+has "llvm trace: CGU from the thread, span of its events" '"cgu":"cgu.3","self_ns":50000'
+has "llvm trace: crate from the file name" '"format":"chrome trace","crate":"app"'
+if grep -q 'Total InstCombinePass' "$tmp/j"; then fail "llvm trace: Total events kept"; else ok "llvm trace: Total events left out"; fi
+
+# time-llvm-passes: the Wall Time column
+json "$fd/photo_service.time-llvm-passes.txt"
+w=$(grep -E ' Global Splitting$' "$fd/photo_service.time-llvm-passes.txt" | head -1 |
+    awk '{print $7}' | tr -d .)
+has "time-llvm-passes: Global Splitting's wall time" "{\"pass\":\"Global Splitting\",\"count\":1,\"self_ns\":$((10#$w * 100000))}"
+
+# the real files: a directory of them, compressed ones, standard input
+expect "formats directory loads" 0 "$st" --report --by source "$fd"
+for f in 'chrome trace' time-passes time-llvm-passes 'folded stacks'; do
+	contains "directory: $f loaded" "$tmp/out" "^  $f "
+done
+expect "time-passes on stdin, gzip" 0 sh -c "gzip -c '$fd/photo_service.time-passes.txt' | '$st' --report -"
+contains "stdin crate" "$tmp/out" 'time-passes .* stdin'
+
+# bad input: one line naming the file and where, exit 1
+printf '{"traceEvents":[{"ph":"X","ts":1,"dur":1},{"ph":"X",,}]}' >"$tmp/bad.json"
+expect "trace: bad JSON fails" 1 "$st" --report "$tmp/bad.json"
+one_line "trace: bad JSON names the offset" 'bad\.json: offset [0-9]+: bad JSON in a trace event'
+printf '{"traceEvents":[{"ph":"X","ts":-1,"dur":1}]}' >"$tmp/neg.json"
+expect "trace: negative ts fails" 1 "$st" --report "$tmp/neg.json"
+one_line "trace: negative ts names the offset" 'neg\.json: offset 16: "X" event without a valid "ts"'
+zstd -q -d -c "$fd/photo_service.llvm_timings.json.zst" | head -c 5000000 >"$tmp/cut.json"
+expect "trace: cut short loads" 0 "$st" --report "$tmp/cut.json"
+contains "trace: cut short warns" "$tmp/err" 'cut\.json: offset [0-9]+: trace cut short; loading the [0-9]+ events'
+printf 'time:   0.1; rss: 1MB -> 2MB (+1MB)\tok\ntime: x; rss\n' >"$tmp/badtp.txt"
+expect "time-passes: bad line fails" 1 "$st" --report "$tmp/badtp.txt"
+one_line "time-passes: names the line" 'badtp\.txt: line 2: not "time: SECONDS'
+sed '8s/.*/   0.0032 ( 66.0%)   zzz/' "$fd/photo_service.time-llvm-passes.txt" >"$tmp/badlp.txt"
+expect "time-llvm-passes: bad row fails" 1 "$st" --report "$tmp/badlp.txt"
+one_line "time-llvm-passes: names the line" 'badlp\.txt: line 8: not a timing row'
+finish

@@ -1,0 +1,76 @@
+/* libFuzzer target for the .mm_profdata decoder, fed to the builder as the
+ * loader does (crate name from the command line, a --match hook), then both
+ * report formats when it loads.  Any input must end in a model or in one
+ * "offset N: ..." message: no crash, no overrun, no leak, no hang.
+ *   ./configure --enable-fuzzing CC=clang && make tests/fuzz/fuzz-mmprof
+ *   tests/fuzz/fuzz-mmprof -dict=tests/fuzz/mmprof.dict tests/fuzz/mmprof
+ * (tests/fuzz/run.sh does this under ASan and UBSan.)  The unit test
+ * test-fuzz-mmprof includes this file to replay the seeds and past crashers
+ * in tests/data/mmprof/crashers on every make check. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/builder.h"
+#include "stalactite/load.h"
+#include "stalactite/mmprof.h"
+#include "stalactite/report.h"
+#include "stalactite/search.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static FILE *sink(void)
+{
+	static FILE *f;
+	if (!f)
+		f = fopen("/dev/null", "w");
+	return f;
+}
+
+/* The decoder and builder as load.c drives them; 0 when it loaded. */
+static int decode(const uint8_t *data, size_t size, st_model *m,
+                  st_match_report *mr)
+{
+	char err[512], crate[300], cname[256];
+	st_builder *b = st_builder_new(m);
+	st_builder_set_hook(b, st_match_report_hook(mr));
+	st_mmprof *p = st_mmprof_open(data, size, st_builder_strs(b), err, sizeof err);
+	int rc = -1;
+	if (p) {
+		const st_mmprof_info *info = st_mmprof_get_info(p);
+		st_crate_kind kind;
+		st_crate_name(info->cmd, "fuzz.mm_profdata", crate, sizeof crate);
+		st_crate_info(info->cmd, "fuzz.mm_profdata", cname, sizeof cname, &kind);
+		st_builder_begin_source(b, "fuzz.mm_profdata", "mm_profdata", crate, size);
+		st_builder_set_crate(b, cname, (uint8_t)kind);
+		rc = st_mmprof_feed(p, b, NULL, NULL, err, sizeof err);
+		st_builder_end_source(b, info->events);
+		st_mmprof_close(p);
+	}
+	/* a message is one line starting "offset N: " */
+	if (rc != 0 && (strncmp(err, "offset ", 7) != 0 || strchr(err, '\n')))
+		abort();
+	if (rc == 0)
+		st_builder_finish(b);
+	st_builder_free(b);
+	return rc;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static st_regex *re;
+	char err[256];
+	if (!re)   /* names a closure, an LLVM pass or a query touches */
+		re = st_regex_compile("closure|Pass|typeck|main", err, sizeof err);
+	st_model *m = st_model_new();
+	st_match_report *mr = st_match_report_new(re, m->strs);
+	if (decode(data, size, m, mr) == 0) {
+		st_report_opts text = { .format = ST_REPORT_TEXT, .match = mr };
+		st_report_opts json = { .format = ST_REPORT_JSON, .match = mr };
+		st_report_write(sink(), m, &text);
+		st_report_write(sink(), m, &json);
+	}
+	st_match_report_free(mr);
+	st_model_free(m);
+	return 0;
+}

@@ -1,0 +1,3 @@
+/* libFuzzer target for the trace loader (fuzz-formats.h). */
+#define FUZZ_FORMAT ST_TF_TRACE
+#include "fuzz-formats.h"

@@ -1,0 +1,170 @@
+/* Unit tests: pairing two builds (diff.c) on small synthetic models: a CGU
+ * whose crate hash changed pairs by its normalised name, a function on one
+ * side only is new or gone with zeros on the other side, tree paths merge,
+ * sorting by |delta|, and two empty builds. */
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "stalactite/builder.h"
+#include "stalactite/diff.h"
+
+typedef struct ev {
+	const char *kind, *label, *arg;
+	uint64_t start, end;
+} ev;
+
+/* Builds a model of one crate from events given latest end first. */
+static st_model *model(const ev *evs, size_t n)
+{
+	st_model *m = st_model_new();
+	st_builder *b = st_builder_new(m);
+	uint32_t *store = calloc(n + 1, sizeof *store);
+	st_builder_begin_source(b, "x.mm_profdata", "test", "app", 0);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t na = 0;
+		if (evs[i].arg)
+			store[i] = st_intern_cstr(m->strs, evs[i].arg), na = 1;
+		st_event e = { .type = ST_EV_INTERVAL, .thread = 1,
+		               .kind = st_intern_cstr(m->strs, evs[i].kind),
+		               .label = st_intern_cstr(m->strs, evs[i].label),
+		               .args = &store[i], .nargs = na,
+		               .start = evs[i].start, .end = evs[i].end };
+		const char *why;
+		CHECK(st_builder_event(b, &e, &why));
+	}
+	st_builder_end_source(b, n);
+	st_builder_finish(b);
+	st_builder_free(b);
+	free(store);
+	return m;
+}
+
+static const st_diff_row *row(const st_diff *d, st_diff_table t, const char *name)
+{
+	for (uint32_t i = 0; i < d->tables[t].len; i++)
+		if (!strcmp(st_str(d->m->strs, d->tables[t].v[i].name), name))
+			return &d->tables[t].v[i];
+	return NULL;
+}
+
+/* The merged stack tree's node reached by labels from the crate node. */
+static uint32_t path(const st_diff *d, const char *const *labels, int n)
+{
+	const st_tree *t = &d->m->stack;
+	uint32_t id = t->nodes[0].first_child;   /* the crate */
+	for (int i = 0; i < n && id != ST_NIL; i++) {
+		uint32_t c = t->nodes[id].first_child;
+		while (c != ST_NIL && strcmp(st_str(d->m->strs, t->nodes[c].name), labels[i]))
+			c = t->nodes[c].next_sibling;
+		id = c;
+	}
+	return id;
+}
+
+#define CGU_A "app.00aa11bb22cc33dd-cgu.0"
+#define CGU_B "app.9f8e7d6c5b4a3-cgu.0"   /* same CGU, another build's hash */
+
+static void test_pairing(void)
+{
+	static const ev base[] = {
+		{ "GenericActivity", "codegen_module_optimize", CGU_A, 0, 100 },
+		{ "LLVM Pass", "InlinerPass", "app[00aa11bb22cc33dd]::gone_fn", 60, 90 },
+		{ "LLVM Pass", "InstCombinePass", "app[00aa11bb22cc33dd]::kept", 10, 50 },
+		{ "GenericActivity", "typeck", NULL, 100, 110 },
+	};
+	static const ev new[] = {
+		{ "GenericActivity", "codegen_module_optimize", CGU_B, 0, 200 },
+		{ "LLVM Pass", "InstCombinePass", "app[9f8e7d6c5b4a3]::new_fn", 150, 190 },
+		{ "LLVM Pass", "InstCombinePass", "app[9f8e7d6c5b4a3]::kept", 10, 30 },
+	};
+	/* the builder takes events latest end first */
+	ev b[4] = { base[3], base[0], base[1], base[2] };
+	ev n[3] = { new[0], new[1], new[2] };
+	st_diff *d = st_diff_build(model(b, 4), model(n, 3));
+
+	const st_diff_row *cgu = row(d, ST_DT_CGUS, "app-cgu.0");
+	CHECK(cgu != NULL);
+	if (cgu) {
+		CHECK_INT(cgu->status, ST_DIFF_BOTH);
+		/* self time of every event in the CGU: its passes' too */
+		CHECK_INT(cgu->base[0], 100);
+		CHECK_INT(cgu->new[0], 200);
+	}
+	CHECK_INT(d->cgus_new + d->cgus_gone, 0);
+	const st_diff_row *g = row(d, ST_DT_FUNCTIONS, "app::gone_fn");
+	const st_diff_row *nf = row(d, ST_DT_FUNCTIONS, "app::new_fn");
+	const st_diff_row *k = row(d, ST_DT_FUNCTIONS, "app::kept");
+	CHECK(g && nf && k);
+	if (g && nf && k) {
+		CHECK_INT(g->status, ST_DIFF_GONE);
+		CHECK_INT(g->base[0], 30);
+		CHECK_INT(g->new[0], 0);
+		CHECK_INT(nf->status, ST_DIFF_NEW);
+		CHECK_INT(nf->base[0], 0);
+		CHECK_INT(nf->new[0], 40);
+		CHECK_INT(k->status, ST_DIFF_BOTH);
+		CHECK_INT(st_diff_delta(k, 0), 20 - 40);
+	}
+	const st_diff_row *typeck = row(d, ST_DT_LABELS, "typeck");
+	CHECK(typeck && typeck->status == ST_DIFF_GONE && typeck->base[2] == 1 &&
+	      typeck->new[2] == 0);
+	const st_diff_row *inl = row(d, ST_DT_PASSES, "InlinerPass");
+	CHECK(inl && inl->status == ST_DIFF_GONE);
+	/* sorted by |delta| of the first figure, largest first */
+	for (int t = 0; t < ST_DT_COUNT; t++)
+		for (uint32_t i = 1; i < d->tables[t].len; i++) {
+			int64_t a = st_diff_delta(&d->tables[t].v[i - 1], 0);
+			int64_t c = st_diff_delta(&d->tables[t].v[i], 0);
+			CHECK((a < 0 ? -a : a) >= (c < 0 ? -c : c));
+		}
+
+	/* tree paths: the CGU node pairs across hashes, the gone pass is kept
+	 * with NEW's figures 0 and BASE's beside it */
+	const char *p1[] = { "codegen_module_optimize" };
+	uint32_t id = path(d, p1, 1);
+	CHECK(id != ST_NIL);
+	if (id != ST_NIL) {
+		const st_diff_node *bn = st_diff_node_of(d, &d->m->stack, id);
+		CHECK_INT(bn->status, ST_DIFF_BOTH);
+		CHECK_INT(bn->total_ns, 100);
+		CHECK_INT(d->m->stack.nodes[id].total_ns, 200);
+	}
+	const char *p2[] = { "codegen_module_optimize", "InlinerPass" };
+	id = path(d, p2, 2);
+	CHECK(id != ST_NIL);
+	if (id != ST_NIL) {
+		CHECK_INT(st_diff_node_of(d, &d->m->stack, id)->status, ST_DIFF_GONE);
+		CHECK_INT(st_diff_node_of(d, &d->m->stack, id)->total_ns, 30);
+		CHECK_INT(d->m->stack.nodes[id].total_ns, 0);
+		/* a gone path keeps its display name */
+		CHECK_STR(st_str(d->m->strs, st_model_display(d->m, d->m->stack.nodes[id].arg)),
+		          "app::gone_fn");
+	}
+	/* the crate node pairs: both sides have it */
+	CHECK_INT(st_diff_node_of(d, &d->m->stack, d->m->stack.nodes[0].first_child)->status,
+	          ST_DIFF_BOTH);
+	st_diff_free(d);
+}
+
+static void test_empty(void)
+{
+	st_model *a = st_model_new(), *b = st_model_new();
+	st_builder *x = st_builder_new(a), *y = st_builder_new(b);
+	st_builder_finish(x);
+	st_builder_finish(y);
+	st_builder_free(x);
+	st_builder_free(y);
+	st_diff *d = st_diff_build(a, b);
+	for (int t = 0; t < ST_DT_COUNT; t++)
+		CHECK_INT(d->tables[t].len, 0);
+	CHECK_INT(d->m->stack.len, 1);
+	CHECK_INT(st_diff_node_of(d, &d->m->stack, 0)->status, ST_DIFF_BOTH);
+	st_diff_free(d);
+}
+
+int main(void)
+{
+	test_pairing();
+	test_empty();
+	return check_done();
+}

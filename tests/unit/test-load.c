@@ -1,0 +1,99 @@
+/* test-load: the loader against a file that changes under it.  A profile
+ * truncated while it is decoded (from the progress callback, so the moment
+ * is certain) must end the load with "offset N: file changed while being
+ * read", not kill the process with SIGBUS. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "check.h"
+#include "stalactite/load.h"
+
+#define MKBAD_NO_MAIN
+#include "../tools/mkbad.c"
+
+static char path[4096];
+static int truncations;
+
+static void cut_file(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)ctx;
+	/* past the first progress step, with most events still to read */
+	if (done > 0 && done < total / 2 && !truncations++)
+		CHECK(truncate(path, 0) == 0);
+}
+
+/* A valid profile of about 6 MB: the base events and 200,000 siblings. */
+static void write_big(const char *out)
+{
+	mk_prof p;
+	mk_ids k;
+	mk_base(&p, 9, &k);
+	for (uint32_t i = 0; i < 200000; i++)
+		mk_interval(&p, k.generic, k.parse, 5, 10000 + 10 * (uint64_t)i,
+		            10005 + 10 * (uint64_t)i);
+	mk_write_esi(&p);
+	FILE *f = fopen(out, "wb");
+	CHECK(f && fwrite(p.out.p, 1, p.out.len, f) == p.out.len);
+	if (f)
+		fclose(f);
+	mk_free(&p);
+}
+
+static void test_truncated_while_loading(const char *dir)
+{
+	snprintf(path, sizeof path, "%s/shrinks.mm_profdata", dir);
+	write_big(path);
+	char *paths[] = { path };
+	char err[1024];
+	struct sigaction before, after;
+	CHECK(sigaction(SIGBUS, NULL, &before) == 0);
+	st_model *m = st_model_new();
+	st_load_opts o = { .progress = cut_file };
+	int rc = st_load_paths(m, paths, 1, &o, err, sizeof err);
+	CHECK_INT(rc, 1);
+	CHECK_INT(truncations, 1);
+	char want[4200];
+	snprintf(want, sizeof want, "%s: offset ", path);
+	CHECK(strncmp(err, want, strlen(want)) == 0);
+	CHECK(strstr(err, ": file changed while being read") != NULL);
+	printf("%s\n", err);
+	st_model_free(m);
+	/* the guard is gone afterwards: SIGBUS has its old action again (the
+	 * default, or a sanitizer's) */
+	CHECK(sigaction(SIGBUS, NULL, &after) == 0 &&
+	      after.sa_handler == before.sa_handler);
+	unlink(path);
+}
+
+/* The same profile, unchanged, loads. */
+static void test_loads(const char *dir)
+{
+	snprintf(path, sizeof path, "%s/stays.mm_profdata", dir);
+	mk_prof p;
+	CHECK(mk_build("valid-v9", &p));
+	FILE *f = fopen(path, "wb");
+	CHECK(f && fwrite(p.out.p, 1, p.out.len, f) == p.out.len);
+	if (f)
+		fclose(f);
+	mk_free(&p);
+	char *paths[] = { path };
+	char err[1024];
+	st_model *m = st_model_new();
+	CHECK_INT(st_load_paths(m, paths, 1, NULL, err, sizeof err), 0);
+	CHECK_INT(m->total_events, 5);
+	st_model_free(m);
+	unlink(path);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/test-load.XXXXXX";
+	if (!mkdtemp(dir))
+		return 1;
+	test_loads(dir);
+	test_truncated_while_loading(dir);
+	rmdir(dir);
+	return check_done();
+}
