@@ -17,10 +17,11 @@ export LC_ALL=C.UTF-8
 
 shot() {   # shot NAME KEYS...: send keys, wait, capture, render
 	local name=$1; shift
+	local args=${ARGS:-$sample}
 	tmux -S "$sock" kill-server 2>/dev/null || true
 	sleep 0.3
 	tmux -S "$sock" -f /dev/null new-session -d -s s -x 120 -y 36 \
-		"env TERM=xterm-256color $st $sample"
+		"env TERM=xterm-256color $st $args"
 	sleep 1
 	for k in "$@"; do tmux -S "$sock" send-keys -t s "$k"; sleep 0.3; done
 	sleep 0.5
@@ -40,3 +41,9 @@ shot codegen 3 j Right j Right j
 shot pivot 3 p j Right j Right j d
 shot summary 4
 shot search 2 / 'closure#\d+\}$' Enter n
+# a whole build compared with itself rebuilt at a higher inline threshold,
+# and cargo's timeline of the same build (fixtures in tests/data)
+data=$(cd "$(dirname "$0")/../tests/data" && pwd)
+ARGS="--diff $data/two-crates $data/two-crates-inline" shot diff 4
+ARGS="--diff $data/two-crates $data/two-crates-inline" shot diff-icicle j
+ARGS="$data/cargo/tokio-hyper.html" shot build 5
