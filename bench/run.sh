@@ -9,6 +9,10 @@
 #    (all profiles of one cargo build).  Prints both times and their ratio.
 # 2. Peak memory of the report run (/usr/bin/time -f %M) as a fraction of the
 #    input size.
+# 2b. The Chrome trace loader on every bench/out/*.llvm_timings.json (made by
+#    hand with -Z llvm-time-trace, see BENCHMARKS.md; not committed): MB/s of
+#    the report run and peak RSS against the issue's targets (200 MB/s, peak
+#    under half the file).
 # 3. Other benchmark programs: every executable bench/bench-* in the build
 #    directory (bench-demangle, bench-search, ...), run with top_srcdir set.
 #
@@ -16,7 +20,8 @@
 # Rust is available; otherwise the benchmarks that need them are skipped.
 # Environment: RUNS (hyperfine --runs; default: hyperfine decides for inputs
 # under 200 MB, 3 runs above, after 1 warm-up run),
-# NO_MAKE_PROFILES=1 (never build profiles), BENCH_PROGRAMS=0 (skip part 3).
+# NO_MAKE_PROFILES=1 (never build profiles), BENCH_PROGRAMS=0 (skip part 3),
+# DIFF_PAIRS="BASE:NEW ..." (more pairs for the --diff benchmark).
 set -u
 
 bin=${1:-${STALACTITE:-./stalactite}}
@@ -164,6 +169,30 @@ elif [ "$report_ok" = 1 ]; then
     say "bench: no profiles to load; skipping the load benchmarks"
 fi
 
+# ---------------------------------------------------------------- traces
+
+traces=$(ls "$out"/*.llvm_timings.json 2>/dev/null)
+if [ "$report_ok" = 1 ] && [ -n "$traces" ]; then
+    hr "chrome trace loader: --report --format json (warm cache, mean)"
+    printf '%-36s %10s %10s %8s %12s %8s\n' trace size report MB/s peak-RSS RSS/size
+    for in in $traces; do
+        bytes=$(size_of "$in")
+        runs=${RUNS:-}
+        [ -z "$runs" ] && [ "$bytes" -gt 200000000 ] && runs=3
+        tr=$(measure "$bin --report --format json $in >/dev/null" "$runs") || tr=""
+        rss=""
+        [ -n "$timebin" ] && rss=$($timebin -f %M "$bin" --report --format json "$in" 2>&1 >/dev/null | tail -n 1)
+        awk -v name="$(basename "$in")" -v bytes="$bytes" -v tr="$tr" -v rss="$rss" 'BEGIN {
+            mbs = tr > 0 ? sprintf("%.0f", bytes / 1e6 / tr) : "-"
+            frac = (rss ~ /^[0-9]+$/) ? sprintf("%.2f", rss * 1024 / bytes) : "-"
+            rs = (rss ~ /^[0-9]+$/) ? sprintf("%.1f MB", rss * 1024 / 1e6) : "-"
+            printf "%-36s %7.1f MB %10s %8s %12s %8s\n", name, bytes / 1e6,
+                tr == "" ? "failed" : sprintf("%.3f s", tr), mbs, rs, frac
+        }'
+    done
+    say "(targets: 200 MB/s or more, RSS/size under 0.50)"
+fi
+
 # ---------------------------------------------------------------- diff
 
 # --diff BASE NEW against loading BASE and NEW one after the other: the
@@ -173,6 +202,8 @@ if [ "$report_ok" = 1 ]; then
     [ -s "$big" ] && pairs="$pairs $big:$big"
     two="$srcdir/tests/data/two-crates"
     [ -d "$two" ] && [ -d "$two-inline" ] && pairs="$pairs $two:$two-inline"
+    # DIFF_PAIRS="BASE:NEW ...": more pairs, e.g. two real builds of one crate
+    pairs="$pairs ${DIFF_PAIRS:-}"
     hr "diff: --report --format json --diff BASE NEW vs loading both (warm cache, mean)"
     printf '%-40s %12s %12s %8s\n' pair "load both" diff ratio
     for pair in $pairs; do

@@ -17,7 +17,12 @@
  *   - the codegen trees (crate > CGU > pass > function and its pivot) from
  *     the self time of LLVM Pass events: loop units go to the enclosing
  *     function, a CGSCC unit of k functions gives each 1/k;
- *   - per-function LLVM time, later classified and grouped by async fn. */
+ *   - per-function LLVM time, later classified and grouped by async fn.
+ *
+ * This file: the walk, its child lookup, strings and statistics.  The
+ * codegen contributions and trees: builder-codegen.c; finishing
+ * (classification, async grouping, ordering): builder-finish.c; what they
+ * share: builder-internal.h. */
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/async-kind.h"
@@ -26,112 +31,9 @@
 #include "stalactite/idmap.h"
 #include "stalactite/names.h"
 #include "stalactite/xalloc.h"
-
-enum kclass {   /* what an event kind means to the statistics */
-	KC_OTHER, KC_QUERY, KC_ACTIVITY, KC_BLOCKED, KC_INCR_LOAD,
-	KC_INCR_HASH, KC_LLVM_PASS,
-	KC_CACHE_HIT, KC_CACHE_HIT_COUNT, KC_ARTIFACT_SIZE,  /* instants, integers */
-};
-
-typedef struct frame {
-	st_event ev;
-	uint64_t child_ns;     /* durations of direct children */
-	uint32_t stack_node;
-	uint32_t label_idx;
-	uint32_t cgu_raw;      /* raw module name of the CGU, or ST_NOSTR */
-	uint32_t cgu_idx;      /* index into model cgus, or ST_NIL */
-	uint32_t loop_fn;      /* function a loop unit below belongs to */
-	uint8_t kclass;
-	bool marked, inside;   /* event hook state */
-	uint32_t tag;
-} frame;
-
-typedef struct thread_stack {
-	frame *v;
-	uint32_t len, cap;
-	uint64_t first, last;  /* span of the thread's intervals */
-	bool seen;
-} thread_stack;
-
-/* What the codegen trees receive, summed per (CGU, label, function) while
- * loading and turned into nodes once at the end: one lookup per LLVM pass
- * event instead of one per tree level. */
-typedef struct cg_entry {
-	uint32_t cgu_idx, label, fn_raw;  /* fn_raw ST_NOSTR: no function */
-	uint32_t count;
-	int64_t self_ns;
-	bool pass;
-} cg_entry;
-
-typedef struct cg_table {
-	cg_entry *v;
-	uint32_t len, cap;
-	uint32_t *slots;           /* entry index or ST_NIL */
-	uint32_t nslots;
-} cg_table;
-
-/* Child lookup for one tree: a hash set of node ids keyed by
- * (parent, name[, arg]); the key lives in the node itself. */
-typedef struct child_index {
-	uint32_t *slots;       /* node id or ST_NIL */
-	uint32_t cap, len;
-	bool by_arg;           /* arg is part of the key */
-} child_index;
-
-struct st_builder {
-	st_model *m;
-	st_event_hook hook;
-	bool has_hook;
-	child_index idx_stack, idx_codegen, idx_pivot;
-	st_idmap threads;          /* thread id -> index in stacks */
-	thread_stack *stacks;
-	uint32_t nstacks, capstacks;
-	uint32_t *label_of, *pass_of;  /* strtab id -> stat index, or ST_NIL */
-	uint32_t label_of_len, pass_of_len;
-	uint32_t *artifact_of;     /* strtab id -> artifacts index, or ST_NIL */
-	uint32_t artifact_of_len;
-	/* label strtab id -> the last source that gave a QueryCacheHitCount for
-	 * it (ST_NIL: none); that source's QueryCacheHit instants then count no
-	 * more, so a source index needs no reset between files */
-	uint32_t *hit_count_src;
-	uint32_t hit_count_src_len;
-	st_idmap cgu_of, fn_of;    /* (crate, name) -> stat index */
-	uint32_t *cgu_raw;         /* cgu stat index -> a raw module name */
-	cg_table cg;               /* codegen contributions, built at finish */
-	uint32_t last_thread;      /* the stack of the previous event's thread */
-	thread_stack *last_stack;
-	uint8_t *label_info;       /* strtab id -> LI_* bits, computed once */
-	uint32_t label_info_len;
-	uint8_t *scanned;          /* strtab id -> evidence already scanned */
-	uint32_t scanned_len;
-	st_async_evidence *evidence;
-	uint32_t crate, crate_stack;
-	uint64_t src_llvm_base;    /* m->llvm_self_ns when the source began */
-	int64_t src_overhead;      /* self time of the profiler's own activities */
-	uint32_t s_unnamed_loop;
-	char *scratch;
-	size_t scratch_cap;
-};
-
-#define VEC_PUSH(vec) (((vec).len == (vec).cap ? \
-	((vec).cap = (vec).cap ? (vec).cap * 2 : 64, \
-	 (vec).v = st_xrealloc((vec).v, (size_t)(vec).cap * sizeof *(vec).v)) : 0), \
-	&(vec).v[(vec).len++])
+#include "builder-internal.h"
 
 /* ---- child lookup ------------------------------------------------------ */
-
-/* Mixes three ids into a hash whose low bits (the slot) depend on every
- * bit of every id (splitmix64's finaliser). */
-static uint32_t mix3(uint32_t a, uint32_t b, uint32_t c)
-{
-	uint64_t h = a * 0x9E3779B97F4A7C15ull ^ b * 0xC2B2AE3D27D4EB4Full ^
-	             c * 0x165667B19E3779F9ull;
-	h ^= h >> 31;
-	h *= 0xBF58476D1CE4E5B9ull;
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
-
 static uint32_t child_hash(uint32_t parent, uint32_t name, uint32_t arg)
 {
 	return mix3(parent, name, arg);
@@ -160,8 +62,8 @@ static void index_grow(child_index *ix, const st_tree *t)
 
 /* The child of parent with this name (and arg, for the stack tree),
  * created with the given kind when missing. */
-static uint32_t child(st_tree *t, child_index *ix, uint32_t parent,
-                      uint32_t name, uint32_t arg, st_kind kind)
+uint32_t bld_child(st_tree *t, child_index *ix, uint32_t parent,
+                   uint32_t name, uint32_t arg, st_kind kind)
 {
 	if ((ix->len + 1) * 2 > ix->cap)
 		index_grow(ix, t);
@@ -185,7 +87,7 @@ static uint32_t child(st_tree *t, child_index *ix, uint32_t parent,
 
 /* ---- strings ----------------------------------------------------------- */
 
-static void ensure_display(st_model *m, uint32_t id)
+void bld_ensure_display(st_model *m, uint32_t id)
 {
 	if (id < m->display_len)
 		return;
@@ -216,7 +118,7 @@ static uint32_t *sid_slot(uint32_t **arr, uint32_t *len, uint32_t id)
 }
 
 /* Normalised id of a raw id, computed once per distinct string. */
-static uint32_t display_of(st_builder *b, uint32_t id)
+uint32_t bld_display_of(st_builder *b, uint32_t id)
 {
 	st_model *m = b->m;
 	if (id < m->display_len && m->display[id])
@@ -230,7 +132,7 @@ static uint32_t display_of(st_builder *b, uint32_t id)
 	size_t n = st_name_normalize(s, len, b->scratch, b->scratch_cap);
 	uint32_t d = (n == len && memcmp(s, b->scratch, n) == 0)
 	                 ? id : st_intern(m->strs, b->scratch, n);
-	ensure_display(m, d > id ? d : id);
+	bld_ensure_display(m, d > id ? d : id);
 	m->display[id] = d + 1;
 	m->display[d] = d + 1;
 	return d;
@@ -352,7 +254,7 @@ st_strtab *st_builder_strs(st_builder *b)
 	return b->m->strs;
 }
 
-static void free_lookups(st_builder *b)
+void bld_free_lookups(st_builder *b)
 {
 	child_index *ixs[] = { &b->idx_stack, &b->idx_codegen, &b->idx_pivot };
 	for (size_t i = 0; i < 3; i++)
@@ -365,6 +267,7 @@ static void free_lookups(st_builder *b)
 	b->label_info_len = 0;
 	free(b->label_of);
 	free(b->pass_of);
+	st_idmap_free(&b->pass_of_group);
 	free(b->cgu_raw);
 	free(b->artifact_of);
 	free(b->hit_count_src);
@@ -398,7 +301,7 @@ void st_builder_free(st_builder *b)
 {
 	if (!b)
 		return;
-	free_lookups(b);
+	bld_free_lookups(b);
 	free(b);
 }
 
@@ -414,9 +317,10 @@ void st_builder_begin_source(st_builder *b, const char *path, const char *format
 	                  .bytes = bytes };
 	b->src_llvm_base = m->llvm_self_ns;
 	b->src_overhead = 0;
+	b->src_grouped = strcmp(format, "time-llvm-passes") == 0;
 	b->crate = s->crate;
-	b->crate_stack = child(&m->stack, &b->idx_stack, 0, s->crate, ST_NOSTR,
-	                       ST_K_CRATE);
+	b->crate_stack = bld_child(&m->stack, &b->idx_stack, 0, s->crate, ST_NOSTR,
+	                           ST_K_CRATE);
 }
 
 /* ---- statistics ----------------------------------------------------------- */
@@ -432,23 +336,32 @@ static uint32_t label_stat(st_builder *b, uint32_t label)
 	return *i;
 }
 
-static void count_pass(st_builder *b, uint32_t label, int64_t self)
+/* group: the enclosing group's title for grouped sources, else ST_NOSTR */
+static void count_pass(st_builder *b, uint32_t label, uint32_t group,
+                       int64_t self)
 {
 	st_model *m = b->m;
-	uint32_t *i = sid_slot(&b->pass_of, &b->pass_of_len, label);
-	if (*i == ST_NIL) {
-		*i = m->passes.len;
-		*VEC_PUSH(m->passes) = (st_pass_stat){ .pass = label };
+	uint32_t at;
+	if (group != ST_NOSTR) {
+		at = st_idmap_get_or_put(&b->pass_of_group,
+		                         st_idmap_pair(label, group), m->passes.len);
+	} else {
+		uint32_t *i = sid_slot(&b->pass_of, &b->pass_of_len, label);
+		if (*i == ST_NIL)
+			*i = m->passes.len;
+		at = *i;
 	}
-	m->passes.v[*i].count++;
-	m->passes.v[*i].self_ns += self;
+	if (at == m->passes.len)
+		*VEC_PUSH(m->passes) = (st_pass_stat){ .pass = label, .group = group };
+	m->passes.v[at].count++;
+	m->passes.v[at].self_ns += self;
 	m->llvm_self_ns += (uint64_t)self;
 }
 
 static uint32_t cgu_stat(st_builder *b, uint32_t cgu_raw)
 {
 	st_model *m = b->m;
-	uint32_t cgu_display = display_of(b, cgu_raw);
+	uint32_t cgu_display = bld_display_of(b, cgu_raw);
 	uint64_t key = st_idmap_pair(b->crate, cgu_display);
 	uint32_t i = st_idmap_get_or_put(&b->cgu_of, key, m->cgus.len);
 	if (i == m->cgus.len) {
@@ -519,160 +432,6 @@ static void count_point(st_builder *b, const st_event *e)
 	}
 }
 
-/* ---- codegen contributions ------------------------------------------------ */
-
-static uint32_t cg_hash(uint32_t cgu, uint32_t label, uint32_t fn)
-{
-	return mix3(cgu, label, fn);
-}
-
-static void cg_grow(cg_table *t)
-{
-	uint32_t n = t->nslots ? t->nslots * 2 : 4096;
-	st_big_free(t->slots, (size_t)t->nslots * sizeof *t->slots);
-	t->slots = st_big_realloc(NULL, 0, (size_t)n * sizeof *t->slots);
-	memset(t->slots, 0xff, (size_t)n * sizeof *t->slots);
-	t->nslots = n;
-	for (uint32_t i = 0; i < t->len; i++) {
-		const cg_entry *e = &t->v[i];
-		uint32_t h = cg_hash(e->cgu_idx, e->label, e->fn_raw) & (n - 1);
-		while (t->slots[h] != ST_NIL)
-			h = (h + 1) & (n - 1);
-		t->slots[h] = i;
-	}
-}
-
-static void cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
-                   bool pass, int64_t v)
-{
-	if ((t->len + 1) * 2 > t->nslots)
-		cg_grow(t);
-	uint32_t h = cg_hash(cgu, label, fn) & (t->nslots - 1);
-	for (;;) {
-		uint32_t i = t->slots[h];
-		if (i == ST_NIL)
-			break;
-		cg_entry *e = &t->v[i];
-		if (e->cgu_idx == cgu && e->label == label && e->fn_raw == fn) {
-			e->count++;
-			e->self_ns += v;
-			return;
-		}
-		h = (h + 1) & (t->nslots - 1);
-	}
-	if (t->len == t->cap) {
-		uint32_t cap = t->cap ? t->cap * 2 : 1024;
-		t->v = st_big_realloc(t->v, (size_t)t->cap * sizeof *t->v,
-		                      (size_t)cap * sizeof *t->v);
-		t->cap = cap;
-	}
-	t->slots[h] = t->len;
-	t->v[t->len++] = (cg_entry){ cgu, label, fn, 1, v, pass };
-}
-
-/* An event that belongs to a CGU: LLVM passes split their self time over
- * their functions, other activities count for the CGU itself. */
-static void add_codegen(st_builder *b, const frame *f, int64_t self)
-{
-	const st_event *e = &f->ev;
-	bool pass = f->kclass == KC_LLVM_PASS;
-	const uint32_t *fns = e->args;
-	uint32_t nfn = e->nargs;
-	if (pass && nfn && e->args[0] == b->s_unnamed_loop) {
-		fns = &f->loop_fn;
-		nfn = f->loop_fn == ST_NOSTR ? 0 : 1;
-	}
-	if (!pass || nfn == 0 || fns[0] == f->cgu_raw) {
-		cg_add(&b->cg, f->cgu_idx, e->label, ST_NOSTR, pass, self);
-		return;
-	}
-	int64_t share = self / (int64_t)nfn;
-	for (uint32_t i = 0; i < nfn; i++) {
-		int64_t v = share + (i == 0 ? self - share * (int64_t)nfn : 0);
-		cg_add(&b->cg, f->cgu_idx, e->label, fns[i], true, v);
-	}
-}
-
-/* Adds an entry's time at the end of a tree path; every node on the path
- * gains it in total. */
-static void add_path(st_tree *t, const uint32_t *path, int n,
-                     const cg_entry *e)
-{
-	for (int i = 0; i < n; i++)
-		t->nodes[path[i]].total_ns += (uint64_t)e->self_ns;
-	t->nodes[0].total_ns += (uint64_t)e->self_ns;
-	t->nodes[path[n - 1]].self_ns += e->self_ns;
-	t->nodes[path[n - 1]].count += e->count;
-}
-
-static void add_function_time(st_builder *b, uint32_t crate, uint32_t fn_raw,
-                              const cg_entry *e)
-{
-	st_model *m = b->m;
-	uint32_t name = display_of(b, fn_raw);
-	uint64_t key = st_idmap_pair(crate, name);
-	uint32_t i = st_idmap_get_or_put(&b->fn_of, key, m->functions.len);
-	if (i == m->functions.len)
-		*VEC_PUSH(m->functions) = (st_fn_stat){
-			.name = name, .crate = crate, .raw = fn_raw,
-			.kind = ST_K_FN, .owner = ST_NIL };
-	m->functions.v[i].llvm_ns += e->self_ns;
-	m->functions.v[i].events += e->count;
-}
-
-/* The crate and CGU nodes of a CGU in tree t, made on first use and kept
- * per CGU in cache. */
-static uint32_t cgu_node(st_builder *b, st_tree *t, child_index *ix,
-                         uint32_t *cache, uint32_t cgu_idx)
-{
-	if (cache[cgu_idx] != ST_NIL)
-		return cache[cgu_idx];
-	const st_cgu_stat *c = &b->m->cgus.v[cgu_idx];
-	uint32_t crate = child(t, ix, 0, c->crate, ST_NOSTR, ST_K_CRATE);
-	cache[cgu_idx] = child(t, ix, crate, c->cgu, b->cgu_raw[cgu_idx], ST_K_CGU);
-	return cache[cgu_idx];
-}
-
-/* Builds both codegen trees from the contributions: codegen is crate > CGU >
- * label > function, pivot crate > CGU > function > label.  Each (CGU, label,
- * function) is unique, so the last level of each tree is added without a
- * lookup. */
-static void build_codegen(st_builder *b)
-{
-	st_model *m = b->m;
-	size_t bytes = (size_t)(m->cgus.len + 1) * sizeof(uint32_t);
-	uint32_t *cg_cache = st_xmalloc(bytes), *pv_cache = st_xmalloc(bytes);
-	memset(cg_cache, 0xff, bytes);
-	memset(pv_cache, 0xff, bytes);
-	for (uint32_t i = 0; i < b->cg.len; i++) {
-		const cg_entry *e = &b->cg.v[i];
-		st_kind k = e->pass ? ST_K_PASS : ST_K_ACTIVITY;
-		uint32_t cg = cgu_node(b, &m->codegen, &b->idx_codegen, cg_cache, e->cgu_idx);
-		uint32_t pv = cgu_node(b, &m->pivot, &b->idx_pivot, pv_cache, e->cgu_idx);
-		uint32_t cr1 = m->codegen.nodes[cg].parent, cr2 = m->pivot.nodes[pv].parent;
-		if (e->fn_raw == ST_NOSTR) {
-			uint32_t p1 = child(&m->codegen, &b->idx_codegen, cg, e->label,
-			                    ST_NOSTR, k);
-			uint32_t p2 = st_tree_add(&m->pivot, pv, e->label, ST_NOSTR, k);
-			add_path(&m->codegen, (uint32_t[]){ cr1, cg, p1 }, 3, e);
-			add_path(&m->pivot, (uint32_t[]){ cr2, pv, p2 }, 3, e);
-			continue;
-		}
-		uint32_t name = display_of(b, e->fn_raw);
-		uint32_t cg_pass = child(&m->codegen, &b->idx_codegen, cg, e->label,
-		                         ST_NOSTR, k);
-		uint32_t cg_fn = st_tree_add(&m->codegen, cg_pass, name, e->fn_raw, ST_K_FN);
-		uint32_t pv_fn = child(&m->pivot, &b->idx_pivot, pv, name, e->fn_raw,
-		                       ST_K_FN);
-		uint32_t pv_pass = st_tree_add(&m->pivot, pv_fn, e->label, ST_NOSTR, k);
-		add_path(&m->codegen, (uint32_t[]){ cr1, cg, cg_pass, cg_fn }, 4, e);
-		add_path(&m->pivot, (uint32_t[]){ cr2, pv, pv_fn, pv_pass }, 4, e);
-		add_function_time(b, m->cgus.v[e->cgu_idx].crate, e->fn_raw, e);
-	}
-	free(cg_cache);
-	free(pv_cache);
-}
-
 /* ---- the walk ------------------------------------------------------------- */
 
 static thread_stack *stack_for(st_builder *b, uint32_t thread)
@@ -704,10 +463,11 @@ static void leave(st_builder *b, thread_stack *ts)
 	m->stack.nodes[f->stack_node].self_ns += self;
 	if (f->cgu_idx != ST_NIL) {
 		m->cgus.v[f->cgu_idx].self_ns += self;
-		add_codegen(b, f, self);
+		bld_add_codegen(b, f, self);
 	}
 	if (f->kclass == KC_LLVM_PASS)
-		count_pass(b, f->ev.label, self);
+		count_pass(b, f->ev.label, b->src_grouped && ts->len ?
+		           ts->v[ts->len - 1].ev.label : ST_NOSTR, self);
 	else if (label_info(b, f->ev.label) & LI_OVERHEAD)
 		b->src_overhead += self;
 	if (b->has_hook && b->hook.leave)
@@ -787,9 +547,9 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 	uint32_t pnode = parent ? parent->stack_node : b->crate_stack;
 	uint32_t arg = path_arg(b, e, c);
 	if (arg != ST_NOSTR)
-		display_of(b, arg);
-	f->stack_node = child(&m->stack, &b->idx_stack, pnode, e->label, arg,
-	                      node_kind(c));
+		bld_display_of(b, arg);
+	f->stack_node = bld_child(&m->stack, &b->idx_stack, pnode, e->label, arg,
+	                          node_kind(c));
 	st_node *n = &m->stack.nodes[f->stack_node];
 	n->total_ns += dur;
 	n->count++;
@@ -887,223 +647,3 @@ void st_builder_set_crate(st_builder *b, const char *name, uint8_t kind)
 	s->crate_kind = kind;
 }
 
-/* ---- finishing: classification, async grouping, ordering ---------------- */
-
-static void classify_functions(st_builder *b)
-{
-	st_model *m = b->m;
-	for (uint32_t i = 0; i < m->functions.len; i++) {
-		uint32_t id = m->functions.v[i].name;
-		st_async_note_name(b->evidence, st_str(m->strs, id),
-		                   st_strlen(m->strs, id));
-	}
-	for (uint32_t i = 0; i < m->functions.len; i++) {
-		st_fn_stat *f = &m->functions.v[i];
-		bool exact;
-		st_kind k = st_async_classify(b->evidence, st_str(m->strs, f->name),
-		                              st_strlen(m->strs, f->name), &exact);
-		f->kind = (uint8_t)k;
-		f->exact = exact;
-		ensure_display(m, f->name);
-		m->fn_kind[f->name] = (uint8_t)k;
-	}
-}
-
-static void set_tree_kinds(st_model *m, st_tree *t)
-{
-	for (uint32_t id = 0; id < t->len; id++)
-		if (t->kinds[id] == ST_K_FN)
-			t->kinds[id] = (uint8_t)st_model_fn_kind(m, t->nodes[id].name);
-}
-
-/* Groups every function that is, or mentions, an async body or block under
- * the fn that owns it, then adds the owning fns themselves (they build the
- * future). */
-static void group_async(st_builder *b)
-{
-	st_model *m = b->m;
-	st_idmap owner_of = { 0 };
-	for (uint32_t i = 0; i < m->functions.len; i++) {
-		st_fn_stat *f = &m->functions.v[i];
-		const char *s = st_str(m->strs, f->name);
-		size_t off, len;
-		bool exact;
-		if (!st_async_owner(b->evidence, s, st_strlen(m->strs, f->name),
-		                    &off, &len, &exact))
-			continue;
-		/* one group per fn, whatever its generic instances */
-		if (b->scratch_cap < len + 1) {
-			b->scratch_cap = len + 64;
-			b->scratch = st_xrealloc(b->scratch, b->scratch_cap);
-		}
-		size_t n = st_name_strip_generics(s + off, len, b->scratch, b->scratch_cap);
-		uint32_t owner = st_intern(m->strs, b->scratch, n);
-		uint32_t a = st_idmap_get_or_put(&owner_of, owner, m->async_fns.len);
-		if (a == m->async_fns.len)
-			*VEC_PUSH(m->async_fns) = (st_async_stat){ .name = owner,
-			                                            .exact = true };
-		f->owner = a;
-		m->async_fns.v[a].exact &= exact;
-	}
-	for (uint32_t i = 0; i < m->functions.len; i++) {
-		st_fn_stat *f = &m->functions.v[i];
-		uint32_t a = f->owner == ST_NIL ? st_idmap_get(&owner_of, f->name)
-		                                : f->owner;
-		if (a == ST_IDMAP_NONE)
-			continue;
-		f->owner = a;
-		m->async_fns.v[a].llvm_ns += f->llvm_ns;
-		m->async_fns.v[a].members++;
-	}
-	/* exact only when every member's kind came from query keys */
-	m->async_exact = st_async_evidence_exact(b->evidence);
-	for (uint32_t i = 0; i < m->async_fns.len; i++)
-		m->async_exact &= m->async_fns.v[i].exact;
-	st_idmap_free(&owner_of);
-}
-
-static int cmp_i64_desc(int64_t a, int64_t b)
-{
-	return a > b ? -1 : a < b;
-}
-
-static int cmp_label(const void *x, const void *y)
-{
-	const st_label_stat *a = x, *b = y;
-	int c = cmp_i64_desc(a->self_ns, b->self_ns);
-	return c ? c : (a->label > b->label) - (a->label < b->label);
-}
-
-static int cmp_pass(const void *x, const void *y)
-{
-	const st_pass_stat *a = x, *b = y;
-	int c = cmp_i64_desc(a->self_ns, b->self_ns);
-	return c ? c : (a->pass > b->pass) - (a->pass < b->pass);
-}
-
-static int cmp_cgu(const void *x, const void *y)
-{
-	const st_cgu_stat *a = x, *b = y;
-	int c = cmp_i64_desc(a->self_ns, b->self_ns);
-	return c ? c : (a->cgu > b->cgu) - (a->cgu < b->cgu);
-}
-
-static int cmp_fn(const void *x, const void *y)
-{
-	const st_fn_stat *a = x, *b = y;
-	int c = cmp_i64_desc(a->llvm_ns, b->llvm_ns);
-	return c ? c : (a->name > b->name) - (a->name < b->name);
-}
-
-/* Crates by (name, kind), their sources' figures summed. */
-static void build_crates(st_model *m)
-{
-	st_idmap of = { 0 };
-	for (uint32_t i = 0; i < m->sources.len; i++) {
-		const st_source *s = &m->sources.v[i];
-		uint64_t key = st_idmap_pair(s->crate_name, s->crate_kind);
-		uint32_t c = st_idmap_get_or_put(&of, key, m->crates.len);
-		if (c == m->crates.len)
-			*VEC_PUSH(m->crates) = (st_crate_stat){
-				.name = s->crate_name, .display = s->crate,
-				.kind = s->crate_kind };
-		st_crate_stat *k = &m->crates.v[c];
-		k->sources++;
-		k->wall_ns += s->wall_ns;
-		k->cpu_ns += s->cpu_ns;
-		k->llvm_ns += s->llvm_ns;
-		k->overhead_ns += s->overhead_ns;
-	}
-	st_idmap_free(&of);
-}
-
-static int cmp_crate(const void *x, const void *y)
-{
-	const st_crate_stat *a = x, *b = y;
-	int c = cmp_i64_desc((int64_t)a->wall_ns, (int64_t)b->wall_ns);
-	if (!c)
-		c = cmp_i64_desc((int64_t)a->cpu_ns, (int64_t)b->cpu_ns);
-	return c ? c : (a->display > b->display) - (a->display < b->display);
-}
-
-/* Sorts async fns by time and renumbers the functions' owner indices. */
-static void sort_async(st_model *m)
-{
-	uint32_t n = m->async_fns.len;
-	uint32_t *order = st_xmalloc((n + 1) * sizeof *order);
-	uint32_t *rank = st_xmalloc((n + 1) * sizeof *rank);
-	for (uint32_t i = 0; i < n; i++)
-		order[i] = i;
-	/* insertion sort by (llvm_ns desc, name): async fns are few */
-	for (uint32_t i = 1; i < n; i++) {
-		uint32_t v = order[i], j = i;
-		while (j > 0) {
-			const st_async_stat *p = &m->async_fns.v[order[j - 1]];
-			const st_async_stat *q = &m->async_fns.v[v];
-			int c = cmp_i64_desc(q->llvm_ns, p->llvm_ns);
-			if (c > 0 || (c == 0 && q->name >= p->name))
-				break;
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = v;
-	}
-	st_async_stat *sorted = st_xmalloc((n + 1) * sizeof *sorted);
-	for (uint32_t i = 0; i < n; i++) {
-		sorted[i] = m->async_fns.v[order[i]];
-		rank[order[i]] = i;
-	}
-	for (uint32_t i = 0; i < m->functions.len; i++)
-		if (m->functions.v[i].owner != ST_NIL)
-			m->functions.v[i].owner = rank[m->functions.v[i].owner];
-	free(m->async_fns.v);
-	m->async_fns.v = sorted;
-	m->async_fns.cap = n + 1;
-	free(order);
-	free(rank);
-}
-
-/* Artifact kinds are a handful: insertion sort by (bytes desc, label text),
- * so the order does not depend on interning order. */
-static void sort_artifacts(st_model *m)
-{
-	st_artifact_stat *v = m->artifacts.v;
-	for (uint32_t i = 1; i < m->artifacts.len; i++) {
-		st_artifact_stat x = v[i];
-		uint32_t j = i;
-		while (j > 0 && (v[j - 1].bytes < x.bytes ||
-		                 (v[j - 1].bytes == x.bytes &&
-		                  strcmp(st_str(m->strs, v[j - 1].label),
-		                         st_str(m->strs, x.label)) > 0))) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
-}
-
-void st_builder_finish(st_builder *b)
-{
-	st_model *m = b->m;
-	build_codegen(b);
-	classify_functions(b);
-	set_tree_kinds(m, &m->codegen);
-	set_tree_kinds(m, &m->pivot);
-	group_async(b);
-	/* qsort's array argument must not be NULL, even for no elements */
-	if (m->labels.len > 1)
-		qsort(m->labels.v, m->labels.len, sizeof *m->labels.v, cmp_label);
-	if (m->passes.len > 1)
-		qsort(m->passes.v, m->passes.len, sizeof *m->passes.v, cmp_pass);
-	if (m->cgus.len > 1)
-		qsort(m->cgus.v, m->cgus.len, sizeof *m->cgus.v, cmp_cgu);
-	if (m->functions.len > 1)
-		qsort(m->functions.v, m->functions.len, sizeof *m->functions.v,
-		      cmp_fn);
-	sort_async(m);
-	sort_artifacts(m);
-	build_crates(m);
-	if (m->crates.len > 1)
-		qsort(m->crates.v, m->crates.len, sizeof *m->crates.v, cmp_crate);
-	free_lookups(b);
-}

@@ -204,11 +204,92 @@ static int by_end(const void *pa, const void *pb)
 	return c;
 }
 
+/* An in-place sort: glibc's qsort is a merge sort that mallocs a copy of
+ * the array, which for a large trace was the loader's peak memory.  Both
+ * orders are total (no two events compare equal), so any sort gives qsort's
+ * result.  Quicksort, median of three, heapsort past 2 log n levels. */
+static void swap_fev(st_fev *a, st_fev *b)
+{
+	st_fev t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void sift(st_fev *v, size_t root, size_t n,
+                 int (*cmp)(const void *, const void *))
+{
+	for (size_t c; (c = 2 * root + 1) < n; root = c) {
+		if (c + 1 < n && cmp(&v[c], &v[c + 1]) < 0)
+			c++;
+		if (cmp(&v[root], &v[c]) >= 0)
+			return;
+		swap_fev(&v[root], &v[c]);
+	}
+}
+
+static void sort_fev(st_fev *v, size_t n, int (*cmp)(const void *, const void *),
+                     unsigned levels)
+{
+	while (n > 16) {
+		if (levels-- == 0) {
+			for (size_t i = n / 2; i-- > 0;)
+				sift(v, i, n, cmp);
+			for (size_t i = n; --i > 0;) {
+				swap_fev(&v[0], &v[i]);
+				sift(v, 0, i, cmp);
+			}
+			return;
+		}
+		size_t m = n / 2;
+		if (cmp(&v[m], &v[0]) < 0)
+			swap_fev(&v[m], &v[0]);
+		if (cmp(&v[n - 1], &v[m]) < 0) {
+			swap_fev(&v[n - 1], &v[m]);
+			if (cmp(&v[m], &v[0]) < 0)
+				swap_fev(&v[m], &v[0]);
+		}
+		swap_fev(&v[m], &v[n - 2]);   /* the pivot, out of the way */
+		st_fev *p = &v[n - 2];
+		size_t i = 0, j = n - 2;
+		for (;;) {
+			while (cmp(&v[++i], p) < 0)
+				;
+			while (cmp(&v[--j], p) > 0)
+				;
+			if (i >= j)
+				break;
+			swap_fev(&v[i], &v[j]);
+		}
+		swap_fev(&v[i], &v[n - 2]);
+		/* recurse into the smaller side, loop on the larger */
+		if (i < n - i - 1) {
+			sort_fev(v, i, cmp, levels);
+			v += i + 1;
+			n -= i + 1;
+		} else {
+			sort_fev(v + i + 1, n - i - 1, cmp, levels);
+			n = i;
+		}
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && cmp(&v[j], &v[j - 1]) < 0; j--)
+			swap_fev(&v[j], &v[j - 1]);
+}
+
+static void sort_events(st_fev *v, size_t n,
+                        int (*cmp)(const void *, const void *))
+{
+	unsigned levels = 0;
+	for (size_t k = n; k; k >>= 1)
+		levels += 2;
+	sort_fev(v, n, cmp, levels);
+}
+
 int st_evbuf_feed(st_evbuf *eb, st_builder *b, char *err, size_t errlen)
 {
 	if (eb->len < 1)
 		return 0;
-	qsort(eb->v, eb->len, sizeof *eb->v, by_start);
+	sort_events(eb->v, eb->len, by_start);
 	size_t *stack = NULL, depth = 0, cap = 0;
 	for (size_t i = 0; i < eb->len; i++) {
 		st_fev *e = &eb->v[i];
@@ -233,7 +314,7 @@ int st_evbuf_feed(st_evbuf *eb, st_builder *b, char *err, size_t errlen)
 		stack[depth++] = i;
 	}
 	free(stack);
-	qsort(eb->v, eb->len, sizeof *eb->v, by_end);
+	sort_events(eb->v, eb->len, by_end);
 	for (size_t i = 0; i < eb->len; i++) {
 		const st_fev *f = &eb->v[i];
 		st_event e = { .type = ST_EV_INTERVAL, .thread = f->thread,
@@ -258,10 +339,11 @@ void st_evbuf_free(st_evbuf *eb)
 }
 
 int st_formats_load(st_text_format f, const unsigned char *data, size_t len,
-                    st_builder *b, const char *path, char *warn, size_t warnlen,
+                    bool mapped, st_builder *b, const char *path, char *warn, size_t warnlen,
                     char *err, size_t errlen)
 {
-	st_evbuf eb = { .at_unit = f == ST_TF_TRACE ? "offset" : "line" };
+	st_evbuf eb = { .at_unit = f == ST_TF_TRACE ? "offset" : "line",
+	                .mapped = mapped };
 	char crate[256];
 	st_strtab *strs = st_builder_strs(b);
 	warn[0] = '\0';

@@ -1,8 +1,10 @@
 /* load-trace.c: Chrome trace-event JSON (rustc -Z llvm-time-trace, crox).
  *
  * These files reach hundreds of MB, so the document is never parsed whole:
- * a scanner walks the traceEvents array (or a bare top-level array), finds
- * each element's extent and hands that one element to cJSON.  Only X
+ * a scanner walks the traceEvents array (or a bare top-level array) and
+ * reads each element in place when it has the usual flat shape, else finds
+ * its extent and hands that one element to cJSON; read pages of a mapped
+ * file are given back behind it.  Only X
  * (complete), B/E (begin/end, matched per thread) and M thread_name events
  * count; other phases are ignored.  µs become ns, rounded to the nearest.
  *
@@ -19,9 +21,12 @@
  * intervals, and are dropped. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "stalactite/formats.h"
 #include "stalactite/idmap.h"
 #include "stalactite/xalloc.h"
@@ -125,18 +130,253 @@ static uint32_t thread_of(tparse *t, double pid, double tid)
 	return id;
 }
 
-static uint32_t intern_json(tparse *t, const cJSON *s)
+/* The fields of one event that count, from the fast scanner or from cJSON.
+ * Strings point into the document or into cJSON's nodes and are interned
+ * before the element is left: nothing keeps pointers into the input. */
+typedef struct jstr {
+	const char *s;           /* NULL: absent or not a string */
+	size_t n;
+} jstr;
+
+typedef struct rawev {
+	jstr ph, name, cat;
+	jstr argname;            /* args.name (the first), for M events */
+	bool has_args_count;     /* args.count of any type */
+	bool pid_ok, tid_ok, ts_ok, dur_ok;   /* present and numbers */
+	double pid, tid, ts, dur;
+	uint32_t nstr;           /* args' string members, in order */
+	jstr akey[MAX_ARGS], aval[MAX_ARGS];
+} rawev;
+
+static jstr cj_str(const cJSON *s)
 {
 	const char *v = cJSON_GetStringValue(s);
-	return v ? st_intern(t->strs, v, strlen(v)) : ST_NOSTR;
+	return (jstr){ v, v ? strlen(v) : 0 };
 }
 
-/* ns from a µs number; false when it is negative or absurd */
-static bool us_to_ns(const cJSON *n, uint64_t *out)
+static bool cj_num(const cJSON *n, double *out)
 {
 	if (!cJSON_IsNumber(n))
 		return false;
-	double v = n->valuedouble;
+	*out = n->valuedouble;
+	return true;
+}
+
+static void from_cjson(const cJSON *o, rawev *r)
+{
+	memset(r, 0, sizeof *r);
+	r->ph = cj_str(cJSON_GetObjectItemCaseSensitive(o, "ph"));
+	r->name = cj_str(cJSON_GetObjectItemCaseSensitive(o, "name"));
+	r->cat = cj_str(cJSON_GetObjectItemCaseSensitive(o, "cat"));
+	r->pid_ok = cj_num(cJSON_GetObjectItemCaseSensitive(o, "pid"), &r->pid);
+	r->tid_ok = cj_num(cJSON_GetObjectItemCaseSensitive(o, "tid"), &r->tid);
+	r->ts_ok = cj_num(cJSON_GetObjectItemCaseSensitive(o, "ts"), &r->ts);
+	r->dur_ok = cj_num(cJSON_GetObjectItemCaseSensitive(o, "dur"), &r->dur);
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(o, "args");
+	r->argname = cj_str(cJSON_GetObjectItemCaseSensitive(args, "name"));
+	r->has_args_count = cJSON_GetObjectItemCaseSensitive(args, "count") != NULL;
+	const cJSON *a, *obj = cJSON_IsObject(args) ? args : NULL;
+	cJSON_ArrayForEach(a, obj) {
+		if (!cJSON_IsString(a) || r->nstr == MAX_ARGS)
+			continue;
+		r->akey[r->nstr] = (jstr){ a->string, a->string ? strlen(a->string) : 0 };
+		r->aval[r->nstr++] = cj_str(a);
+	}
+}
+
+/* ---- the fast scanner ----------------------------------------------------
+ *
+ * Nearly every element is a flat object of plain strings and integers, with
+ * at most a flat "args" object: those are read here in one pass, without
+ * allocating.  Anything else (escapes, control bytes, fractions, exponents,
+ * nested values, odd whitespace) returns 0 and goes to cJSON, so the fast
+ * path accepts only what cJSON reads the same way. */
+
+static bool sp(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* A string without escapes or control bytes at d[i] == '"': its end. */
+static size_t fast_str(const unsigned char *d, size_t len, size_t i, jstr *out)
+{
+	size_t j = i + 1;
+	while (j < len && d[j] != '"' && d[j] != '\\' && d[j] >= 0x20)
+		j++;
+	if (j >= len || d[j] != '"')
+		return 0;
+	*out = (jstr){ (const char *)d + i + 1, j - i - 1 };
+	return j + 1;
+}
+
+/* A scalar: an integer of at most 19 digits (exact, rounded to double as
+ * strtod rounds it), true, false or null.  Its end, or 0. */
+static size_t fast_scalar(const unsigned char *d, size_t len, size_t i,
+                          bool *isnum, double *v)
+{
+	*isnum = false;
+	static const char *const lit[] = { "true", "false", "null" };
+	for (int k = 0; k < 3; k++) {
+		size_t n = strlen(lit[k]);
+		if (len - i >= n && memcmp(d + i, lit[k], n) == 0)
+			return i + n;
+	}
+	bool neg = i < len && d[i] == '-';
+	size_t j = i + neg, s = j;
+	uint64_t u = 0;
+	while (j < len && d[j] >= '0' && d[j] <= '9' && j - s < 19)
+		u = u * 10 + (uint64_t)(d[j++] - '0');
+	if (j == s || j >= len || (d[j] >= '0' && d[j] <= '9') || d[j] == '.' ||
+	    d[j] == 'e' || d[j] == 'E' || (d[s] == '0' && j - s > 1))
+		return 0;
+	*isnum = true;
+	*v = neg ? -(double)u : (double)u;
+	return j;
+}
+
+static size_t fast_ws(const unsigned char *d, size_t len, size_t i)
+{
+	while (i < len && sp(d[i]))
+		i++;
+	return i;
+}
+
+static bool key_is(jstr k, const char *w)
+{
+	size_t n = strlen(w);
+	return k.n == n && memcmp(k.s, w, n) == 0;
+}
+
+/* The flat args object at d[i] == '{'; its end, or 0. */
+static size_t fast_args(const unsigned char *d, size_t len, size_t i, rawev *r)
+{
+	bool seen_name = false;
+	i = fast_ws(d, len, i + 1);
+	if (i < len && d[i] == '}')
+		return i + 1;
+	for (;;) {
+		jstr k, v = { NULL, 0 };
+		bool isnum;
+		double num;
+		if (i >= len || d[i] != '"' || !(i = fast_str(d, len, i, &k)))
+			return 0;
+		i = fast_ws(d, len, i);
+		if (i >= len || d[i] != ':')
+			return 0;
+		i = fast_ws(d, len, i + 1);
+		if (i < len && d[i] == '"')
+			i = fast_str(d, len, i, &v);
+		else
+			i = fast_scalar(d, len, i, &isnum, &num);
+		if (!i)
+			return 0;
+		if (!seen_name && key_is(k, "name")) {
+			seen_name = true;
+			r->argname = v;
+		}
+		if (key_is(k, "count"))
+			r->has_args_count = true;
+		if (v.s && r->nstr < MAX_ARGS) {
+			r->akey[r->nstr] = k;
+			r->aval[r->nstr++] = v;
+		}
+		i = fast_ws(d, len, i);
+		if (i < len && d[i] == '}')
+			return i + 1;
+		if (i >= len || d[i] != ',')
+			return 0;
+		i = fast_ws(d, len, i + 1);
+	}
+}
+
+/* The element at d[i] == '{' read into r: its end, or 0 for cJSON. */
+static size_t fast_event(const unsigned char *d, size_t len, size_t i, rawev *r)
+{
+	/* the first of a repeated key counts, as with cJSON */
+	enum { K_PH = 1, K_NAME = 2, K_CAT = 4, K_PID = 8, K_TID = 16, K_TS = 32,
+	       K_DUR = 64, K_ARGS = 128 };
+	unsigned seen = 0;
+	memset(r, 0, offsetof(rawev, akey));
+	i = fast_ws(d, len, i + 1);
+	if (i < len && d[i] == '}')
+		return i + 1;
+	for (;;) {
+		jstr k, v = { NULL, 0 };
+		bool isnum = false;
+		double num = 0;
+		if (i >= len || d[i] != '"' || !(i = fast_str(d, len, i, &k)))
+			return 0;
+		i = fast_ws(d, len, i);
+		if (i >= len || d[i] != ':')
+			return 0;
+		i = fast_ws(d, len, i + 1);
+		if (i >= len)
+			return 0;
+		unsigned key = 0;
+		switch (k.n) {
+		case 2: key = key_is(k, "ph") ? K_PH : key_is(k, "ts") ? K_TS : 0; break;
+		case 3: key = key_is(k, "pid") ? K_PID : key_is(k, "tid") ? K_TID :
+		              key_is(k, "cat") ? K_CAT : key_is(k, "dur") ? K_DUR : 0;
+		        break;
+		case 4: key = key_is(k, "name") ? K_NAME : key_is(k, "args") ? K_ARGS : 0;
+		        break;
+		}
+		bool first = key && !(seen & key);
+		seen |= key;
+		if (d[i] == '{') {
+			if (key != K_ARGS)
+				return 0;
+			if (!first) {   /* a later args: skip it, still flat */
+				rawev scratch;
+				memset(&scratch, 0, sizeof scratch);
+				i = fast_args(d, len, i, &scratch);
+			} else {
+				i = fast_args(d, len, i, r);
+			}
+		} else if (d[i] == '"') {
+			i = fast_str(d, len, i, &v);
+		} else if (d[i] == '[') {
+			return 0;
+		} else {
+			i = fast_scalar(d, len, i, &isnum, &num);
+		}
+		if (!i)
+			return 0;
+		if (first) {
+			switch (key) {
+			case K_PH: r->ph = v; break;
+			case K_NAME: r->name = v; break;
+			case K_CAT: r->cat = v; break;
+			case K_PID: r->pid_ok = isnum; r->pid = num; break;
+			case K_TID: r->tid_ok = isnum; r->tid = num; break;
+			case K_TS: r->ts_ok = isnum; r->ts = num; break;
+			case K_DUR: r->dur_ok = isnum; r->dur = num; break;
+			}
+		}
+		i = fast_ws(d, len, i);
+		if (i < len && d[i] == '}')
+			return i + 1;
+		if (i >= len || d[i] != ',')
+			return 0;
+		i = fast_ws(d, len, i + 1);
+	}
+}
+
+static bool key_is_js(jstr k, const char *w)
+{
+	return k.s && key_is(k, w);
+}
+
+static uint32_t intern_js(tparse *t, jstr s)
+{
+	return s.s ? st_intern(t->strs, s.s, s.n) : ST_NOSTR;
+}
+
+/* ns from a µs number; false when it is negative or absurd */
+static bool us_to_ns(bool isnum, double v, uint64_t *out)
+{
+	if (!isnum)
+		return false;
 	if (!(v >= 0) || v > 1e16)
 		return false;
 	*out = (uint64_t)llround(v * 1000.0);
@@ -157,23 +397,19 @@ static void add_event(tparse *t, uint32_t thread, uint32_t kind,
 }
 
 /* One element of the events array; 0, or -1 with err (offset at). */
-static int one_event(tparse *t, const cJSON *o, uint64_t at, char *err,
+static int one_event(tparse *t, const rawev *r, uint64_t at, char *err,
                      size_t errlen)
 {
-	const char *ph = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "ph"));
-	if (!ph || !ph[0] || ph[1] || !strchr("XBEM", ph[0])) {
+	char ph[2] = { r->ph.n == 1 ? r->ph.s[0] : 0, 0 };
+	if (!ph[0] || !strchr("XBEM", ph[0])) {
 		t->skipped_ph++;
 		return 0;
 	}
-	const cJSON *args = cJSON_GetObjectItemCaseSensitive(o, "args");
-	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "name"));
-	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(o, "pid");
-	const cJSON *tid = cJSON_GetObjectItemCaseSensitive(o, "tid");
-	uint32_t thread = thread_of(t, cJSON_IsNumber(pid) ? pid->valuedouble : 0,
-	                            cJSON_IsNumber(tid) ? tid->valuedouble : 0);
+	uint32_t thread = thread_of(t, r->pid_ok ? r->pid : 0,
+	                            r->tid_ok ? r->tid : 0);
 	if (ph[0] == 'M') {
-		if (name && strcmp(name, "thread_name") == 0) {
-			uint32_t n = intern_json(t, cJSON_GetObjectItemCaseSensitive(args, "name"));
+		if (key_is_js(r->name, "thread_name")) {
+			uint32_t n = intern_js(t, r->argname);
 			if (n != ST_NOSTR)
 				t->tname[thread] = n;
 		}
@@ -181,7 +417,7 @@ static int one_event(tparse *t, const cJSON *o, uint64_t at, char *err,
 	}
 	if (ph[0] == 'E') {
 		uint64_t end;
-		if (!us_to_ns(cJSON_GetObjectItemCaseSensitive(o, "ts"), &end)) {
+		if (!us_to_ns(r->ts_ok, r->ts, &end)) {
 			snprintf(err, errlen, "offset %llu: event without a valid \"ts\"",
 			         (unsigned long long)at);
 			return -1;
@@ -205,28 +441,24 @@ static int one_event(tparse *t, const cJSON *o, uint64_t at, char *err,
 		return 0;
 	}
 	uint64_t start, dur = 0;
-	if (!us_to_ns(cJSON_GetObjectItemCaseSensitive(o, "ts"), &start) ||
-	    (ph[0] == 'X' && !us_to_ns(cJSON_GetObjectItemCaseSensitive(o, "dur"), &dur))) {
+	if (!us_to_ns(r->ts_ok, r->ts, &start) ||
+	    (ph[0] == 'X' && !us_to_ns(r->dur_ok, r->dur, &dur))) {
 		snprintf(err, errlen, "offset %llu: \"%s\" event without a valid "
 		         "\"ts\"%s", (unsigned long long)at, ph, ph[0] == 'X' ?
 		         " and \"dur\" (non-negative µs)" : "");
 		return -1;
 	}
-	name = name ? name : "";
-	const cJSON *count = cJSON_GetObjectItemCaseSensitive(args, "count");
-	if (strncmp(name, "Total ", 6) == 0 && count)
+	jstr name = r->name.s ? r->name : (jstr){ "", 0 };
+	if (name.n >= 6 && memcmp(name.s, "Total ", 6) == 0 && r->has_args_count)
 		return 0;   /* LLVM's per-name sums */
-	const char *cat = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "cat"));
-	uint32_t kind = cat && cat[0] ? st_intern_cstr(t->strs, cat) : t->s_event;
-	t->any_cat |= cat && cat[0];
-	uint32_t label = st_intern_cstr(t->strs, name);
+	bool cat = r->cat.s && r->cat.n && r->cat.s[0];
+	uint32_t kind = cat ? intern_js(t, r->cat) : t->s_event;
+	t->any_cat |= cat;
+	uint32_t label = intern_js(t, name);
 	uint32_t av[MAX_ARGS], nargs = 0, detail = ST_NOSTR;
-	const cJSON *a, *obj = cJSON_IsObject(args) ? args : NULL;
-	cJSON_ArrayForEach(a, obj) {
-		if (!cJSON_IsString(a) || nargs == MAX_ARGS)
-			continue;
-		av[nargs] = intern_json(t, a);
-		if (a->string && strcmp(a->string, "detail") == 0)
+	for (uint32_t k = 0; k < r->nstr; k++) {
+		av[nargs] = intern_js(t, r->aval[k]);
+		if (r->akey[k].s && key_is_js(r->akey[k], "detail"))
 			detail = av[nargs];
 		nargs++;
 	}
@@ -415,6 +647,25 @@ static void to_llvm(tparse *t)
 
 /* ---- the document --------------------------------------------------------- */
 
+/* Gives back the mapped pages of data[*done, upto) once 8 MB have been read
+ * past *done: they are clean pages of a private file mapping, so the kernel
+ * can drop them (and would read them again if touched), and peak memory no
+ * longer grows with the file.  Every string kept has been interned. */
+static void release_read(const unsigned char *data, size_t *done, size_t upto)
+{
+	static size_t page;
+	if (!page) {
+		long p = sysconf(_SC_PAGESIZE);
+		page = p > 0 ? (size_t)p : 4096;
+	}
+	if (upto - *done < ((size_t)8 << 20))
+		return;
+	size_t from = (*done + page - 1) / page * page, to = upto / page * page;
+	if (to > from)
+		madvise((void *)(data + from), to - from, MADV_DONTNEED);
+	*done = to;
+}
+
 /* Offset of the events array's '[', or 0 (with err) when there is none. */
 static size_t find_events(const unsigned char *d, size_t len, char *err,
                           size_t errlen)
@@ -457,6 +708,7 @@ int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
 	int rc = 0;
 	bool cut = true;
 	uint64_t events = 0;
+	size_t released = 0;
 	for (i = ws(data, len, i + 1); i < len;) {
 		if (data[i] == ']') {
 			cut = false;
@@ -467,7 +719,13 @@ int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
 			rc = -1;
 			break;
 		}
-		size_t e = value_end(data, len, i);
+		rawev r;
+		size_t e = fast_event(data, len, i, &r);
+		if (e) {
+			rc = one_event(&t, &r, i, err, errlen);
+			goto next;
+		}
+		e = value_end(data, len, i);
 		if (!e)
 			break;   /* cut inside the last event */
 		cJSON *o = cJSON_ParseWithLength((const char *)data + i, e - i);
@@ -479,11 +737,15 @@ int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
 			rc = -1;
 			break;
 		}
-		rc = one_event(&t, o, i, err, errlen);
+		from_cjson(o, &r);
+		rc = one_event(&t, &r, i, err, errlen);
 		cJSON_Delete(o);
+	next:
 		if (rc)
 			break;
 		events++;
+		if (eb->mapped)
+			release_read(data, &released, e);
 		i = ws(data, len, e);
 		if (i < len && data[i] == ',')
 			i = ws(data, len, i + 1);

@@ -455,7 +455,8 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 	}
 	if (f == FORMAT_TEXT) {
 		char note[512];
-		if (st_formats_load(st_formats_sniff(data, len), data, len, b, in->path,
+		if (st_formats_load(st_formats_sniff(data, len), data, len, mapped, b,
+		                    in->path,
 		                    note, sizeof note, msg, sizeof msg) != 0) {
 			snprintf(err, errlen, "%s: %s%s%s%s", name, msg, cut ? " (" : "",
 			         cut ? cut : "", cut ? ")" : "");

@@ -102,7 +102,8 @@ static bool parse_duration(const char *s, int64_t *ns)
 /* Returns -1 to go on, else the exit status. */
 static int parse(int argc, char **argv, options *o)
 {
-	enum { OPT_DEMANGLE = 256, OPT_FULL, OPT_NO_MOUSE, OPT_MIN_DELTA };
+	enum { OPT_DEMANGLE = 256, OPT_FULL, OPT_NO_MOUSE, OPT_MIN_DELTA,
+	       OPT_HELP_KEYS };
 	static const struct option longs[] = {
 		{ "report", no_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
@@ -114,6 +115,8 @@ static int parse(int argc, char **argv, options *o)
 		{ "demangle", no_argument, NULL, OPT_DEMANGLE },
 		{ "full", no_argument, NULL, OPT_FULL },
 		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
+		/* hidden: the keys for the README and man page (make update-docs) */
+		{ "help-keys", required_argument, NULL, OPT_HELP_KEYS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -154,6 +157,10 @@ static int parse(int argc, char **argv, options *o)
 		case OPT_DEMANGLE: o->mode = MODE_DEMANGLE; break;
 		case OPT_FULL: o->full = true; break;
 		case OPT_NO_MOUSE: o->ui.mouse = false; break;
+		case OPT_HELP_KEYS:
+			if (st_ui_help_keys(stdout, optarg) != 0)
+				return usage_error("--help-keys takes markdown or man", optarg);
+			return fflush(stdout) == 0 ? 0 : 1;
 		case 'h': usage(stdout); return 0;
 		case 'V':
 			printf("stalactite %s\n", PACKAGE_VERSION);

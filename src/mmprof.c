@@ -1,4 +1,8 @@
 /* mmprof.c: decoder for measureme .mm_profdata files (versions 8 and 9).
+ * This file: event names (labels and arguments, interned and cached) and
+ * the events themselves, fed to the builder.  The container and opening:
+ * mmprof-pages.c; strings: mmprof-strings.c; metadata: mmprof-meta.c;
+ * what they share: mmprof-internal.h.
  *
  * Layout (see docs/mm_profdata.md): "MMPD" u32 version, then pages
  * (u8 tag, u32 length, payload).  The payloads of each tag, concatenated,
@@ -6,526 +10,14 @@
  * copied: a stream is a list of pages, and stream offsets are mapped to the
  * buffer by binary search.  Only an event record or a string reference that
  * straddles two pages is copied, into a few bytes on the stack. */
+
 #include <errno.h>
-#include <stdarg.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
-#include <cjson/cJSON.h>
-#include "stalactite/idmap.h"
-#include "stalactite/mmprof.h"
-#include "stalactite/strtab.h"
-#include "stalactite/xalloc.h"
-
-#define ID_METADATA 100000001ull
-#define ID_INVALID 100000002ull
-#define ID_FIRST_CONCRETE 100000003ull
-#define MAX_DEPTH 256
-#define MAX_EXPANSION (1u << 20)      /* bytes of one expanded string */
-#define MAX_REFS (1u << 20)           /* references followed for one string */
-#define PROGRESS_STEP (1u << 20)
-#define DROP_BATCH (8u << 20)         /* bytes released per madvise */
-#define ARG_CHUNK 65536               /* uint32_t per args chunk */
-#define MAX_ARGS 4096                 /* arguments kept per event */
-#define IDX_FAR (UINT32_MAX - 1)      /* index value: see p->far */
-#define MAX_SIMPLE 64                 /* parts of a simple event id */
-#define PART_INVALID (UINT32_MAX - 1)
-#define PART_COMPLEX (UINT32_MAX - 2)
-
-enum { TAG_EVENTS, TAG_STRINGS, TAG_INDEX, NTAGS };
-
-typedef struct page {
-	uint64_t file_off;    /* first payload byte in the file */
-	uint64_t stream_off;  /* its offset in the stream */
-	uint64_t hdr_off;     /* page header in the file */
-	uint32_t len;
-} page;
-
-typedef struct stream {
-	page *pages;
-	size_t n, cap;
-	uint64_t total;
-} stream;
-
-typedef struct buf {
-	char *p;
-	size_t len, cap;
-} buf;
-
-typedef struct evname {   /* one decoded event id: label and arguments */
-	uint32_t label, nargs;
-	const uint32_t *args;
-	const char *key;      /* a query key as text (not cached), or NULL */
-	size_t keylen;
-} evname;
-
-typedef struct tuple tuple;
-
-typedef struct arg_chunk {
-	struct arg_chunk *next;
-	uint32_t used;
-	uint32_t ids[ARG_CHUNK];
-} arg_chunk;
-
-struct st_mmprof {
-	const unsigned char *data;
-	size_t len;
-	st_strtab *strs;
-	st_mmprof_info info;
-	stream st[NTAGS];
-	unsigned idw, recsz, idxsz;     /* id width, record and index entry size */
-	uint64_t nidx;                  /* index entries */
-	st_idmap index;                 /* string id -> address, or IDX_FAR */
-	uint32_t *dense;                /* the same for virtual ids < ndense */
-	uint64_t ndense;
-	st_idmap far;                   /* string id -> entry with a bad address */
-	st_idmap parts;                 /* string address -> part (part_at) */
-	st_idmap complex;               /* string address -> evname number */
-	st_idmap tuples;                /* hash of args -> tuple_v number */
-	tuple *tuple_v;
-	size_t ntuples, captuples;
-	uint64_t expanded;              /* bytes expanded in all */
-	const uint32_t **single;        /* strtab id -> its one-argument tuple */
-	size_t nsingle;
-	uint64_t last_kind_id;          /* memo of event_kind */
-	uint32_t last_kind;
-	st_idmap kinds;                 /* kind string id -> strtab id */
-	evname *names;
-	size_t nnames, capnames;
-	arg_chunk *chunks;
-	uint32_t argtmp[MAX_ARGS];
-	buf text, clean;                /* expansion and UTF-8 repair scratch */
-	buf key;                        /* the current event's query key */
-	uint32_t query_kinds[6];        /* kinds whose argument is a query key */
-	uint32_t refs;                  /* references followed for one string */
-	uint64_t top;                   /* culprit of the string being expanded */
-	uint64_t cut_off;               /* page cut by the end of the file */
-	bool cut;
-	uint32_t unknown, parse_error;  /* strtab ids */
-	char *cmd;
-	char warning[160];
-	bool mapped;
-	char *err;
-	size_t errlen;
-};
-
-static bool fail(st_mmprof *p, uint64_t off, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool fail(st_mmprof *p, uint64_t off, const char *fmt, ...)
-{
-	int n = snprintf(p->err, p->errlen, "offset %llu: ",
-	                 (unsigned long long)off);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return false;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-
-static uint32_t rd32(const unsigned char *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
-}
-
-static uint64_t rd64(const unsigned char *b)
-{
-	return (uint64_t)rd32(b) | (uint64_t)rd32(b + 4) << 32;
-}
-
-static uint64_t rd_id(const st_mmprof *p, const unsigned char *b)
-{
-	return p->idw == 8 ? rd64(b) : rd32(b);
-}
-
-static void buf_add(buf *b, const void *s, size_t n)
-{
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n)
-			cap *= 2;
-		b->p = st_xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-/* ---- streams ------------------------------------------------------------ */
-
-static void stream_add(stream *s, uint64_t hdr_off, uint32_t len)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->pages = st_xrealloc(s->pages, s->cap * sizeof *s->pages);
-	}
-	s->pages[s->n++] = (page){ .file_off = hdr_off + 5, .hdr_off = hdr_off,
-	                           .stream_off = s->total, .len = len };
-	s->total += len;
-}
-
-/* Index of the page holding stream offset off (off < s->total). */
-static size_t stream_page(const stream *s, uint64_t off)
-{
-	size_t lo = 0, hi = s->n;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->pages[mid].stream_off <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static uint64_t stream_file_off(const stream *s, uint64_t off)
-{
-	if (s->n == 0)
-		return 0;
-	if (off >= s->total) {
-		const page *last = &s->pages[s->n - 1];
-		return last->file_off + last->len;
-	}
-	const page *pg = &s->pages[stream_page(s, off)];
-	return pg->file_off + (off - pg->stream_off);
-}
-
-/* Copies n bytes at stream offset off (the caller checked the range). */
-static void stream_copy(const st_mmprof *p, const stream *s, uint64_t off,
-                        unsigned char *out, size_t n)
-{
-	size_t i = stream_page(s, off);
-	while (n > 0) {
-		const page *pg = &s->pages[i++];
-		size_t at = (size_t)(off - pg->stream_off);
-		size_t k = pg->len - at < n ? pg->len - at : n;
-		memcpy(out, p->data + pg->file_off + at, k);
-		out += k;
-		off += k;
-		n -= k;
-	}
-}
-
-/* ---- pages and headers -------------------------------------------------- */
-
-static void set_incomplete(st_mmprof *p, uint64_t off, const char *what)
-{
-	if (!p->warning[0])
-		snprintf(p->warning, sizeof p->warning,
-		         "offset %llu: file is incomplete at its end (%s); "
-		         "using what is readable", (unsigned long long)off, what);
-}
-
-static bool scan_pages(st_mmprof *p)
-{
-	uint64_t off = 8;
-	int tail[3], ntail = 0;   /* tags after the last events page */
-	while (off < p->len) {
-		if (p->len - off < 5) {
-			p->cut = true, p->cut_off = off;
-			set_incomplete(p, off, "page header cut");
-			break;
-		}
-		unsigned tag = p->data[off];
-		uint32_t len = rd32(p->data + off + 1);
-		if (tag >= NTAGS)
-			return fail(p, off, "unknown page tag %u", tag);
-		if (len == 0)
-			return fail(p, off, "zero-length page");
-		if (len > p->len - off - 5) {
-			p->cut = true, p->cut_off = off;
-			set_incomplete(p, off, "last page cut");
-			break;
-		}
-		stream_add(&p->st[tag], off, len);
-		if (tag == TAG_EVENTS)
-			ntail = 0;
-		else if (ntail < 3)
-			tail[ntail++] = (int)tag;
-		else
-			ntail = 3;
-		off += 5 + (uint64_t)len;
-	}
-	bool tail_ok = ntail == 0 ||
-	               (ntail == 1 && (tail[0] == TAG_STRINGS || tail[0] == TAG_INDEX)) ||
-	               (ntail == 2 && tail[0] == TAG_STRINGS && tail[1] == TAG_INDEX);
-	if (!tail_ok)
-		set_incomplete(p, p->len, "unexpected pages after the last events page");
-	return true;
-}
-
-static bool check_stream(st_mmprof *p, int tag)
-{
-	static const char *const names[NTAGS] = { "events", "string data",
-	                                           "string index" };
-	static const char magic[NTAGS][5] = { "MMES", "MMSD", "MMSI" };
-	const stream *s = &p->st[tag];
-	if (s->n == 0 && p->cut)
-		return fail(p, p->cut_off, "no %s stream (file is incomplete at its "
-		            "end)", names[tag]);
-	if (s->n == 0)
-		return fail(p, p->len, "no %s stream", names[tag]);
-	uint64_t at = s->pages[0].file_off;
-	if (s->total < 8)
-		return fail(p, at, "%s stream too short for its header", names[tag]);
-	unsigned char h[8];
-	stream_copy(p, s, 0, h, 8);
-	if (memcmp(h, magic[tag], 4) != 0)
-		return fail(p, at, "bad %s stream magic 0x%08x (expected %s)",
-		            names[tag], (unsigned)rd32(h), magic[tag]);
-	if (rd32(h + 4) != p->info.version)
-		return fail(p, at + 4, "%s stream version %u differs from file version %u",
-		            names[tag], (unsigned)rd32(h + 4), (unsigned)p->info.version);
-	return true;
-}
-
-/* Body length must be a whole number of records; in an incomplete file a
- * partial record at the end is dropped instead. */
-static bool check_records(st_mmprof *p, int tag, unsigned size, const char *what)
-{
-	stream *s = &p->st[tag];
-	uint64_t extra = (s->total - 8) % size;
-	if (extra == 0)
-		return true;
-	if (p->warning[0]) {
-		s->total -= extra;
-		return true;
-	}
-	return fail(p, stream_file_off(s, s->total - extra),
-	            "%s stream ends with a partial %s (%llu of %u bytes)",
-	            tag == TAG_EVENTS ? "events" : "string index", what,
-	            (unsigned long long)extra, size);
-}
-
-static void build_index(st_mmprof *p)
-{
-	const stream *s = &p->st[TAG_INDEX];
-	p->nidx = (s->total - 8) / p->idxsz;
-	unsigned char e[16];
-	uint64_t strings = p->st[TAG_STRINGS].total;
-	/* rustc's virtual ids are dep-node indices, dense from 0: when they fit
-	 * a small array, lookups skip the hash map */
-	uint64_t top = 0;
-	for (uint64_t k = 0; k < p->nidx && k < IDX_FAR; k++) {
-		stream_copy(p, s, 8 + k * p->idxsz, e, p->idxsz);
-		uint64_t id = rd_id(p, e);
-		if (id < ID_METADATA && id + 1 > top)
-			top = id + 1;
-	}
-	if (top && top <= 4 * p->nidx + 65536) {
-		p->ndense = top;
-		p->dense = st_xmalloc(top * sizeof *p->dense);
-		memset(p->dense, 0xff, top * sizeof *p->dense);   /* ST_IDMAP_NONE */
-	}
-	for (uint64_t k = 0; k < p->nidx && k < IDX_FAR; k++) {
-		stream_copy(p, s, 8 + k * p->idxsz, e, p->idxsz);
-		uint64_t id = rd_id(p, e), addr = rd_id(p, e + p->idw);
-		uint32_t v = IDX_FAR;
-		if (addr >= 8 && addr < strings && addr < IDX_FAR)
-			v = (uint32_t)addr;
-		else   /* kept for the error message, with its offset */
-			st_idmap_put(&p->far, id, (uint32_t)k);
-		if (id < p->ndense)
-			p->dense[id] = v;
-		else
-			st_idmap_put(&p->index, id, v);
-	}
-}
-
-/* ---- strings ------------------------------------------------------------ */
-
-static bool expand_id(st_mmprof *p, uint64_t id, uint64_t culprit, int depth);
-
-/* Address of index entry k; its file offset in *at. */
-static uint64_t index_addr(const st_mmprof *p, uint32_t k, uint64_t *at)
-{
-	unsigned char e[16];
-	uint64_t off = 8 + (uint64_t)k * p->idxsz;
-	stream_copy(p, &p->st[TAG_INDEX], off, e, p->idxsz);
-	*at = stream_file_off(&p->st[TAG_INDEX], off);
-	return rd_id(p, e + p->idw);
-}
-
-/* Address of a virtual or metadata id from the index; false when it has
- * none.  *at becomes the index entry's file offset for a bad address. */
-static bool index_find(const st_mmprof *p, uint64_t id, uint64_t *addr,
-                       uint64_t *at)
-{
-	uint32_t v = id < p->ndense ? p->dense[id]
-	             : id == ID_INVALID ? ST_IDMAP_NONE : st_idmap_get(&p->index, id);
-	if (v == ST_IDMAP_NONE)
-		return false;
-	*addr = v;
-	if (v == IDX_FAR)
-		*addr = index_addr(p, st_idmap_get(&p->far, id), at);
-	return true;
-}
-
-static bool add_text(st_mmprof *p, const void *s, size_t n)
-{
-	if (p->text.len + n > MAX_EXPANSION)
-		return fail(p, p->top, "string expands beyond %u bytes", MAX_EXPANSION);
-	p->expanded += n;
-	if (p->expanded > 4 * (uint64_t)p->len + MAX_EXPANSION * 64ull)
-		return fail(p, p->top, "strings expand beyond %llu bytes in all",
-		            (unsigned long long)(4 * (uint64_t)p->len +
-		                                 MAX_EXPANSION * 64ull));
-	buf_add(&p->text, s, n);
-	return true;
-}
-
-/* Length of the literal run at s[0..n): up to the first 0xFE or 0xFF.
- * Neither byte occurs in UTF-8, so two memchr calls (vectorised in libc)
- * find it faster than a byte loop over long query keys. */
-static size_t literal_len(const unsigned char *s, size_t n)
-{
-	const unsigned char *ff = memchr(s, 0xFF, n);
-	size_t end = ff ? (size_t)(ff - s) : n;
-	const unsigned char *fe = memchr(s, 0xFE, end);
-	return fe ? (size_t)(fe - s) : end;
-}
-
-static bool expand_ref(st_mmprof *p, const stream *s, uint64_t *addr,
-                       int depth)
-{
-	uint64_t at = stream_file_off(s, *addr);
-	unsigned char id[8];
-	if (s->total - *addr - 1 < p->idw)
-		return fail(p, at, "string reference cut by the end of the string data");
-	stream_copy(p, s, *addr + 1, id, p->idw);
-	*addr += 1 + p->idw;
-	if (++p->refs > MAX_REFS)
-		return fail(p, p->top, "string expands through more than %u references",
-		            MAX_REFS);
-	return expand_id(p, rd_id(p, id), at, depth + 1);
-}
-
-/* Appends the entry at stream address addr to p->text. */
-static bool expand_addr(st_mmprof *p, uint64_t addr, uint64_t culprit,
-                        int depth)
-{
-	const stream *s = &p->st[TAG_STRINGS];
-	if (addr < 8 || addr >= s->total)
-		return fail(p, culprit, "string address %llu outside the string data "
-		            "(8..%llu)", (unsigned long long)addr,
-		            (unsigned long long)s->total);
-	uint64_t start = addr;
-	size_t i = stream_page(s, addr);
-	while (addr < s->total) {
-		while (s->pages[i].stream_off + s->pages[i].len <= addr)
-			i++;
-		const page *pg = &s->pages[i];
-		size_t at = (size_t)(addr - pg->stream_off);
-		const unsigned char *b = p->data + pg->file_off + at;
-		size_t n = literal_len(b, pg->len - at);
-		if (n > 0) {
-			if (!add_text(p, b, n))
-				return false;
-			addr += n;
-		} else if (b[0] == 0xFF) {
-			return true;
-		} else if (!expand_ref(p, s, &addr, depth)) {
-			return false;
-		}
-	}
-	return fail(p, stream_file_off(s, start),
-	            "string at address %llu has no terminator",
-	            (unsigned long long)start);
-}
-
-static bool expand_id(st_mmprof *p, uint64_t id, uint64_t culprit, int depth)
-{
-	if (depth > MAX_DEPTH)
-		return fail(p, culprit, "string references nest deeper than %d "
-		            "(a cycle?)", MAX_DEPTH);
-	if (id >= ID_FIRST_CONCRETE)
-		return expand_addr(p, id - ID_FIRST_CONCRETE, culprit, depth);
-	uint64_t addr, at = culprit;
-	if (!index_find(p, id, &addr, &at))
-		return add_text(p, "<unknown>", 9);
-	return expand_addr(p, addr, at, depth);
-}
-
-/* Expands string id into p->text (cleared first). */
-static bool resolve(st_mmprof *p, uint64_t id, uint64_t culprit)
-{
-	p->text.len = 0;
-	p->refs = 0;
-	p->top = culprit;
-	return expand_id(p, id, culprit, 0);
-}
-
-/* Expands the entry at a string address into p->text (cleared first). */
-static bool resolve_addr(st_mmprof *p, uint64_t addr, uint64_t culprit)
-{
-	p->text.len = 0;
-	p->refs = 0;
-	p->top = culprit;
-	return expand_addr(p, addr, culprit, 0);
-}
-
-/* ---- UTF-8 -------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s[0..n), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned lo = 0x80, hi = 0xBF;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-	else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return len;
-}
-
-static bool plain_ascii(const unsigned char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == 0 || s[i] >= 0x80)
-			return false;
-	return true;
-}
-
-/* Copies s[0..n) into c with invalid UTF-8 bytes and NULs replaced by U+FFFD. */
-static void clean_utf8(const unsigned char *s, size_t n, buf *c)
-{
-	c->len = 0;
-	for (size_t i = 0; i < n;) {
-		size_t k = s[i] >= 0x80 ? utf8_seq(s + i, n - i) : (s[i] != 0);
-		if (k == 0) {
-			buf_add(c, "\xEF\xBF\xBD", 3);
-			i++;
-		} else {
-			buf_add(c, s + i, k);
-			i += k;
-		}
-	}
-}
-
-static uint32_t intern_clean(st_mmprof *p, const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	if (plain_ascii(s, n))
-		return st_intern(p->strs, str, n);
-	clean_utf8(s, n, &p->clean);
-	return st_intern(p->strs, p->clean.p, p->clean.len);
-}
+#include "mmprof-internal.h"
 
 /* ---- event names -------------------------------------------------------- */
 
@@ -626,7 +118,7 @@ static uint32_t add_name(st_mmprof *p)
 		size_t end = sep ? (size_t)(sep - s) : n;
 		if (!valid_part(s + i, end - i))
 			break;
-		uint32_t sid = intern_clean(p, (const char *)s + i, end - i);
+		uint32_t sid = mm_intern_clean(p, (const char *)s + i, end - i);
 		if (part == 0)
 			e.label = sid;
 		else if (nargs < MAX_ARGS)
@@ -650,7 +142,7 @@ static uint64_t id_addr(const st_mmprof *p, uint64_t id, uint64_t *at)
 	if (id >= ID_FIRST_CONCRETE)
 		return id - ID_FIRST_CONCRETE;
 	uint64_t addr;
-	return index_find(p, id, &addr, at) ? addr : UINT64_MAX;
+	return mm_index_find(p, id, &addr, at) ? addr : UINT64_MAX;
 }
 
 /* The string at addr as one part of an event id, cached by address: its
@@ -665,7 +157,7 @@ static bool part_at(st_mmprof *p, uint64_t addr, uint64_t culprit,
 	}
 	uint32_t v = st_idmap_get(&p->parts, addr);
 	if (v == ST_IDMAP_NONE) {
-		if (!resolve_addr(p, addr, culprit))
+		if (!mm_resolve_addr(p, addr, culprit))
 			return false;
 		const unsigned char *s = (const unsigned char *)p->text.p;
 		if (memchr(s, 0x1E, p->text.len))
@@ -673,7 +165,7 @@ static bool part_at(st_mmprof *p, uint64_t addr, uint64_t culprit,
 		else if (!valid_part(s, p->text.len))
 			v = PART_INVALID;
 		else
-			v = intern_clean(p, p->text.p, p->text.len);
+			v = mm_intern_clean(p, p->text.p, p->text.len);
 		st_idmap_put(&p->parts, addr, v);
 	}
 	*out = v;
@@ -766,7 +258,7 @@ static bool key_text(st_mmprof *p, uint64_t addr, uint64_t culprit, evname *e)
 			e->key = (const char *)lit;   /* in place: valid while mapped */
 			e->keylen = n;
 		} else if (k == 1) {
-			clean_utf8(lit, n, &p->clean);
+			mm_clean_utf8(lit, n, &p->clean);
 			e->key = p->clean.p;
 			e->keylen = p->clean.len;
 		}
@@ -776,7 +268,7 @@ static bool key_text(st_mmprof *p, uint64_t addr, uint64_t culprit, evname *e)
 	if (addr == UINT64_MAX) {
 		buf_add(&p->key, "<unknown>", 9);
 	} else {
-		if (!resolve_addr(p, addr, culprit))
+		if (!mm_resolve_addr(p, addr, culprit))
 			return false;
 		const unsigned char *s = (const unsigned char *)p->text.p;
 		if (!valid_part(s, p->text.len) || memchr(s, 0x1E, p->text.len))
@@ -784,7 +276,7 @@ static bool key_text(st_mmprof *p, uint64_t addr, uint64_t culprit, evname *e)
 		if (plain_ascii(s, p->text.len)) {
 			buf_add(&p->key, p->text.p, p->text.len);
 		} else {
-			clean_utf8(s, p->text.len, &p->clean);
+			mm_clean_utf8(s, p->text.len, &p->clean);
 			buf_add(&p->key, p->clean.p, p->clean.len);
 		}
 	}
@@ -834,7 +326,7 @@ static bool complex_name(st_mmprof *p, uint64_t addr, uint64_t culprit,
 {
 	uint32_t k = st_idmap_get(&p->complex, addr);
 	if (k == ST_IDMAP_NONE) {
-		if (!resolve_addr(p, addr, culprit))
+		if (!mm_resolve_addr(p, addr, culprit))
 			return false;
 		k = add_name(p);
 		st_idmap_put(&p->complex, addr, k);
@@ -873,293 +365,15 @@ static bool event_kind(st_mmprof *p, uint64_t id, uint64_t culprit,
 	}
 	uint32_t k = st_idmap_get(&p->kinds, id);
 	if (k == ST_IDMAP_NONE) {
-		if (!resolve(p, id, culprit))
+		if (!mm_resolve(p, id, culprit))
 			return false;
-		k = intern_clean(p, p->text.p, p->text.len);
+		k = mm_intern_clean(p, p->text.p, p->text.len);
 		st_idmap_put(&p->kinds, id, k);
 	}
 	*out = k;
 	p->last_kind_id = id;
 	p->last_kind = k;
 	return true;
-}
-
-/* ---- metadata ----------------------------------------------------------- */
-
-static void put_utf8(buf *b, uint32_t cp)
-{
-	unsigned char u[4];
-	size_t n;
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x20) {
-		char esc[8];
-		snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
-		buf_add(b, esc, 6);
-		return;
-	}
-	if (cp < 0x80)
-		u[0] = (unsigned char)cp, n = 1;
-	else if (cp < 0x800)
-		u[0] = (unsigned char)(0xC0 | cp >> 6), n = 2;
-	else if (cp < 0x10000)
-		u[0] = (unsigned char)(0xE0 | cp >> 12), n = 3;
-	else
-		u[0] = (unsigned char)(0xF0 | cp >> 18), n = 4;
-	for (size_t i = 1; i < n; i++)
-		u[i] = (unsigned char)(0x80 | ((cp >> (6 * (n - 1 - i))) & 0x3F));
-	if (cp == '"' || cp == '\\')
-		buf_add(b, "\\", 1);
-	buf_add(b, u, n);
-}
-
-/* Parses "{hex}" at s (after "\u"); returns its length or 0. */
-static size_t rust_unicode(const char *s, size_t n, uint32_t *cp)
-{
-	if (n < 3 || s[0] != '{')
-		return 0;
-	uint32_t v = 0;
-	size_t i = 1;
-	for (; i < n && i < 8 && s[i] != '}'; i++) {
-		int c = s[i];
-		int d = c >= '0' && c <= '9' ? c - '0' :
-		        c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-		        c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-		if (d < 0)
-			return 0;
-		v = v << 4 | (uint32_t)d;
-	}
-	if (i == 1 || i >= n || s[i] != '}')
-		return 0;
-	*cp = v;
-	return i + 1;
-}
-
-/* Rewrites rustc's escape_default escapes that JSON lacks: \' and \u{X}. */
-static void repair_json(const char *s, size_t n, buf *out)
-{
-	out->len = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t cp;
-		size_t k;
-		if (s[i] != '\\' || i + 1 >= n) {
-			buf_add(out, s + i, 1);
-		} else if (s[i + 1] == '\'') {
-			buf_add(out, "'", 1);
-			i++;
-		} else if (s[i + 1] == 'u' &&
-		           (k = rust_unicode(s + i + 2, n - i - 2, &cp)) > 0) {
-			put_utf8(out, cp);
-			i += 1 + k;
-		} else {
-			buf_add(out, s + i, 2);
-			i++;
-		}
-	}
-	buf_add(out, "", 1);
-}
-
-/* The digits of top-level key "start_time" in the JSON text, parsed exactly
- * (cJSON's double loses precision for u128 nanoseconds). */
-static bool json_start_time(const char *s, uint64_t *out)
-{
-	int depth = 0;
-	bool in_str = false;
-	for (const char *q = s; *q; q++) {
-		if (in_str) {
-			if (*q == '\\' && q[1])
-				q++;
-			else if (*q == '"')
-				in_str = false;
-			continue;
-		}
-		if (*q == '{' || *q == '[')
-			depth++;
-		else if (*q == '}' || *q == ']')
-			depth--;
-		else if (*q == '"' && depth == 1 && strncmp(q, "\"start_time\"", 12) == 0) {
-			q += 12;
-			while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
-				q++;
-			if (*q++ != ':')
-				return false;
-			while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
-				q++;
-			if (*q < '0' || *q > '9')
-				return false;
-			uint64_t v = 0;
-			for (; *q >= '0' && *q <= '9'; q++) {
-				if (v > (UINT64_MAX - 9) / 10)
-					return false;
-				v = v * 10 + (uint64_t)(*q - '0');
-			}
-			*out = v;
-			return true;
-		} else if (*q == '"')
-			in_str = true;
-	}
-	return false;
-}
-
-static bool parse_metadata(st_mmprof *p, const char *json, uint64_t at)
-{
-	cJSON *root = cJSON_Parse(json);
-	if (!root || !cJSON_IsObject(root)) {
-		cJSON_Delete(root);
-		return fail(p, at, "metadata is not a JSON object");
-	}
-	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(root, "process_id");
-	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(root, "cmd");
-	const char *missing = !cJSON_IsNumber(
-		cJSON_GetObjectItemCaseSensitive(root, "start_time")) ? "start_time" :
-		!cJSON_IsNumber(pid) ? "process_id" :
-		!cJSON_IsString(cmd) ? "cmd" : NULL;
-	if (!missing && !json_start_time(json, &p->info.start_time_ns))
-		missing = "start_time";
-	if (missing) {
-		cJSON_Delete(root);
-		return fail(p, at, "metadata has no valid \"%s\"", missing);
-	}
-	double d = pid->valuedouble;
-	p->info.pid = d >= 0 && d <= UINT32_MAX ? (uint32_t)d : 0;
-	const char *c = cmd->valuestring;
-	clean_utf8((const unsigned char *)c, strlen(c), &p->clean);
-	p->cmd = st_xmalloc(p->clean.len + 1);
-	memcpy(p->cmd, p->clean.p, p->clean.len);
-	p->cmd[p->clean.len] = '\0';
-	p->info.cmd = p->cmd;
-	cJSON_Delete(root);
-	return true;
-}
-
-static bool read_metadata(st_mmprof *p)
-{
-	uint64_t addr, at = p->st[TAG_INDEX].pages[0].file_off;
-	if (!index_find(p, ID_METADATA, &addr, &at))
-		return fail(p, at, "no metadata string (id %llu) in the string index",
-		            ID_METADATA);
-	if (!resolve(p, ID_METADATA, at))
-		return false;
-	uint64_t mat = stream_file_off(&p->st[TAG_STRINGS], addr);
-	buf fixed = { 0 };
-	repair_json(p->text.p, p->text.len, &fixed);
-	bool ok = memchr(fixed.p, '\0', fixed.len - 1) == NULL
-	          ? parse_metadata(p, fixed.p, mat)
-	          : fail(p, mat, "metadata contains a NUL byte");
-	free(fixed.p);
-	return ok;
-}
-
-/* ---- open / close ------------------------------------------------------- */
-
-bool st_mmprof_sniff(const unsigned char *data, size_t len)
-{
-	return len >= 4 && memcmp(data, "MMPD", 4) == 0;
-}
-
-bool st_mmprof_header_ok(const unsigned char *data, size_t len)
-{
-	return len >= 8 && st_mmprof_sniff(data, len) &&
-	       (rd32(data + 4) == 8 || rd32(data + 4) == 9);
-}
-
-static bool check_header(st_mmprof *p)
-{
-	if (p->len < 8)
-		return fail(p, 0, "file too short for a profile header (%zu bytes)",
-		            p->len);
-	if (!st_mmprof_sniff(p->data, p->len))
-		return fail(p, 0, "not a measureme profile (no MMPD magic)");
-	p->info.version = rd32(p->data + 4);
-	if (p->info.version != 8 && p->info.version != 9)
-		return fail(p, 4, "unsupported format version %u",
-		            (unsigned)p->info.version);
-	p->idw = p->info.version == 9 ? 8 : 4;
-	p->recsz = p->info.version == 9 ? 32 : 24;
-	p->idxsz = 2 * p->idw;
-	return true;
-}
-
-static bool open_checks(st_mmprof *p)
-{
-	if (!check_header(p) || !scan_pages(p))
-		return false;
-	for (int t = 0; t < NTAGS; t++)
-		if (!check_stream(p, t))
-			return false;
-	if (!check_records(p, TAG_EVENTS, p->recsz, "event record") ||
-	    !check_records(p, TAG_INDEX, p->idxsz, "index entry"))
-		return false;
-	p->info.events = (p->st[TAG_EVENTS].total - 8) / p->recsz;
-	build_index(p);
-	return read_metadata(p);
-}
-
-st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
-                          st_strtab *strs, char *err, size_t errlen)
-{
-	st_mmprof *p = st_xcalloc(1, sizeof *p);
-	p->data = data;
-	p->len = len;
-	p->strs = strs;
-	p->err = err;
-	p->errlen = errlen;
-	p->info.cmd = "";
-	p->last_kind = ST_IDMAP_NONE;
-	p->text = (buf){ .p = st_xmalloc(256), .cap = 256 };
-	p->clean = (buf){ .p = st_xmalloc(256), .cap = 256 };
-	if (!open_checks(p)) {
-		st_mmprof_close(p);
-		return NULL;
-	}
-	p->info.warning = p->warning[0] ? p->warning : NULL;
-	p->unknown = st_intern_cstr(strs, "<unknown>");
-	static const char *const qk[6] = {
-		"Query", "QueryBlocked", "IncrementalLoadResult",
-		"IncrementalResultHashing", "QueryCacheHit", "QueryCacheHitCount",
-	};
-	for (int i = 0; i < 6; i++)
-		p->query_kinds[i] = st_intern_cstr(strs, qk[i]);
-	p->parse_error = st_intern_cstr(strs, "<parse error>");
-	return p;
-}
-
-void st_mmprof_set_mapped(st_mmprof *p, bool mapped)
-{
-	p->mapped = mapped;
-}
-
-const st_mmprof_info *st_mmprof_get_info(const st_mmprof *p)
-{
-	return &p->info;
-}
-
-void st_mmprof_close(st_mmprof *p)
-{
-	if (!p)
-		return;
-	for (int t = 0; t < NTAGS; t++)
-		free(p->st[t].pages);
-	st_idmap_free(&p->index);
-	st_idmap_free(&p->far);
-	st_idmap_free(&p->parts);
-	st_idmap_free(&p->complex);
-	st_idmap_free(&p->tuples);
-	free(p->tuple_v);
-	free(p->single);
-	st_idmap_free(&p->kinds);
-	free(p->names);
-	while (p->chunks) {
-		arg_chunk *next = p->chunks->next;
-		free(p->chunks);
-		p->chunks = next;
-	}
-	free(p->text.p);
-	free(p->clean.p);
-	free(p->key.p);
-	free(p->dense);
-	free(p->cmd);
-	free(p);
 }
 
 /* ---- events ------------------------------------------------------------- */
@@ -1189,8 +403,8 @@ static bool feed_record(st_mmprof *p, feed_state *f, const unsigned char *r,
 		e.start = e.end = v1;
 	} else {
 		if (v1 > v2)
-			return fail(p, at, "interval starts after it ends (%llu > %llu)",
-			            (unsigned long long)v1, (unsigned long long)v2);
+			return mm_fail(p, at, "interval starts after it ends (%llu > %llu)",
+			               (unsigned long long)v1, (unsigned long long)v2);
 		e.type = ST_EV_INTERVAL;
 		e.start = v1;
 		e.end = v2;
@@ -1210,7 +424,7 @@ static bool feed_record(st_mmprof *p, feed_state *f, const unsigned char *r,
 	e.keylen = n.keylen;
 	const char *why = "event cannot be placed";
 	if (!st_builder_event(f->b, &e, &why))
-		return fail(p, at, "%s", why);
+		return mm_fail(p, at, "%s", why);
 	return true;
 }
 

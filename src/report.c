@@ -465,6 +465,8 @@ static void json_stats(cJSON *root, out *w)
 	for (uint32_t i = 0; i < rows(w, m->passes.len); i++) {
 		cJSON *o = json_row(a);
 		add_str(o, "pass", w, m->passes.v[i].pass);
+		if (m->passes.v[i].group != ST_NOSTR)
+			add_str(o, "group", w, m->passes.v[i].group);
 		add_num(o, "count", (double)m->passes.v[i].count);
 		add_num(o, "self_ns", (double)m->passes.v[i].self_ns);
 	}

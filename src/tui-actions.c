@@ -1,7 +1,11 @@
 /* tui-actions.c: the one table of actions, their keys and help text.  The
- * help screen is generated from it and the key dispatcher reads it, so the
- * two can never disagree (tig's key tables are the model). */
+ * key dispatcher reads it, and the help screen, the README's keys table and
+ * the man page's KEYS section are generated from it, so none can disagree
+ * (tig's key tables are the model). */
 #include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include "stalactite/ui.h"
 #include "tui.h"
 
 #define CTRL(c) ((c) & 0x1f)
@@ -51,31 +55,120 @@ const action_def tui_actions[] = {
 	{ ACT_NONE, NULL, NULL, NULL },
 };
 
-/* Key bindings: data, next to the table they serve. */
-static const struct { int key; int act; } bindings[] = {
-	{ '?', ACT_HELP }, { 'q', ACT_QUIT }, { CTRL('c'), ACT_QUIT },
-	{ '\t', ACT_NEXT_VIEW }, { '1', ACT_VIEW1 }, { '2', ACT_VIEW2 },
-	{ '3', ACT_VIEW3 }, { '4', ACT_VIEW4 }, { '5', ACT_VIEW5 },
-	{ KEY_UP, ACT_UP }, { 'k', ACT_UP }, { KEY_DOWN, ACT_DOWN }, { 'j', ACT_DOWN },
-	{ KEY_LEFT, ACT_LEFT }, { 'h', ACT_LEFT }, { KEY_RIGHT, ACT_RIGHT }, { 'l', ACT_RIGHT },
-	{ KEY_PPAGE, ACT_PGUP }, { KEY_NPAGE, ACT_PGDN },
-	{ KEY_HOME, ACT_HOME }, { 'g', ACT_HOME }, { KEY_END, ACT_END }, { 'G', ACT_END },
-	{ '\n', ACT_ZOOM }, { '\r', ACT_ZOOM }, { KEY_ENTER, ACT_ZOOM },
-	{ KEY_BACKSPACE, ACT_UNZOOM }, { 127, ACT_UNZOOM }, { '\b', ACT_UNZOOM }, { 27, ACT_UNZOOM },
-	{ ' ', ACT_TOGGLE }, { '*', ACT_EXPAND_ALL }, { 'e', ACT_EXPAND_ALL },
-	{ 'E', ACT_COLLAPSE_ALL },
-	{ 't', ACT_SORT_TOTAL }, { 's', ACT_SORT_SELF }, { 'c', ACT_SORT_COUNT }, { 'a', ACT_SORT_NAME },
-	{ 'D', ACT_SORT_DELTA }, { 'M', ACT_SORT_ABS_DELTA }, { 'H', ACT_MIN_DELTA },
-	{ 'S', ACT_SORT_START }, { 'T', ACT_SORT_DURATION }, { 'C', ACT_CRITICAL_ONLY },
-	{ 'd', ACT_DETAIL }, { 'p', ACT_PIVOT }, { 'i', ACT_SHAPE },
-	{ '/', ACT_SEARCH }, { 'n', ACT_NEXT_MATCH }, { 'N', ACT_PREV_MATCH },
-	{ 'f', ACT_FILTER }, { 'x', ACT_CLEAR }, { 'b', ACT_BREAKDOWN }, { 'r', ACT_RAW },
+/* The names the keys strings above use, and the codes each means; any
+ * other name of one character is that character.  Key names are written
+ * once, in the table: the dispatcher, the help screen, the README's keys
+ * table and the man page's KEYS section (st_ui_help_keys, make update-docs)
+ * all read them from there. */
+static const struct { const char *name; int codes[3]; } key_names[] = {
+	{ "Ctrl-C", { CTRL('c') } }, { "Tab", { '\t' } },
+	{ "Up", { KEY_UP } }, { "Down", { KEY_DOWN } },
+	{ "Left", { KEY_LEFT } }, { "Right", { KEY_RIGHT } },
+	{ "PgUp", { KEY_PPAGE } }, { "PgDn", { KEY_NPAGE } },
+	{ "Home", { KEY_HOME } }, { "End", { KEY_END } },
+	{ "Enter", { '\n', '\r', KEY_ENTER } },
+	{ "Backspace", { KEY_BACKSPACE, 127, '\b' } }, { "Esc", { 27 } },
+	{ "Space", { ' ' } },
 };
+
+/* The next key name of a keys string (names are separated by spaces):
+ * its start and length, or NULL at the end. */
+static const char *next_key(const char **s, size_t *len)
+{
+	while (**s == ' ')
+		(*s)++;
+	if (!**s)
+		return NULL;
+	const char *k = *s;
+	while (**s && **s != ' ')
+		(*s)++;
+	*len = (size_t)(*s - k);
+	return k;
+}
+
+static bool key_means(const char *k, size_t len, int key)
+{
+	if (len == 1)
+		return (unsigned char)k[0] == key;
+	for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
+		if (strlen(key_names[i].name) == len &&
+		    memcmp(key_names[i].name, k, len) == 0) {
+			for (int j = 0; j < 3 && key_names[i].codes[j]; j++)
+				if (key_names[i].codes[j] == key)
+					return true;
+			return false;
+		}
+	return false;
+}
 
 int tui_key_action(int key)
 {
-	for (size_t i = 0; i < sizeof bindings / sizeof bindings[0]; i++)
-		if (bindings[i].key == key)
-			return bindings[i].act;
+	for (const action_def *d = tui_actions; d->name; d++) {
+		const char *s = d->keys, *k;
+		size_t len;
+		while ((k = next_key(&s, &len)))
+			if (key_means(k, len, key))
+				return d->id;
+	}
 	return ACT_NONE;
+}
+
+/* ---- the keys as documentation ------------------------------------------ */
+
+static void put_markdown(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+/* roff text: '-' is a hyphen unless escaped, '\' starts an escape, and a
+ * line must not start with '.' or '\''. */
+static void put_roff(FILE *out, const char *s, size_t n)
+{
+	if (n && (s[0] == '.' || s[0] == '\''))
+		fputs("\\&", out);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '-')
+			fputs("\\-", out);
+		else if (s[i] == '\\')
+			fputs("\\e", out);
+		else
+			fputc(s[i], out);
+	}
+}
+
+int st_ui_help_keys(FILE *out, const char *format)
+{
+	bool md = strcmp(format, "markdown") == 0;
+	if (!md && strcmp(format, "man") != 0)
+		return -1;
+	if (md)
+		fputs("| keys | action |\n|---|---|\n", out);
+	for (const action_def *d = tui_actions; d->name; d++) {
+		const char *s = d->keys, *k;
+		size_t len;
+		fputs(md ? "|" : ".TP\n.B ", out);
+		for (bool first = true; (k = next_key(&s, &len)); first = false) {
+			if (md) {
+				fprintf(out, " `%.*s`", (int)len, k);
+			} else {
+				if (!first)
+					fputs(", ", out);
+				put_roff(out, k, len);
+			}
+		}
+		if (md) {
+			fputs(" | ", out);
+			put_markdown(out, d->help);
+			fputs(" |\n", out);
+		} else {
+			fputc('\n', out);
+			put_roff(out, d->help, strlen(d->help));
+			fputc('\n', out);
+		}
+	}
+	return ferror(out) ? -1 : 0;
 }

@@ -1,7 +1,8 @@
 /* tui-tree.c: the views over a tree — the icicle and the ncdu-style table —
  * with their shared state (selection, zoom stack, collapse, sort) and the
  * search they show (highlighting, n/N, filter).  The icicle, tree and
- * codegen views are all this code over different trees. */
+ * codegen views are all this code over different trees.  Their status
+ * line, breadcrumbs and detail pane: tui-status.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,16 +71,6 @@ const st_tree *tui_codegen_tree(const app *a)
 	return a->pivot ? &a->m->pivot : &a->m->codegen;
 }
 
-static uint32_t zoom_root(const tview *v)
-{
-	return v->zoom[v->nzoom - 1];
-}
-
-static bool searching(const tview *v)
-{
-	return v->match.flags != NULL;
-}
-
 /* Time that decides a node's width and rank: with the filter on, only the
  * time of its matches. */
 static uint64_t value(const app *a, const tview *v, uint32_t id)
@@ -94,7 +85,7 @@ static bool visible(const app *a, const tview *v, uint32_t id)
 	/* the icicle keeps small changes: hiding them would leave holes */
 	if (a->diff && a->min_delta && !v->icicle && !tui_diff_visible(a, v, id))
 		return false;
-	if (!a->filter || !searching(v))
+	if (!a->filter || !tui_searching(v))
 		return true;
 	return v->match.flags[id] & (ST_TM_MATCH | ST_TM_ANCESTOR | ST_TM_INSIDE);
 }
@@ -255,7 +246,7 @@ static void rebuild_rows(app *a, tview *v)
 		return;
 	v->nrows = 0;
 	tui_diff_prepare(a, v);
-	flatten(a, v, zoom_root(v));
+	flatten(a, v, tui_zoom_root(v));
 	v->rows_ok = true;
 }
 
@@ -270,7 +261,7 @@ static int row_of(const tview *v, uint32_t id)
 static bool in_zoom(const tview *v, uint32_t id)
 {
 	for (uint32_t p = id; p != ST_NIL; p = v->tree->nodes[p].parent)
-		if (p == zoom_root(v))
+		if (p == tui_zoom_root(v))
 			return true;
 	return false;
 }
@@ -320,7 +311,7 @@ static void draw_table(app *a, tview *v, canvas *c, int top, int bottom)
 	if (sel >= v->scroll + rows) v->scroll = sel - rows + 1;
 	if (v->scroll < 0) v->scroll = 0;
 	const st_tree *t = v->tree;
-	double whole = (double)value(a, v, zoom_root(v));
+	double whole = (double)value(a, v, tui_zoom_root(v));
 	/* narrow terminals drop the bar, then the count, to keep room for names */
 	int barw = c->w >= 100 ? 16 : c->w >= 80 ? 8 : 0;
 	bool count = c->w >= 64;
@@ -370,9 +361,9 @@ static void draw_table(app *a, tview *v, canvas *c, int top, int bottom)
 			nx = tui_diff_mark(a, v, c, y, nx, id);
 		tui_node_label(a, t, id, label, sizeof label);
 		style st = kind_style(a, t, id);
-		if (searching(v) && (v->match.flags[id] & ST_TM_MATCH))
+		if (tui_searching(v) && (v->match.flags[id] & ST_TM_MATCH))
 			st = S_MATCH;
-		else if (searching(v) && (v->match.flags[id] & ST_TM_ANCESTOR))
+		else if (tui_searching(v) && (v->match.flags[id] & ST_TM_ANCESTOR))
 			st = S_ANCESTOR;
 		if (cv_width(c, label) > c->w - nx) {
 			char el[1024];
@@ -430,8 +421,8 @@ static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
 	if (a->diff) st = tui_diff_box_style(a, v, id, shade);
 	if (ks == S_ASYNC) st = S_BOX_ASYNC;
 	if (ks == S_CLOSURE) st = S_BOX_CLOSURE;
-	if (searching(v) && (v->match.flags[id] & ST_TM_MATCH)) st = S_BOX_MATCH;
-	bool hides_match = searching(v) && v->collapsed[id] &&
+	if (tui_searching(v) && (v->match.flags[id] & ST_TM_MATCH)) st = S_BOX_MATCH;
+	bool hides_match = tui_searching(v) && v->collapsed[id] &&
 	                   (v->match.flags[id] & ST_TM_ANCESTOR);
 	if (id == v->sel) st = S_SELECTED;
 	cv_fill(c, y, cx0, cx1, L' ', st);
@@ -473,14 +464,14 @@ static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
 
 static void draw_icicle(app *a, tview *v, canvas *c, int top, int bottom)
 {
-	draw_icicle_node(a, v, c, zoom_root(v), top, bottom, 0, (long)c->w * 8, 0);
+	draw_icicle_node(a, v, c, tui_zoom_root(v), top, bottom, 0, (long)c->w * 8, 0);
 }
 
 /* Siblings of the selection in display order, for left/right. */
 static void icicle_sibling(app *a, tview *v, int delta)
 {
 	uint32_t p = v->tree->nodes[v->sel].parent;
-	if (v->sel == zoom_root(v) || p == ST_NIL)
+	if (v->sel == tui_zoom_root(v) || p == ST_NIL)
 		return;
 	uint32_t n, *kids = children(a, v, p, &n);
 	for (uint32_t i = 0; i < n; i++)
@@ -496,7 +487,7 @@ static void icicle_sibling(app *a, tview *v, int delta)
 static void icicle_move(app *a, tview *v, int act)
 {
 	const st_tree *t = v->tree;
-	if (act == ACT_UP && v->sel != zoom_root(v) && t->nodes[v->sel].parent != ST_NIL)
+	if (act == ACT_UP && v->sel != tui_zoom_root(v) && t->nodes[v->sel].parent != ST_NIL)
 		v->sel = t->nodes[v->sel].parent;
 	else if (act == ACT_DOWN && !v->collapsed[v->sel]) {
 		uint32_t n, *kids = children(a, v, v->sel, &n);
@@ -592,7 +583,7 @@ static void index_matches(tview *v)
 
 static void next_match(app *a, tview *v, bool backwards)
 {
-	if (!searching(v) || !v->match.count) {
+	if (!tui_searching(v) || !v->match.count) {
 		snprintf(a->message, sizeof a->message, "no matches");
 		return;
 	}
@@ -618,131 +609,16 @@ static void next_match(app *a, tview *v, bool backwards)
 	tui_tview_select(a, v, v->hits[i]);
 }
 
-/* ---- status line and breadcrumbs -------------------------------------------- */
-
-static void breadcrumbs(app *a, tview *v, canvas *c, int y)
-{
-	uint32_t path[256];
-	int n = 0;
-	for (uint32_t p = v->sel; p != ST_NIL && n < 256; p = v->tree->nodes[p].parent)
-		path[n++] = p;
-	char buf[4096];
-	size_t o = 0;
-	for (int i = n - 1; i >= 0 && o + 8 < sizeof buf; i--) {
-		char label[512];
-		tui_node_label(a, v->tree, path[i], label, sizeof label);
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", label,
-		                      i ? (a->ascii ? " > " : " \xe2\x80\xba ") : "");
-	}
-	cv_fill(c, y, 0, c->w, L' ', S_DIM);
-	int w = cv_width(c, buf);
-	const char *s = buf;
-	/* keep the end of a long path: it names the selection */
-	while (w > c->w && *s) {
-		s++;
-		while ((*s & 0xc0) == 0x80) s++;
-		w = cv_width(c, s);
-	}
-	cv_text(c, y, 0, c->w, s, S_DIM);
-}
-
-void tui_status_line(app *a, canvas *c, int y)
-{
-	tview *v = tui_cur_tview(a);
-	char buf[1024];
-	cv_fill(c, y, 0, c->w, L' ', S_STATUS);
-	if (a->message[0]) {
-		cv_text_crop(c, y, 0, c->w, a->message, S_STATUS);
-		return;
-	}
-	if (a->view == V_BUILD) {
-		tui_build_status(a, c, y);
-		return;
-	}
-	if (a->diff) {
-		tui_diff_status(a, v, c, y);
-		return;
-	}
-	if (!v)
-		return;
-	const st_node *n = &v->tree->nodes[v->sel];
-	char tot[32], self[32], pp[16], pa[16];
-	if (a->re && searching(v)) {
-		uint64_t zt; int64_t zs; uint32_t zc;
-		st_tree_match_within(&v->match, v->tree, zoom_root(v), &zt, &zs, &zc);
-		st_fmt_ns(tot, sizeof tot, (int64_t)v->match.total_ns, a->ascii);
-		st_fmt_ns(self, sizeof self, v->match.self_ns, a->ascii);
-		st_fmt_pct(pa, sizeof pa, (double)v->match.total_ns, (double)v->tree->nodes[0].total_ns);
-		st_fmt_pct(pp, sizeof pp, (double)zt, (double)v->tree->nodes[zoom_root(v)].total_ns);
-		snprintf(buf, sizeof buf, "/%s/  %u matches  total %s (%s of all, %s of zoom)  self %s%s",
-		         a->pattern, v->match.count, tot, pa, pp, self, a->filter ? "  [filter]" : "");
-		cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
-		return;
-	}
-	uint64_t parent = n->parent != ST_NIL ? v->tree->nodes[n->parent].total_ns : n->total_ns;
-	st_fmt_ns(tot, sizeof tot, (int64_t)n->total_ns, a->ascii);
-	st_fmt_ns(self, sizeof self, n->self_ns, a->ascii);
-	st_fmt_pct(pp, sizeof pp, (double)n->total_ns, (double)parent);
-	st_fmt_pct(pa, sizeof pa, (double)n->total_ns, (double)v->tree->nodes[0].total_ns);
-	char label[512];
-	tui_node_label(a, v->tree, v->sel, label, sizeof label);
-	snprintf(buf, sizeof buf, "self %s  total %s  count %u  %s of parent  %s of all  ",
-	         self, tot, n->count, pp, pa);
-	int x = cv_text(c, y, 0, c->w, buf, S_STATUS);
-	cv_text_crop(c, y, x, c->w, label, S_STATUS);
-}
-
-/* The detail pane: raw name wrapped, kind, figures. */
-static int draw_detail(app *a, tview *v, canvas *c, int bottom)
-{
-	const st_tree *t = v->tree;
-	const st_node *n = &t->nodes[v->sel];
-	uint32_t raw = n->arg != ST_NOSTR ? n->arg : n->name;
-	const char *s = st_str(a->m->strs, raw);
-	st_kind k = st_tree_kind(t, v->sel);
-	st_kind fk = st_model_fn_kind(a->m, raw);
-	int lines = 4, y0 = bottom - lines;
-	if (y0 < 3)
-		return bottom;
-	cv_fill(c, y0, 0, c->w, a->ascii ? L'-' : L'\x2500', S_DIM);
-	char head[256];
-	if (fk != ST_K_OTHER && fk != k)
-		snprintf(head, sizeof head, " %s on %s ", st_kind_name(k), st_kind_name(fk));
-	else
-		snprintf(head, sizeof head, " %s ", st_kind_name(k));
-	cv_text(c, y0, 2, c->w, head, S_HEADER);
-	/* wrap the raw name over the remaining lines by display columns */
-	size_t len = strlen(s);
-	char *san = st_xmalloc(len * 10 + 16);
-	st_fmt_sanitize(s, len, san, len * 10 + 16, a->ascii);
-	const char *p = san;
-	for (int y = y0 + 1; y < bottom && *p; y++) {
-		int x = 0;
-		while (*p && x < c->w) {
-			size_t k2 = 1;
-			while ((p[k2] & 0xc0) == 0x80) k2++;
-			char one[8] = { 0 };
-			memcpy(one, p, k2 < 8 ? k2 : 7);
-			int nx = cv_text(c, y, x, c->w, one, S_NORMAL);
-			if (nx == x) break;
-			x = nx;
-			p += k2;
-		}
-	}
-	free(san);
-	return y0;
-}
-
 /* ---- the three views ------------------------------------------------------- */
 
 static void draw_tview(app *a, canvas *c, int top, int bottom)
 {
 	tview *v = tui_cur_tview(a);
 	refresh_match(a, v);
-	breadcrumbs(a, v, c, top);
+	tui_breadcrumbs(a, v, c, top);
 	top++;
 	if (a->detail)
-		bottom = draw_detail(a, v, c, bottom);
+		bottom = tui_draw_detail(a, v, c, bottom);
 	if (v->icicle)
 		draw_icicle(a, v, c, top, bottom);
 	else
@@ -791,7 +667,7 @@ static redraw tview_action(app *a, int act)
 			if (v->expanded[v->sel] && t->nodes[v->sel].first_child != ST_NIL)
 				v->expanded[v->sel] = 0;
 			else if (t->nodes[v->sel].parent != ST_NIL &&
-			         t->nodes[v->sel].parent != zoom_root(v))
+			         t->nodes[v->sel].parent != tui_zoom_root(v))
 				v->sel = t->nodes[v->sel].parent;
 		} else {
 			if (t->nodes[v->sel].first_child != ST_NIL && !v->expanded[v->sel])
@@ -806,12 +682,12 @@ static redraw tview_action(app *a, int act)
 		return R_VIEW;
 	case ACT_HOME: case ACT_END:
 		if (v->icicle)
-			v->sel = zoom_root(v);
+			v->sel = tui_zoom_root(v);
 		else
 			move_rows(a, v, act == ACT_HOME ? -(1 << 30) : (1 << 30));
 		return R_VIEW;
 	case ACT_ZOOM:
-		if (v->nzoom < 64 && v->sel != zoom_root(v) &&
+		if (v->nzoom < 64 && v->sel != tui_zoom_root(v) &&
 		    t->nodes[v->sel].first_child != ST_NIL) {
 			v->zoom[v->nzoom++] = v->sel;
 			v->expanded[v->sel] = 1;
@@ -821,7 +697,7 @@ static redraw tview_action(app *a, int act)
 		return R_VIEW;
 	case ACT_UNZOOM:
 		if (v->nzoom > 1) {
-			v->sel = zoom_root(v);
+			v->sel = tui_zoom_root(v);
 			v->nzoom--;
 		}
 		return R_VIEW;

@@ -170,8 +170,23 @@ void tui_tview_init(tview *v, const st_tree *t, bool icicle);
 void tui_tview_free(tview *v);
 void tui_tview_select(app *a, tview *v, uint32_t node);
 void tui_search_apply(app *a);            /* recompute match sets */
-void tui_status_line(app *a, canvas *c, int y);
 void tui_node_label(app *a, const st_tree *t, uint32_t id, char *buf, size_t cap);
+
+/* The node a tree view is zoomed into; whether it shows a search. */
+static inline uint32_t tui_zoom_root(const tview *v)
+{
+	return v->zoom[v->nzoom - 1];
+}
+
+static inline bool tui_searching(const tview *v)
+{
+	return v->match.flags != NULL;
+}
+
+/* tui-status.c */
+void tui_status_line(app *a, canvas *c, int y);
+void tui_breadcrumbs(app *a, tview *v, canvas *c, int y);   /* path to the selection */
+int tui_draw_detail(app *a, tview *v, canvas *c, int bottom);  /* returns its top row */
 
 /* tui.c: replays a key script headlessly on a loaded model (which it then
  * owns and frees), calling on_key with the milliseconds each key took from

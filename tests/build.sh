@@ -3,7 +3,6 @@
 # app downstream, cargo's probe; profiles zstd, gzip and plain): async kinds
 # per defining crate, crates and their kinds, the build header.
 . "$(dirname "$0")/lib.sh"
-golden="$top_srcdir/tests/golden"
 build="$data/two-crates"
 
 (cd "$data" && "$st" --report --by function --top 0 two-crates) >"$tmp/fn" 2>"$tmp/err"
@@ -36,13 +35,6 @@ fn_kind async_fn 'asynclib::fetch::<alloc::string::String>::{closure#0}'
 
 # The async table: exact groups unmarked; dns::{impl#0} and {impl#1} both
 # have call::{closure#0}, one a closure, one an async block: heuristic.
-check_report() {   # check_report NAME ARGS...: golden text report, run in $data
-	local name=$1; shift
-	local got="$tmp/$name.txt" rc=0
-	(cd "$data" && "$st" --report "$@") >"$got" 2>&1 || rc=$?
-	echo "exit $rc" >>"$got"
-	compare_golden "$name" "$golden/report-$name.txt" "$got"
-}
 check_report build-async --by async two-crates
 contains "a disagreeing impl rests on the heuristic" "$tmp/build-async.txt" '~<asynclib::dns::Cache>::call$'
 contains "an exact group is unmarked" "$tmp/build-async.txt" ' [0-9]+  <asynclib::http::HttpConnector>::call$'

@@ -3,16 +3,8 @@
 # build with a higher inline threshold (tests/data/two-crates-inline), and a
 # build where a crate was added.
 . "$(dirname "$0")/lib.sh"
-golden="$top_srcdir/tests/golden"
 base="two-crates" new="two-crates-inline"
 
-check_report() {   # check_report NAME ARGS...: golden text report, run in $data
-	local name=$1; shift
-	local got="$tmp/$name.txt" rc=0
-	(cd "$data" && "$st" --report "$@") >"$got" 2>&1 || rc=$?
-	echo "exit $rc" >>"$got"
-	compare_golden "$name" "$golden/report-$name.txt" "$got"
-}
 check_report diff-text --diff "$base" "$new" --top 5
 check_report diff-passes --diff "$base" "$new" --by pass --top 0
 # one crate's labels, every row: the figures summarize diff gives (checked

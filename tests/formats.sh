@@ -74,7 +74,19 @@ if grep -q 'Total InstCombinePass' "$tmp/j"; then fail "llvm trace: Total events
 json "$fd/photo_service.time-llvm-passes.txt"
 w=$(grep -E ' Global Splitting$' "$fd/photo_service.time-llvm-passes.txt" | head -1 |
     awk '{print $7}' | tr -d .)
-has "time-llvm-passes: Global Splitting's wall time" "{\"pass\":\"Global Splitting\",\"count\":1,\"self_ns\":$((10#$w * 100000))}"
+has "time-llvm-passes: Global Splitting's wall time and group" "{\"pass\":\"Global Splitting\",\"group\":\"Register Allocation\",\"count\":1,\"self_ns\":$((10#$w * 100000))}"
+# a pass in two groups is a row in each (group = the table's title)
+sep='===-------------------------------------------------------------------------==='
+cols='   ---User Time---   --System Time--   --User+System--   ---Wall Time---  --- Name ---'
+{ for g in "Group One:0.0300" "Group Two:0.0200"; do
+	printf '%s\n  %s\n%s\n  Total Execution Time: 0.1 seconds (0.1 wall clock)\n\n%s\n' \
+	    "$sep" "${g%%:*}" "$sep" "$cols"
+	printf '   0.0010 ( 10.0%%)   0.0000 (  0.0%%)   0.0010 ( 10.0%%)   %s ( 10.0%%)  SharedPass\n' "${g#*:}"
+	printf '   0.0010 (100.0%%)   0.0000 (  0.0%%)   0.0010 (100.0%%)   %s (100.0%%)  Total\n\n' "${g#*:}"
+done; } >"$tmp/two.time-llvm-passes.txt"
+json "$tmp/two.time-llvm-passes.txt"
+has "time-llvm-passes: a pass in its first group" '{"pass":"SharedPass","group":"Group One","count":1,"self_ns":30000000}'
+has "time-llvm-passes: the same pass in another group" '{"pass":"SharedPass","group":"Group Two","count":1,"self_ns":20000000}'
 
 # the real files: a directory of them, compressed ones, standard input
 expect "formats directory loads" 0 "$st" --report --by source "$fd"

@@ -50,6 +50,17 @@ compare_golden() {
 	fi
 }
 
+# check_report NAME ARGS...: `stalactite --report ARGS` run in $data (so
+# paths stay relative), its output and exit status compared with
+# tests/golden/report-NAME.txt; the output stays in $tmp/NAME.txt.
+check_report() {
+	local name=$1; shift
+	local got="$tmp/$name.txt" rc=0
+	(cd "$data" && "$st" --report "$@") >"$got" 2>&1 || rc=$?
+	echo "exit $rc" >>"$got"
+	compare_golden "$name" "$top_srcdir/tests/golden/report-$name.txt" "$got"
+}
+
 finish() {
 	[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 	exit 0

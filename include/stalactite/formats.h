@@ -31,9 +31,12 @@ const char *st_formats_name(st_text_format f);
 void st_formats_crate(const char *path, char *out, size_t cap);
 
 /* Loads data as one source of b (begin to end).  Returns 0, or -1 with the
- * message in err.  warn gets "" or one warning (what was skipped or cut). */
+ * message in err.  warn gets "" or one warning (what was skipped or cut).
+ * mapped: data is a read-only private file mapping (page-aligned) whose
+ * pages the loader may give back once read; nothing keeps pointers into
+ * data after the call either way. */
 int st_formats_load(st_text_format f, const unsigned char *data, size_t len,
-                    st_builder *b, const char *path, char *warn, size_t warnlen,
+                    bool mapped, st_builder *b, const char *path, char *warn, size_t warnlen,
                     char *err, size_t errlen);
 
 /* ---- for the loaders ----------------------------------------------------- */
@@ -43,9 +46,12 @@ typedef struct st_fev {
 	uint64_t at;           /* byte offset or line, for messages */
 	uint32_t thread, kind, label;
 	uint32_t arg0, nargs;  /* into the buffer's args */
-	uint32_t depth;        /* set by nesting */
-	uint32_t seq;          /* order added, from 1: of equal intervals the
-	                          first added encloses the others (0: first) */
+	union {                /* one word: 48 bytes an event, not 56 */
+		uint32_t seq;      /* order added, from 1: of equal intervals the
+		                      first added encloses the others (0: first);
+		                      read only by the sort before nesting */
+		uint32_t depth;    /* set by nesting, for the builder's order */
+	};
 } st_fev;
 
 typedef struct st_evbuf {
@@ -55,6 +61,7 @@ typedef struct st_evbuf {
 	size_t nargs, argcap;
 	const char *at_unit;   /* "offset" or "line" */
 	uint64_t clipped;      /* events cut to fit their parent */
+	bool mapped;           /* the input may be given back as it is read */
 } st_evbuf;
 
 void st_evbuf_add(st_evbuf *eb, uint32_t thread, uint32_t kind, uint32_t label,

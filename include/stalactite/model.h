@@ -80,6 +80,7 @@ typedef struct st_artifact_stat {
 /* Per LLVM pass or analysis name, LLVM Pass events only. */
 typedef struct st_pass_stat {
 	uint32_t pass;
+	uint32_t group;   /* -Z time-llvm-passes: the report's title; else ST_NOSTR */
 	uint64_t count;
 	int64_t  self_ns;
 } st_pass_stat;

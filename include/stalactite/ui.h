@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct st_ui_opts {
 	bool mouse;            /* --no-mouse turns it off */
@@ -19,5 +20,10 @@ typedef struct st_ui_opts {
  * printed after the terminal is restored), or 128 + N when signal N
  * (SIGTERM, SIGHUP, SIGINT) ended it. */
 int st_ui_run(char *const *paths, int npaths, const st_ui_opts *o);
+
+/* Writes the viewer's keys, from the one action table, as the README's
+ * keys table (format "markdown") or the man page's KEYS entries ("man").
+ * Returns 0, or -1 for another format or a write error. */
+int st_ui_help_keys(FILE *out, const char *format);
 
 #endif

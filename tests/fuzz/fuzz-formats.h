@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512], warn[512];
 	st_model *m = st_model_new();
 	st_builder *b = st_builder_new(m);
-	int rc = st_formats_load(FUZZ_FORMAT, data, size, b, "fuzz.in", warn,
+	int rc = st_formats_load(FUZZ_FORMAT, data, size, false, b, "fuzz.in", warn,
 	                         sizeof warn, err, sizeof err);
 	if (rc != 0 && ((strncmp(err, "offset ", 7) != 0 &&
 	                 strncmp(err, "line ", 5) != 0) || strchr(err, '\n')))

@@ -1,0 +1,165 @@
+/* builder-codegen.c: the codegen trees (crate > CGU > pass > function and
+ * its pivot crate > CGU > function > pass): LLVM pass self time summed per
+ * (CGU, label, function) while loading, turned into nodes at the end. */
+
+#include <stdlib.h>
+#include <string.h>
+#include "stalactite/async-kind.h"
+#include "stalactite/bigmem.h"
+#include "stalactite/names.h"
+#include "builder-internal.h"
+
+/* ---- codegen contributions ------------------------------------------------ */
+
+static uint32_t cg_hash(uint32_t cgu, uint32_t label, uint32_t fn)
+{
+	return mix3(cgu, label, fn);
+}
+
+static void cg_grow(cg_table *t)
+{
+	uint32_t n = t->nslots ? t->nslots * 2 : 4096;
+	st_big_free(t->slots, (size_t)t->nslots * sizeof *t->slots);
+	t->slots = st_big_realloc(NULL, 0, (size_t)n * sizeof *t->slots);
+	memset(t->slots, 0xff, (size_t)n * sizeof *t->slots);
+	t->nslots = n;
+	for (uint32_t i = 0; i < t->len; i++) {
+		const cg_entry *e = &t->v[i];
+		uint32_t h = cg_hash(e->cgu_idx, e->label, e->fn_raw) & (n - 1);
+		while (t->slots[h] != ST_NIL)
+			h = (h + 1) & (n - 1);
+		t->slots[h] = i;
+	}
+}
+
+static void cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
+                   bool pass, int64_t v)
+{
+	if ((t->len + 1) * 2 > t->nslots)
+		cg_grow(t);
+	uint32_t h = cg_hash(cgu, label, fn) & (t->nslots - 1);
+	for (;;) {
+		uint32_t i = t->slots[h];
+		if (i == ST_NIL)
+			break;
+		cg_entry *e = &t->v[i];
+		if (e->cgu_idx == cgu && e->label == label && e->fn_raw == fn) {
+			e->count++;
+			e->self_ns += v;
+			return;
+		}
+		h = (h + 1) & (t->nslots - 1);
+	}
+	if (t->len == t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 1024;
+		t->v = st_big_realloc(t->v, (size_t)t->cap * sizeof *t->v,
+		                      (size_t)cap * sizeof *t->v);
+		t->cap = cap;
+	}
+	t->slots[h] = t->len;
+	t->v[t->len++] = (cg_entry){ cgu, label, fn, 1, v, pass };
+}
+
+/* An event that belongs to a CGU: LLVM passes split their self time over
+ * their functions, other activities count for the CGU itself. */
+void bld_add_codegen(st_builder *b, const frame *f, int64_t self)
+{
+	const st_event *e = &f->ev;
+	bool pass = f->kclass == KC_LLVM_PASS;
+	const uint32_t *fns = e->args;
+	uint32_t nfn = e->nargs;
+	if (pass && nfn && e->args[0] == b->s_unnamed_loop) {
+		fns = &f->loop_fn;
+		nfn = f->loop_fn == ST_NOSTR ? 0 : 1;
+	}
+	if (!pass || nfn == 0 || fns[0] == f->cgu_raw) {
+		cg_add(&b->cg, f->cgu_idx, e->label, ST_NOSTR, pass, self);
+		return;
+	}
+	int64_t share = self / (int64_t)nfn;
+	for (uint32_t i = 0; i < nfn; i++) {
+		int64_t v = share + (i == 0 ? self - share * (int64_t)nfn : 0);
+		cg_add(&b->cg, f->cgu_idx, e->label, fns[i], true, v);
+	}
+}
+
+/* Adds an entry's time at the end of a tree path; every node on the path
+ * gains it in total. */
+static void add_path(st_tree *t, const uint32_t *path, int n,
+                     const cg_entry *e)
+{
+	for (int i = 0; i < n; i++)
+		t->nodes[path[i]].total_ns += (uint64_t)e->self_ns;
+	t->nodes[0].total_ns += (uint64_t)e->self_ns;
+	t->nodes[path[n - 1]].self_ns += e->self_ns;
+	t->nodes[path[n - 1]].count += e->count;
+}
+
+static void add_function_time(st_builder *b, uint32_t crate, uint32_t fn_raw,
+                              const cg_entry *e)
+{
+	st_model *m = b->m;
+	uint32_t name = bld_display_of(b, fn_raw);
+	uint64_t key = st_idmap_pair(crate, name);
+	uint32_t i = st_idmap_get_or_put(&b->fn_of, key, m->functions.len);
+	if (i == m->functions.len)
+		*VEC_PUSH(m->functions) = (st_fn_stat){
+			.name = name, .crate = crate, .raw = fn_raw,
+			.kind = ST_K_FN, .owner = ST_NIL };
+	m->functions.v[i].llvm_ns += e->self_ns;
+	m->functions.v[i].events += e->count;
+}
+
+/* The crate and CGU nodes of a CGU in tree t, made on first use and kept
+ * per CGU in cache. */
+static uint32_t cgu_node(st_builder *b, st_tree *t, child_index *ix,
+                         uint32_t *cache, uint32_t cgu_idx)
+{
+	if (cache[cgu_idx] != ST_NIL)
+		return cache[cgu_idx];
+	const st_cgu_stat *c = &b->m->cgus.v[cgu_idx];
+	uint32_t crate = bld_child(t, ix, 0, c->crate, ST_NOSTR, ST_K_CRATE);
+	cache[cgu_idx] = bld_child(t, ix, crate, c->cgu, b->cgu_raw[cgu_idx], ST_K_CGU);
+	return cache[cgu_idx];
+}
+
+/* Builds both codegen trees from the contributions: codegen is crate > CGU >
+ * label > function, pivot crate > CGU > function > label.  Each (CGU, label,
+ * function) is unique, so the last level of each tree is added without a
+ * lookup. */
+void bld_build_codegen(st_builder *b)
+{
+	st_model *m = b->m;
+	size_t bytes = (size_t)(m->cgus.len + 1) * sizeof(uint32_t);
+	uint32_t *cg_cache = st_xmalloc(bytes), *pv_cache = st_xmalloc(bytes);
+	memset(cg_cache, 0xff, bytes);
+	memset(pv_cache, 0xff, bytes);
+	for (uint32_t i = 0; i < b->cg.len; i++) {
+		const cg_entry *e = &b->cg.v[i];
+		st_kind k = e->pass ? ST_K_PASS : ST_K_ACTIVITY;
+		uint32_t cg = cgu_node(b, &m->codegen, &b->idx_codegen, cg_cache, e->cgu_idx);
+		uint32_t pv = cgu_node(b, &m->pivot, &b->idx_pivot, pv_cache, e->cgu_idx);
+		uint32_t cr1 = m->codegen.nodes[cg].parent, cr2 = m->pivot.nodes[pv].parent;
+		if (e->fn_raw == ST_NOSTR) {
+			uint32_t p1 = bld_child(&m->codegen, &b->idx_codegen, cg, e->label,
+			                        ST_NOSTR, k);
+			uint32_t p2 = st_tree_add(&m->pivot, pv, e->label, ST_NOSTR, k);
+			add_path(&m->codegen, (uint32_t[]){ cr1, cg, p1 }, 3, e);
+			add_path(&m->pivot, (uint32_t[]){ cr2, pv, p2 }, 3, e);
+			continue;
+		}
+		uint32_t name = bld_display_of(b, e->fn_raw);
+		uint32_t cg_pass = bld_child(&m->codegen, &b->idx_codegen, cg, e->label,
+		                             ST_NOSTR, k);
+		uint32_t cg_fn = st_tree_add(&m->codegen, cg_pass, name, e->fn_raw, ST_K_FN);
+		uint32_t pv_fn = bld_child(&m->pivot, &b->idx_pivot, pv, name, e->fn_raw,
+		                           ST_K_FN);
+		uint32_t pv_pass = st_tree_add(&m->pivot, pv_fn, e->label, ST_NOSTR, k);
+		add_path(&m->codegen, (uint32_t[]){ cr1, cg, cg_pass, cg_fn }, 4, e);
+		add_path(&m->pivot, (uint32_t[]){ cr2, pv, pv_fn, pv_pass }, 4, e);
+		add_function_time(b, m->cgus.v[e->cgu_idx].crate, e->fn_raw, e);
+	}
+	free(cg_cache);
+	free(pv_cache);
+}
+

@@ -1,0 +1,144 @@
+/* builder-internal.h: what the builder's files share (builder.c, the walk
+ * and its statistics; builder-codegen.c, the codegen trees; builder-finish.c,
+ * classification, async grouping and ordering): the builder's state and the
+ * few functions one file calls in another.  Private to those files; the
+ * public contract is include/stalactite/builder.h. */
+#ifndef ST_BUILDER_INTERNAL_H
+#define ST_BUILDER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "stalactite/async-kind.h"
+#include "stalactite/builder.h"
+#include "stalactite/idmap.h"
+#include "stalactite/xalloc.h"
+
+enum kclass {   /* what an event kind means to the statistics */
+	KC_OTHER, KC_QUERY, KC_ACTIVITY, KC_BLOCKED, KC_INCR_LOAD,
+	KC_INCR_HASH, KC_LLVM_PASS,
+	KC_CACHE_HIT, KC_CACHE_HIT_COUNT, KC_ARTIFACT_SIZE,  /* instants, integers */
+};
+
+typedef struct frame {
+	st_event ev;
+	uint64_t child_ns;     /* durations of direct children */
+	uint32_t stack_node;
+	uint32_t label_idx;
+	uint32_t cgu_raw;      /* raw module name of the CGU, or ST_NOSTR */
+	uint32_t cgu_idx;      /* index into model cgus, or ST_NIL */
+	uint32_t loop_fn;      /* function a loop unit below belongs to */
+	uint8_t kclass;
+	bool marked, inside;   /* event hook state */
+	uint32_t tag;
+} frame;
+
+typedef struct thread_stack {
+	frame *v;
+	uint32_t len, cap;
+	uint64_t first, last;  /* span of the thread's intervals */
+	bool seen;
+} thread_stack;
+
+/* What the codegen trees receive, summed per (CGU, label, function) while
+ * loading and turned into nodes once at the end: one lookup per LLVM pass
+ * event instead of one per tree level. */
+typedef struct cg_entry {
+	uint32_t cgu_idx, label, fn_raw;  /* fn_raw ST_NOSTR: no function */
+	uint32_t count;
+	int64_t self_ns;
+	bool pass;
+} cg_entry;
+
+typedef struct cg_table {
+	cg_entry *v;
+	uint32_t len, cap;
+	uint32_t *slots;           /* entry index or ST_NIL */
+	uint32_t nslots;
+} cg_table;
+
+/* Child lookup for one tree: a hash set of node ids keyed by
+ * (parent, name[, arg]); the key lives in the node itself. */
+typedef struct child_index {
+	uint32_t *slots;       /* node id or ST_NIL */
+	uint32_t cap, len;
+	bool by_arg;           /* arg is part of the key */
+} child_index;
+
+struct st_builder {
+	st_model *m;
+	st_event_hook hook;
+	bool has_hook;
+	child_index idx_stack, idx_codegen, idx_pivot;
+	st_idmap threads;          /* thread id -> index in stacks */
+	thread_stack *stacks;
+	uint32_t nstacks, capstacks;
+	uint32_t *label_of, *pass_of;  /* strtab id -> stat index, or ST_NIL */
+	uint32_t label_of_len, pass_of_len;
+	/* time-llvm-passes sources: a pass is one row per group, so
+	 * (label, group) -> stat index */
+	bool src_grouped;
+	st_idmap pass_of_group;
+	uint32_t *artifact_of;     /* strtab id -> artifacts index, or ST_NIL */
+	uint32_t artifact_of_len;
+	/* label strtab id -> the last source that gave a QueryCacheHitCount for
+	 * it (ST_NIL: none); that source's QueryCacheHit instants then count no
+	 * more, so a source index needs no reset between files */
+	uint32_t *hit_count_src;
+	uint32_t hit_count_src_len;
+	st_idmap cgu_of, fn_of;    /* (crate, name) -> stat index */
+	uint32_t *cgu_raw;         /* cgu stat index -> a raw module name */
+	cg_table cg;               /* codegen contributions, built at finish */
+	uint32_t last_thread;      /* the stack of the previous event's thread */
+	thread_stack *last_stack;
+	uint8_t *label_info;       /* strtab id -> LI_* bits, computed once */
+	uint32_t label_info_len;
+	uint8_t *scanned;          /* strtab id -> evidence already scanned */
+	uint32_t scanned_len;
+	st_async_evidence *evidence;
+	uint32_t crate, crate_stack;
+	uint64_t src_llvm_base;    /* m->llvm_self_ns when the source began */
+	int64_t src_overhead;      /* self time of the profiler's own activities */
+	uint32_t s_unnamed_loop;
+	char *scratch;
+	size_t scratch_cap;
+};
+
+#define VEC_PUSH(vec) (((vec).len == (vec).cap ? \
+	((vec).cap = (vec).cap ? (vec).cap * 2 : 64, \
+	 (vec).v = st_xrealloc((vec).v, (size_t)(vec).cap * sizeof *(vec).v)) : 0), \
+	&(vec).v[(vec).len++])
+
+/* Mixes three ids into a hash whose low bits (the slot) depend on every
+ * bit of every id (splitmix64's finaliser). */
+static inline uint32_t mix3(uint32_t a, uint32_t b, uint32_t c)
+{
+	uint64_t h = a * 0x9E3779B97F4A7C15ull ^ b * 0xC2B2AE3D27D4EB4Full ^
+	             c * 0x165667B19E3779F9ull;
+	h ^= h >> 31;
+	h *= 0xBF58476D1CE4E5B9ull;
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
+/* ---- builder.c ------------------------------------------------------------ */
+
+/* The child of parent with this name (and arg, for the stack tree),
+ * created with the given kind when missing. */
+uint32_t bld_child(st_tree *t, child_index *ix, uint32_t parent,
+                   uint32_t name, uint32_t arg, st_kind kind);
+/* Grows m->display and m->fn_kind to hold strtab id id. */
+void bld_ensure_display(st_model *m, uint32_t id);
+/* Normalised id of a raw id, computed once per distinct string. */
+uint32_t bld_display_of(st_builder *b, uint32_t id);
+/* Frees the child lookups of the three trees. */
+void bld_free_lookups(st_builder *b);
+
+/* ---- builder-codegen.c ---------------------------------------------------- */
+
+/* An event that belongs to a CGU: LLVM passes split their self time over
+ * their functions, other activities count for the CGU itself. */
+void bld_add_codegen(st_builder *b, const frame *f, int64_t self);
+/* Builds both codegen trees from the contributions. */
+void bld_build_codegen(st_builder *b);
+
+#endif
