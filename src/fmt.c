@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "stalactite/fmt.h"
+#include "stalactite/xalloc.h"
 
 void st_fmt_ns(char *buf, size_t cap, int64_t ns, bool ascii)
 {
@@ -58,6 +59,18 @@ void st_fmt_delta_pct(char *buf, size_t cap, int64_t base, int64_t new)
 	else
 		snprintf(buf, cap, "%+.1f%%", 100.0 * ((double)new - (double)base) /
 		                              (base < 0 ? -(double)base : (double)base));
+}
+
+const char *st_fmt_sanitized(st_fmt_scratch *sc, const char *s, size_t len)
+{
+	/* an escape is at most 4 output bytes per input byte ("\x1b" for
+	 * one byte, "\u{202e}" for three): 8 per byte is ample */
+	if (sc->cap < len * 8 + 16) {
+		sc->cap = len * 8 + 16;
+		sc->buf = st_xrealloc(sc->buf, sc->cap);
+	}
+	st_fmt_sanitize(s, len, sc->buf, sc->cap, false);
+	return sc->buf;
 }
 
 void st_fmt_pct(char *buf, size_t cap, double part, double whole)

@@ -14,18 +14,12 @@ typedef struct out {
 	FILE *f;
 	const st_diff *d;
 	const st_report_opts *o;
-	char *buf;
-	size_t cap;
+	st_fmt_scratch sc;   /* sanitised names */
 } out;
 
 static const char *sanitized(out *w, const char *s, size_t len)
 {
-	if (w->cap < len * 8 + 16) {
-		w->cap = len * 8 + 16;
-		w->buf = st_xrealloc(w->buf, w->cap);
-	}
-	st_fmt_sanitize(s, len, w->buf, w->cap, false);
-	return w->buf;
+	return st_fmt_sanitized(&w->sc, s, len);
 }
 
 static const char *name_of(out *w, uint32_t id)
@@ -336,7 +330,7 @@ int st_report_diff_write(FILE *f, const st_diff *d, const st_report_opts *o)
 		rc = write_json(&w);
 	else
 		write_text(&w);
-	free(w.buf);
+	free(w.sc.buf);
 	if (fflush(f) != 0 || ferror(f))
 		rc = -1;
 	return rc;

@@ -18,18 +18,12 @@ typedef struct out {
 	const st_model *m;
 	const st_report_opts *o;
 	unsigned top;
-	char *buf;         /* sanitised name scratch */
-	size_t cap;
+	st_fmt_scratch sc;   /* sanitised names */
 } out;
 
 static const char *sanitized(out *w, const char *s, size_t len)
 {
-	if (w->cap < len * 8 + 16) {
-		w->cap = len * 8 + 16;
-		w->buf = st_xrealloc(w->buf, w->cap);
-	}
-	st_fmt_sanitize(s, len, w->buf, w->cap, false);
-	return w->buf;
+	return st_fmt_sanitized(&w->sc, s, len);
 }
 
 static const char *name_of(out *w, uint32_t id)
@@ -47,8 +41,8 @@ static const char *shortened(out *w, uint32_t id, size_t max)
 		return s;
 	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
 		max--;
-	memcpy(w->buf + max, "\xe2\x80\xa6", 4);
-	return w->buf;
+	memcpy(w->sc.buf + max, "\xe2\x80\xa6", 4);
+	return w->sc.buf;
 }
 
 static uint32_t rows(out *w, uint32_t len)
@@ -645,7 +639,7 @@ int st_report_write(FILE *f, const st_model *m, const st_report_opts *o)
 			w.top = 20;
 		write_text(&w);
 	}
-	free(w.buf);
+	free(w.sc.buf);
 	if (fflush(f) != 0 || ferror(f))
 		rc = -1;
 	return rc;

@@ -37,6 +37,16 @@ void st_fmt_pct(char *buf, size_t cap, double part, double whole);
 size_t st_fmt_sanitize(const char *s, size_t len, char *out, size_t cap,
                        bool ascii);
 
+/* A growing buffer for st_fmt_sanitized (zero-initialise; free buf). */
+typedef struct st_fmt_scratch {
+	char *buf;
+	size_t cap;
+} st_fmt_scratch;
+
+/* s[0..len) sanitised as by st_fmt_sanitize, whole (the scratch grows to
+ * the worst case); valid until the next call with the same scratch. */
+const char *st_fmt_sanitized(st_fmt_scratch *sc, const char *s, size_t len);
+
 /* Decodes one UTF-8 character at s (len > 0): stores the code point and
  * returns its byte length, or returns 0 for an invalid sequence. */
 size_t st_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);

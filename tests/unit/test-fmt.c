@@ -1,6 +1,7 @@
 /* Unit tests: durations, shares, UTF-8 decoding and making names safe for a
  * terminal. */
 #include <stdbool.h>
+#include <stdlib.h>
 #include "check.h"
 #include "stalactite/fmt.h"
 
@@ -28,6 +29,29 @@ int main(void)
 	CHECK_STR(ns(1234000000, false), "1.23s");
 	CHECK_STR(ns(125000000000, false), "2m05s");
 	CHECK_STR(ns(-2500000, false), "-2.50ms");
+	/* deltas keep their sign; the growing sanitiser never truncates */
+	char d[32];
+	st_fmt_delta_ns(d, sizeof d, 1500000, false);
+	CHECK_STR(d, "+1.50ms");
+	st_fmt_delta_ns(d, sizeof d, -812, false);
+	CHECK_STR(d, "-812ns");
+	st_fmt_delta_pct(d, sizeof d, 200, 300);
+	CHECK_STR(d, "+50.0%");
+	st_fmt_delta_pct(d, sizeof d, 0, 3);
+	CHECK_STR(d, "new");
+	st_fmt_delta_pct(d, sizeof d, 3, 0);
+	CHECK_STR(d, "gone");
+	st_fmt_delta_pct(d, sizeof d, 7, 7);
+	CHECK_STR(d, "0.0%");
+	st_fmt_scratch sc = { 0 };
+	char hostile[3000];
+	for (size_t i = 0; i < sizeof hostile; i++)
+		hostile[i] = "\x1b\x07"[i % 2];
+	const char *clean = st_fmt_sanitized(&sc, hostile, sizeof hostile);
+	CHECK_INT(strlen(clean), 4 * sizeof hostile);
+	CHECK(!memchr(clean, 0x1b, strlen(clean)));
+	CHECK_STR(st_fmt_sanitized(&sc, "ok", 2), "ok");
+	free(sc.buf);
 	char col[32];
 	st_fmt_ns_col(col, sizeof col, 4200, false, 9);
 	CHECK_STR(col, "   4.20\xc2\xb5s");   /* 9 columns, 10 bytes */
