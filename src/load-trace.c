@@ -247,6 +247,18 @@ static bool key_is(jstr k, const char *w)
 	return k.n == n && memcmp(k.s, w, n) == 0;
 }
 
+/* `"KEY" :` at d[i]: the index of the value after it (spaces skipped), k
+ * set; 0 when d[i] starts no key. */
+static size_t fast_key(const unsigned char *d, size_t len, size_t i, jstr *k)
+{
+	if (i >= len || d[i] != '"' || !(i = fast_str(d, len, i, k)))
+		return 0;
+	i = fast_ws(d, len, i);
+	if (i >= len || d[i] != ':')
+		return 0;
+	return fast_ws(d, len, i + 1);
+}
+
 /* The flat args object at d[i] == '{'; its end, or 0. */
 static size_t fast_args(const unsigned char *d, size_t len, size_t i, rawev *r)
 {
@@ -258,12 +270,8 @@ static size_t fast_args(const unsigned char *d, size_t len, size_t i, rawev *r)
 		jstr k, v = { NULL, 0 };
 		bool isnum;
 		double num;
-		if (i >= len || d[i] != '"' || !(i = fast_str(d, len, i, &k)))
+		if (!(i = fast_key(d, len, i, &k)))
 			return 0;
-		i = fast_ws(d, len, i);
-		if (i >= len || d[i] != ':')
-			return 0;
-		i = fast_ws(d, len, i + 1);
 		if (i < len && d[i] == '"')
 			i = fast_str(d, len, i, &v);
 		else
@@ -304,12 +312,8 @@ static size_t fast_event(const unsigned char *d, size_t len, size_t i, rawev *r)
 		jstr k, v = { NULL, 0 };
 		bool isnum = false;
 		double num = 0;
-		if (i >= len || d[i] != '"' || !(i = fast_str(d, len, i, &k)))
+		if (!(i = fast_key(d, len, i, &k)))
 			return 0;
-		i = fast_ws(d, len, i);
-		if (i >= len || d[i] != ':')
-			return 0;
-		i = fast_ws(d, len, i + 1);
 		if (i >= len)
 			return 0;
 		unsigned key = 0;

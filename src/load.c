@@ -426,6 +426,27 @@ static void populate(const unsigned char *data, size_t len)
 	madvise((void *)data, len, MADV_WILLNEED);
 }
 
+/* The end of loading one input of a format other than a profile: an error
+ * (with where a compressed stream was cut, if it was) or the warnings, the
+ * loader's note prefixed by note_name when given. */
+static int other_done(loader *ld, const input *in, const char *name, const char *cut,
+                      int rc, const char *msg, const char *note_name,
+                      const char *note, char *err, size_t errlen)
+{
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: %s%s%s%s", name, msg, cut ? " (" : "",
+		         cut ? cut : "", cut ? ")" : "");
+		return 1;
+	}
+	if (cut)
+		warn(ld, "%s: %s; loading what was readable", in->path, cut);
+	if (*note && note_name)
+		warn(ld, "%s: %s", note_name, note);
+	else if (*note)
+		warn(ld, "%s", note);
+	return 0;
+}
+
 /* Decodes data, named name in messages ("PATH", or "PATH (decompressed)"
  * where offsets are in the decompressed data).  cut, when not NULL, says
  * where a compressed stream ended early: it replaces the decoder's own
@@ -441,32 +462,16 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 	in_format f = sniff_format(data, len);
 	if (f == FORMAT_CARGO_HTML || f == FORMAT_CARGO_LOG) {
 		char note[1024] = "";
-		if (st_timings_load(ld->m, in->path, data, len, f == FORMAT_CARGO_LOG,
-		                    note, sizeof note, msg, sizeof msg) != 0) {
-			snprintf(err, errlen, "%s: %s%s%s%s", name, msg, cut ? " (" : "",
-			         cut ? cut : "", cut ? ")" : "");
-			return 1;
-		}
-		if (cut)
-			warn(ld, "%s: %s; loading what was readable", in->path, cut);
-		if (*note)
-			warn(ld, "%s", note);
-		return 0;
+		int rc = st_timings_load(ld->m, in->path, data, len, f == FORMAT_CARGO_LOG,
+		                         note, sizeof note, msg, sizeof msg);
+		/* the timings loader's notes name the file themselves */
+		return other_done(ld, in, name, cut, rc, msg, NULL, note, err, errlen);
 	}
 	if (f == FORMAT_TEXT) {
-		char note[512];
-		if (st_formats_load(st_formats_sniff(data, len), data, len, mapped, b,
-		                    in->path,
-		                    note, sizeof note, msg, sizeof msg) != 0) {
-			snprintf(err, errlen, "%s: %s%s%s%s", name, msg, cut ? " (" : "",
-			         cut ? cut : "", cut ? ")" : "");
-			return 1;
-		}
-		if (cut)
-			warn(ld, "%s: %s; loading what was readable", in->path, cut);
-		if (*note)
-			warn(ld, "%s: %s", name, note);
-		return 0;
+		char note[512] = "";
+		int rc = st_formats_load(st_formats_sniff(data, len), data, len, mapped, b,
+		                         in->path, note, sizeof note, msg, sizeof msg);
+		return other_done(ld, in, name, cut, rc, msg, name, note, err, errlen);
 	}
 	if (f != FORMAT_MMPROF)
 		why = len < 4 ? "offset 0: file too short to be a profile"

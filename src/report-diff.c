@@ -8,6 +8,7 @@
 #include "stalactite/diff.h"
 #include "stalactite/fmt.h"
 #include "stalactite/report.h"
+#include "report-json.h"
 #include "stalactite/xalloc.h"
 
 typedef struct out {
@@ -312,14 +313,7 @@ static int write_json(out *w)
 		json_table(w, diff, (st_diff_table)t);
 	if (w->o->match && w->o->match_base)
 		json_match(root, w);
-	char *s = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (!s)
-		return -1;
-	fputs(s, w->f);
-	fputc('\n', w->f);
-	free(s);
-	return 0;
+	return st_report_json_emit(w->f, root);
 }
 
 int st_report_diff_write(FILE *f, const st_diff *d, const st_report_opts *o)

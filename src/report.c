@@ -6,6 +6,7 @@
 #include <string.h>
 #include "stalactite/fmt.h"
 #include "stalactite/report.h"
+#include "report-json.h"
 #include "stalactite/xalloc.h"
 
 const char *const st_report_keys[] = {
@@ -618,12 +619,17 @@ static int write_json(out *w)
 	json_functions(root, w);
 	if (w->o->match)
 		json_match(root, w);
+	return st_report_json_emit(w->f, root);
+}
+
+int st_report_json_emit(FILE *f, cJSON *root)
+{
 	char *s = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	if (!s)
 		return -1;
-	fputs(s, w->f);
-	fputc('\n', w->f);
+	fputs(s, f);
+	fputc('\n', f);
 	free(s);
 	return 0;
 }
