@@ -44,14 +44,14 @@ static unsigned long long ull(uint64_t v)
 }
 
 /* The next piece of input in *p, *n (0 at the end); -1 with errno set when
- * reading fails, -3 past opts->in_limit.  The previous piece must have been
+ * reading fails, -3 past opts->in_limit, -4 when progress said stop.  The previous piece must have been
  * consumed whole. */
 static int next_piece(input *in, const unsigned char **p, size_t *n)
 {
 	in->off += in->piece;
 	in->piece = 0;
-	if (in->o->progress)
-		in->o->progress(in->o->progress_ctx, in->off);
+	if (in->o->progress && !in->o->progress(in->o->progress_ctx, in->off))
+		return -4;
 	*n = 0;
 	if (in->head_pos < in->head_len) {
 		size_t k = in->head_len - in->head_pos;
@@ -115,6 +115,10 @@ static int grow_fail(int r, uint64_t off, const st_decompress_opts *o,
 
 static int read_fail(const input *in, int r, char *err, size_t errlen)
 {
+	if (r == -4) {
+		snprintf(err, errlen, "cancelled");
+		return -4;
+	}
 	if (r == -3) {
 		snprintf(err, errlen, "offset %llu: more input than the limit (%llu bytes)",
 		         ull(in->o->in_limit), ull(in->o->in_limit));

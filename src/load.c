@@ -75,6 +75,7 @@ typedef struct loader {
 	size_t ncrates, crates_cap;
 	st_model *m;           /* cargo timings go straight into it */
 	bool dense;            /* the mapped file has no holes: populate it */
+	bool cancelled;        /* opts->progress said stop */
 } loader;
 
 /* The formats stalactite reads.  sniff_format is the one place that tells
@@ -364,21 +365,28 @@ static int collect(loader *ld, char *const *paths, int npaths, char *err,
 /* Progress of the decoder, in bytes of what it decodes; for a compressed
  * input mapped onto the second half of its file's bytes (decompression
  * reports the first). */
-static void on_progress(void *ctx, uint64_t done, uint64_t total)
+static bool tell(loader *ld, uint64_t done)
+{
+	if (ld->opts->progress && !ld->cancelled &&
+	    !ld->opts->progress(ld->opts->progress_ctx, done, ld->total))
+		ld->cancelled = true;
+	return !ld->cancelled;
+}
+
+static bool on_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	loader *ld = ctx;
 	uint64_t at = done;
 	if (ld->span)
 		at = ld->lo + (total ? (uint64_t)((double)done / (double)total *
 		                                  (double)ld->span) : 0);
-	ld->opts->progress(ld->opts->progress_ctx, ld->base + at, ld->total);
+	return tell(ld, ld->base + at);
 }
 
-static void on_unpack(void *ctx, uint64_t in_bytes)
+static bool on_unpack(void *ctx, uint64_t in_bytes)
 {
 	loader *ld = ctx;
-	ld->opts->progress(ld->opts->progress_ctx,
-	                   ld->base + (ld->size ? in_bytes / 2 : in_bytes), ld->total);
+	return tell(ld, ld->base + (ld->size ? in_bytes / 2 : in_bytes));
 }
 
 /* Two profiles of one crate stay two sources (they may be two builds, or a
@@ -773,8 +781,13 @@ int st_load_paths(st_model *m, char *const *paths, int npaths,
 	for (size_t i = 0; rc == 0 && i < ld.l.len; i++) {
 		ld.size = ld.l.v[i].size;
 		ld.lo = ld.span = 0;
-		rc = load_one(&ld, b, &ld.l.v[i], err, errlen);
+		/* also between files: a text format has no progress of its own */
+		rc = tell(&ld, ld.base) ? load_one(&ld, b, &ld.l.v[i], err, errlen) : 1;
 		ld.base += ld.l.v[i].size;
+	}
+	if (ld.cancelled) {   /* whatever failed, it failed because of that */
+		snprintf(err, errlen, "cancelled");
+		rc = 2;
 	}
 	if (rc == 0) {
 		st_builder_finish(b);

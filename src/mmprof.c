@@ -385,6 +385,7 @@ typedef struct feed_state {
 	uint64_t done, next_report;
 	size_t pagesz;
 	uint64_t drop_lo, drop_hi;   /* pending run of finished events pages */
+	bool cancelled;              /* the progress callback said stop */
 } feed_state;
 
 static bool feed_record(st_mmprof *p, feed_state *f, const unsigned char *r,
@@ -457,15 +458,19 @@ static void drop_page(const st_mmprof *p, feed_state *f, const page *pg)
 		drop_flush(p, f);
 }
 
-static void report(st_mmprof *p, feed_state *f, uint64_t bytes)
+/* Returns false when the progress callback asks to stop. */
+static bool report(st_mmprof *p, feed_state *f, uint64_t bytes)
 {
 	f->done += bytes;
 	if (!f->progress || f->done < f->next_report)
-		return;
+		return true;
 	f->next_report = f->done + PROGRESS_STEP;
 	uint64_t body = p->st[TAG_EVENTS].total;
-	f->progress(f->ctx, (uint64_t)((double)f->done / (double)body *
-	                               (double)p->len), p->len);
+	if (f->progress(f->ctx, (uint64_t)((double)f->done / (double)body *
+	                                   (double)p->len), p->len))
+		return true;
+	f->cancelled = true;
+	return false;
 }
 
 static bool feed_all(st_mmprof *p, feed_state *f)
@@ -484,9 +489,8 @@ static bool feed_all(st_mmprof *p, feed_state *f)
 			stream_copy(p, s, off, tmp, p->recsz);
 			r = tmp;
 		}
-		if (!feed_record(p, f, r, at))
+		if (!feed_record(p, f, r, at) || !report(p, f, p->recsz))
 			return false;
-		report(p, f, p->recsz);
 	}
 	drop_page(p, f, &s->pages[pi]);
 	drop_flush(p, f);
@@ -503,7 +507,11 @@ int st_mmprof_feed(st_mmprof *p, st_builder *b, st_progress_fn progress,
 	p->err = err;
 	p->errlen = errlen;
 	bool ok = feed_all(p, &f);
-	if (ok && progress)
-		progress(progress_ctx, p->len, p->len);
+	if (ok && progress && !progress(progress_ctx, p->len, p->len))
+		f.cancelled = true;
+	if (f.cancelled) {
+		snprintf(err, errlen, "cancelled");
+		return -2;
+	}
 	return ok ? 0 : -1;
 }

@@ -536,7 +536,7 @@ typedef struct progress {
 	const char *what;   /* "base", "new" with a diff, else NULL */
 } progress;
 
-static void on_progress(void *ctx, uint64_t done, uint64_t total)
+static bool on_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	progress *p = ctx;
 	struct timespec now;
@@ -544,7 +544,7 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 	double dt = (double)(now.tv_sec - p->last.tv_sec) +
 	            (double)(now.tv_nsec - p->last.tv_nsec) / 1e9;
 	if (dt < 0.05 && done < total)
-		return;
+		return true;
 	p->last = now;
 	char msg[128];
 	snprintf(msg, sizeof msg, "Loading%s%s: %.1f of %.1f MB (%.0f%%)",
@@ -553,6 +553,7 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 	cv_clear(p->c);
 	cv_text(p->c, p->c->h / 2, 2, p->c->w, msg, S_HEADER);
 	blit(p->a, p->c);
+	return true;
 }
 
 /* ---- entry ------------------------------------------------------------------------------ */

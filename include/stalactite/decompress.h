@@ -30,8 +30,9 @@ typedef struct st_decompress_opts {
 	                      (to sniff what a stream holds) */
 	uint64_t in_limit; /* most bytes read from fd, 0: no limit; more is an
 	                      error (returns -3) */
-	/* may be NULL: compressed bytes consumed so far */
-	void (*progress)(void *ctx, uint64_t in_bytes);
+	/* may be NULL: compressed bytes consumed so far; returning false stops
+	 * the work (st_decompress returns -4) */
+	bool (*progress)(void *ctx, uint64_t in_bytes);
 	void *progress_ctx;
 } st_decompress_opts;
 
@@ -45,9 +46,9 @@ typedef struct st_decompressed {
 
 /* Decompresses head[0..head_len) followed, when fd >= 0, by the rest of fd
  * up to its end.  Returns 0; or -1 (bad data, a read error, out of memory),
- * -2 (more than opts->limit bytes of output) or -3 (more than
- * opts->in_limit bytes read from fd) with the message in err and nothing to
- * free in out. */
+ * -2 (more than opts->limit bytes of output), -3 (more than
+ * opts->in_limit bytes read from fd) or -4 (the progress callback said stop)
+ * with the message in err and nothing to free in out. */
 int st_decompress(st_compression c, const unsigned char *head, size_t head_len,
                   int fd, const st_decompress_opts *opts, st_decompressed *out,
                   char *err, size_t errlen);

@@ -15,15 +15,19 @@
 #include "stalactite/mmprof.h"
 
 typedef struct st_load_opts {
-	st_progress_fn progress;     /* may be NULL; total is all files' bytes */
+	/* may be NULL; total is all files' bytes.  Called between files and
+	 * during each; returning false cancels the load. */
+	st_progress_fn progress;
 	void *progress_ctx;
 	void (*warn)(void *ctx, const char *msg);  /* "PATH: ..."; may be NULL */
 	void *warn_ctx;
 	const st_event_hook *hook;   /* may be NULL */
 } st_load_opts;
 
-/* Loads every path into m and finishes it.  Returns 0, or 1 with a one-line
- * message (without the "stalactite: " prefix) in err. */
+/* Loads every path into m and finishes it.  Returns 0; 1 with a one-line
+ * message (without the "stalactite: " prefix) in err; or 2 when
+ * opts->progress cancelled the load (err: "cancelled"; m is then only fit
+ * to be freed). */
 int st_load_paths(st_model *m, char *const *paths, int npaths,
                   const st_load_opts *opts, char *err, size_t errlen);
 

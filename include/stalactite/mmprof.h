@@ -44,11 +44,14 @@ const st_mmprof_info *st_mmprof_get_info(const st_mmprof *p);
  * Never set it for a heap buffer.  Default: false. */
 void st_mmprof_set_mapped(st_mmprof *p, bool mapped);
 
-/* Progress callback: bytes of the file processed so far and the file size. */
-typedef void (*st_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+/* Progress callback: bytes of the file processed so far and the file size.
+ * Returns false to stop: the work under way then fails with "cancelled"
+ * (which is how a viewer abandons a load when the user quits). */
+typedef bool (*st_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 /* Decodes every event and feeds it to b (begin/end_source are the caller's).
- * Returns 0, or -1 with "offset N: what is wrong" in err. */
+ * Returns 0, or -1 with "offset N: what is wrong" in err, or -2 when the
+ * progress callback asked to stop. */
 int st_mmprof_feed(st_mmprof *p, st_builder *b, st_progress_fn progress,
                    void *progress_ctx, char *err, size_t errlen);
 void st_mmprof_close(st_mmprof *p);

@@ -16,12 +16,13 @@
 static char path[4096];
 static int truncations;
 
-static void cut_file(void *ctx, uint64_t done, uint64_t total)
+static bool cut_file(void *ctx, uint64_t done, uint64_t total)
 {
 	(void)ctx;
 	/* past the first progress step, with most events still to read */
 	if (done > 0 && done < total / 2 && !truncations++)
 		CHECK(truncate(path, 0) == 0);
+	return true;
 }
 
 /* A valid profile of about 6 MB: the base events and 200,000 siblings. */
@@ -87,6 +88,49 @@ static void test_loads(const char *dir)
 	unlink(path);
 }
 
+/* Stops the load at once (midway false) or at the first call past half of
+ * the bytes. */
+typedef struct stopper {
+	bool midway;
+	int calls;
+} stopper;
+
+static bool stop_at(void *ctx, uint64_t done, uint64_t total)
+{
+	stopper *s = ctx;
+	s->calls++;
+	return s->midway && done < total / 2;
+}
+
+/* A progress callback that says stop cancels the load: at once between
+ * files (before the first), or during a file's events; plain or
+ * compressed.  Nothing is reported as bad input. */
+static void test_cancelled(const char *dir)
+{
+	char big[4200], gz[4200], cmd[9000];
+	snprintf(big, sizeof big, "%s/cancel.mm_profdata", dir);
+	snprintf(gz, sizeof gz, "%s/cancel.mm_profdata.gz", dir);
+	write_big(big);
+	snprintf(cmd, sizeof cmd, "gzip -c '%s' > '%s'", big, gz);
+	CHECK(system(cmd) == 0);
+	const char *files[] = { big, gz };
+	for (int f = 0; f < 2; f++)
+		for (int i = 0; i < 2; i++) {
+			char *paths[] = { (char *)files[f] };
+			char err[1024];
+			stopper s = { i == 1, 0 };
+			st_load_opts o = { .progress = stop_at, .progress_ctx = &s };
+			st_model *m = st_model_new();
+			CHECK_INT(st_load_paths(m, paths, 1, &o, err, sizeof err), 2);
+			CHECK_STR(err, "cancelled");
+			/* no call after the one that said stop */
+			CHECK(s.calls >= 1 && (i == 0 ? s.calls == 1 : s.calls < 40));
+			st_model_free(m);
+		}
+	unlink(big);
+	unlink(gz);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/test-load.XXXXXX";
@@ -94,6 +138,7 @@ int main(void)
 		return 1;
 	test_loads(dir);
 	test_truncated_while_loading(dir);
+	test_cancelled(dir);
 	rmdir(dir);
 	return check_done();
 }

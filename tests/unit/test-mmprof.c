@@ -284,13 +284,14 @@ typedef struct progress {
 	bool monotonic;
 } progress;
 
-static void on_progress(void *ctx, uint64_t done, uint64_t total)
+static bool on_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	progress *pr = ctx;
 	pr->monotonic = pr->monotonic && done >= pr->last && done <= total;
 	pr->calls++;
 	pr->last = done;
 	pr->total = total;
+	return true;
 }
 
 /* A file mapping with the mapped flag (events pages released as they are
