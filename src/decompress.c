@@ -1,6 +1,7 @@
 /* decompress.c: see decompress.h.  zlib and libzstd do the decoding; this
  * file feeds them input in pieces and grows the output buffer. */
 #include <errno.h>
+#include <poll.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
  * is reported per piece. */
 #define HEAD_PIECE ((size_t)1 << 20)
 #define READ_PIECE ((size_t)256 << 10)
+/* how long a read waits for a silent pipe before telling progress again */
+#define WAIT_MS 100
 #define FIRST_OUT ((size_t)1 << 20)
 /* libzstd leaves the input position unchanged when it fails, so it gets
  * small steps: an error's offset is then within ZSTD_STEP bytes of where
@@ -67,6 +70,15 @@ static int next_piece(input *in, const unsigned char **p, size_t *n)
 	if (!in->buf && !(in->buf = malloc(READ_PIECE))) {
 		errno = ENOMEM;
 		return -1;
+	}
+	/* a pipe that sends nothing for a while: progress is told in between
+	 * (and after a signal), so that a viewer can still be quit */
+	if (in->o->progress) {
+		struct pollfd pf = { .fd = in->fd, .events = POLLIN };
+		int pr;
+		while ((pr = poll(&pf, 1, WAIT_MS)) == 0 || (pr < 0 && errno == EINTR))
+			if (!in->o->progress(in->o->progress_ctx, in->off))
+				return -4;
 	}
 	for (;;) {
 		ssize_t r = read(in->fd, in->buf, READ_PIECE);

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -90,6 +91,8 @@ typedef enum in_format { FORMAT_UNKNOWN, FORMAT_MMPROF, FORMAT_CARGO_HTML,
 /* STALACTITE_MAX_INPUT's default: far above any real profile (the largest
  * of a large build are a few hundred MB), far below an endless stream */
 #define DEFAULT_MAX_INPUT ((uint64_t)4 << 30)
+/* how long a read waits for a silent pipe before telling progress again */
+#define WAIT_MS 100
 
 static in_format sniff_format(const unsigned char *data, size_t len)
 {
@@ -184,11 +187,23 @@ static bool named_like_profile(const char *name)
 	       ends_with(name, ".mm_profdata.gz");
 }
 
-/* Reads up to cap bytes (pipes return short reads); -1 on error. */
-static ssize_t read_head(int fd, unsigned char *buf, size_t cap)
+static bool tell(loader *ld, uint64_t done);
+
+/* Reads up to cap bytes (pipes return short reads); -1 on error.  With ld,
+ * a pipe that sends nothing for a while is waited for in slices, telling
+ * progress in between (which may cancel: -1, errno ECANCELED). */
+static ssize_t read_head(loader *ld, int fd, unsigned char *buf, size_t cap)
 {
 	size_t n = 0;
 	while (n < cap) {
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		int pr;
+		while (ld && ld->opts->progress &&
+		       ((pr = poll(&pf, 1, WAIT_MS)) == 0 || (pr < 0 && errno == EINTR)))
+			if (!tell(ld, ld->base + n)) {
+				errno = ECANCELED;
+				return -1;
+			}
 		ssize_t r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -210,7 +225,7 @@ static in_format sniff_file(const char *path)
 	if (fd < 0)
 		return FORMAT_UNKNOWN;
 	unsigned char head[4096];
-	ssize_t n = read_head(fd, head, sizeof head);
+	ssize_t n = read_head(NULL, fd, head, sizeof head);
 	in_format f = FORMAT_UNKNOWN;
 	st_compression c = n > 0 ? st_compression_sniff(head, (size_t)n)
 	                         : ST_COMPRESSION_NONE;
@@ -530,9 +545,11 @@ static int load_stream(loader *ld, st_builder *b, const input *in,
 	/* what is held in memory is bounded, and so is what a stream may send */
 	st_decompress_opts o = { .limit = ld->limit,
 	                         .in_limit = fd >= 0 ? ld->in_limit : 0 };
-	if (ld->opts->progress && c != ST_COMPRESSION_NONE) {
+	if (ld->opts->progress) {   /* a plain pipe too: it may be slow */
 		o.progress = on_unpack;
 		o.progress_ctx = ld;
+	}
+	if (ld->opts->progress && c != ST_COMPRESSION_NONE) {
 		ld->lo = ld->size / 2;
 		ld->span = ld->size - ld->lo;
 	}
@@ -641,7 +658,7 @@ static int load_mapped(loader *ld, st_builder *b, const input *in, int fd,
 	size_t len = (size_t)st->st_size;
 	ld->dense = (uint64_t)st->st_blocks * 512 >= (uint64_t)st->st_size;
 	unsigned char head[SNIFF_LEN];
-	ssize_t n = read_head(fd, head, sizeof head);
+	ssize_t n = read_head(NULL, fd, head, sizeof head);
 	if (n < 0)
 		return fail(err, errlen, in->path, "%s", strerror(errno));
 	st_compression c = st_compression_sniff(head, (size_t)n);
@@ -672,11 +689,11 @@ static int load_pipe(loader *ld, st_builder *b, const input *in, int fd,
                      char *err, size_t errlen)
 {
 	unsigned char *head = st_xmalloc(STREAM_HEAD);
-	ssize_t n = read_head(fd, head, SNIFF_LEN);
+	ssize_t n = read_head(ld, fd, head, SNIFF_LEN);
 	st_compression c = n > 0 ? st_compression_sniff(head, (size_t)n)
 	                         : ST_COMPRESSION_NONE;
 	ssize_t more = n == SNIFF_LEN && c != ST_COMPRESSION_NONE
-	               ? read_head(fd, head + n, STREAM_HEAD - SNIFF_LEN) : 0;
+	               ? read_head(ld, fd, head + n, STREAM_HEAD - SNIFF_LEN) : 0;
 	int rc;
 	if (n < 0 || more < 0)
 		rc = fail(err, errlen, in->path, "%s", strerror(errno));

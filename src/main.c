@@ -178,32 +178,67 @@ static void warn_stderr(void *ctx, const char *msg)
 	fprintf(stderr, "stalactite: warning: %s\n", msg);
 }
 
-/* One side of a report: paths loaded into a new model, with a match
- * report when re is given.  Returns 0, or 1 after printing the error. */
-static int load_side(char *const *paths, int n, st_regex *re, st_model **m,
-                     st_match_report **mr)
+/* What the arguments load: one build, or two with --diff (m is NEW). */
+typedef struct loaded {
+	st_model *base, *m;
+	st_match_report *mr_base, *mr;   /* --report --match */
+} loaded;
+
+/* One side: paths loaded into a new model, with a match report when re is
+ * given.  Returns st_load_paths' status. */
+static int load_side(char *const *paths, int n, st_regex *re, st_load_opts lo,
+                     st_model **m, st_match_report **mr, char *err, size_t errlen)
 {
-	char err[1024];
 	*m = st_model_new();
-	*mr = NULL;
-	st_load_opts lo = { .warn = warn_stderr };
 	if (re) {
 		*mr = st_match_report_new(re, (*m)->strs);
 		lo.hook = st_match_report_hook(*mr);
 	}
-	if (st_load_paths(*m, paths, n, &lo, err, sizeof err) != 0) {
-		fprintf(stderr, "stalactite: %s\n", err);
-		return 1;
+	return st_load_paths(*m, paths, n, &lo, err, errlen);
+}
+
+/* The one path from arguments to models, for reports and the viewer alike;
+ * hooks sets each side's load options (progress, warnings).  Returns 0, 1
+ * (bad input, the message in err) or 2 (cancelled). */
+static int load_all(char *const *paths, int n, bool diff, st_regex *re,
+                    void (*hooks)(void *ctx, const char *what, st_load_opts *lo),
+                    void *ctx, loaded *out, char *err, size_t errlen)
+{
+	st_load_opts lo = { 0 };
+	int rc = 0;
+	*out = (loaded){ 0 };
+	if (diff) {
+		hooks(ctx, "base", &lo);
+		rc = load_side(paths, 1, re, lo, &out->base, &out->mr_base, err, errlen);
+		paths++;
+		n--;
 	}
-	return 0;
+	if (rc == 0) {
+		hooks(ctx, diff ? "new" : NULL, &lo);
+		rc = load_side(paths, n, re, lo, &out->m, &out->mr, err, errlen);
+	}
+	return rc;
+}
+
+static void loaded_free(loaded *l)
+{
+	st_match_report_free(l->mr);
+	st_match_report_free(l->mr_base);
+	st_model_free(l->m);
+	st_model_free(l->base);
+}
+
+static void report_hooks(void *ctx, const char *what, st_load_opts *lo)
+{
+	(void)ctx;
+	(void)what;
+	lo->warn = warn_stderr;
 }
 
 static int run_report(char *const *paths, int n, options *o)
 {
 	char err[1024];
 	st_regex *re = NULL;
-	st_match_report *mr = NULL, *mr_base = NULL;
-	st_model *m = NULL, *base = NULL;
 	if (o->match) {
 		re = st_regex_compile(o->match, err, sizeof err);
 		if (!re) {
@@ -213,28 +248,33 @@ static int run_report(char *const *paths, int n, options *o)
 			return 1;
 		}
 	}
-	int rc = o->diff ? load_side(paths, 1, re, &base, &mr_base) : 0;
-	if (rc == 0)
-		rc = load_side(paths + o->diff, n - o->diff, re, &m, &mr);
-	o->report.match = mr;
-	o->report.match_base = mr_base;
+	loaded l;
+	int rc = load_all(paths, n, o->diff, re, report_hooks, NULL, &l, err, sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "stalactite: %s\n", err);
+	o->report.match = l.mr;
+	o->report.match_base = l.mr_base;
 	if (rc == 0 && o->diff) {
-		st_diff *d = st_diff_build(base, m);
-		base = m = NULL;   /* the diff owns them */
+		st_diff *d = st_diff_build(l.base, l.m);
+		l.base = l.m = NULL;   /* the diff owns them */
 		if (st_report_diff_write(stdout, d, &o->report) != 0)
 			rc = 1;
 		st_diff_free(d);
-	} else if (rc == 0 && st_report_write(stdout, m, &o->report) != 0) {
+		if (rc == 1 && ferror(stdout))
+			fprintf(stderr, "stalactite: error writing the report\n");
+	} else if (rc == 0 && st_report_write(stdout, l.m, &o->report) != 0) {
 		rc = 1;
+		if (ferror(stdout))
+			fprintf(stderr, "stalactite: error writing the report\n");
 	}
-	if (rc == 1 && ferror(stdout))
-		fprintf(stderr, "stalactite: error writing the report\n");
-	st_match_report_free(mr);
-	st_match_report_free(mr_base);
+	loaded_free(&l);
 	st_regex_free(re);
-	st_model_free(m);
-	st_model_free(base);
-	return rc;
+	return rc != 0;
+}
+
+static void ui_hooks(void *ctx, const char *what, st_load_opts *lo)
+{
+	st_ui_load_opts(ctx, what, lo);
 }
 
 static int run_ui(char *const *paths, int n, options *o)
@@ -253,7 +293,27 @@ static int run_ui(char *const *paths, int n, options *o)
 	o->ui.height = 24;
 	if (size && sscanf(size, "%dx%d", &o->ui.width, &o->ui.height) != 2)
 		return usage_error("STALACTITE_SIZE must be WIDTHxHEIGHT", size);
-	return st_ui_run(paths, n, &o->ui);
+	if (o->diff) {
+		o->ui.base_path = paths[0];
+		o->ui.new_path = paths[1];
+	}
+	/* the viewer takes the terminal first: the load shows progress there,
+	 * and q abandons it */
+	st_ui *ui = st_ui_open(&o->ui);
+	loaded l;
+	char err[1024];
+	int rc = load_all(paths, n, o->diff, NULL, ui_hooks, ui, &l, err, sizeof err);
+	if (rc != 0) {
+		loaded_free(&l);
+		int status = st_ui_close(ui);   /* the terminal is back: now the message */
+		if (rc == 2)   /* abandoned: by the user (0), or by a signal */
+			return status;
+		fprintf(stderr, "stalactite: %s\n", err);
+		return 1;
+	}
+	if (o->diff)
+		return st_ui_run(ui, NULL, st_diff_build(l.base, l.m));
+	return st_ui_run(ui, l.m, NULL);
 }
 
 int main(int argc, char **argv)
@@ -284,7 +344,6 @@ int main(int argc, char **argv)
 		return usage_error("--diff compares two builds: give BASE and NEW", NULL);
 	if (o.report.min_delta && !o.diff)
 		return usage_error("--min-delta goes with --diff", NULL);
-	o.ui.diff = o.diff;
 	o.ui.min_delta = o.report.min_delta;
 	if (o.mode == MODE_REPORT)
 		return run_report(paths, n, &o);

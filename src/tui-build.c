@@ -461,7 +461,7 @@ static void draw_detail(app *a, canvas *c, int y)
 
 /* The rest of what is known of the selected unit: its place in the graph
  * and, when joined, its crate's self-profile. */
-void tui_build_status(app *a, canvas *c, int y)
+static void build_status(app *a, canvas *c, int y)
 {
 	if (!tui_build_loaded(a) || !a->build.nrows)
 		return;
@@ -594,4 +594,11 @@ static redraw build_action(app *a, int act)
 	}
 }
 
-const view_ops tui_view_build = { "Build", draw_build, build_action };
+static bool build_available(const app *a)
+{
+	return tui_build_loaded(a);
+}
+
+const view_ops tui_view_build = {
+	"Build", draw_build, build_action, build_status, NULL, NULL, build_available,
+};

@@ -188,7 +188,7 @@ redraw tui_diff_cycle_threshold(app *a)
 
 static const char *const fig_names[] = { "total", "self", "count" };
 
-int tui_diff_header(app *a, tview *v, canvas *c, int y)
+static int diff_header(app *a, tview *v, canvas *c, int y)
 {
 	bool with_base = c->w >= 64;
 	char hb[16], hn[16], line[128];
@@ -216,7 +216,7 @@ int tui_diff_header(app *a, tview *v, canvas *c, int y)
 	return x;
 }
 
-int tui_diff_row(app *a, tview *v, canvas *c, int y, uint32_t id)
+static void diff_row(app *a, tview *v, canvas *c, int y, uint32_t id)
 {
 	int64_t b, n;
 	tui_diff_fig(a, v, id, v->fig, &b, &n);
@@ -227,8 +227,9 @@ int tui_diff_row(app *a, tview *v, canvas *c, int y, uint32_t id)
 	int x = cv_text(c, y, 0, c->w, line, S_NORMAL);
 	line[span] = '\0';
 	cv_restyle(c, y, cv_width(c, line), x, ds);
-	return x;
 }
+
+const columns_ops tui_columns_diff = { diff_header, diff_row };
 
 int tui_diff_mark(app *a, tview *v, canvas *c, int y, int x, uint32_t id)
 {

@@ -36,25 +36,25 @@ void tui_breadcrumbs(app *a, tview *v, canvas *c, int y)
 	cv_text(c, y, 0, c->w, s, S_DIM);
 }
 
+/* A notice (the last key's outcome) wins over the view's own line. */
 void tui_status_line(app *a, canvas *c, int y)
+{
+	cv_fill(c, y, 0, c->w, L' ', S_STATUS);
+	if (a->message[0])
+		cv_text_crop(c, y, 0, c->w, a->message, S_STATUS);
+	else if (tui_views[a->view]->status)
+		tui_views[a->view]->status(a, c, y);
+}
+
+/* The selection's figures, or the search's while one is active. */
+void tui_tview_status(app *a, canvas *c, int y)
 {
 	tview *v = tui_cur_tview(a);
 	char buf[1024];
-	cv_fill(c, y, 0, c->w, L' ', S_STATUS);
-	if (a->message[0]) {
-		cv_text_crop(c, y, 0, c->w, a->message, S_STATUS);
-		return;
-	}
-	if (a->view == V_BUILD) {
-		tui_build_status(a, c, y);
-		return;
-	}
 	if (a->diff) {
 		tui_diff_status(a, v, c, y);
 		return;
 	}
-	if (!v)
-		return;
 	const st_node *n = &v->tree->nodes[v->sel];
 	char tot[32], self[32], pp[16], pa[16];
 	if (a->re && tui_searching(v)) {

@@ -24,6 +24,7 @@ typedef struct row {
 	const st_tree *tree;
 	uint32_t name_id;      /* node name to look for */
 	int kind;              /* node kind wanted, or -1 */
+	bool match;            /* its name matches the search */
 } row;
 
 typedef struct rows {
@@ -373,19 +374,46 @@ static uint32_t find_node(const app *a, const st_tree *t, uint32_t name, int kin
 	return best;
 }
 
-static rows current;   /* rebuilt on every draw; read by the action handler */
+/* The rows are made once per model and threshold, and matched once per
+ * search, not on every frame. */
+static rows current;
+static struct { bool made; int64_t min_delta; unsigned search_gen; } made_for;
 
 void tui_summary_free(app *a)
 {
 	(void)a;
 	free(current.v);
 	current = (rows){ 0 };
+	made_for.made = false;
+}
+
+static void summary_search(app *a)
+{
+	for (int i = 0; i < current.n; i++) {
+		row *w = &current.v[i];
+		const char *name = w->name_off >= 0 ? w->text + w->name_off : NULL;
+		w->match = a->re && name && st_regex_match(a->re, name, strlen(name));
+	}
+	made_for.search_gen = a->search_gen;
+}
+
+static void make_rows(app *a)
+{
+	if (made_for.made && made_for.min_delta == a->min_delta) {
+		if (made_for.search_gen != a->search_gen)
+			summary_search(a);
+		return;
+	}
+	current.n = 0;
+	build_rows(a, &current);
+	made_for.made = true;
+	made_for.min_delta = a->min_delta;
+	summary_search(a);
 }
 
 static void draw_summary(app *a, canvas *c, int top, int bottom)
 {
-	current.n = 0;
-	build_rows(a, &current);
+	make_rows(a);
 	int h = bottom - top;
 	if (a->summary_sel >= current.n) a->summary_sel = current.n - 1;
 	if (a->summary_sel < 0) a->summary_sel = 0;
@@ -396,10 +424,7 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 	if (a->summary_sel >= a->summary_scroll + h) a->summary_scroll = a->summary_sel - h + 1;
 	for (int i = 0; i < h && a->summary_scroll + i < current.n; i++) {
 		const row *w = &current.v[a->summary_scroll + i];
-		style st = w->st;
-		const char *name = w->name_off >= 0 ? w->text + w->name_off : NULL;
-		if (a->re && name && st_regex_match(a->re, name, strlen(name)))
-			st = S_MATCH;
+		style st = w->match ? S_MATCH : w->st;
 		if (cv_width(c, w->text) > c->w) {
 			char el[sizeof w->text];
 			st_name_elide_generics(w->text, strlen(w->text), el, sizeof el, a->ascii);
@@ -431,6 +456,61 @@ static void step(app *a, int delta)
 		a->summary_sel = i;
 }
 
+/* n and N: the next matching row below (above) the cursor, wrapping. */
+static redraw find_match(app *a, int dir)
+{
+	make_rows(a);
+	if (!a->re) {
+		snprintf(a->message, sizeof a->message, "no search: / searches the names");
+		return R_STATUS;
+	}
+	for (int k = 1; k <= current.n; k++) {
+		int i = ((a->summary_sel + dir * k) % current.n + current.n) % current.n;
+		if (current.v[i].match && current.v[i].view >= 0) {
+			bool wrapped = dir > 0 ? i <= a->summary_sel : i >= a->summary_sel;
+			a->summary_sel = i;
+			if (wrapped)
+				snprintf(a->message, sizeof a->message, "search wrapped to the %s",
+				         dir > 0 ? "top" : "bottom");
+			return R_VIEW;
+		}
+	}
+	snprintf(a->message, sizeof a->message, "no row matches");
+	return R_STATUS;
+}
+
+static const char *const view_names[] = {
+	[V_ICICLE] = "Icicle", [V_TREE] = "Tree", [V_CODEGEN] = "Codegen",
+	[V_SUMMARY] = "Summary", [V_BUILD] = "Build", [V_HELP] = "Help",
+};
+
+/* Where the cursor is and where Enter leads. */
+static void summary_status(app *a, canvas *c, int y)
+{
+	make_rows(a);
+	if (a->summary_sel < 0 || a->summary_sel >= current.n)
+		return;
+	const row *w = &current.v[a->summary_sel];
+	int sect = a->summary_sel;
+	while (sect > 0 && current.v[sect].view >= 0)
+		sect--;
+	char buf[640], where[160] = "";
+	/* a diff's headings hold the column titles: its paths instead */
+	const char *section = a->diff ? "" : current.v[sect].view < 0 ? current.v[sect].text : "";
+	if (a->diff)
+		snprintf(where, sizeof where, "  base %.60s  new %.60s", a->diff_paths[0],
+		         a->diff_paths[1]);
+	if (w->view >= 0 && w->tree)
+		snprintf(buf, sizeof buf, "row %d of %d  %.200s%sEnter: show it in %s%s%s",
+		         a->summary_sel + 1, current.n, section, *section ? "  " : "",
+		         view_names[w->view], w->tree == &a->m->pivot ? " (function first)" : "",
+		         where);
+	else
+		snprintf(buf, sizeof buf, "row %d of %d  %.200s%s", a->summary_sel + 1,
+		         current.n, section, where);
+	cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
+}
+
 static redraw summary_action(app *a, int act)
 {
 	int page = a->h - 4 > 1 ? a->h - 4 : 1;
@@ -441,6 +521,8 @@ static redraw summary_action(app *a, int act)
 	case ACT_PGDN: for (int i = 0; i < page; i++) step(a, 1); return R_VIEW;
 	case ACT_HOME: a->summary_sel = 0; step(a, 1); return R_VIEW;
 	case ACT_END: a->summary_sel = current.n; step(a, -1); return R_VIEW;
+	case ACT_NEXT_MATCH: return find_match(a, 1);
+	case ACT_PREV_MATCH: return find_match(a, -1);
 	case ACT_ZOOM: {
 		if (a->summary_sel < 0 || a->summary_sel >= current.n)
 			return R_NONE;
@@ -450,7 +532,7 @@ static redraw summary_action(app *a, int act)
 		uint32_t id = find_node(a, w->tree, w->name_id, w->kind);
 		if (id == ST_NIL) {
 			snprintf(a->message, sizeof a->message, "not found in the tree");
-			return R_ALL;
+			return R_STATUS;
 		}
 		a->view = (view_id)w->view;
 		a->pivot = w->tree == &a->m->pivot;
@@ -463,7 +545,9 @@ static redraw summary_action(app *a, int act)
 	}
 }
 
-const view_ops tui_view_summary = { "Summary", draw_summary, summary_action };
+const view_ops tui_view_summary = {
+	"Summary", draw_summary, summary_action, summary_status, summary_search, NULL, NULL,
+};
 
 /* ---- help ---------------------------------------------------------------------- */
 
@@ -506,4 +590,13 @@ static redraw help_action(app *a, int act)
 	return R_VIEW;
 }
 
-const view_ops tui_view_help = { "Help", draw_help, help_action };
+static void help_status(app *a, canvas *c, int y)
+{
+	(void)a;
+	cv_text_crop(c, y, 0, c->w, "Up/Down, PgUp/PgDn, Home: scroll  any other key: "
+	             "back to the view", S_STATUS);
+}
+
+const view_ops tui_view_help = {
+	"Help", draw_help, help_action, help_status, NULL, NULL, NULL,
+};

@@ -30,7 +30,7 @@
 #define MIN_W 40
 #define MIN_H 10
 
-static const view_ops *const views[V_COUNT] = {
+const view_ops *const tui_views[V_COUNT] = {
 	[V_ICICLE] = &tui_view_icicle, [V_TREE] = &tui_view_tree,
 	[V_CODEGEN] = &tui_view_codegen, [V_SUMMARY] = &tui_view_summary,
 	[V_BUILD] = &tui_view_build, [V_HELP] = &tui_view_help,
@@ -252,7 +252,9 @@ typedef struct script {
 } script;
 
 /* Next key of the script: a character, or <Name> for special keys;
- * <dump> prints the screen, <resize WxH> resizes.  -1 at the end. */
+ * <dump> prints the screen, <resize WxH> resizes, <frames> prints how many
+ * frames were drawn (what the redraw flags save shows in tests).  -1 at
+ * the end. */
 static int script_key(script *s, app *a, canvas *c, bool *dump)
 {
 	static const struct { const char *name; int key; } names[] = {
@@ -273,6 +275,11 @@ static int script_key(script *s, app *a, canvas *c, bool *dump)
 			s->p = end + 1;
 			if (n == 4 && !memcmp(name, "dump", 4)) {
 				*dump = true;
+				return 0;
+			}
+			if (n == 6 && !memcmp(name, "frames", 6)) {
+				if (s->out)
+					fprintf(s->out, "frames %lu\n", a->frames);
 				return 0;
 			}
 			int w, h;
@@ -303,10 +310,10 @@ static void draw_header(app *a, canvas *c)
 	cv_fill(c, 0, 0, c->w, L' ', S_STATUS);
 	int x = cv_text(c, 0, 0, c->w, a->diff ? " stalactite diff " : " stalactite ", S_STATUS);
 	for (int i = 0; i < V_HELP; i++) {
-		if (i == V_BUILD && !tui_build_loaded(a))
+		if (tui_views[i]->available && !tui_views[i]->available(a))
 			continue;   /* the tab of a view that has nothing to show */
 		char tab[32];
-		snprintf(tab, sizeof tab, " %d %s ", i + 1, views[i]->name);
+		snprintf(tab, sizeof tab, " %d %s ", i + 1, tui_views[i]->name);
 		int x1 = cv_text(c, 0, x, c->w, tab, S_STATUS);
 		if ((int)a->view == i)
 			cv_restyle(c, 0, x, x1, S_SELECTED);
@@ -361,20 +368,32 @@ static void draw_breakdown(app *a, canvas *c)
 	free(rows);
 }
 
-static void draw_frame(app *a, canvas *c)
+/* Draws what r says changed: the status line alone, or the view and the
+ * status line, or everything. */
+static void draw_frame(app *a, canvas *c, redraw r)
 {
-	cv_clear(c);
+	a->frames++;
 	if (c->w < MIN_W || c->h < MIN_H) {
 		char msg[64];
+		cv_clear(c);
 		snprintf(msg, sizeof msg, "%dx%d, need %dx%d", c->w, c->h, MIN_W, MIN_H);
 		cv_text_crop(c, c->h / 2 - 1, 0, c->w, "terminal too small", S_ERROR);
 		cv_text_crop(c, c->h / 2, 0, c->w, msg, S_ERROR);
 		return;
 	}
-	draw_header(a, c);
-	views[a->view]->draw(a, c, 1, c->h - 1);
-	if (a->breakdown)
-		draw_breakdown(a, c);
+	if ((r & R_ALL) == R_ALL) {
+		cv_clear(c);
+		draw_header(a, c);
+	}
+	if ((r & R_VIEW) == R_VIEW) {
+		for (int y = 1; y < c->h; y++) {
+			cv_fill(c, y, 0, c->w, L' ', S_NORMAL);
+			cv_set_hit(c, y, 0, c->w, ST_NIL);
+		}
+		tui_views[a->view]->draw(a, c, 1, c->h - 1);
+		if (a->breakdown)
+			draw_breakdown(a, c);
+	}
 	if (a->searching)
 		draw_prompt(a, c, c->h - 1);
 	else
@@ -450,120 +469,198 @@ static void prompt_key(app *a, int key)
 
 /* ---- actions common to every view ----------------------------------------------- */
 
-static redraw global_action(app *a, int act, bool *quit)
+static void show_view(app *a, view_id v)
 {
+	const view_ops *o = tui_views[v];
+	if (o->available && !o->available(a))
+		return;
+	a->view = v;
+	if (o->search)   /* it may have missed changes of the search */
+		o->search(a);
+}
+
+/* The actions every view shares.  Returns false for the others. */
+static bool global_action(app *a, int act, bool *quit, redraw *r)
+{
+	*r = R_ALL;
 	switch (act) {
-	case ACT_QUIT: *quit = true; return R_NONE;
+	case ACT_QUIT: *quit = true; *r = R_NONE; return true;
 	case ACT_HELP:
 		if (a->view != V_HELP) {
 			a->prev_view = a->view;
 			a->view = V_HELP;
 			a->help_scroll = 0;
 		}
-		return R_ALL;
-	case ACT_NEXT_VIEW:
-		a->view = (view_id)((a->view + 1) % V_HELP);
-		if (a->view == V_BUILD && !tui_build_loaded(a))
-			a->view = V_ICICLE;
-		return R_ALL;
-	case ACT_VIEW1: a->view = V_ICICLE; return R_ALL;
-	case ACT_VIEW2: a->view = V_TREE; return R_ALL;
-	case ACT_VIEW3: a->view = V_CODEGEN; return R_ALL;
-	case ACT_VIEW4: a->view = V_SUMMARY; return R_ALL;
+		return true;
+	case ACT_NEXT_VIEW: {
+		view_id v = a->view;
+		do
+			v = (view_id)((v + 1) % V_HELP);
+		while (tui_views[v]->available && !tui_views[v]->available(a));
+		show_view(a, v);
+		return true;
+	}
+	case ACT_VIEW1: show_view(a, V_ICICLE); return true;
+	case ACT_VIEW2: show_view(a, V_TREE); return true;
+	case ACT_VIEW3: show_view(a, V_CODEGEN); return true;
+	case ACT_VIEW4: show_view(a, V_SUMMARY); return true;
 	case ACT_VIEW5:
-		if (tui_build_loaded(a))
-			a->view = V_BUILD;
-		else
+		show_view(a, V_BUILD);
+		if (a->view != V_BUILD)
 			snprintf(a->message, sizeof a->message, "no cargo timings loaded "
 			         "(cargo build --timings writes target/cargo-timings/)");
-		return R_ALL;
-	case ACT_DETAIL: a->detail = !a->detail; return R_ALL;
-	case ACT_PIVOT: if (a->view == V_CODEGEN) a->pivot = !a->pivot; return R_ALL;
+		return true;
+	case ACT_DETAIL: a->detail = !a->detail; *r = R_VIEW; return true;
 	case ACT_SEARCH:
 		a->searching = true;
 		hist_pos = a->nhistory;
-		return R_ALL;
+		*r = R_STATUS;
+		return true;
 	case ACT_FILTER:
 		a->filter = !a->filter && a->re;
 		tui_search_apply(a);
-		return R_ALL;
+		*r = R_VIEW;
+		return true;
 	case ACT_CLEAR:
 		a->filter = false;
 		a->breakdown = 0;
 		set_pattern(a, "");
-		return R_ALL;
+		*r = R_VIEW;
+		return true;
 	case ACT_BREAKDOWN:
 		a->breakdown = a->re ? (a->breakdown + 1) % 4 : 0;
-		return R_ALL;
-	case ACT_MIN_DELTA: return tui_diff_cycle_threshold(a);
+		*r = R_VIEW;
+		return true;
+	case ACT_MIN_DELTA: *r = tui_diff_cycle_threshold(a); return true;
 	case ACT_RAW:
 		a->raw = !a->raw;
 		snprintf(a->message, sizeof a->message, "matching %s names",
 		         a->raw ? "raw" : "normalised");
 		tui_search_apply(a);
-		return R_ALL;
+		*r = R_VIEW;
+		return true;
 	default:
-		return R_NONE;
+		return false;
 	}
 }
 
-static void on_mouse(app *a, canvas *c)
+static redraw on_mouse(app *a, canvas *c)
 {
 	MEVENT ev;
 	tview *v = tui_cur_tview(a);
 	if (getmouse(&ev) != OK || !v)
-		return;
-	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-		views[a->view]->action(a, ev.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN);
-		return;
-	}
+		return R_NONE;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
+		return tui_views[a->view]->action(a, ev.bstate & BUTTON4_PRESSED ? ACT_UP
+		                                                                 : ACT_DOWN);
 	if (ev.y < 0 || ev.y >= c->h || ev.x < 0 || ev.x >= c->w)
-		return;
-	uint32_t id = c->hit[ev.y * c->w + ev.x];
+		return R_NONE;
+	uint32_t id = v->shape->at(v, c, ev.y, ev.x);
 	if (id == ST_NIL)
-		return;
+		return R_NONE;
 	v->sel = id;
 	if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
-		views[a->view]->action(a, ACT_ZOOM);
+		tui_views[a->view]->action(a, ACT_ZOOM);
+	return R_VIEW;
 }
 
-/* ---- loading with progress ---------------------------------------------------------- */
-
-typedef struct progress {
-	app *a;
-	canvas *c;
-	struct timespec last;
-	const char *what;   /* "base", "new" with a diff, else NULL */
-} progress;
-
-static bool on_progress(void *ctx, uint64_t done, uint64_t total)
+/* One key: what it changed. */
+static redraw handle_key(app *a, canvas *c, int key, bool *quit)
 {
-	progress *p = ctx;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double dt = (double)(now.tv_sec - p->last.tv_sec) +
-	            (double)(now.tv_nsec - p->last.tv_nsec) / 1e9;
-	if (dt < 0.05 && done < total)
-		return true;
-	p->last = now;
-	char msg[128];
-	snprintf(msg, sizeof msg, "Loading%s%s: %.1f of %.1f MB (%.0f%%)",
-	         p->what ? " " : "", p->what ? p->what : "", (double)done / 1e6,
-	         (double)total / 1e6, total ? 100.0 * (double)done / (double)total : 0.0);
-	cv_clear(p->c);
-	cv_text(p->c, p->c->h / 2, 2, p->c->w, msg, S_HEADER);
-	blit(p->a, p->c);
-	return true;
+	if (key == KEY_RESIZE) {
+		if (!a->headless) {
+			getmaxyx(stdscr, a->h, a->w);
+			cv_resize(c, a->w, a->h);
+		}
+		return R_ALL;
+	}
+	if (key == KEY_MOUSE && !a->headless)
+		return on_mouse(a, c);
+	/* a notice lasts until the next key */
+	redraw r = a->message[0] ? R_STATUS : R_NONE;
+	a->message[0] = '\0';
+	if (a->searching) {
+		prompt_key(a, key);
+		return R_VIEW;
+	}
+	int act = tui_key_action(key);
+	if (act == ACT_NONE)
+		return r;
+	if (a->view == V_HELP && act != ACT_QUIT)
+		return r | tui_views[V_HELP]->action(a, act);
+	redraw g;
+	if (global_action(a, act, quit, &g))
+		return r | g;
+	return r | tui_views[a->view]->action(a, act);
 }
 
-/* ---- entry ------------------------------------------------------------------------------ */
+/* ---- the loop --------------------------------------------------------------------------- */
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* A key from the terminal; 0 when none came in time (the timeout lets the
+ * loop notice signals), -1 once a signal ended the viewer. */
+static int read_key(void)
+{
+	wint_t wk;
+	if (get_wch(&wk) == ERR)
+		return got_signal ? -1 : 0;
+	return (int)wk;
+}
+
+typedef struct loop_io {
+	script *sc;           /* headless: keys from a script; NULL: the terminal */
+	/* the replay benchmark: each key's time from reading it to a frame */
+	void (*on_key)(void *ctx, double ms);
+	void *ctx;
+} loop_io;
+
+/* The one loop, live and scripted: a key, the handlers' word on what it
+ * changed, and a frame of only that (none when nothing changed).  Returns
+ * true when the quit key ended it. */
+static bool run_loop(app *a, canvas *c, const loop_io *io)
+{
+	draw_frame(a, c, R_ALL);
+	if (!a->headless)
+		blit(a, c);
+	bool quit = false;
+	while (!quit && !got_signal) {
+		double t0 = now_ms();
+		bool dump = false;
+		int key = io->sc ? script_key(io->sc, a, c, &dump) : read_key();
+		if (key < 0)
+			break;
+		if (dump) {
+			if (io->sc->out) {
+				cv_dump(c, io->sc->out);
+				fputs("--\n", io->sc->out);
+			}
+			continue;
+		}
+		redraw r = key ? handle_key(a, c, key, &quit) : R_NONE;
+		if ((r & R_ALL) && !quit) {
+			draw_frame(a, c, r);
+			if (!a->headless)
+				blit(a, c);
+		}
+		if (io->on_key && key)
+			io->on_key(io->ctx, now_ms() - t0);
+	}
+	return quit;
+}
 
 static void init_views(app *a)
 {
-	tui_tview_init(&a->tv[0], &a->m->stack, true);
-	tui_tview_init(&a->tv[1], &a->m->stack, false);
-	tui_tview_init(&a->tv[2], &a->m->codegen, false);
-	tui_tview_init(&a->tv[3], &a->m->pivot, false);
+	a->cols = a->diff ? &tui_columns_diff : &tui_columns_plain;
+	tui_tview_init(&a->tv[0], &a->m->stack, &tui_shape_icicle);
+	tui_tview_init(&a->tv[1], &a->m->stack, &tui_shape_table);
+	tui_tview_init(&a->tv[2], &a->m->codegen, &tui_shape_table);
+	tui_tview_init(&a->tv[3], &a->m->pivot, &tui_shape_table);
 }
 
 static void free_app(app *a)
@@ -581,54 +678,10 @@ static void free_app(app *a)
 		st_model_free(a->m);
 }
 
-static int next_key(app *a, canvas *c, script *sc, bool *dump)
+static void no_output(void *ctx, double ms)
 {
-	if (sc) {
-		int k = script_key(sc, a, c, dump);
-		return k;
-	}
-	*dump = false;
-	wint_t wk;
-	int r = get_wch(&wk);
-	if (r == ERR)
-		return got_signal ? -1 : 0;
-	return (int)wk;
-}
-
-static void handle_key(app *a, canvas *c, int key, bool *quit)
-{
-	if (key == KEY_RESIZE) {
-		if (!a->headless) {
-			getmaxyx(stdscr, a->h, a->w);
-			cv_resize(c, a->w, a->h);
-		}
-		return;
-	}
-	if (key == KEY_MOUSE && !a->headless) {
-		on_mouse(a, c);
-		return;
-	}
-	a->message[0] = '\0';
-	if (a->searching) {
-		prompt_key(a, key);
-		return;
-	}
-	int act = tui_key_action(key);
-	if (act == ACT_NONE)
-		return;
-	if (a->view == V_HELP && act != ACT_QUIT) {
-		views[V_HELP]->action(a, act);
-		return;
-	}
-	if (global_action(a, act, quit) == R_NONE && !*quit)
-		views[a->view]->action(a, act);
-}
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+	(void)ctx;
+	(void)ms;
 }
 
 void tui_replay(st_model *m, const char *keys, int w, int h,
@@ -638,22 +691,14 @@ void tui_replay(st_model *m, const char *keys, int w, int h,
 	canvas c = { 0 };
 	cv_resize(&c, w, h);
 	init_views(&a);
-	draw_frame(&a, &c);
 	script sc = { keys, NULL };
-	bool quit = false, dump;
-	for (;;) {
-		double t0 = now_ms();
-		int key = script_key(&sc, &a, &c, &dump);
-		if (key < 0 || quit)
-			break;
-		if (key)
-			handle_key(&a, &c, key, &quit);
-		draw_frame(&a, &c);
-		on_key(ctx, now_ms() - t0);
-	}
+	loop_io io = { &sc, on_key ? on_key : no_output, ctx };
+	run_loop(&a, &c, &io);
 	free_app(&a);
 	cv_free(&c);
 }
+
+/* ---- the viewer's life: open, load (with progress), run, close ---------------------- */
 
 /* Load warnings: the first is shown in the status line, all are printed
  * on standard error once the terminal is back. */
@@ -661,6 +706,15 @@ typedef struct warnings {
 	char **v;
 	size_t n;
 } warnings;
+
+struct st_ui {
+	app a;
+	canvas c;
+	st_ui_opts o;
+	warnings warns;
+	struct timespec last;    /* when progress was last drawn */
+	const char *what;        /* "base", "new" with a diff, else NULL */
+};
 
 static void on_warn(void *ctx, const char *msg)
 {
@@ -688,94 +742,133 @@ static void flush_warnings(warnings *w)
 	w->n = 0;
 }
 
-int st_ui_run(char *const *paths, int npaths, const st_ui_opts *o)
+/* Keys typed while loading: q, Esc and Ctrl-C abandon the load; a resize
+ * is followed.  Returns false to abandon. */
+static bool load_keys(st_ui *ui)
 {
-	warnings warns = { 0 };
-	app a = { .view = V_ICICLE, .headless = o->script != NULL };
-	canvas c = { 0 };
-	setlocale(LC_ALL, "");
-	a.ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
-	c.ascii = a.ascii;
-	if (a.headless) {
-		a.w = o->width;
-		a.h = o->height;
-		a.mono = true;
-	} else {
-		start_curses(&a, o);
-		getmaxyx(stdscr, a.h, a.w);
-	}
-	cv_resize(&c, a.w, a.h);
-	progress pr = { &a, &c, { 0, 0 }, NULL };
-	st_load_opts lo = { .progress = a.headless ? NULL : on_progress, .progress_ctx = &pr,
-	                    .warn = on_warn, .warn_ctx = &warns };
-	char err[1024];
-	int rc = 0;
-	st_model *base = NULL;
-	if (o->diff) {   /* main.c checked: paths are BASE and NEW */
-		a.diff_paths[0] = paths[0];
-		a.diff_paths[1] = paths[1];
-		pr.what = "base";
-		base = st_model_new();
-		rc = st_load_paths(base, paths, 1, &lo, err, sizeof err);
-		pr.what = "new";
-		paths++;
-		npaths--;
-	}
-	a.m = st_model_new();
-	if (rc == 0)
-		rc = st_load_paths(a.m, paths, npaths, &lo, err, sizeof err);
-	if (rc != 0) {
-		restore_terminal();
-		flush_warnings(&warns);
-		fprintf(stderr, "stalactite: %s\n", err);
-		st_model_free(base);
-		free_app(&a);
-		cv_free(&c);
-		return 1;
-	}
-	if (base) {
-		a.diff = st_diff_build(base, a.m);
-		a.m = a.diff->m;
-		a.min_delta = o->min_delta;
-	}
-	init_views(&a);
-	if (warns.n)
-		snprintf(a.message, sizeof a.message, "warning: %s%s", warns.v[0],
-		         warns.n > 1 ? " (all warnings are printed on exit)" : "");
-	script sc = { o->script, stdout }, *scp = a.headless ? &sc : NULL;
-	bool quit = false;
-	while (!quit && !got_signal) {
-		draw_frame(&a, &c);
-		if (!a.headless)
-			blit(&a, &c);
-		bool dump;
-		int key = next_key(&a, &c, scp, &dump);
-		if (key < 0)
-			break;
-		if (dump) {
-			draw_frame(&a, &c);
-			cv_dump(&c, stdout);
-			puts("--");
-			continue;
+	timeout(0);
+	bool go_on = true;
+	for (int k; go_on && (k = read_key()) > 0;) {
+		if (k == 'q' || k == 'Q' || k == 27 || k == 3)
+			go_on = false;
+		else if (k == KEY_RESIZE) {
+			getmaxyx(stdscr, ui->a.h, ui->a.w);
+			cv_resize(&ui->c, ui->a.w, ui->a.h);
 		}
-		if (key)
-			handle_key(&a, &c, key, &quit);
 	}
-	if (a.headless && !quit) {
-		draw_frame(&a, &c);   /* the script's end shows the last screen */
-		cv_dump(&c, stdout);
+	timeout(200);
+	return go_on && !got_signal;
+}
+
+/* Progress of a load, drawn at most 20 times a second; the keys are read
+ * as often, so that quitting takes effect at once. */
+static bool on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	st_ui *ui = ctx;
+	struct timespec now;
+	if (got_signal)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double dt = (double)(now.tv_sec - ui->last.tv_sec) +
+	            (double)(now.tv_nsec - ui->last.tv_nsec) / 1e9;
+	if (dt < 0.05 && done < total)
+		return true;
+	ui->last = now;
+	if (!load_keys(ui))
+		return false;
+	char msg[160];
+	const char *sp = ui->what ? " " : "", *what = ui->what ? ui->what : "";
+	if (total)
+		snprintf(msg, sizeof msg, "Loading%s%s: %.1f of %.1f MB (%.0f%%)", sp, what,
+		         (double)done / 1e6, (double)total / 1e6,
+		         100.0 * (double)done / (double)total);
+	else
+		snprintf(msg, sizeof msg, "Loading%s%s: %.1f MB read", sp, what,
+		         (double)done / 1e6);
+	canvas *c = &ui->c;
+	cv_clear(c);
+	cv_text_crop(c, c->h / 2, 2, c->w, msg, S_HEADER);
+	cv_text_crop(c, c->h / 2 + 2, 2, c->w, "q: stop and quit", S_DIM);
+	blit(&ui->a, c);
+	return true;
+}
+
+st_ui *st_ui_open(const st_ui_opts *o)
+{
+	st_ui *ui = st_xcalloc(1, sizeof *ui);
+	app *a = &ui->a;
+	ui->o = *o;
+	a->view = V_ICICLE;
+	a->headless = o->script != NULL;
+	setlocale(LC_ALL, "");
+	a->ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+	ui->c.ascii = a->ascii;
+	if (a->headless) {
+		a->w = o->width;
+		a->h = o->height;
+		a->mono = true;
+	} else {
+		start_curses(a, o);
+		getmaxyx(stdscr, a->h, a->w);
 	}
+	cv_resize(&ui->c, a->w, a->h);
+	return ui;
+}
+
+void st_ui_load_opts(st_ui *ui, const char *what, st_load_opts *lo)
+{
+	ui->what = what;
+	/* headless runs are scripted: no progress screens in their output */
+	lo->progress = ui->a.headless ? NULL : on_progress;
+	lo->progress_ctx = ui;
+	lo->warn = on_warn;
+	lo->warn_ctx = &ui->warns;
+}
+
+/* Gives the terminal back, prints the warnings, frees everything. */
+static int finish(st_ui *ui)
+{
 	restore_terminal();
 	st_fatal_set_cleanup(NULL);
 	if (screen) {
 		delscreen(screen);
 		screen = NULL;
 	}
-	if (tty_in)
+	if (tty_in) {
 		fclose(tty_in);
-	flush_warnings(&warns);
-	free_app(&a);
-	cv_free(&c);
+		tty_in = NULL;
+	}
+	flush_warnings(&ui->warns);
+	if (ui->a.m)
+		free_app(&ui->a);
+	cv_free(&ui->c);
+	free(ui);
 	/* a signal from outside ends the viewer as the shell expects of it */
 	return got_signal ? 128 + got_signal : 0;
+}
+
+int st_ui_close(st_ui *ui)
+{
+	return finish(ui);
+}
+
+int st_ui_run(st_ui *ui, st_model *m, st_diff *d)
+{
+	app *a = &ui->a;
+	a->diff = d;
+	a->m = d ? d->m : m;
+	a->min_delta = ui->o.min_delta;
+	a->diff_paths[0] = ui->o.base_path;
+	a->diff_paths[1] = ui->o.new_path;
+	init_views(a);
+	warnings *w = &ui->warns;
+	if (w->n)
+		snprintf(a->message, sizeof a->message, "warning: %s%s", w->v[0],
+		         w->n > 1 ? " (all warnings are printed on exit)" : "");
+	script sc = { ui->o.script, stdout };
+	loop_io io = { a->headless ? &sc : NULL, NULL, NULL };
+	bool quit = run_loop(a, &ui->c, &io);
+	if (a->headless && !quit)
+		cv_dump(&ui->c, stdout);   /* the script's end shows the last screen */
+	return finish(ui);
 }

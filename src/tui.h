@@ -56,13 +56,43 @@ void cv_dump(const canvas *c, FILE *f);
 
 /* ---- application state ---------------------------------------------------- */
 
-typedef enum redraw { R_NONE = 0, R_VIEW = 1, R_ALL = 3 } redraw;
+/* What a handler changed, and so what the loop redraws: nothing, the
+ * status line, the view under the header (and the status line), or the
+ * whole screen.  Bits: each level includes the ones below it.  R_KEPT: the
+ * key was handled and changed nothing (a shape's key handler says so, as
+ * R_NONE there means "not my key"). */
+typedef enum redraw { R_NONE = 0, R_STATUS = 1, R_VIEW = 3, R_ALL = 7, R_KEPT = 8 } redraw;
 
 typedef struct app app;
+typedef struct tview tview;
+
+/* A shape a tree view is drawn in: the ncdu-style table or the icicle.
+ * key handles the keys whose meaning depends on the shape (moving, folding)
+ * and returns R_NONE for the others, which tview code handles alike. */
+typedef struct shape_ops {
+	const char *name;
+	void (*draw)(app *a, tview *v, canvas *c, int top, int bottom);
+	redraw (*key)(app *a, tview *v, int act);
+	/* the node drawn at (y, x) in the last frame, or ST_NIL (the mouse) */
+	uint32_t (*at)(const tview *v, const canvas *c, int y, int x);
+} shape_ops;
+
+extern const shape_ops tui_shape_table, tui_shape_icicle;
+
+/* A table's figure columns: the plain ones, or a diff's base / new / change
+ * (tui-diff.c).  header draws the heading row and returns where names
+ * start; row draws one node's figures. */
+typedef struct columns_ops {
+	int (*header)(app *a, tview *v, canvas *c, int y);
+	void (*row)(app *a, tview *v, canvas *c, int y, uint32_t id);
+} columns_ops;
+
+extern const columns_ops tui_columns_diff;
 
 /* Per-tree view state: expansion, zoom, selection, order, search. */
-typedef struct tview {
+struct tview {
 	const st_tree *tree;
+	const shape_ops *shape;
 	uint8_t *collapsed;      /* per node: 1 when the user collapsed it */
 	uint8_t *expanded;       /* per node: 1 when open in the table */
 	uint32_t zoom[64];       /* zoom stack; zoom[nzoom-1] is the top */
@@ -71,13 +101,13 @@ typedef struct tview {
 	int scroll;              /* first table row shown */
 	int sort;                /* SORT_* */
 	bool reverse;
-	bool icicle;             /* drawn as an icicle, else as a table */
 	st_tree_match match;     /* flags per node, when searching */
 	uint64_t *filt;          /* per node: matched total (filter on) */
 	uint32_t *rows;          /* table: visible nodes, in order */
 	uint32_t nrows, caprows;
 	uint8_t *rdepth;         /* table: depth of each visible row */
 	bool rows_ok;            /* rows are valid for the current state */
+	int top;                 /* table: screen row of rows[scroll] last drawn */
 	uint32_t *rank;          /* pre-order rank per node, made for n/N */
 	uint32_t *hits;          /* matching nodes in pre-order, for n/N */
 	uint32_t nhits;
@@ -89,7 +119,7 @@ typedef struct tview {
 	int dmax_fig;            /* the figure dmax was made for */
 	uint64_t mbase_total;    /* BASE's figures of the matches */
 	int64_t mbase_self;
-} tview;
+};
 
 enum { SORT_TOTAL, SORT_SELF, SORT_COUNT, SORT_NAME, SORT_DELTA, SORT_ABS_DELTA };
 enum { FIG_TOTAL, FIG_SELF, FIG_COUNT };
@@ -98,11 +128,22 @@ typedef enum view_id {
 	V_ICICLE, V_TREE, V_CODEGEN, V_SUMMARY, V_BUILD, V_HELP, V_COUNT
 } view_id;
 
+/* A view: one entry of tui_views, which the loop, the header's tabs and
+ * the status line go through. */
 typedef struct view_ops {
 	const char *name;
 	void (*draw)(app *a, canvas *c, int top, int bottom);
 	redraw (*action)(app *a, int act);      /* returns what changed */
+	void (*status)(app *a, canvas *c, int y);
+	/* the search pattern changed (a->re); NULL: nothing of its own to do */
+	void (*search)(app *a);
+	/* the tree view state it shows; NULL for views of no tree */
+	tview *(*tview)(app *a);
+	/* offered only when it has something to show; NULL: always */
+	bool (*available)(const app *a);
 } view_ops;
+
+extern const view_ops *const tui_views[V_COUNT];
 
 /* Actions: one table (tui-actions.c) with names, keys and help text. */
 enum action {
@@ -134,6 +175,7 @@ struct app {
 	const char *diff_paths[2];
 	int64_t min_delta;       /* diff rows changed less are hidden (H) */
 	bool ascii, mono, headless;
+	const columns_ops *cols;  /* the tables' figure columns */
 	view_id view, prev_view;
 	tview tv[4];             /* icicle, tree (stack); codegen, pivot */
 	bool pivot;              /* codegen view shows function before pass */
@@ -145,6 +187,7 @@ struct app {
 	st_regex *re;
 	st_match_cache *cache[3];   /* per tree: stack, codegen, pivot */
 	char pattern[512];
+	unsigned search_gen;        /* counts changes of the search */
 	char err[256];
 	bool raw, filter, searching;
 	int breakdown;              /* 0 off, else 1 + st_breakdown_key */
@@ -158,19 +201,32 @@ struct app {
 		uint32_t *rows, nrows;  /* units shown, in order; made on draw */
 	} build;
 	int w, h;
+	unsigned long frames;       /* drawn so far (tests count them) */
 };
 
 extern const view_ops tui_view_icicle, tui_view_tree, tui_view_codegen,
 	tui_view_summary, tui_view_build, tui_view_help;
 
-/* tui-tree.c */
-tview *tui_cur_tview(app *a);
+/* tui-tview.c: state and keys the tree views share, whatever their shape */
+tview *tui_cur_tview(app *a);             /* NULL when the view shows no tree */
 const st_tree *tui_codegen_tree(const app *a);
-void tui_tview_init(tview *v, const st_tree *t, bool icicle);
+void tui_tview_init(tview *v, const st_tree *t, const shape_ops *shape);
 void tui_tview_free(tview *v);
 void tui_tview_select(app *a, tview *v, uint32_t node);
-void tui_search_apply(app *a);            /* recompute match sets */
+void tui_search_apply(app *a);            /* the pattern changed */
 void tui_node_label(app *a, const st_tree *t, uint32_t id, char *buf, size_t cap);
+/* A node's time as the view ranks it (its matches' alone with the filter
+ * on), whether the view shows it, the style of its kind. */
+uint64_t tui_value(const app *a, const tview *v, uint32_t id);
+bool tui_visible(const app *a, const tview *v, uint32_t id);
+style tui_kind_style(const app *a, const st_tree *t, uint32_t id);
+/* The visible children of id with at least min_value of time, in display
+ * order; *n set; the caller frees. */
+uint32_t *tui_children(app *a, tview *v, uint32_t id, uint64_t min_value,
+                       uint32_t *n);
+
+/* tui-table.c: the plain figure columns */
+extern const columns_ops tui_columns_plain;
 
 /* The node a tree view is zoomed into; whether it shows a search. */
 static inline uint32_t tui_zoom_root(const tview *v)
@@ -184,7 +240,8 @@ static inline bool tui_searching(const tview *v)
 }
 
 /* tui-status.c */
-void tui_status_line(app *a, canvas *c, int y);
+void tui_status_line(app *a, canvas *c, int y);   /* the message, or the view's */
+void tui_tview_status(app *a, canvas *c, int y);  /* the tree views' */
 void tui_breadcrumbs(app *a, tview *v, canvas *c, int y);   /* path to the selection */
 int tui_draw_detail(app *a, tview *v, canvas *c, int bottom);  /* returns its top row */
 
@@ -199,7 +256,6 @@ void tui_summary_free(app *a);
 
 /* tui-build.c: the Build view is offered only when cargo timings are loaded. */
 bool tui_build_loaded(const app *a);
-void tui_build_status(app *a, canvas *c, int y);
 void tui_build_free(app *a);
 
 /* tui-diff.c: diff mode in the tree views.  Figures of node id: BASE's and
@@ -213,8 +269,6 @@ style tui_diff_cols(char *out, size_t cap, int64_t base, int64_t new, bool count
 int tui_diff_cmp(const app *a, const tview *v, uint32_t x, uint32_t y);
 void tui_diff_prepare(app *a, tview *v);  /* before rows are made */
 bool tui_diff_visible(const app *a, const tview *v, uint32_t id);
-int tui_diff_header(app *a, tview *v, canvas *c, int y);  /* returns name x */
-int tui_diff_row(app *a, tview *v, canvas *c, int y, uint32_t id);
 int tui_diff_mark(app *a, tview *v, canvas *c, int y, int x, uint32_t id);
 style tui_diff_box_style(const app *a, const tview *v, uint32_t id, int shade);
 style tui_diff_sliver_style(const app *a, const tview *v, uint32_t id);

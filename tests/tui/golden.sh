@@ -3,7 +3,8 @@
 # compared with tests/golden/ui-*.txt by diff -u.  UPDATE=1 rewrites them.
 # Script syntax: characters are keys; <Enter> <Tab> <Esc> <BS> <Up> <Down>
 # <Left> <Right> <PgUp> <PgDn> <Home> <End> <C-c> <Space>; <dump> prints the
-# screen; <resize WxH> resizes.  The last screen is printed at the end.
+# screen; <resize WxH> resizes; <frames> prints the count of frames drawn.
+# The last screen is printed at the end.
 . "$(dirname "$0")/../lib.sh"
 golden="$top_srcdir/tests/golden"
 export LC_ALL=C.UTF-8
@@ -37,6 +38,11 @@ ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
 ui search-invalid 90x12 '2/(ab' "$llvm"
 ui search-history 90x12 '/load<Enter>x/<Up><Enter>' "$llvm"
 ui icicle-folded-match 100x12 '/InstCombine<Enter>j<Space>' "$llvm"
+# a frame only when something changed: not for an unbound key, a key that
+# changes nothing (Up at the top), or a name the script does not know
+ui redraw 100x12 '2<frames>~<frames><Up><frames><Nope><frames>j<frames>x<frames>' "$sample"
+# n and N in the Summary: matching rows below and above, wrapping
+ui summary-next 100x24 '4/Inline<Enter>n<dump>n<dump>N' "$sample"
 ui resize 100x20 '2<resize 60x14><dump><resize 30x6><dump><resize 90x16>' "$sample"
 ui v9 100x20 '2e' "$v9"
 "$top_builddir/tests/tools/mkbad" hostile-names "$tmp/hostile.mm_profdata" >/dev/null

@@ -122,6 +122,35 @@ signal_ends INT 130
 # under AddressSanitizer its own handler reports the SIGSEGV and exits 1
 if grep -q __asan_init "$st"; then signal_ends SEGV 1; else signal_ends SEGV 139; fi
 
+# Quitting during a load: a profile whose writer stalls (the first 100 kB,
+# then nothing for a minute) keeps the viewer loading; q, Ctrl-C and Esc
+# abandon it at once with status 0, a SIGTERM with 143, and each time the
+# terminal is given back.
+load_start() {   # the viewer loading from a FIFO that stalls
+	new_session || fail "tmux: cannot start a session"
+	T send-keys -t t "PS1='READY\$ '; ulimit -c 0; stty -a > $tmp/stty.before" Enter
+	wait_for READY || fail "shell did not start"
+	rm -f "$tmp/stty.after" "$tmp/slow"
+	mkfifo "$tmp/slow"
+	(head -c 100000 "$sample"; sleep 60) >"$tmp/slow" &
+	writer=$!
+	T send-keys -t t "TERM=screen-256color sh $tmp/run $tmp/pid $tmp/stty.after $st $tmp/slow" Enter
+	wait_for "Loading: 0.1 MB read" || { fail "tmux: no progress while loading"; cat "$tmp/pane"; }
+}
+load_ends() {   # KEY STATUS NAME
+	load_start
+	local t0=$SECONDS
+	if [ "$1" = TERM ]; then kill -TERM "$(cat "$tmp/pid")"; else T send-keys -t t "$1"; fi
+	if wait_for "EXIT=$2" && [ $((SECONDS - t0)) -le 3 ]; then ok "tmux: $3 during a load ends it at once with status $2"
+	else fail "tmux: $3 during a load: want EXIT=$2 at once"; cat "$tmp/pane"; fi
+	modes_restored "tmux: $3 during a load"
+	kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
+}
+load_ends q 0 q
+load_ends C-c 0 Ctrl-C
+load_ends Escape 0 Esc
+load_ends TERM 143 SIGTERM
+
 # A profile on standard input: keys still come from the terminal.
 T send-keys -t t "TERM=screen-256color $st - < $sample; echo EXIT=\$?" Enter
 wait_for "1 Icicle" && ok "tmux: profile from stdin opens" || fail "tmux: stdin profile"
