@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/demangle.h"
+#include "stalactite/fmt.h"
 #include "stalactite/xalloc.h"
 
 #define MAX_DEPTH 500
@@ -87,34 +88,10 @@ static bool put_u64(v0 *v, uint64_t x, bool hex)
 	return put(v, buf + i, sizeof buf - i);
 }
 
-static size_t utf8_encode(uint32_t c, char *b)
-{
-	if (c < 0x80) {
-		b[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		b[0] = (char)(0xc0 | c >> 6);
-		b[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		b[0] = (char)(0xe0 | c >> 12);
-		b[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		b[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	b[0] = (char)(0xf0 | c >> 18);
-	b[1] = (char)(0x80 | (c >> 12 & 0x3f));
-	b[2] = (char)(0x80 | (c >> 6 & 0x3f));
-	b[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 static bool put_char(v0 *v, uint32_t c)
 {
 	char b[4];
-	return put(v, b, utf8_encode(c, b));
+	return put(v, b, st_utf8_encode(c, b));
 }
 
 static bool valid_scalar(uint64_t c)

@@ -6,34 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mmprof-internal.h"
+#include "stalactite/fmt.h"
 
 /* ---- metadata ----------------------------------------------------------- */
 
 static void put_utf8(buf *b, uint32_t cp)
 {
-	unsigned char u[4];
-	size_t n;
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
+	char u[4];
 	if (cp < 0x20) {
 		char esc[8];
 		snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
 		buf_add(b, esc, 6);
 		return;
 	}
-	if (cp < 0x80)
-		u[0] = (unsigned char)cp, n = 1;
-	else if (cp < 0x800)
-		u[0] = (unsigned char)(0xC0 | cp >> 6), n = 2;
-	else if (cp < 0x10000)
-		u[0] = (unsigned char)(0xE0 | cp >> 12), n = 3;
-	else
-		u[0] = (unsigned char)(0xF0 | cp >> 18), n = 4;
-	for (size_t i = 1; i < n; i++)
-		u[i] = (unsigned char)(0x80 | ((cp >> (6 * (n - 1 - i))) & 0x3F));
 	if (cp == '"' || cp == '\\')
 		buf_add(b, "\\", 1);
-	buf_add(b, u, n);
+	buf_add(b, u, st_utf8_encode(cp, u));
 }
 
 /* Parses "{hex}" at s (after "\u"); returns its length or 0. */

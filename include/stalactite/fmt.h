@@ -50,5 +50,9 @@ const char *st_fmt_sanitized(st_fmt_scratch *sc, const char *s, size_t len);
 /* Decodes one UTF-8 character at s (len > 0): stores the code point and
  * returns its byte length, or returns 0 for an invalid sequence. */
 size_t st_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+/* Encodes the code point cp (a Unicode scalar value; others become
+ * U+FFFD) into out; returns its byte length, 1 to 4.  The one encoder:
+ * the demangler and the metadata repair use it too. */
+size_t st_utf8_encode(uint32_t cp, char out[4]);
 
 #endif

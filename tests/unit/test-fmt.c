@@ -68,6 +68,24 @@ int main(void)
 	CHECK_INT(st_utf8_decode((const unsigned char *)"\xc0\xaf", 2, &cp), 0);     /* overlong */
 	CHECK_INT(st_utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0); /* surrogate */
 	CHECK_INT(st_utf8_decode((const unsigned char *)"\xe6\x9d", 2, &cp), 0);     /* cut */
+	/* the encoder round-trips every scalar value through the decoder and
+	 * turns surrogates and values past U+10FFFF into U+FFFD */
+	int bad = 0;
+	for (uint32_t c = 0; c <= 0x10ffff; c++) {
+		char e[4];
+		size_t n = st_utf8_encode(c, e);
+		uint32_t back;
+		bool scalar = c < 0xd800 || c > 0xdfff;
+		if (st_utf8_decode((const unsigned char *)e, n, &back) != n ||
+		    back != (scalar ? c : 0xfffd))
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	char e4[4];
+	CHECK_INT(st_utf8_encode(0x110000, e4), 3);
+	CHECK(memcmp(e4, "\xef\xbf\xbd", 3) == 0);
+	CHECK_INT(st_utf8_encode(0x1f600, e4), 4);
+	CHECK(memcmp(e4, "\xf0\x9f\x98\x80", 4) == 0);
 
 	/* escape sequences and control bytes become visible text */
 	CHECK_STR(san("a\x1b[2Jb", 6, false), "a\\x1b[2Jb");
