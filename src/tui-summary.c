@@ -481,7 +481,8 @@ static redraw find_match(app *a, int dir)
 
 static const char *const view_names[] = {
 	[V_ICICLE] = "Icicle", [V_TREE] = "Tree", [V_CODEGEN] = "Codegen",
-	[V_SUMMARY] = "Summary", [V_BUILD] = "Build", [V_HELP] = "Help",
+	[V_SUMMARY] = "Summary", [V_BUILD] = "Build", [V_TABLES] = "Tables",
+	[V_HELP] = "Help",
 };
 
 /* Where the cursor is and where Enter leads. */
@@ -561,6 +562,7 @@ static void draw_help(app *a, canvas *c, int top, int bottom)
 		"  4 Summary  which pass, CGU, function and async fn dominate; Enter jumps",
 		"  5 Build    cargo's timeline (with cargo timings): units over time, the",
 		"             critical path (*), concurrency; Enter opens a unit's profile",
+		"  6 Tables   each Summary table whole: [ ] switch, K kinds, Enter opens a row",
 		"Colours: async fn bodies and blocks, closures and matches stand out.",
 		"--diff BASE NEW: base, new, change (+slower, -faster) and %; boxes by own change.",
 		"",
