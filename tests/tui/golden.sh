@@ -43,7 +43,10 @@ ui icicle-folded-match 100x12 '/InstCombine<Enter>j<Space>' "$llvm"
 ui redraw 100x12 '2<frames>~<frames><Up><frames><Nope><frames>j<frames>x<frames>' "$sample"
 # n and N in the Summary: matching rows below and above, wrapping
 ui summary-next 100x24 '4/Inline<Enter>n<dump>n<dump>N' "$sample"
-# The Tables view (6): every Summary table whole.
+# The Tables view (6): every Summary table whole.  Enter on a Summary
+# heading opens its table (here the passes), Enter on a pass lists its
+# functions from every CGU
+ui tables-heading 80x24 '4<Up><dump><Enter><dump><Enter>' "$sample"
 # search and n/N among the rows, then only the matching ones (f)
 ui tables-search 80x24 '6/drop_glue<Enter>n<dump>n<dump>Nf' "$sample"
 # a function in several CGUs opens onto them; Enter on one shows it in
@@ -79,8 +82,11 @@ echo "exit $?" >>"$tmp/ui-warning.txt"
 compare_golden ui-warning "$golden/ui-warning.txt" "$tmp/ui-warning.txt"
 # a whole build opens on its root, crates ordered by time
 ui build-tree 100x12 '2' "$data/two-crates"
-# the kind filter: async only, closures, fns
+# a Summary as tall as the screen; the kind filter: async only, closures,
+# fns; Enter on an async fn in the Summary lists its members, Esc returns
+ui summary-tall 120x40 '4' "$data/two-crates"
 ui tables-kind 120x40 '6K<dump>K<dump>K' "$data/two-crates"
+ui tables-async 120x40 '4/upload_photo$<Enter>n<Enter><dump><Esc>' "$data/two-crates"
 # sorted by count, by name (again: reversed), by cpu
 ui tables-sort 120x20 '6]]]]]c<dump>]]]]]a<dump>a<dump>]]]]s' "$data/two-crates"
 
@@ -89,7 +95,7 @@ ui tables-sort 120x20 '6]]]]]c<dump>]]]]]a<dump>a<dump>]]]]s' "$data/two-crates"
 # status line names are the same on every checkout.
 cd "$data"
 ui diff-summary 100x80 '4' --diff two-crates two-crates-inline
-ui diff-summary-jump 100x14 '4<Down><Down><Down><Down><Enter>' --diff two-crates two-crates-inline
+ui diff-summary-jump 100x14 '4<Down><Down><Down><Down><Down><Enter>' --diff two-crates two-crates-inline
 ui diff-tree-delta 100x22 '2jeD<dump>D<dump>M' --diff two-crates two-crates-inline
 ui diff-tree-self 100x14 '2<Down><Right>s<dump>c' --diff two-crates two-crates-inline
 ui diff-codegen 100x20 '3<Down><Right><Down><Right>' --diff two-crates two-crates-inline
