@@ -1121,12 +1121,56 @@ static void draw_row(app *a, canvas *c, const layout *L, int y, int r)
 		cv_restyle(c, y, 0, c->w, S_SELECTED);
 }
 
+/* d: the selected row's whole name (a function's raw one), wrapped, under
+ * a rule that says its kind and crate; returns the rows left above it. */
+static int draw_detail(app *a, canvas *c, int top, int bottom)
+{
+	struct tables *T = st(a);
+	int y0 = bottom - 4;
+	if (!T->nrows || y0 < top + 3)
+		return bottom;
+	const ent *e = row_ent(a, &T->rows[T->selpos]);
+	char name[4096], head[160], kind[64];
+	if (e->what == E_FN)
+		snprintf(name, sizeof name, "%s", st_model_str(a->m, a->m->functions.v[e->id].raw));
+	else
+		ent_name(a, e, name, sizeof name);
+	ent_kind(a, e, kind, sizeof kind);
+	uint32_t cr = ent_crate(a, e);
+	snprintf(head, sizeof head, " %s%s%s ", kind, *kind && cr != ST_NOSTR ? " in " : "",
+	         cr != ST_NOSTR ? st_model_str(a->m, cr) : "");
+	cv_fill(c, y0, 0, c->w, a->ascii ? L'-' : L'\x2500', S_DIM);
+	if (head[2])
+		cv_text_crop(c, y0, 2, c->w, head, S_HEADER);
+	size_t len = strlen(name);
+	char *san = st_xmalloc(len * 10 + 16);
+	st_fmt_sanitize(name, len, san, len * 10 + 16, a->ascii);
+	const char *p = san;
+	for (int y = y0 + 1; y < bottom && *p; y++)
+		for (int x = 0; *p && x < c->w;) {
+			size_t k = 1;
+			while ((p[k] & 0xc0) == 0x80)
+				k++;
+			char one[8] = { 0 };
+			memcpy(one, p, k < 8 ? k : 7);
+			int nx = cv_text(c, y, x, c->w, one, S_NORMAL);
+			if (nx == x)
+				break;   /* a wide character at the edge: next line */
+			x = nx;
+			p += k;
+		}
+	free(san);
+	return y0;
+}
+
 static void draw_tables(app *a, canvas *c, int top, int bottom)
 {
 	struct tables *T = st(a);
 	make_rows(a);
 	table *t = cur(a);
 	layout L = make_layout(a, c);
+	if (a->detail)
+		bottom = draw_detail(a, c, top, bottom);
 	draw_tabs(a, c, top++);
 	draw_header(a, c, &L, top++);
 	int h = bottom - top;

@@ -52,6 +52,8 @@ ui tables-search 80x24 '6/drop_glue<Enter>n<dump>n<dump>Nf' "$sample"
 # a function in several CGUs opens onto them; Enter on one shows it in
 # Codegen, function first, and says so
 ui tables-fn-cgus 80x24 '6jjjjjj<Enter><Down><dump><Enter>' "$sample"
+# d: the selected row's raw name, whole
+ui tables-detail 80x16 '6jjjd' "$sample"
 # a key that changes nothing draws no frame
 ui tables-redraw 100x12 '6<frames><Up><frames>j<frames>K<frames>' "$sample"
 # a table with nothing in it (no LLVM passes in this profile)
@@ -119,6 +121,8 @@ ln -s "$data/two-crates-inline" "$tmp/inline"
 cd "$tmp"
 ui diff-new 100x14 '2<dump>4' --diff base3 inline
 ui diff-gone 100x14 '2<End>e' --diff inline base3
+# an async fn gone from NEW opens onto its members in BASE
+ui diff-tables-gone 110x16 '6]<Enter>' --diff inline base3
 cd - >/dev/null
 # sorting by change outside a diff says why it does nothing
 ui diff-keys-single 90x12 '2D' "$sample"
