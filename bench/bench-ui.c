@@ -141,5 +141,7 @@ int main(int argc, char **argv)
 	run(nfn, "search: type, n, filter",
 	    "2/handler_1<Enter>nnnnnNNfx/Inst<Enter>nnn");
 	run(nfn, "summary: move, jump", "4jjjjjjjjjj<Enter>4jjjjj");
+	run(nfn, "tables: sort, kind, open, search",
+	    "6jjjjj<PgDn>actKKjjj]<Enter>jj]<Enter>jj]<Enter>[[[/handler_1<Enter>nnnN");
 	return 0;
 }

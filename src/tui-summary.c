@@ -10,7 +10,9 @@
 #include "stalactite/xalloc.h"
 #include "tui.h"
 
-#define TOP 10
+/* Sections share the screen's height; below this many rows each they
+ * scroll instead. */
+#define MIN_ROWS 4
 
 typedef struct row {
 	char text[512];
@@ -24,6 +26,8 @@ typedef struct row {
 	const st_tree *tree;
 	uint32_t name_id;      /* node name to look for */
 	int kind;              /* node kind wanted, or -1 */
+	int table;             /* Enter opens this Tables table (TB_*), or -1 */
+	uint32_t item;         /* at this item of it, or ST_NIL */
 	bool match;            /* its name matches the search */
 } row;
 
@@ -42,17 +46,71 @@ static row *add(rows *r)
 	memset(w, 0, sizeof *w);
 	w->view = -1;
 	w->kind = -1;
+	w->table = -1;
+	w->item = ST_NIL;
 	w->name_off = -1;
 	return w;
 }
 
-static void heading(rows *r, const char *text)
+static bool selectable(const row *w)
+{
+	return w->view >= 0 || w->table >= 0;
+}
+
+/* A section's heading; Enter on it opens table tb whole (-1: none).  With
+ * shown of len rows, it says so. */
+static void heading_of(rows *r, const char *text, int tb, uint32_t shown, uint32_t len)
 {
 	if (r->n)
 		add(r)->st = S_NORMAL;   /* blank line between sections */
 	row *w = add(r);
-	snprintf(w->text, sizeof w->text, "%s", text);
+	if (shown < len)
+		snprintf(w->text, sizeof w->text, "%s (top %u of %u)", text, shown, len);
+	else
+		snprintf(w->text, sizeof w->text, "%s", text);
 	w->st = S_HEADER;
+	w->table = tb;
+}
+
+static void heading(rows *r, const char *text)
+{
+	heading_of(r, text, -1, 0, 0);
+}
+
+/* Rows per section: as many as the view's height holds with every section
+ * on it (fixed: the lines that are not section rows), at least MIN_ROWS
+ * each (then the view scrolls), never more than a section has. */
+static void plan_sections(const app *a, int fixed, const uint32_t *len, int n,
+                          uint32_t *lim)
+{
+	int avail = a->h - 2 - fixed;
+	uint32_t level = MIN_ROWS;
+	for (;;) {
+		long need = 0;
+		bool more = false;
+		for (int i = 0; i < n; i++) {
+			need += len[i] < level + 1 ? len[i] : level + 1;
+			more |= len[i] > level;
+		}
+		if (!more || need > avail)
+			break;
+		level++;
+	}
+	long used = 0;
+	for (int i = 0; i < n; i++) {
+		lim[i] = len[i] < level ? len[i] : level;
+		used += lim[i];
+	}
+	/* what the level leaves goes to the first sections that have more */
+	for (int i = 0; i < n && used < avail; i++)
+		if (len[i] > lim[i]) {
+			lim[i]++;
+			used++;
+		}
+	/* a last row takes no more room than "top N of N+1" would say */
+	for (int i = 0; i < n; i++)
+		if (len[i] == lim[i] + 1)
+			lim[i] = len[i];
 }
 
 static void bar_text(app *a, char *buf, size_t cap, double frac, int width)
@@ -85,7 +143,7 @@ static int cmp_i64(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static void cgu_section(app *a, rows *r)
+static void cgu_section(app *a, rows *r, uint32_t top)
 {
 	const st_model *m = a->m;
 	if (!m->cgus.len)
@@ -101,8 +159,8 @@ static void cgu_section(app *a, rows *r)
 	st_fmt_ns(md, sizeof md, median, a->ascii);
 	snprintf(h, sizeof h, "Codegen units (%u; largest %s, median %s, imbalance %.1fx)",
 	         m->cgus.len, mx, md, median > 0 ? (double)max / (double)median : 0.0);
-	heading(r, h);
-	for (uint32_t i = 0; i < m->cgus.len && i < TOP; i++) {
+	heading_of(r, h, TB_CGUS, top, m->cgus.len);
+	for (uint32_t i = 0; i < m->cgus.len && i < top; i++) {
 		const st_cgu_stat *c = &m->cgus.v[i];
 		char name[512];
 		snprintf(name, sizeof name, "%s / %s", st_str(m->strs, c->crate),
@@ -113,7 +171,7 @@ static void cgu_section(app *a, rows *r)
 }
 
 /* The one-line build header, then (with several) the crates by wall time. */
-static void crate_section(app *a, rows *r)
+static void crate_section(app *a, rows *r, uint32_t top)
 {
 	const st_model *m = a->m;
 	st_build_totals t = st_model_totals(m);
@@ -128,8 +186,8 @@ static void crate_section(app *a, rows *r)
 	heading(r, h);
 	if (m->crates.len < 2)
 		return;
-	heading(r, "Crates by wall time (cpu beside it)");
-	for (uint32_t i = 0; i < m->crates.len && i < TOP; i++) {
+	heading_of(r, "Crates by wall time (cpu beside it)", TB_CRATES, top, m->crates.len);
+	for (uint32_t i = 0; i < m->crates.len && i < top; i++) {
 		const st_crate_stat *c = &m->crates.v[i];
 		char extra[48];
 		st_fmt_ns(cpu, sizeof cpu, (int64_t)c->cpu_ns, a->ascii);
@@ -151,25 +209,32 @@ static void build_rows(app *a, rows *r)
 		diff_rows(a, r);
 		return;
 	}
-	crate_section(a, r);
+	/* the sections: crates (with several), passes, CGUs, functions,
+	 * async fns, activities */
+	uint32_t len[6] = { m->crates.len > 1 ? m->crates.len : 0, m->passes.len,
+	                    m->cgus.len, m->functions.len, m->async_fns.len,
+	                    m->labels.len }, lim[6];
+	int fixed = 1 + 2 * (4 + (m->crates.len > 1) + (m->cgus.len > 0)) + !m->passes.len;
+	plan_sections(a, fixed, len, 6, lim);
+	crate_section(a, r, lim[0]);
 	st_fmt_ns(t, sizeof t, (int64_t)m->llvm_self_ns, a->ascii);
 	snprintf(h, sizeof h, "Which LLVM pass dominates (self time, %s in all passes)", t);
-	heading(r, h);
+	heading_of(r, h, TB_PASSES, lim[1], m->passes.len);
 	if (!m->passes.len) {
 		row *w = add(r);
 		w->st = S_DIM;
 		snprintf(w->text, sizeof w->text, "  no LLVM Pass events: profile with "
 		         "-Z self-profile-events=default,llvm");
 	}
-	for (uint32_t i = 0; i < m->passes.len && i < TOP; i++) {
+	for (uint32_t i = 0; i < m->passes.len && i < lim[1]; i++) {
 		row *w = item(a, r, m->passes.v[i].self_ns, (double)m->llvm_self_ns, "",
 		              st_str(m->strs, m->passes.v[i].pass));
 		w->view = V_CODEGEN; w->tree = &m->codegen;
 		w->name_id = m->passes.v[i].pass; w->kind = ST_K_PASS;
 	}
-	cgu_section(a, r);
-	heading(r, "Functions by LLVM time");
-	for (uint32_t i = 0; i < m->functions.len && i < TOP; i++) {
+	cgu_section(a, r, lim[2]);
+	heading_of(r, "Functions by LLVM time", TB_FUNCTIONS, lim[3], m->functions.len);
+	for (uint32_t i = 0; i < m->functions.len && i < lim[3]; i++) {
 		const st_fn_stat *f = &m->functions.v[i];
 		char kind[24];
 		snprintf(kind, sizeof kind, "%-13s ", st_kind_name((st_kind)f->kind));
@@ -180,24 +245,20 @@ static void build_rows(app *a, rows *r)
 		    f->kind == ST_K_ASYNC_CLOSURE)
 			w->st = S_ASYNC;
 	}
-	heading(r, st_report_async_heading(m));
-	for (uint32_t i = 0; i < m->async_fns.len && i < TOP; i++) {
+	heading_of(r, st_report_async_heading(m), TB_ASYNC, lim[4], m->async_fns.len);
+	for (uint32_t i = 0; i < m->async_fns.len && i < lim[4]; i++) {
 		const st_async_stat *s = &m->async_fns.v[i];
 		char extra[32];
 		snprintf(extra, sizeof extra, "%3u fns %c", s->members, s->exact ? ' ' : '~');
 		row *w = item(a, r, s->llvm_ns, (double)m->llvm_self_ns, extra,
 		              st_str(m->strs, s->name));
 		w->st = S_ASYNC;
-		/* jump to its costliest member */
-		for (uint32_t j = 0; j < m->functions.len; j++)
-			if (m->functions.v[j].owner == i) {
-				w->view = V_CODEGEN; w->tree = &m->pivot;
-				w->name_id = m->functions.v[j].name;
-				break;
-			}
+		w->table = TB_ASYNC;   /* Enter lists its members */
+		w->item = i;
 	}
-	heading(r, "rustc activities and queries (self time)");
-	for (uint32_t i = 0; i < m->labels.len && i < TOP; i++) {
+	heading_of(r, "rustc activities and queries (self time)", TB_LABELS, lim[5],
+	           m->labels.len);
+	for (uint32_t i = 0; i < m->labels.len && i < lim[5]; i++) {
 		row *w = item(a, r, m->labels.v[i].self_ns, (double)m->cpu_ns, "",
 		              st_str(m->strs, m->labels.v[i].label));
 		w->view = V_TREE; w->tree = &m->stack; w->name_id = m->labels.v[i].label;
@@ -207,11 +268,11 @@ static void build_rows(app *a, rows *r)
 /* ---- diff mode: what changed ---------------------------------------------- */
 
 /* A heading that titles the name column, the figures' columns above them. */
-static void diff_heading(rows *r, const char *title)
+static void diff_heading(rows *r, const char *title, int tb, uint32_t shown, uint32_t len)
 {
 	char h[512];
 	snprintf(h, sizeof h, "  %10s %10s %10s %8s  %s", "base", "new", "delta", "%", title);
-	heading(r, h);
+	heading_of(r, h, tb, shown, len);
 }
 
 static row *diff_item(app *a, rows *r, int64_t base, int64_t new, const char *extra,
@@ -230,37 +291,33 @@ static row *diff_item(app *a, rows *r, int64_t base, int64_t new, const char *ex
 	return w;
 }
 
-/* An async fn's costliest member, to jump to; looked up in BASE (by text)
- * when the fn is gone. */
-static uint32_t async_member(const app *a, uint32_t name)
+static bool diff_shown(const app *a, const st_diff_row *x)
 {
-	const st_model *m = a->m, *b = a->diff->base;
-	for (uint32_t i = 0; i < m->async_fns.len; i++)
-		if (m->async_fns.v[i].name == name)
-			for (uint32_t j = 0; j < m->functions.len; j++)
-				if (m->functions.v[j].owner == i)
-					return m->functions.v[j].name;
-	const char *s = st_str(m->strs, name);
-	for (uint32_t i = 0; i < b->async_fns.len; i++) {
-		if (strcmp(st_str(b->strs, b->async_fns.v[i].name), s) != 0)
-			continue;
-		for (uint32_t j = 0; j < b->functions.len; j++)
-			if (b->functions.v[j].owner == i) {
-				uint32_t f = b->functions.v[j].name;
-				return st_lookup(m->strs, st_str(b->strs, f), st_strlen(b->strs, f));
-			}
-	}
-	return ST_NOSTR;
+	int64_t dl = st_diff_delta(x, 0);
+	return (dl < 0 ? -dl : dl) >= a->min_delta;
 }
 
+static uint32_t diff_count(const app *a, st_diff_table t)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < a->diff->tables[t].len; i++)
+		n += diff_shown(a, &a->diff->tables[t].v[i]);
+	return n;
+}
+
+static const int diff_tb[ST_DT_COUNT] = {
+	[ST_DT_LABELS] = TB_LABELS, [ST_DT_PASSES] = TB_PASSES, [ST_DT_CGUS] = TB_CGUS,
+	[ST_DT_FUNCTIONS] = TB_FUNCTIONS, [ST_DT_ASYNC] = TB_ASYNC, [ST_DT_CRATES] = TB_CRATES,
+};
+
 /* One paired table, largest change first (diff.c sorted it by |delta| of
- * figure 0), cut at the H threshold. */
-static void diff_section(app *a, rows *r, st_diff_table t, const char *title)
+ * figure 0), cut at the H threshold, its top rows. */
+static void diff_section(app *a, rows *r, st_diff_table t, const char *title, uint32_t top)
 {
 	const st_diff *d = a->diff;
 	const st_model *m = a->m;
 	const st_diff_rows *rs = &d->tables[t];
-	diff_heading(r, title);
+	diff_heading(r, title, diff_tb[t], top, diff_count(a, t));
 	if (t == ST_DT_CGUS && (d->cgus_new || d->cgus_gone)) {
 		row *w = add(r);
 		w->st = S_DIM;
@@ -268,11 +325,10 @@ static void diff_section(app *a, rows *r, st_diff_table t, const char *title)
 		         "partitioning changed (%u new, %u gone): the pairing is approximate",
 		         d->cgus_new, d->cgus_gone);
 	}
-	int shown = 0;
-	for (uint32_t i = 0; i < rs->len && shown < TOP; i++) {
+	uint32_t shown = 0;
+	for (uint32_t i = 0; i < rs->len && shown < top; i++) {
 		const st_diff_row *x = &rs->v[i];
-		int64_t dl = st_diff_delta(x, 0);
-		if ((dl < 0 ? -dl : dl) < a->min_delta)
+		if (!diff_shown(a, x))
 			continue;
 		shown++;
 		char extra[64] = "", name[512];
@@ -300,9 +356,8 @@ static void diff_section(app *a, rows *r, st_diff_table t, const char *title)
 			    x->kind == ST_K_ASYNC_CLOSURE)
 				w->st = S_ASYNC;
 			break;
-		case ST_DT_ASYNC:
-			w->view = V_CODEGEN; w->tree = &m->pivot; w->st = S_ASYNC;
-			w->name_id = async_member(a, x->name);
+		case ST_DT_ASYNC:   /* Enter lists its members */
+			w->st = S_ASYNC; w->table = TB_ASYNC; w->item = i;
 			break;
 		default: w->view = V_TREE; w->tree = &m->stack; break;
 		}
@@ -336,18 +391,30 @@ static void diff_rows(app *a, rows *r)
 		w->st = S_DIM;
 		snprintf(w->text, sizeof w->text, "  hiding changes below %s (H: next, then off)", t);
 	}
-	diff_heading(r, "the build");
+	diff_heading(r, "the build", TB_CRATES, 0, 0);
 	diff_item(a, r, (int64_t)b.wall_ns, (int64_t)n.wall_ns, "", "wall (summed over runs)");
 	diff_item(a, r, (int64_t)b.cpu_ns, (int64_t)n.cpu_ns, "", "cpu");
 	diff_item(a, r, (int64_t)b.llvm_ns, (int64_t)n.llvm_ns, "", "LLVM (pass self time)");
 	diff_item(a, r, b.overhead_ns, n.overhead_ns, "", "profiler overhead");
-	if (d->tables[ST_DT_CRATES].len > 1)
-		diff_section(a, r, ST_DT_CRATES, "Crates by change of wall time");
-	diff_section(a, r, ST_DT_PASSES, "LLVM passes by change of self time");
-	diff_section(a, r, ST_DT_CGUS, "Codegen units by change of self time");
-	diff_section(a, r, ST_DT_FUNCTIONS, "Functions by change of LLVM time");
-	diff_section(a, r, ST_DT_ASYNC, "Async fns by change of LLVM time");
-	diff_section(a, r, ST_DT_LABELS, "rustc activities and queries by change of self time");
+	static const st_diff_table order[6] = { ST_DT_CRATES, ST_DT_PASSES, ST_DT_CGUS,
+		ST_DT_FUNCTIONS, ST_DT_ASYNC, ST_DT_LABELS };
+	static const char *const titles[6] = { "Crates by change of wall time",
+		"LLVM passes by change of self time", "Codegen units by change of self time",
+		"Functions by change of LLVM time", "Async fns by change of LLVM time",
+		"rustc activities and queries by change of self time" };
+	bool crates = d->tables[ST_DT_CRATES].len > 1;
+	uint32_t len[6], lim[6];
+	/* fixed lines: the title, the threshold, the build's five, two per
+	 * section, the CGU note and one per section with no row to show */
+	int fixed = 1 + (a->min_delta != 0) + 6 + 2 * (5 + crates) +
+	            (d->cgus_new || d->cgus_gone);
+	for (int i = 0; i < 6; i++) {
+		len[i] = i == 0 && !crates ? 0 : diff_count(a, order[i]);
+		fixed += len[i] == 0 && (i > 0 || crates);
+	}
+	plan_sections(a, fixed, len, 6, lim);
+	for (int i = crates ? 0 : 1; i < 6; i++)
+		diff_section(a, r, order[i], titles[i], lim[i]);
 }
 
 /* A node's time; in a diff the larger side, so that gone nodes are found. */
@@ -374,10 +441,10 @@ static uint32_t find_node(const app *a, const st_tree *t, uint32_t name, int kin
 	return best;
 }
 
-/* The rows are made once per model and threshold, and matched once per
- * search, not on every frame. */
+/* The rows are made once per model, threshold and height, and matched
+ * once per search, not on every frame. */
 static rows current;
-static struct { bool made; int64_t min_delta; unsigned search_gen; } made_for;
+static struct { bool made; int64_t min_delta; int h; unsigned search_gen; } made_for;
 
 void tui_summary_free(app *a)
 {
@@ -399,7 +466,7 @@ static void summary_search(app *a)
 
 static void make_rows(app *a)
 {
-	if (made_for.made && made_for.min_delta == a->min_delta) {
+	if (made_for.made && made_for.min_delta == a->min_delta && made_for.h == a->h) {
 		if (made_for.search_gen != a->search_gen)
 			summary_search(a);
 		return;
@@ -408,6 +475,7 @@ static void make_rows(app *a)
 	build_rows(a, &current);
 	made_for.made = true;
 	made_for.min_delta = a->min_delta;
+	made_for.h = a->h;
 	summary_search(a);
 }
 
@@ -417,9 +485,10 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 	int h = bottom - top;
 	if (a->summary_sel >= current.n) a->summary_sel = current.n - 1;
 	if (a->summary_sel < 0) a->summary_sel = 0;
-	/* headings are not selectable: start on the first row that is */
-	while (a->summary_sel < current.n - 1 && current.v[a->summary_sel].view < 0)
-		a->summary_sel++;
+	/* the view opens on the first row of figures, below the headings */
+	if (!selectable(&current.v[a->summary_sel]))
+		while (a->summary_sel < current.n - 1 && current.v[a->summary_sel].view < 0)
+			a->summary_sel++;
 	if (a->summary_sel < a->summary_scroll) a->summary_scroll = a->summary_sel;
 	if (a->summary_sel >= a->summary_scroll + h) a->summary_scroll = a->summary_sel - h + 1;
 	for (int i = 0; i < h && a->summary_scroll + i < current.n; i++) {
@@ -451,7 +520,7 @@ static void step(app *a, int delta)
 	int i = a->summary_sel;
 	do
 		i += delta;
-	while (i >= 0 && i < current.n && current.v[i].view < 0);
+	while (i >= 0 && i < current.n && !selectable(&current.v[i]));
 	if (i >= 0 && i < current.n)
 		a->summary_sel = i;
 }
@@ -466,7 +535,7 @@ static redraw find_match(app *a, int dir)
 	}
 	for (int k = 1; k <= current.n; k++) {
 		int i = ((a->summary_sel + dir * k) % current.n + current.n) % current.n;
-		if (current.v[i].match && current.v[i].view >= 0) {
+		if (current.v[i].match && selectable(&current.v[i])) {
 			bool wrapped = dir > 0 ? i <= a->summary_sel : i >= a->summary_sel;
 			a->summary_sel = i;
 			if (wrapped)
@@ -481,7 +550,8 @@ static redraw find_match(app *a, int dir)
 
 static const char *const view_names[] = {
 	[V_ICICLE] = "Icicle", [V_TREE] = "Tree", [V_CODEGEN] = "Codegen",
-	[V_SUMMARY] = "Summary", [V_BUILD] = "Build", [V_HELP] = "Help",
+	[V_SUMMARY] = "Summary", [V_BUILD] = "Build", [V_TABLES] = "Tables",
+	[V_HELP] = "Help",
 };
 
 /* Where the cursor is and where Enter leads. */
@@ -492,15 +562,21 @@ static void summary_status(app *a, canvas *c, int y)
 		return;
 	const row *w = &current.v[a->summary_sel];
 	int sect = a->summary_sel;
-	while (sect > 0 && current.v[sect].view >= 0)
+	while (sect > 0 && current.v[sect].st != S_HEADER)
 		sect--;
 	char buf[640], where[160] = "";
 	/* a diff's headings hold the column titles: its paths instead */
-	const char *section = a->diff ? "" : current.v[sect].view < 0 ? current.v[sect].text : "";
+	const char *section = a->diff || current.v[sect].st != S_HEADER ? ""
+	                      : current.v[sect].text;
 	if (a->diff)
 		snprintf(where, sizeof where, "  base %.60s  new %.60s", a->diff_paths[0],
 		         a->diff_paths[1]);
-	if (w->view >= 0 && w->tree)
+	if (w->table >= 0)
+		snprintf(buf, sizeof buf, "row %d of %d  %.200s%sEnter: %s in Tables%s",
+		         a->summary_sel + 1, current.n, section, *section ? "  " : "",
+		         w->view < 0 && w->item == ST_NIL ? "the whole table" : "its members",
+		         where);
+	else if (w->view >= 0 && w->tree)
 		snprintf(buf, sizeof buf, "row %d of %d  %.200s%sEnter: show it in %s%s%s",
 		         a->summary_sel + 1, current.n, section, *section ? "  " : "",
 		         view_names[w->view], w->tree == &a->m->pivot ? " (function first)" : "",
@@ -527,6 +603,8 @@ static redraw summary_action(app *a, int act)
 		if (a->summary_sel < 0 || a->summary_sel >= current.n)
 			return R_NONE;
 		const row *w = &current.v[a->summary_sel];
+		if (w->table >= 0)
+			return tui_tables_open(a, w->table, w->item);
 		if (w->view < 0 || !w->tree)
 			return R_NONE;
 		uint32_t id = find_node(a, w->tree, w->name_id, w->kind);
@@ -535,7 +613,13 @@ static redraw summary_action(app *a, int act)
 			return R_STATUS;
 		}
 		a->view = (view_id)w->view;
-		a->pivot = w->tree == &a->m->pivot;
+		/* Codegen shows the tree the row names; turning it is said */
+		bool pivot = w->tree == &a->m->pivot;
+		if (a->view == V_CODEGEN && pivot != a->pivot)
+			snprintf(a->message, sizeof a->message, "Codegen, %s first (p: %s first)",
+			         pivot ? "function" : "pass", pivot ? "pass" : "function");
+		if (a->view == V_CODEGEN)
+			a->pivot = pivot;
 		tview *v = tui_cur_tview(a);
 		tui_tview_select(a, v, id);
 		return R_ALL;
@@ -561,6 +645,7 @@ static void draw_help(app *a, canvas *c, int top, int bottom)
 		"  4 Summary  which pass, CGU, function and async fn dominate; Enter jumps",
 		"  5 Build    cargo's timeline (with cargo timings): units over time, the",
 		"             critical path (*), concurrency; Enter opens a unit's profile",
+		"  6 Tables   each Summary table whole: [ ] switch, K kinds, Enter opens a row",
 		"Colours: async fn bodies and blocks, closures and matches stand out.",
 		"--diff BASE NEW: base, new, change (+slower, -faster) and %; boxes by own change.",
 		"",

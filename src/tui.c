@@ -33,7 +33,8 @@
 const view_ops *const tui_views[V_COUNT] = {
 	[V_ICICLE] = &tui_view_icicle, [V_TREE] = &tui_view_tree,
 	[V_CODEGEN] = &tui_view_codegen, [V_SUMMARY] = &tui_view_summary,
-	[V_BUILD] = &tui_view_build, [V_HELP] = &tui_view_help,
+	[V_BUILD] = &tui_view_build, [V_TABLES] = &tui_view_tables,
+	[V_HELP] = &tui_view_help,
 };
 
 /* ---- terminal ----------------------------------------------------------------- */
@@ -510,6 +511,7 @@ static bool global_action(app *a, int act, bool *quit, redraw *r)
 			snprintf(a->message, sizeof a->message, "no cargo timings loaded "
 			         "(cargo build --timings writes target/cargo-timings/)");
 		return true;
+	case ACT_VIEW6: show_view(a, V_TABLES); return true;
 	case ACT_DETAIL: a->detail = !a->detail; *r = R_VIEW; return true;
 	case ACT_SEARCH:
 		a->searching = true;
@@ -672,6 +674,7 @@ static void free_app(app *a)
 	st_regex_free(a->re);
 	tui_summary_free(a);
 	tui_build_free(a);
+	tui_tables_free(a);
 	if (a->diff)
 		st_diff_free(a->diff);   /* owns a->m */
 	else

@@ -125,7 +125,7 @@ enum { SORT_TOTAL, SORT_SELF, SORT_COUNT, SORT_NAME, SORT_DELTA, SORT_ABS_DELTA 
 enum { FIG_TOTAL, FIG_SELF, FIG_COUNT };
 
 typedef enum view_id {
-	V_ICICLE, V_TREE, V_CODEGEN, V_SUMMARY, V_BUILD, V_HELP, V_COUNT
+	V_ICICLE, V_TREE, V_CODEGEN, V_SUMMARY, V_BUILD, V_TABLES, V_HELP, V_COUNT
 } view_id;
 
 /* A view: one entry of tui_views, which the loop, the header's tabs and
@@ -155,6 +155,7 @@ enum action {
 	ACT_DETAIL, ACT_PIVOT, ACT_SHAPE,
 	ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH, ACT_FILTER, ACT_CLEAR, ACT_BREAKDOWN,
 	ACT_RAW, ACT_VIEW5, ACT_SORT_START, ACT_SORT_DURATION, ACT_CRITICAL_ONLY,
+	ACT_VIEW6, ACT_NEXT_TABLE, ACT_PREV_TABLE, ACT_KIND_FILTER,
 	ACT_COUNT_ACTIONS
 };
 
@@ -200,12 +201,13 @@ struct app {
 		bool reverse, critical; /* critical: the critical path only */
 		uint32_t *rows, nrows;  /* units shown, in order; made on draw */
 	} build;
+	struct tables *tables;      /* the Tables view (tui-ranked.c), made when shown */
 	int w, h;
 	unsigned long frames;       /* drawn so far (tests count them) */
 };
 
 extern const view_ops tui_view_icicle, tui_view_tree, tui_view_codegen,
-	tui_view_summary, tui_view_build, tui_view_help;
+	tui_view_summary, tui_view_build, tui_view_tables, tui_view_help;
 
 /* tui-tview.c: state and keys the tree views share, whatever their shape */
 tview *tui_cur_tview(app *a);             /* NULL when the view shows no tree */
@@ -257,6 +259,13 @@ void tui_summary_free(app *a);
 /* tui-build.c: the Build view is offered only when cargo timings are loaded. */
 bool tui_build_loaded(const app *a);
 void tui_build_free(app *a);
+
+/* tui-ranked.c: the Tables view, one whole ranked table at a time.  Open
+ * shows table tb (TB_*) with its row for model item (the index in the
+ * model's vector, a diff's row index), or ST_NIL, selected and opened. */
+enum { TB_FUNCTIONS, TB_ASYNC, TB_PASSES, TB_CGUS, TB_CRATES, TB_LABELS, TB_COUNT };
+redraw tui_tables_open(app *a, int tb, uint32_t item);
+void tui_tables_free(app *a);
 
 /* tui-diff.c: diff mode in the tree views.  Figures of node id: BASE's and
  * NEW's of fig (FIG_TOTAL is the matched time with the filter on). */

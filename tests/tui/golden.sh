@@ -30,7 +30,7 @@ ui codegen-pivot 100x20 '3p<Down><Right><Down><Right>' "$sample"
 ui codegen-icicle 100x16 '3i' "$sample"
 ui summary 100x40 '4' "$sample"
 ui summary-jump 100x20 '4<Down><Down><Enter>' "$sample"
-ui help 90x54 '?' "$sample"
+ui help 90x60 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
 ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
@@ -43,6 +43,21 @@ ui icicle-folded-match 100x12 '/InstCombine<Enter>j<Space>' "$llvm"
 ui redraw 100x12 '2<frames>~<frames><Up><frames><Nope><frames>j<frames>x<frames>' "$sample"
 # n and N in the Summary: matching rows below and above, wrapping
 ui summary-next 100x24 '4/Inline<Enter>n<dump>n<dump>N' "$sample"
+# The Tables view (6): every Summary table whole.  Enter on a Summary
+# heading opens its table (here the passes), Enter on a pass lists its
+# functions from every CGU
+ui tables-heading 80x24 '4<Up><dump><Enter><dump><Enter>' "$sample"
+# search and n/N among the rows, then only the matching ones (f)
+ui tables-search 80x24 '6/drop_glue<Enter>n<dump>n<dump>Nf' "$sample"
+# a function in several CGUs opens onto them; Enter on one shows it in
+# Codegen, function first, and says so
+ui tables-fn-cgus 80x24 '6jjjjjj<Enter><Down><dump><Enter>' "$sample"
+# d: the selected row's raw name, whole
+ui tables-detail 80x16 '6jjjd' "$sample"
+# a key that changes nothing draws no frame
+ui tables-redraw 100x12 '6<frames><Up><frames>j<frames>K<frames>' "$sample"
+# a table with nothing in it (no LLVM passes in this profile)
+ui tables-empty 100x12 '6]]' "$v9"
 ui resize 100x20 '2<resize 60x14><dump><resize 30x6><dump><resize 90x16>' "$sample"
 ui v9 100x20 '2e' "$v9"
 "$top_builddir/tests/tools/mkbad" hostile-names "$tmp/hostile.mm_profdata" >/dev/null
@@ -50,6 +65,7 @@ ui hostile 100x14 '2e' "$tmp/hostile.mm_profdata"
 if LC_ALL=C ui_ascii=1 true; then
 	export LC_ALL=C
 	ui ascii 100x16 '2' "$llvm"
+	ui tables-ascii 100x16 '6]]<Enter>' "$llvm"
 	export LC_ALL=C.UTF-8
 fi
 
@@ -68,13 +84,20 @@ echo "exit $?" >>"$tmp/ui-warning.txt"
 compare_golden ui-warning "$golden/ui-warning.txt" "$tmp/ui-warning.txt"
 # a whole build opens on its root, crates ordered by time
 ui build-tree 100x12 '2' "$data/two-crates"
+# a Summary as tall as the screen; the kind filter: async only, closures,
+# fns; Enter on an async fn in the Summary lists its members, Esc returns
+ui summary-tall 120x40 '4' "$data/two-crates"
+ui tables-kind 120x40 '6K<dump>K<dump>K' "$data/two-crates"
+ui tables-async 120x40 '4/upload_photo$<Enter>n<Enter><dump><Esc>' "$data/two-crates"
+# sorted by count, by name (again: reversed), by cpu
+ui tables-sort 120x20 '6]]]]]c<dump>]]]]]a<dump>a<dump>]]]]s' "$data/two-crates"
 
 # Diff mode (--diff BASE NEW): the same two-crate build, then with a higher
 # inline threshold.  Run from tests/data so that the paths the Summary's
 # status line names are the same on every checkout.
 cd "$data"
 ui diff-summary 100x80 '4' --diff two-crates two-crates-inline
-ui diff-summary-jump 100x14 '4<Down><Down><Down><Down><Enter>' --diff two-crates two-crates-inline
+ui diff-summary-jump 100x14 '4<Down><Down><Down><Down><Down><Enter>' --diff two-crates two-crates-inline
 ui diff-tree-delta 100x22 '2jeD<dump>D<dump>M' --diff two-crates two-crates-inline
 ui diff-tree-self 100x14 '2<Down><Right>s<dump>c' --diff two-crates two-crates-inline
 ui diff-codegen 100x20 '3<Down><Right><Down><Right>' --diff two-crates two-crates-inline
@@ -86,6 +109,10 @@ ui diff-threshold 100x14 '2H<dump>j<dump>HH<dump>HH' --diff two-crates two-crate
 ui diff-min-delta 100x12 '2je' --diff --min-delta 10ms two-crates two-crates-inline
 ui diff-summary-threshold 100x28 '4HHH' --diff two-crates two-crates-inline
 ui diff-search 120x14 '2/InlinerPass<Enter><dump>f' --diff two-crates two-crates-inline
+# the Tables of a diff: an async fn's members before and after, sorted by
+# change, by NEW's figure; a table's H threshold
+ui diff-tables 100x24 '6]<Enter><dump>D<dump>t' --diff two-crates two-crates-inline
+ui diff-tables-threshold 100x16 '6HH' --diff two-crates two-crates-inline
 cd - >/dev/null
 # one crate only in NEW: BASE is three of the four profiles
 mkdir "$tmp/base3"
@@ -94,6 +121,8 @@ ln -s "$data/two-crates-inline" "$tmp/inline"
 cd "$tmp"
 ui diff-new 100x14 '2<dump>4' --diff base3 inline
 ui diff-gone 100x14 '2<End>e' --diff inline base3
+# an async fn gone from NEW opens onto its members in BASE
+ui diff-tables-gone 110x16 '6]<Enter>' --diff inline base3
 cd - >/dev/null
 # sorting by change outside a diff says why it does nothing
 ui diff-keys-single 90x12 '2D' "$sample"
