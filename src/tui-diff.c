@@ -195,9 +195,9 @@ static int diff_header(app *a, tview *v, canvas *c, int y)
 	snprintf(hb, sizeof hb, "base %s", fig_names[v->fig]);
 	snprintf(hn, sizeof hn, "new %s", fig_names[v->fig]);
 	if (with_base)
-		snprintf(line, sizeof line, " %10s %10s %10s %8s  ", hb, hn, "delta", "%");
+		snprintf(line, sizeof line, " %10s %10s %10s %8s  ", hb, hn, "delta", "vs base");
 	else
-		snprintf(line, sizeof line, " %10s %10s %8s  ", hn, "delta", "%");
+		snprintf(line, sizeof line, " %10s %10s %8s  ", hn, "delta", "vs base");
 	cv_fill(c, y, 0, c->w, L' ', S_HEADER);
 	int x = cv_text(c, y, 0, c->w, line, S_HEADER);
 	const char *by = "";

@@ -128,7 +128,7 @@ static void crate_section(app *a, rows *r)
 	heading(r, h);
 	if (m->crates.len < 2)
 		return;
-	heading(r, "Crates by wall time (cpu beside it)");
+	heading(r, "Crates by wall time (cpu beside it; % of the summed wall)");
 	for (uint32_t i = 0; i < m->crates.len && i < TOP; i++) {
 		const st_crate_stat *c = &m->crates.v[i];
 		char extra[48];
@@ -153,7 +153,7 @@ static void build_rows(app *a, rows *r)
 	}
 	crate_section(a, r);
 	st_fmt_ns(t, sizeof t, (int64_t)m->llvm_self_ns, a->ascii);
-	snprintf(h, sizeof h, "Which LLVM pass dominates (self time, %s in all passes)", t);
+	snprintf(h, sizeof h, "Which LLVM pass dominates (self time; %% of all LLVM time, %s)", t);
 	heading(r, h);
 	if (!m->passes.len) {
 		row *w = add(r);
@@ -168,7 +168,7 @@ static void build_rows(app *a, rows *r)
 		w->name_id = m->passes.v[i].pass; w->kind = ST_K_PASS;
 	}
 	cgu_section(a, r);
-	heading(r, "Functions by LLVM time");
+	heading(r, "Functions by LLVM time (% of all LLVM time)");
 	for (uint32_t i = 0; i < m->functions.len && i < TOP; i++) {
 		const st_fn_stat *f = &m->functions.v[i];
 		char kind[24];
@@ -180,7 +180,8 @@ static void build_rows(app *a, rows *r)
 		    f->kind == ST_K_ASYNC_CLOSURE)
 			w->st = S_ASYNC;
 	}
-	heading(r, st_report_async_heading(m));
+	snprintf(h, sizeof h, "%s, %% of all LLVM time", st_report_async_heading(m));
+	heading(r, h);
 	for (uint32_t i = 0; i < m->async_fns.len && i < TOP; i++) {
 		const st_async_stat *s = &m->async_fns.v[i];
 		char extra[32];
@@ -196,7 +197,7 @@ static void build_rows(app *a, rows *r)
 				break;
 			}
 	}
-	heading(r, "rustc activities and queries (self time)");
+	heading(r, "rustc activities and queries (self time; % of cpu)");
 	for (uint32_t i = 0; i < m->labels.len && i < TOP; i++) {
 		row *w = item(a, r, m->labels.v[i].self_ns, (double)m->cpu_ns, "",
 		              st_str(m->strs, m->labels.v[i].label));
@@ -210,7 +211,7 @@ static void build_rows(app *a, rows *r)
 static void diff_heading(rows *r, const char *title)
 {
 	char h[512];
-	snprintf(h, sizeof h, "  %10s %10s %10s %8s  %s", "base", "new", "delta", "%", title);
+	snprintf(h, sizeof h, "  %10s %10s %10s %8s  %s", "base", "new", "delta", "vs base", title);
 	heading(r, h);
 }
 

@@ -25,6 +25,8 @@ ui icicle-80x24 80x24 '' "$sample"
 ui icicle-zoom 100x24 '<Down><Right><Right><Enter><dump><BS><BS>' "$sample"
 ui tree-sort 100x20 '2s<dump>s<dump>a' "$sample"
 ui tree-expand 100x22 '2j<Right>j<Space>e' "$sample"
+# the share column names its base: the whole tree, then the zoomed node
+ui tree-zoom 100x12 '2<dump>j<Enter>' "$sample"
 ui codegen 100x20 '3<Down><Right><Down><Right>' "$sample"
 ui codegen-pivot 100x20 '3p<Down><Right><Down><Right>' "$sample"
 ui codegen-icicle 100x16 '3i' "$sample"
