@@ -79,29 +79,133 @@ static row *item(app *a, rows *r, int64_t ns, double whole, const char *extra,
 	return w;
 }
 
-static int cmp_i64(const void *x, const void *y)
+/* A crate's codegen units: how many, the largest and the median self time
+ * (m->cgus is sorted by self time, largest first). */
+static uint32_t crate_cgus(const st_model *m, uint32_t crate, int64_t *max, int64_t *median)
 {
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-	return (a > b) - (a < b);
+	uint32_t n = 0, k = 0;
+	for (uint32_t i = 0; i < m->cgus.len; i++)
+		n += m->cgus.v[i].crate == crate;
+	for (uint32_t i = 0; i < m->cgus.len; i++) {
+		if (m->cgus.v[i].crate != crate)
+			continue;
+		if (k == 0)
+			*max = m->cgus.v[i].self_ns;
+		if (k == (n - 1) / 2)   /* of an even count, the larger middle one */
+			*median = m->cgus.v[i].self_ns;
+		k++;
+	}
+	return n;
 }
 
+/* The crates whose profile shows fat LTO, which links every CGU into one
+ * module before optimising it: that module then holds the crate's LLVM
+ * time, and its largest CGU over the median says nothing of partitioning.
+ * Into out (cap entries); returns how many. */
+static uint32_t fat_lto_crates(const st_model *m, uint32_t *out, uint32_t cap)
+{
+	static const char *const labels[] = { "LLVM_fatlto", "LLVM_fat_lto_build_monolithic_module" };
+	uint32_t ids[2], n = 0;
+	for (size_t k = 0; k < 2; k++)
+		ids[k] = st_lookup(m->strs, labels[k], strlen(labels[k]));
+	if (ids[0] == ST_NOSTR && ids[1] == ST_NOSTR)
+		return 0;   /* no profile has any: no walk */
+	const st_tree *t = &m->stack;
+	for (uint32_t id = 1; id < t->len; id++) {
+		if (t->nodes[id].name != ids[0] && t->nodes[id].name != ids[1])
+			continue;
+		uint32_t c = id;
+		while (t->nodes[c].parent != 0)
+			c = t->nodes[c].parent;
+		uint32_t j = 0;
+		while (j < n && out[j] != t->nodes[c].name)
+			j++;
+		if (j == n && n < cap)
+			out[n++] = t->nodes[c].name;
+	}
+	return n;
+}
+
+static bool in_list(const uint32_t *v, uint32_t n, uint32_t x)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+static void imbalance(char *buf, size_t cap, int64_t max, int64_t median)
+{
+	snprintf(buf, cap, "%.1fx", median > 0 ? (double)max / (double)median : 0.0);
+}
+
+/* CGU imbalance is a crate's own: its largest CGU over its median one (a
+ * build's CGUs of different crates never compete for one crate's jobs). */
 static void cgu_section(app *a, rows *r)
 {
 	const st_model *m = a->m;
 	if (!m->cgus.len)
 		return;
-	int64_t *v = st_xreallocarray(NULL, m->cgus.len, sizeof *v);
-	for (uint32_t i = 0; i < m->cgus.len; i++)
-		v[i] = m->cgus.v[i].self_ns;
-	qsort(v, m->cgus.len, sizeof *v, cmp_i64);
-	int64_t median = v[m->cgus.len / 2], max = v[m->cgus.len - 1];
-	free(v);
-	char h[256], mx[32], md[32];
-	st_fmt_ns(mx, sizeof mx, max, a->ascii);
-	st_fmt_ns(md, sizeof md, median, a->ascii);
-	snprintf(h, sizeof h, "Codegen units (%u; largest %s, median %s, imbalance %.1fx)",
-	         m->cgus.len, mx, md, median > 0 ? (double)max / (double)median : 0.0);
-	heading(r, h);
+	uint32_t *crates = st_xreallocarray(NULL, m->cgus.len, sizeof *crates), nc = 0;
+	for (uint32_t i = 0; i < m->cgus.len; i++) {   /* by their largest CGU */
+		uint32_t c = m->cgus.v[i].crate, j = 0;
+		while (j < nc && crates[j] != c)
+			j++;
+		if (j == nc)
+			crates[nc++] = c;
+	}
+	char h[512], mx[32], md[32], im[32];
+	int64_t max = 0, median = 0;
+	uint32_t fat[64], nfat = fat_lto_crates(m, fat, 64);
+	if (nc == 1) {
+		uint32_t n = crate_cgus(m, crates[0], &max, &median);
+		st_fmt_ns(mx, sizeof mx, max, a->ascii);
+		st_fmt_ns(md, sizeof md, median, a->ascii);
+		imbalance(im, sizeof im, max, median);
+		if (in_list(fat, nfat, crates[0]))
+			snprintf(h, sizeof h, "Codegen units (%u; fat LTO merged them into one "
+			         "module, largest %s; %% of cpu)", n, mx);
+		else
+			snprintf(h, sizeof h, "Codegen units (%u; largest %s, median %s, "
+			         "imbalance %s; %% of cpu)", n, mx, md, im);
+		heading(r, h);
+	} else {
+		snprintf(h, sizeof h, "Codegen units (%u in %u crates; %% of cpu)", m->cgus.len, nc);
+		heading(r, h);
+		/* the crates with the most CGU time, each against itself */
+		size_t o = 0, of = 0;
+		char fats[256] = "";
+		o = (size_t)snprintf(h, sizeof h, "  largest / median CGU per crate:");
+		int shown = 0;
+		for (uint32_t j = 0; j < nc; j++) {
+			if (in_list(fat, nfat, crates[j])) {
+				if (of + 2 < sizeof fats)
+					of += (size_t)snprintf(fats + of, sizeof fats - of, "%s%s",
+					                       of ? ", " : "", st_str(m->strs, crates[j]));
+				continue;
+			}
+			if (crate_cgus(m, crates[j], &max, &median) < 2 || shown == 5 ||
+			    o + 2 >= sizeof h)
+				continue;
+			imbalance(im, sizeof im, max, median);
+			o += (size_t)snprintf(h + o, sizeof h - o, "%s %s %s", shown ? "," : "",
+			                      st_str(m->strs, crates[j]), im);
+			shown++;
+		}
+		row *w;
+		if (shown) {
+			w = add(r);
+			w->st = S_DIM;
+			snprintf(w->text, sizeof w->text, "%s", h);
+		}
+		if (of) {
+			w = add(r);
+			w->st = S_DIM;
+			snprintf(w->text, sizeof w->text, "  fat LTO merged each crate's CGUs "
+			         "into one module: %s", fats);
+		}
+	}
+	free(crates);
 	for (uint32_t i = 0; i < m->cgus.len && i < TOP; i++) {
 		const st_cgu_stat *c = &m->cgus.v[i];
 		char name[512];

@@ -32,6 +32,10 @@ ui codegen-pivot 100x20 '3p<Down><Right><Down><Right>' "$sample"
 ui codegen-icicle 100x16 '3i' "$sample"
 ui summary 100x40 '4' "$sample"
 ui summary-jump 100x20 '4<Down><Down><Enter>' "$sample"
+# two crates by crox traces, one built with fat LTO: imbalance per crate,
+# the fat-LTO crate's CGUs merged
+ui summary-cgus 100x30 '4' "$data/cgus"
+ui summary-fat-lto 100x14 '4' "$data/cgus/fatapp.crox.json"
 ui help 90x54 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
