@@ -17,7 +17,7 @@
 
 static const st_diff_node *base_of(const app *a, const tview *v, uint32_t id)
 {
-	return st_diff_node_of(a->diff, v->tree, id);
+	return tui_diff_base(a, v->tree, id);
 }
 
 static uint64_t mag(int64_t d)
@@ -173,8 +173,9 @@ redraw tui_diff_cycle_threshold(app *a)
 			break;
 		}
 	a->min_delta = next;
-	for (int i = 0; i < 4; i++)
-		a->tv[i].rows_ok = false;
+	tview *all[8];
+	for (int i = 0, n = tui_tviews(a, all); i < n; i++)
+		all[i]->rows_ok = false;
 	char t[32];
 	tui_diff_fmt_threshold(t, sizeof t, next, a->ascii);
 	if (next)

@@ -22,6 +22,9 @@ typedef struct row {
 	style dst;
 	int view;              /* view to jump to, or -1 for a heading */
 	const st_tree *tree;
+	bool merged;           /* in the tree merged by label (over all CGUs):
+	                          where passes and functions have the figures
+	                          the Summary gives, summed over CGUs */
 	uint32_t name_id;      /* node name to look for */
 	int kind;              /* node kind wanted, or -1 */
 	bool match;            /* its name matches the search */
@@ -268,7 +271,7 @@ static void build_rows(app *a, rows *r)
 	for (uint32_t i = 0; i < m->passes.len && i < TOP; i++) {
 		row *w = item(a, r, m->passes.v[i].self_ns, (double)m->llvm_self_ns, "",
 		              st_str(m->strs, m->passes.v[i].pass));
-		w->view = V_CODEGEN; w->tree = &m->codegen;
+		w->view = V_CODEGEN; w->tree = &m->codegen; w->merged = true;
 		w->name_id = m->passes.v[i].pass; w->kind = ST_K_PASS;
 	}
 	cgu_section(a, r);
@@ -279,7 +282,7 @@ static void build_rows(app *a, rows *r)
 		snprintf(kind, sizeof kind, "%-13s ", st_kind_name((st_kind)f->kind));
 		row *w = item(a, r, f->llvm_ns, (double)m->llvm_self_ns, kind,
 		              st_str(m->strs, f->name));
-		w->view = V_CODEGEN; w->tree = &m->pivot; w->name_id = f->name;
+		w->view = V_CODEGEN; w->tree = &m->pivot; w->merged = true; w->name_id = f->name;
 		if (f->kind == ST_K_ASYNC_FN || f->kind == ST_K_ASYNC_BLOCK ||
 		    f->kind == ST_K_ASYNC_CLOSURE)
 			w->st = S_ASYNC;
@@ -296,7 +299,7 @@ static void build_rows(app *a, rows *r)
 		/* jump to its costliest member */
 		for (uint32_t j = 0; j < m->functions.len; j++)
 			if (m->functions.v[j].owner == i) {
-				w->view = V_CODEGEN; w->tree = &m->pivot;
+				w->view = V_CODEGEN; w->tree = &m->pivot; w->merged = true;
 				w->name_id = m->functions.v[j].name;
 				break;
 			}
@@ -397,16 +400,18 @@ static void diff_section(app *a, rows *r, st_diff_table t, const char *title)
 		w->name_id = x->name;
 		switch (t) {
 		case ST_DT_CRATES: w->view = V_TREE; w->tree = &m->stack; w->kind = ST_K_CRATE; break;
-		case ST_DT_PASSES: w->view = V_CODEGEN; w->tree = &m->codegen; w->kind = ST_K_PASS; break;
+		case ST_DT_PASSES:
+			w->view = V_CODEGEN; w->tree = &m->codegen; w->merged = true; w->kind = ST_K_PASS;
+			break;
 		case ST_DT_CGUS: w->view = V_CODEGEN; w->tree = &m->codegen; w->kind = ST_K_CGU; break;
 		case ST_DT_FUNCTIONS:
-			w->view = V_CODEGEN; w->tree = &m->pivot;
+			w->view = V_CODEGEN; w->tree = &m->pivot; w->merged = true;
 			if (x->kind == ST_K_ASYNC_FN || x->kind == ST_K_ASYNC_BLOCK ||
 			    x->kind == ST_K_ASYNC_CLOSURE)
 				w->st = S_ASYNC;
 			break;
 		case ST_DT_ASYNC:
-			w->view = V_CODEGEN; w->tree = &m->pivot; w->st = S_ASYNC;
+			w->view = V_CODEGEN; w->tree = &m->pivot; w->merged = true; w->st = S_ASYNC;
 			w->name_id = async_member(a, x->name);
 			break;
 		default: w->view = V_TREE; w->tree = &m->stack; break;
@@ -459,8 +464,8 @@ static void diff_rows(app *a, rows *r)
 static uint64_t weight(const app *a, const st_tree *t, uint32_t id)
 {
 	uint64_t w = t->nodes[id].total_ns;
-	if (a->diff && st_diff_node_of(a->diff, t, id)->total_ns > w)
-		w = st_diff_node_of(a->diff, t, id)->total_ns;
+	if (a->diff && tui_diff_base(a, t, id)->total_ns > w)
+		w = tui_diff_base(a, t, id)->total_ns;
 	return w;
 }
 
@@ -468,6 +473,7 @@ static uint64_t weight(const app *a, const st_tree *t, uint32_t id)
 static uint32_t find_node(const app *a, const st_tree *t, uint32_t name, int kind)
 {
 	uint32_t best = ST_NIL;
+	name = st_model_display(a->m, name);
 	for (uint32_t id = 1; id < t->len; id++) {
 		if (st_model_display(a->m, t->nodes[id].name) != name)
 			continue;
@@ -608,8 +614,9 @@ static void summary_status(app *a, canvas *c, int y)
 	if (w->view >= 0 && w->tree)
 		snprintf(buf, sizeof buf, "row %d of %d  %.200s%sEnter: show it in %s%s%s",
 		         a->summary_sel + 1, current.n, section, *section ? "  " : "",
-		         view_names[w->view], w->tree == &a->m->pivot ? " (function first)" : "",
-		         where);
+		         view_names[w->view], w->merged ? w->tree == &a->m->pivot
+		         ? " (function first, all CGUs)" : " (all CGUs)"
+		         : w->tree == &a->m->pivot ? " (function first)" : "", where);
 	else
 		snprintf(buf, sizeof buf, "row %d of %d  %.200s%s", a->summary_sel + 1,
 		         current.n, section, where);
@@ -634,15 +641,17 @@ static redraw summary_action(app *a, int act)
 		const row *w = &current.v[a->summary_sel];
 		if (w->view < 0 || !w->tree)
 			return R_NONE;
-		uint32_t id = find_node(a, w->tree, w->name_id, w->kind);
+		const st_tree *t = w->merged ? &tui_merged_of(a, w->tree)->tree : w->tree;
+		uint32_t id = find_node(a, t, w->name_id, w->kind);
 		if (id == ST_NIL) {
 			snprintf(a->message, sizeof a->message, "not found in the tree");
 			return R_STATUS;
 		}
-		a->view = (view_id)w->view;
-		a->pivot = w->tree == &a->m->pivot;
-		tview *v = tui_cur_tview(a);
-		tui_tview_select(a, v, id);
+		if (w->view == V_CODEGEN) {
+			a->pivot = w->tree == &a->m->pivot;
+			a->merged[2] = w->merged;
+		}
+		tui_show_node(a, (view_id)w->view, t, id);
 		return R_ALL;
 	}
 	default:

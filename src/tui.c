@@ -667,6 +667,7 @@ static void free_app(app *a)
 {
 	for (int i = 0; i < 4; i++)
 		tui_tview_free(&a->tv[i]);
+	tui_free_merged(a);
 	for (int i = 0; i < 3; i++)
 		st_match_cache_free(a->cache[i]);
 	st_regex_free(a->re);

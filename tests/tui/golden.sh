@@ -36,6 +36,8 @@ ui summary-jump 100x20 '4<Down><Down><Enter>' "$sample"
 # the fat-LTO crate's CGUs merged
 ui summary-cgus 100x30 '4' "$data/cgus"
 ui summary-fat-lto 100x14 '4' "$data/cgus/fatapp.crox.json"
+# a pass summed over crates and CGUs lands on a row with the same figure
+ui summary-jump-build 100x16 '4<Down><Down><Enter>' "$data/cgus"
 ui help 90x54 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
@@ -44,6 +46,12 @@ ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
 ui search-invalid 90x12 '2/(ab' "$llvm"
 ui search-history 90x12 '/load<Enter>x/<Up><Enter>' "$llvm"
 ui icicle-folded-match 100x12 '/InstCombine<Enter>j<Space>' "$llvm"
+# m: merged by label alone, InlinerPass over every function one box
+ui icicle-merged-80x24 80x24 'm' "$sample"
+ui icicle-merged-120x40 120x40 'm' "$sample"
+# the table merged and back: the selection goes to what it merged into
+ui merged-tree 100x16 '2jjjm<dump>m' "$sample"
+ui codegen-merged 100x20 '3m' "$sample"
 # a frame only when something changed: not for an unbound key, a key that
 # changes nothing (Up at the top), or a name the script does not know
 ui redraw 100x12 '2<frames>~<frames><Up><frames><Nope><frames>j<frames>x<frames>' "$sample"
@@ -92,6 +100,8 @@ ui diff-threshold 100x14 '2H<dump>j<dump>HH<dump>HH' --diff two-crates two-crate
 ui diff-min-delta 100x12 '2je' --diff --min-delta 10ms two-crates two-crates-inline
 ui diff-summary-threshold 100x28 '4HHH' --diff two-crates two-crates-inline
 ui diff-search 120x14 '2/InlinerPass<Enter><dump>f' --diff two-crates two-crates-inline
+# merged by label, BASE's figures merged alike
+ui diff-merged 100x16 'm<Down><dump>2m' --diff two-crates two-crates-inline
 cd - >/dev/null
 # one crate only in NEW: BASE is three of the four profiles
 mkdir "$tmp/base3"
