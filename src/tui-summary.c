@@ -670,8 +670,10 @@ static void draw_help(app *a, canvas *c, int top, int bottom)
 	static const char *const intro[] = {
 		"stalactite shows where rustc spent its time.  Views:",
 		"  1 Icicle   the merged stack tree of the build, widths by inclusive time",
+		"             (m: merged by label alone; +N lumps siblings too narrow to label)",
 		"  2 Tree     the same tree as a table: total, self, count, share",
-		"  3 Codegen  crate > codegen unit > LLVM pass > function (p: function first)",
+		"  3 Codegen  crate > codegen unit > LLVM pass > function (p: function first;",
+		"             m: passes and functions over all crates and CGUs)",
 		"  4 Summary  which pass, CGU, function and async fn dominate; Enter jumps",
 		"  5 Build    cargo's timeline (with cargo timings): units over time, the",
 		"             critical path (*), concurrency; Enter opens a unit's profile",

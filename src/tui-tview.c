@@ -221,6 +221,7 @@ static redraw toggle_merge(app *a)
 	}
 	n->nzoom = 1;
 	if (zoom) {
+		n->zoom_cut[n->nzoom] = 0;
 		n->zoom[n->nzoom++] = zoom;
 		n->expanded[zoom] = 1;
 		n->collapsed[zoom] = 0;
@@ -382,6 +383,7 @@ void tui_tview_select(app *a, tview *v, uint32_t id)
 		v->collapsed[p] = 0;
 	}
 	v->sel = id;
+	v->sel_cut = 0;
 	v->rows_ok = false;
 }
 
@@ -569,6 +571,7 @@ static redraw tview_action(app *a, int act)
 	case ACT_ZOOM:
 		if (v->nzoom < 64 && v->sel != tui_zoom_root(v) &&
 		    t->nodes[v->sel].first_child != ST_NIL) {
+			v->zoom_cut[v->nzoom] = 0;
 			v->zoom[v->nzoom++] = v->sel;
 			v->expanded[v->sel] = 1;
 			v->collapsed[v->sel] = 0;

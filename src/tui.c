@@ -559,6 +559,7 @@ static redraw on_mouse(app *a, canvas *c)
 	if (id == ST_NIL)
 		return R_NONE;
 	v->sel = id;
+	v->sel_cut = 0;   /* a lump's cells name its parent */
 	if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
 		tui_views[a->view]->action(a, ACT_ZOOM);
 	return R_VIEW;

@@ -98,6 +98,11 @@ struct tview {
 	uint32_t zoom[64];       /* zoom stack; zoom[nzoom-1] is the top */
 	int nzoom;
 	uint32_t sel;
+	/* the icicle's lumps (tui-icicle.c): a level of the zoom that is a
+	 * lump shows its node's children below zoom_cut[level] in time; the
+	 * selection is the lump of sel's children below sel_cut; 0: none */
+	uint64_t zoom_cut[64];
+	uint64_t sel_cut;
 	int scroll;              /* first table row shown */
 	int sort;                /* SORT_* */
 	bool reverse;
@@ -270,6 +275,11 @@ static inline bool tui_searching(const tview *v)
 {
 	return v->match.flags != NULL;
 }
+
+/* tui-icicle.c: the selected lump's status line and crumb; false (nothing
+ * drawn) when no lump is selected */
+bool tui_icicle_lump_status(app *a, tview *v, canvas *c, int y);
+bool tui_icicle_lump_crumb(app *a, tview *v, char *buf, size_t cap);
 
 /* tui-status.c */
 void tui_status_line(app *a, canvas *c, int y);   /* the message, or the view's */

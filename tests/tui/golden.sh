@@ -38,7 +38,7 @@ ui summary-cgus 100x30 '4' "$data/cgus"
 ui summary-fat-lto 100x14 '4' "$data/cgus/fatapp.crox.json"
 # a pass summed over crates and CGUs lands on a row with the same figure
 ui summary-jump-build 100x16 '4<Down><Down><Enter>' "$data/cgus"
-ui help 90x54 '?' "$sample"
+ui help 90x56 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
 ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
@@ -46,6 +46,13 @@ ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
 ui search-invalid 90x12 '2/(ab' "$llvm"
 ui search-history 90x12 '/load<Enter>x/<Up><Enter>' "$llvm"
 ui icicle-folded-match 100x12 '/InstCombine<Enter>j<Space>' "$llvm"
+# the icicle uses the rows: taller boxes (time, self, count) on a shallow
+# subtree; a pass on a function leads with the function, a CGU its parent
+# shows is not repeated, and 388 narrow siblings are one lump
+ui icicle-120x40 120x40 '' "$sample"
+ui icicle-fn-first 120x24 'jll<Enter>jj<Enter>' "$sample"
+# a lump is selected, zoomed into (its members share the width), left
+ui icicle-lump 100x24 'jlllllll<dump><Enter><dump><Down><dump><BS>' "$sample"
 # m: merged by label alone, InlinerPass over every function one box
 ui icicle-merged-80x24 80x24 'm' "$sample"
 ui icicle-merged-120x40 120x40 'm' "$sample"
@@ -94,8 +101,9 @@ ui diff-tree-self 100x14 '2<Down><Right>s<dump>c' --diff two-crates two-crates-i
 ui diff-codegen 100x20 '3<Down><Right><Down><Right>' --diff two-crates two-crates-inline
 ui diff-codegen-narrow 60x12 '3p<Down><Right>' --diff two-crates two-crates-inline
 # the status line: a parent whose own time did not change, inside a
-# changed tree, then a box whose self time grew
-ui diff-icicle 100x16 '<Down><Down><Right><dump><Left>' --diff two-crates two-crates-inline
+# changed tree, then a box whose self time grew (inside app: beside the
+# other crates its children are one lump)
+ui diff-icicle 100x16 '<Down><Enter><Down><Right><dump><Left>' --diff two-crates two-crates-inline
 ui diff-threshold 100x14 '2H<dump>j<dump>HH<dump>HH' --diff two-crates two-crates-inline
 ui diff-min-delta 100x12 '2je' --diff --min-delta 10ms two-crates two-crates-inline
 ui diff-summary-threshold 100x28 '4HHH' --diff two-crates two-crates-inline
