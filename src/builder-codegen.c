@@ -33,7 +33,7 @@ static void cg_grow(cg_table *t)
 }
 
 static void cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
-                   bool pass, int64_t v)
+                   bool pass, int64_t v, bool lead)
 {
 	if ((t->len + 1) * 2 > t->nslots)
 		cg_grow(t);
@@ -45,6 +45,7 @@ static void cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
 		cg_entry *e = &t->v[i];
 		if (e->cgu_idx == cgu && e->label == label && e->fn_raw == fn) {
 			e->count++;
+			e->lead += lead;
 			e->self_ns += v;
 			return;
 		}
@@ -57,7 +58,9 @@ static void cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
 		t->cap = cap;
 	}
 	t->slots[h] = t->len;
-	t->v[t->len++] = (cg_entry){ cgu, label, fn, 1, v, pass };
+	t->v[t->len++] = (cg_entry){ .cgu_idx = cgu, .label = label, .fn_raw = fn,
+	                             .count = 1, .lead = lead, .pass = pass,
+	                             .self_ns = v };
 }
 
 /* An event that belongs to a CGU: LLVM passes split their self time over
@@ -73,26 +76,34 @@ void bld_add_codegen(st_builder *b, const frame *f, int64_t self)
 		nfn = f->loop_fn == ST_NOSTR ? 0 : 1;
 	}
 	if (!pass || nfn == 0 || fns[0] == f->cgu_raw) {
-		cg_add(&b->cg, f->cgu_idx, e->label, ST_NOSTR, pass, self);
+		cg_add(&b->cg, f->cgu_idx, e->label, ST_NOSTR, pass, self, true);
 		return;
 	}
 	int64_t share = self / (int64_t)nfn;
 	for (uint32_t i = 0; i < nfn; i++) {
 		int64_t v = share + (i == 0 ? self - share * (int64_t)nfn : 0);
-		cg_add(&b->cg, f->cgu_idx, e->label, fns[i], true, v);
+		cg_add(&b->cg, f->cgu_idx, e->label, fns[i], true, v, i == 0);
 	}
 }
 
-/* Adds an entry's time at the end of a tree path; every node on the path
- * gains it in total. */
+/* Adds an entry's time to a tree path (crate, CGU, then the entry's one or
+ * two levels); every node on it gains the time in total.  The levels below
+ * the CGU stand for events, so they keep their events' own figures: the
+ * time is LLVM self time throughout, and a pass's functions (a function's
+ * passes) split the parent's self time rather than nest inside it, so the
+ * parent's self time is its total and its count that of its own events,
+ * not 0.  lead: events the second-to-last level counts (a pass over k
+ * functions is one event of the pass, and one on each function). */
 static void add_path(st_tree *t, const uint32_t *path, int n,
-                     const cg_entry *e)
+                     const cg_entry *e, uint32_t lead)
 {
 	for (int i = 0; i < n; i++)
 		t->nodes[path[i]].total_ns += (uint64_t)e->self_ns;
 	t->nodes[0].total_ns += (uint64_t)e->self_ns;
-	t->nodes[path[n - 1]].self_ns += e->self_ns;
-	t->nodes[path[n - 1]].count += e->count;
+	for (int i = 2; i < n; i++) {
+		t->nodes[path[i]].self_ns += e->self_ns;
+		t->nodes[path[i]].count += i == n - 1 ? e->count : lead;
+	}
 }
 
 static void add_function_time(st_builder *b, uint32_t crate, uint32_t fn_raw,
@@ -134,6 +145,7 @@ void bld_build_codegen(st_builder *b)
 	uint32_t *cg_cache = st_xmalloc(bytes), *pv_cache = st_xmalloc(bytes);
 	memset(cg_cache, 0xff, bytes);
 	memset(pv_cache, 0xff, bytes);
+	m->codegen.split = m->pivot.split = true;
 	for (uint32_t i = 0; i < b->cg.len; i++) {
 		const cg_entry *e = &b->cg.v[i];
 		st_kind k = e->pass ? ST_K_PASS : ST_K_ACTIVITY;
@@ -144,8 +156,8 @@ void bld_build_codegen(st_builder *b)
 			uint32_t p1 = bld_child(&m->codegen, &b->idx_codegen, cg, e->label,
 			                        ST_NOSTR, k);
 			uint32_t p2 = st_tree_add(&m->pivot, pv, e->label, ST_NOSTR, k);
-			add_path(&m->codegen, (uint32_t[]){ cr1, cg, p1 }, 3, e);
-			add_path(&m->pivot, (uint32_t[]){ cr2, pv, p2 }, 3, e);
+			add_path(&m->codegen, (uint32_t[]){ cr1, cg, p1 }, 3, e, 0);
+			add_path(&m->pivot, (uint32_t[]){ cr2, pv, p2 }, 3, e, 0);
 			continue;
 		}
 		uint32_t name = bld_display_of(b, e->fn_raw);
@@ -155,8 +167,8 @@ void bld_build_codegen(st_builder *b)
 		uint32_t pv_fn = bld_child(&m->pivot, &b->idx_pivot, pv, name, e->fn_raw,
 		                           ST_K_FN);
 		uint32_t pv_pass = st_tree_add(&m->pivot, pv_fn, e->label, ST_NOSTR, k);
-		add_path(&m->codegen, (uint32_t[]){ cr1, cg, cg_pass, cg_fn }, 4, e);
-		add_path(&m->pivot, (uint32_t[]){ cr2, pv, pv_fn, pv_pass }, 4, e);
+		add_path(&m->codegen, (uint32_t[]){ cr1, cg, cg_pass, cg_fn }, 4, e, e->lead);
+		add_path(&m->pivot, (uint32_t[]){ cr2, pv, pv_fn, pv_pass }, 4, e, e->count);
 		add_function_time(b, m->cgus.v[e->cgu_idx].crate, e->fn_raw, e);
 	}
 	free(cg_cache);

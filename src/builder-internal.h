@@ -45,8 +45,11 @@ typedef struct thread_stack {
 typedef struct cg_entry {
 	uint32_t cgu_idx, label, fn_raw;  /* fn_raw ST_NOSTR: no function */
 	uint32_t count;
-	int64_t self_ns;
+	/* events counted for the pass: an event on k functions is in k
+	 * entries, and counts for its pass in the first one only */
+	uint32_t lead;
 	bool pass;
+	int64_t self_ns;
 } cg_entry;
 
 typedef struct cg_table {

@@ -25,6 +25,7 @@ void st_tree_init(st_tree *t)
 	t->nodes = NULL;
 	t->kinds = NULL;
 	t->len = t->cap = 0;
+	t->split = false;
 	st_tree_add(t, ST_NIL, 0, ST_NOSTR, ST_K_BUILD);
 }
 

@@ -249,8 +249,10 @@ bool st_tree_match_step(st_tree_match_job *j, uint32_t budget,
 			return false;
 		j->phase = 2;
 	}
+	/* a split tree holds only self time, which its total counts once */
 	*tm = (st_tree_match){ .flags = flags, .len = len, .count = j->count,
-	                       .total_ns = j->total, .self_ns = j->self };
+	                       .total_ns = j->total,
+	                       .self_ns = j->t->split ? (int64_t)j->total : j->self };
 	j->flags = NULL;   /* now tm's */
 	return true;
 }
@@ -334,7 +336,7 @@ void st_tree_match_within(const st_tree_match *tm, const st_tree *t,
 	if (total_ns)
 		*total_ns = total;
 	if (self_ns)
-		*self_ns = self;
+		*self_ns = t->split ? (int64_t)total : self;
 	if (count)
 		*count = cnt;
 }
@@ -487,6 +489,8 @@ st_breakdown_row *st_tree_match_breakdown(const st_tree_match *tm,
 		free(rows);
 		return NULL;
 	}
+	for (uint32_t r = 0; t->split && r < nrows; r++)
+		rows[r].self_ns = (int64_t)rows[r].total_ns;
 	if (nrows > 1)
 		qsort(rows, nrows, sizeof *rows, cmp_rows);
 	*n = nrows;

@@ -521,11 +521,9 @@ static redraw open_unit(app *a)
 		         : "no self-profile of this unit loaded");
 		return R_ALL;
 	}
-	a->view = V_TREE;
-	tview *v = &a->tv[1];
-	tui_tview_select(a, v, id);
-	v->expanded[id] = 1;   /* open on the crate's activities */
-	v->collapsed[id] = 0;
+	tview *v = tui_show_node(a, V_TREE, &a->m->stack, id);
+	v->expanded[v->sel] = 1;   /* open on the crate's activities */
+	v->collapsed[v->sel] = 0;
 	return R_ALL;
 }
 

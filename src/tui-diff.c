@@ -17,7 +17,7 @@
 
 static const st_diff_node *base_of(const app *a, const tview *v, uint32_t id)
 {
-	return st_diff_node_of(a->diff, v->tree, id);
+	return tui_diff_base(a, v->tree, id);
 }
 
 static uint64_t mag(int64_t d)
@@ -173,8 +173,9 @@ redraw tui_diff_cycle_threshold(app *a)
 			break;
 		}
 	a->min_delta = next;
-	for (int i = 0; i < 4; i++)
-		a->tv[i].rows_ok = false;
+	tview *all[8];
+	for (int i = 0, n = tui_tviews(a, all); i < n; i++)
+		all[i]->rows_ok = false;
 	char t[32];
 	tui_diff_fmt_threshold(t, sizeof t, next, a->ascii);
 	if (next)
@@ -195,9 +196,9 @@ static int diff_header(app *a, tview *v, canvas *c, int y)
 	snprintf(hb, sizeof hb, "base %s", fig_names[v->fig]);
 	snprintf(hn, sizeof hn, "new %s", fig_names[v->fig]);
 	if (with_base)
-		snprintf(line, sizeof line, " %10s %10s %10s %8s  ", hb, hn, "delta", "%");
+		snprintf(line, sizeof line, " %10s %10s %10s %8s  ", hb, hn, "delta", "vs base");
 	else
-		snprintf(line, sizeof line, " %10s %10s %8s  ", hn, "delta", "%");
+		snprintf(line, sizeof line, " %10s %10s %8s  ", hn, "delta", "vs base");
 	cv_fill(c, y, 0, c->w, L' ', S_HEADER);
 	int x = cv_text(c, y, 0, c->w, line, S_HEADER);
 	const char *by = "";

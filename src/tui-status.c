@@ -24,6 +24,10 @@ void tui_breadcrumbs(app *a, tview *v, canvas *c, int y)
 		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", label,
 		                      i ? (a->ascii ? " > " : " \xe2\x80\xba ") : "");
 	}
+	char lump[64];
+	if (o + 8 < sizeof buf && tui_icicle_lump_crumb(a, v, lump, sizeof lump))
+		snprintf(buf + o, sizeof buf - o, "%s%s", a->ascii ? " > " : " \xe2\x80\xba ",
+		         lump);
 	cv_fill(c, y, 0, c->w, L' ', S_DIM);
 	int w = cv_width(c, buf);
 	const char *s = buf;
@@ -51,6 +55,8 @@ void tui_tview_status(app *a, canvas *c, int y)
 {
 	tview *v = tui_cur_tview(a);
 	char buf[1024];
+	if (!(a->re && tui_searching(v)) && tui_icicle_lump_status(a, v, c, y))
+		return;
 	if (a->diff) {
 		tui_diff_status(a, v, c, y);
 		return;

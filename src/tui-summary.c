@@ -24,6 +24,9 @@ typedef struct row {
 	style dst;
 	int view;              /* view to jump to, or -1 for a heading */
 	const st_tree *tree;
+	bool merged;           /* in the tree merged by label (over all CGUs):
+	                          where passes and functions have the figures
+	                          the Summary gives, summed over CGUs */
 	uint32_t name_id;      /* node name to look for */
 	int kind;              /* node kind wanted, or -1 */
 	int table;             /* Enter opens this Tables table (TB_*), or -1 */
@@ -137,29 +140,133 @@ static row *item(app *a, rows *r, int64_t ns, double whole, const char *extra,
 	return w;
 }
 
-static int cmp_i64(const void *x, const void *y)
+/* A crate's codegen units: how many, the largest and the median self time
+ * (m->cgus is sorted by self time, largest first). */
+static uint32_t crate_cgus(const st_model *m, uint32_t crate, int64_t *max, int64_t *median)
 {
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-	return (a > b) - (a < b);
+	uint32_t n = 0, k = 0;
+	for (uint32_t i = 0; i < m->cgus.len; i++)
+		n += m->cgus.v[i].crate == crate;
+	for (uint32_t i = 0; i < m->cgus.len; i++) {
+		if (m->cgus.v[i].crate != crate)
+			continue;
+		if (k == 0)
+			*max = m->cgus.v[i].self_ns;
+		if (k == (n - 1) / 2)   /* of an even count, the larger middle one */
+			*median = m->cgus.v[i].self_ns;
+		k++;
+	}
+	return n;
 }
 
+/* The crates whose profile shows fat LTO, which links every CGU into one
+ * module before optimising it: that module then holds the crate's LLVM
+ * time, and its largest CGU over the median says nothing of partitioning.
+ * Into out (cap entries); returns how many. */
+static uint32_t fat_lto_crates(const st_model *m, uint32_t *out, uint32_t cap)
+{
+	static const char *const labels[] = { "LLVM_fatlto", "LLVM_fat_lto_build_monolithic_module" };
+	uint32_t ids[2], n = 0;
+	for (size_t k = 0; k < 2; k++)
+		ids[k] = st_lookup(m->strs, labels[k], strlen(labels[k]));
+	if (ids[0] == ST_NOSTR && ids[1] == ST_NOSTR)
+		return 0;   /* no profile has any: no walk */
+	const st_tree *t = &m->stack;
+	for (uint32_t id = 1; id < t->len; id++) {
+		if (t->nodes[id].name != ids[0] && t->nodes[id].name != ids[1])
+			continue;
+		uint32_t c = id;
+		while (t->nodes[c].parent != 0)
+			c = t->nodes[c].parent;
+		uint32_t j = 0;
+		while (j < n && out[j] != t->nodes[c].name)
+			j++;
+		if (j == n && n < cap)
+			out[n++] = t->nodes[c].name;
+	}
+	return n;
+}
+
+static bool in_list(const uint32_t *v, uint32_t n, uint32_t x)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+static void imbalance(char *buf, size_t cap, int64_t max, int64_t median)
+{
+	snprintf(buf, cap, "%.1fx", median > 0 ? (double)max / (double)median : 0.0);
+}
+
+/* CGU imbalance is a crate's own: its largest CGU over its median one (a
+ * build's CGUs of different crates never compete for one crate's jobs). */
 static void cgu_section(app *a, rows *r, uint32_t top)
 {
 	const st_model *m = a->m;
 	if (!m->cgus.len)
 		return;
-	int64_t *v = st_xreallocarray(NULL, m->cgus.len, sizeof *v);
-	for (uint32_t i = 0; i < m->cgus.len; i++)
-		v[i] = m->cgus.v[i].self_ns;
-	qsort(v, m->cgus.len, sizeof *v, cmp_i64);
-	int64_t median = v[m->cgus.len / 2], max = v[m->cgus.len - 1];
-	free(v);
-	char h[256], mx[32], md[32];
-	st_fmt_ns(mx, sizeof mx, max, a->ascii);
-	st_fmt_ns(md, sizeof md, median, a->ascii);
-	snprintf(h, sizeof h, "Codegen units (%u; largest %s, median %s, imbalance %.1fx)",
-	         m->cgus.len, mx, md, median > 0 ? (double)max / (double)median : 0.0);
-	heading_of(r, h, TB_CGUS, top, m->cgus.len);
+	uint32_t *crates = st_xreallocarray(NULL, m->cgus.len, sizeof *crates), nc = 0;
+	for (uint32_t i = 0; i < m->cgus.len; i++) {   /* by their largest CGU */
+		uint32_t c = m->cgus.v[i].crate, j = 0;
+		while (j < nc && crates[j] != c)
+			j++;
+		if (j == nc)
+			crates[nc++] = c;
+	}
+	char h[512], mx[32], md[32], im[32];
+	int64_t max = 0, median = 0;
+	uint32_t fat[64], nfat = fat_lto_crates(m, fat, 64);
+	if (nc == 1) {
+		uint32_t n = crate_cgus(m, crates[0], &max, &median);
+		st_fmt_ns(mx, sizeof mx, max, a->ascii);
+		st_fmt_ns(md, sizeof md, median, a->ascii);
+		imbalance(im, sizeof im, max, median);
+		if (in_list(fat, nfat, crates[0]))
+			snprintf(h, sizeof h, "Codegen units (%u; fat LTO merged them into one "
+			         "module, largest %s; %% of cpu)", n, mx);
+		else
+			snprintf(h, sizeof h, "Codegen units (%u; largest %s, median %s, "
+			         "imbalance %s; %% of cpu)", n, mx, md, im);
+		heading_of(r, h, TB_CGUS, top, m->cgus.len);
+	} else {
+		snprintf(h, sizeof h, "Codegen units (%u in %u crates; %% of cpu)", m->cgus.len, nc);
+		heading_of(r, h, TB_CGUS, top, m->cgus.len);
+		/* the crates with the most CGU time, each against itself */
+		size_t o = 0, of = 0;
+		char fats[256] = "";
+		o = (size_t)snprintf(h, sizeof h, "  largest / median CGU per crate:");
+		int shown = 0;
+		for (uint32_t j = 0; j < nc; j++) {
+			if (in_list(fat, nfat, crates[j])) {
+				if (of + 2 < sizeof fats)
+					of += (size_t)snprintf(fats + of, sizeof fats - of, "%s%s",
+					                       of ? ", " : "", st_str(m->strs, crates[j]));
+				continue;
+			}
+			if (crate_cgus(m, crates[j], &max, &median) < 2 || shown == 5 ||
+			    o + 2 >= sizeof h)
+				continue;
+			imbalance(im, sizeof im, max, median);
+			o += (size_t)snprintf(h + o, sizeof h - o, "%s %s %s", shown ? "," : "",
+			                      st_str(m->strs, crates[j]), im);
+			shown++;
+		}
+		row *w;
+		if (shown) {
+			w = add(r);
+			w->st = S_DIM;
+			snprintf(w->text, sizeof w->text, "%s", h);
+		}
+		if (of) {
+			w = add(r);
+			w->st = S_DIM;
+			snprintf(w->text, sizeof w->text, "  fat LTO merged each crate's CGUs "
+			         "into one module: %s", fats);
+		}
+	}
+	free(crates);
 	for (uint32_t i = 0; i < m->cgus.len && i < top; i++) {
 		const st_cgu_stat *c = &m->cgus.v[i];
 		char name[512];
@@ -186,7 +293,8 @@ static void crate_section(app *a, rows *r, uint32_t top)
 	heading(r, h);
 	if (m->crates.len < 2)
 		return;
-	heading_of(r, "Crates by wall time (cpu beside it)", TB_CRATES, top, m->crates.len);
+	heading_of(r, "Crates by wall time (cpu beside it; % of the summed wall)", TB_CRATES, top,
+	           m->crates.len);
 	for (uint32_t i = 0; i < m->crates.len && i < top; i++) {
 		const st_crate_stat *c = &m->crates.v[i];
 		char extra[48];
@@ -218,7 +326,7 @@ static void build_rows(app *a, rows *r)
 	plan_sections(a, fixed, len, 6, lim);
 	crate_section(a, r, lim[0]);
 	st_fmt_ns(t, sizeof t, (int64_t)m->llvm_self_ns, a->ascii);
-	snprintf(h, sizeof h, "Which LLVM pass dominates (self time, %s in all passes)", t);
+	snprintf(h, sizeof h, "Which LLVM pass dominates (self time; %% of all LLVM time, %s)", t);
 	heading_of(r, h, TB_PASSES, lim[1], m->passes.len);
 	if (!m->passes.len) {
 		row *w = add(r);
@@ -229,23 +337,25 @@ static void build_rows(app *a, rows *r)
 	for (uint32_t i = 0; i < m->passes.len && i < lim[1]; i++) {
 		row *w = item(a, r, m->passes.v[i].self_ns, (double)m->llvm_self_ns, "",
 		              st_str(m->strs, m->passes.v[i].pass));
-		w->view = V_CODEGEN; w->tree = &m->codegen;
+		w->view = V_CODEGEN; w->tree = &m->codegen; w->merged = true;
 		w->name_id = m->passes.v[i].pass; w->kind = ST_K_PASS;
 	}
 	cgu_section(a, r, lim[2]);
-	heading_of(r, "Functions by LLVM time", TB_FUNCTIONS, lim[3], m->functions.len);
+	heading_of(r, "Functions by LLVM time (% of all LLVM time)", TB_FUNCTIONS, lim[3],
+	           m->functions.len);
 	for (uint32_t i = 0; i < m->functions.len && i < lim[3]; i++) {
 		const st_fn_stat *f = &m->functions.v[i];
 		char kind[24];
 		snprintf(kind, sizeof kind, "%-13s ", st_kind_name((st_kind)f->kind));
 		row *w = item(a, r, f->llvm_ns, (double)m->llvm_self_ns, kind,
 		              st_str(m->strs, f->name));
-		w->view = V_CODEGEN; w->tree = &m->pivot; w->name_id = f->name;
+		w->view = V_CODEGEN; w->tree = &m->pivot; w->merged = true; w->name_id = f->name;
 		if (f->kind == ST_K_ASYNC_FN || f->kind == ST_K_ASYNC_BLOCK ||
 		    f->kind == ST_K_ASYNC_CLOSURE)
 			w->st = S_ASYNC;
 	}
-	heading_of(r, st_report_async_heading(m), TB_ASYNC, lim[4], m->async_fns.len);
+	snprintf(h, sizeof h, "%s, %% of all LLVM time", st_report_async_heading(m));
+	heading_of(r, h, TB_ASYNC, lim[4], m->async_fns.len);
 	for (uint32_t i = 0; i < m->async_fns.len && i < lim[4]; i++) {
 		const st_async_stat *s = &m->async_fns.v[i];
 		char extra[32];
@@ -256,7 +366,7 @@ static void build_rows(app *a, rows *r)
 		w->table = TB_ASYNC;   /* Enter lists its members */
 		w->item = i;
 	}
-	heading_of(r, "rustc activities and queries (self time)", TB_LABELS, lim[5],
+	heading_of(r, "rustc activities and queries (self time; % of cpu)", TB_LABELS, lim[5],
 	           m->labels.len);
 	for (uint32_t i = 0; i < m->labels.len && i < lim[5]; i++) {
 		row *w = item(a, r, m->labels.v[i].self_ns, (double)m->cpu_ns, "",
@@ -271,7 +381,7 @@ static void build_rows(app *a, rows *r)
 static void diff_heading(rows *r, const char *title, int tb, uint32_t shown, uint32_t len)
 {
 	char h[512];
-	snprintf(h, sizeof h, "  %10s %10s %10s %8s  %s", "base", "new", "delta", "%", title);
+	snprintf(h, sizeof h, "  %10s %10s %10s %8s  %s", "base", "new", "delta", "vs base", title);
 	heading_of(r, h, tb, shown, len);
 }
 
@@ -348,10 +458,12 @@ static void diff_section(app *a, rows *r, st_diff_table t, const char *title, ui
 		w->name_id = x->name;
 		switch (t) {
 		case ST_DT_CRATES: w->view = V_TREE; w->tree = &m->stack; w->kind = ST_K_CRATE; break;
-		case ST_DT_PASSES: w->view = V_CODEGEN; w->tree = &m->codegen; w->kind = ST_K_PASS; break;
+		case ST_DT_PASSES:
+			w->view = V_CODEGEN; w->tree = &m->codegen; w->merged = true; w->kind = ST_K_PASS;
+			break;
 		case ST_DT_CGUS: w->view = V_CODEGEN; w->tree = &m->codegen; w->kind = ST_K_CGU; break;
 		case ST_DT_FUNCTIONS:
-			w->view = V_CODEGEN; w->tree = &m->pivot;
+			w->view = V_CODEGEN; w->tree = &m->pivot; w->merged = true;
 			if (x->kind == ST_K_ASYNC_FN || x->kind == ST_K_ASYNC_BLOCK ||
 			    x->kind == ST_K_ASYNC_CLOSURE)
 				w->st = S_ASYNC;
@@ -421,8 +533,8 @@ static void diff_rows(app *a, rows *r)
 static uint64_t weight(const app *a, const st_tree *t, uint32_t id)
 {
 	uint64_t w = t->nodes[id].total_ns;
-	if (a->diff && st_diff_node_of(a->diff, t, id)->total_ns > w)
-		w = st_diff_node_of(a->diff, t, id)->total_ns;
+	if (a->diff && tui_diff_base(a, t, id)->total_ns > w)
+		w = tui_diff_base(a, t, id)->total_ns;
 	return w;
 }
 
@@ -430,6 +542,7 @@ static uint64_t weight(const app *a, const st_tree *t, uint32_t id)
 static uint32_t find_node(const app *a, const st_tree *t, uint32_t name, int kind)
 {
 	uint32_t best = ST_NIL;
+	name = st_model_display(a->m, name);
 	for (uint32_t id = 1; id < t->len; id++) {
 		if (st_model_display(a->m, t->nodes[id].name) != name)
 			continue;
@@ -579,8 +692,9 @@ static void summary_status(app *a, canvas *c, int y)
 	else if (w->view >= 0 && w->tree)
 		snprintf(buf, sizeof buf, "row %d of %d  %.200s%sEnter: show it in %s%s%s",
 		         a->summary_sel + 1, current.n, section, *section ? "  " : "",
-		         view_names[w->view], w->tree == &a->m->pivot ? " (function first)" : "",
-		         where);
+		         view_names[w->view], w->merged ? w->tree == &a->m->pivot
+		         ? " (function first, all CGUs)" : " (all CGUs)"
+		         : w->tree == &a->m->pivot ? " (function first)" : "", where);
 	else
 		snprintf(buf, sizeof buf, "row %d of %d  %.200s%s", a->summary_sel + 1,
 		         current.n, section, where);
@@ -607,21 +721,22 @@ static redraw summary_action(app *a, int act)
 			return tui_tables_open(a, w->table, w->item);
 		if (w->view < 0 || !w->tree)
 			return R_NONE;
-		uint32_t id = find_node(a, w->tree, w->name_id, w->kind);
+		const st_tree *t = w->merged ? &tui_merged_of(a, w->tree)->tree : w->tree;
+		uint32_t id = find_node(a, t, w->name_id, w->kind);
 		if (id == ST_NIL) {
 			snprintf(a->message, sizeof a->message, "not found in the tree");
 			return R_STATUS;
 		}
-		a->view = (view_id)w->view;
 		/* Codegen shows the tree the row names; turning it is said */
 		bool pivot = w->tree == &a->m->pivot;
-		if (a->view == V_CODEGEN && pivot != a->pivot)
+		if (w->view == V_CODEGEN && pivot != a->pivot)
 			snprintf(a->message, sizeof a->message, "Codegen, %s first (p: %s first)",
 			         pivot ? "function" : "pass", pivot ? "pass" : "function");
-		if (a->view == V_CODEGEN)
+		if (w->view == V_CODEGEN) {
 			a->pivot = pivot;
-		tview *v = tui_cur_tview(a);
-		tui_tview_select(a, v, id);
+			a->merged[2] = w->merged;
+		}
+		tui_show_node(a, (view_id)w->view, t, id);
 		return R_ALL;
 	}
 	default:
@@ -640,8 +755,10 @@ static void draw_help(app *a, canvas *c, int top, int bottom)
 	static const char *const intro[] = {
 		"stalactite shows where rustc spent its time.  Views:",
 		"  1 Icicle   the merged stack tree of the build, widths by inclusive time",
+		"             (m: merged by label alone; +N lumps siblings too narrow to label)",
 		"  2 Tree     the same tree as a table: total, self, count, share",
-		"  3 Codegen  crate > codegen unit > LLVM pass > function (p: function first)",
+		"  3 Codegen  crate > codegen unit > LLVM pass > function (p: function first;",
+		"             m: passes and functions over all crates and CGUs)",
 		"  4 Summary  which pass, CGU, function and async fn dominate; Enter jumps",
 		"  5 Build    cargo's timeline (with cargo timings): units over time, the",
 		"             critical path (*), concurrency; Enter opens a unit's profile",

@@ -105,13 +105,16 @@ static int plain_layout(int w, int *barw, bool *count)
 
 static int plain_header(app *a, tview *v, canvas *c, int y)
 {
-	(void)a; (void)v;
+	(void)a;
 	int barw;
 	bool count;
 	int namex = plain_layout(c->w, &barw, &count);
+	/* the share is of the zoomed node, the whole tree before any zoom */
+	const char *pct = tui_zoom_root(v) ? "% zoom" : "% all";
+	char h[64];
+	snprintf(h, sizeof h, "    total      self%s %7s", count ? "   count" : "", pct);
 	cv_fill(c, y, 0, c->w, L' ', S_HEADER);
-	cv_text(c, y, 0, c->w, count ? "    total      self   count       %"
-	                             : "    total      self       %", S_HEADER);
+	cv_text(c, y, 0, c->w, h, S_HEADER);
 	cv_text(c, y, namex, c->w, "name", S_HEADER);
 	return namex;
 }

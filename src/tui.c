@@ -561,6 +561,7 @@ static redraw on_mouse(app *a, canvas *c)
 	if (id == ST_NIL)
 		return R_NONE;
 	v->sel = id;
+	v->sel_cut = 0;   /* a lump's cells name its parent */
 	if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
 		tui_views[a->view]->action(a, ACT_ZOOM);
 	return R_VIEW;
@@ -669,6 +670,7 @@ static void free_app(app *a)
 {
 	for (int i = 0; i < 4; i++)
 		tui_tview_free(&a->tv[i]);
+	tui_free_merged(a);
 	for (int i = 0; i < 3; i++)
 		st_match_cache_free(a->cache[i]);
 	st_regex_free(a->re);

@@ -98,6 +98,11 @@ struct tview {
 	uint32_t zoom[64];       /* zoom stack; zoom[nzoom-1] is the top */
 	int nzoom;
 	uint32_t sel;
+	/* the icicle's lumps (tui-icicle.c): a level of the zoom that is a
+	 * lump shows its node's children below zoom_cut[level] in time; the
+	 * selection is the lump of sel's children below sel_cut; 0: none */
+	uint64_t zoom_cut[64];
+	uint64_t sel_cut;
 	int scroll;              /* first table row shown */
 	int sort;                /* SORT_* */
 	bool reverse;
@@ -123,6 +128,16 @@ struct tview {
 
 enum { SORT_TOTAL, SORT_SELF, SORT_COUNT, SORT_NAME, SORT_DELTA, SORT_ABS_DELTA };
 enum { FIG_TOTAL, FIG_SELF, FIG_COUNT };
+
+/* A tree merged by label alone (m: treemerge.h), made from one of the
+ * model's trees when first shown: the stack tree, or a codegen tree merged
+ * across crates and CGUs too. */
+typedef struct merged_tree {
+	st_tree tree;
+	uint32_t *from;          /* per node of the source: its merged node */
+	st_diff_node *base;      /* diff: BASE's figures per merged node */
+	bool made;
+} merged_tree;
 
 typedef enum view_id {
 	V_ICICLE, V_TREE, V_CODEGEN, V_SUMMARY, V_BUILD, V_TABLES, V_HELP, V_COUNT
@@ -156,6 +171,7 @@ enum action {
 	ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH, ACT_FILTER, ACT_CLEAR, ACT_BREAKDOWN,
 	ACT_RAW, ACT_VIEW5, ACT_SORT_START, ACT_SORT_DURATION, ACT_CRITICAL_ONLY,
 	ACT_VIEW6, ACT_NEXT_TABLE, ACT_PREV_TABLE, ACT_KIND_FILTER,
+	ACT_MERGE,
 	ACT_COUNT_ACTIONS
 };
 
@@ -180,6 +196,13 @@ struct app {
 	view_id view, prev_view;
 	tview tv[4];             /* icicle, tree (stack); codegen, pivot */
 	bool pivot;              /* codegen view shows function before pass */
+	/* m: the icicle, tree and codegen views show their tree merged by
+	 * label; the merged trees (stack, codegen, pivot) and a tview over
+	 * them for each of tv, made when first shown */
+	bool merged[3];
+	merged_tree mtree[3];
+	tview mtv[4];
+	bool mtv_made[4];
 	bool detail;             /* detail pane */
 	int summary_sel, summary_scroll, summary_rows;
 	struct { int view; const st_tree *tree; uint32_t node; } *summary_targets;
@@ -215,7 +238,21 @@ const st_tree *tui_codegen_tree(const app *a);
 void tui_tview_init(tview *v, const st_tree *t, const shape_ops *shape);
 void tui_tview_free(tview *v);
 void tui_tview_select(app *a, tview *v, uint32_t node);
+/* Shows view with node of src selected (src: a model tree, or the merged
+ * tree the view shows; a node of a model tree goes to the node it merged
+ * into when the view shows that tree merged).  Returns the view's state. */
+tview *tui_show_node(app *a, view_id view, const st_tree *src, uint32_t node);
 void tui_search_apply(app *a);            /* the pattern changed */
+/* The tree view states that exist (tv, and the merged ones made so far)
+ * into out; returns how many. */
+int tui_tviews(app *a, tview *out[8]);
+/* The merged tree of a model tree (m->stack, codegen or pivot), made on
+ * first use; whether t is one of the merged trees. */
+merged_tree *tui_merged_of(app *a, const st_tree *src);
+bool tui_is_merged(const app *a, const st_tree *t);
+/* BASE's figures of node id of t (a model tree or a merged one). */
+const st_diff_node *tui_diff_base(const app *a, const st_tree *t, uint32_t id);
+void tui_free_merged(app *a);
 void tui_node_label(app *a, const st_tree *t, uint32_t id, char *buf, size_t cap);
 /* A node's time as the view ranks it (its matches' alone with the filter
  * on), whether the view shows it, the style of its kind. */
@@ -240,6 +277,11 @@ static inline bool tui_searching(const tview *v)
 {
 	return v->match.flags != NULL;
 }
+
+/* tui-icicle.c: the selected lump's status line and crumb; false (nothing
+ * drawn) when no lump is selected */
+bool tui_icicle_lump_status(app *a, tview *v, canvas *c, int y);
+bool tui_icicle_lump_crumb(app *a, tview *v, char *buf, size_t cap);
 
 /* tui-status.c */
 void tui_status_line(app *a, canvas *c, int y);   /* the message, or the view's */

@@ -50,6 +50,11 @@ typedef struct st_tree {
 	st_node *nodes;
 	uint8_t *kinds;    /* st_kind per node, kept apart to keep st_node at 40 */
 	uint32_t len, cap;
+	/* The codegen trees: every nanosecond in them is LLVM self time, and a
+	 * node's children split its events' time (a pass's functions) rather
+	 * than nest inside it, so a pass's self time is its total and the
+	 * self time of several nodes is not their sum. */
+	bool split;
 } st_tree;
 
 void st_tree_init(st_tree *t);   /* creates the root (kind ST_K_BUILD) */

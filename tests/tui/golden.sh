@@ -25,12 +25,20 @@ ui icicle-80x24 80x24 '' "$sample"
 ui icicle-zoom 100x24 '<Down><Right><Right><Enter><dump><BS><BS>' "$sample"
 ui tree-sort 100x20 '2s<dump>s<dump>a' "$sample"
 ui tree-expand 100x22 '2j<Right>j<Space>e' "$sample"
+# the share column names its base: the whole tree, then the zoomed node
+ui tree-zoom 100x12 '2<dump>j<Enter>' "$sample"
 ui codegen 100x20 '3<Down><Right><Down><Right>' "$sample"
 ui codegen-pivot 100x20 '3p<Down><Right><Down><Right>' "$sample"
 ui codegen-icicle 100x16 '3i' "$sample"
 ui summary 100x40 '4' "$sample"
 ui summary-jump 100x20 '4<Down><Down><Enter>' "$sample"
-ui help 90x60 '?' "$sample"
+# two crates by crox traces, one built with fat LTO: imbalance per crate,
+# the fat-LTO crate's CGUs merged
+ui summary-cgus 100x30 '4' "$data/cgus"
+ui summary-fat-lto 100x14 '4' "$data/cgus/fatapp.crox.json"
+# a pass summed over crates and CGUs lands on a row with the same figure
+ui summary-jump-build 100x16 '4<Down><Down><Enter>' "$data/cgus"
+ui help 90x64 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
 ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
@@ -38,6 +46,19 @@ ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
 ui search-invalid 90x12 '2/(ab' "$llvm"
 ui search-history 90x12 '/load<Enter>x/<Up><Enter>' "$llvm"
 ui icicle-folded-match 100x12 '/InstCombine<Enter>j<Space>' "$llvm"
+# the icicle uses the rows: taller boxes (time, self, count) on a shallow
+# subtree; a pass on a function leads with the function, a CGU its parent
+# shows is not repeated, and 388 narrow siblings are one lump
+ui icicle-120x40 120x40 '' "$sample"
+ui icicle-fn-first 120x24 'jll<Enter>jj<Enter>' "$sample"
+# a lump is selected, zoomed into (its members share the width), left
+ui icicle-lump 100x24 'jlllllll<dump><Enter><dump><Down><dump><BS>' "$sample"
+# m: merged by label alone, InlinerPass over every function one box
+ui icicle-merged-80x24 80x24 'm' "$sample"
+ui icicle-merged-120x40 120x40 'm' "$sample"
+# the table merged and back: the selection goes to what it merged into
+ui merged-tree 100x16 '2jjjm<dump>m' "$sample"
+ui codegen-merged 100x20 '3m' "$sample"
 # a frame only when something changed: not for an unbound key, a key that
 # changes nothing (Up at the top), or a name the script does not know
 ui redraw 100x12 '2<frames>~<frames><Up><frames><Nope><frames>j<frames>x<frames>' "$sample"
@@ -103,8 +124,9 @@ ui diff-tree-self 100x14 '2<Down><Right>s<dump>c' --diff two-crates two-crates-i
 ui diff-codegen 100x20 '3<Down><Right><Down><Right>' --diff two-crates two-crates-inline
 ui diff-codegen-narrow 60x12 '3p<Down><Right>' --diff two-crates two-crates-inline
 # the status line: a parent whose own time did not change, inside a
-# changed tree, then a box whose self time grew
-ui diff-icicle 100x16 '<Down><Down><Right><dump><Left>' --diff two-crates two-crates-inline
+# changed tree, then a box whose self time grew (inside app: beside the
+# other crates its children are one lump)
+ui diff-icicle 100x16 '<Down><Enter><Down><Right><dump><Left>' --diff two-crates two-crates-inline
 ui diff-threshold 100x14 '2H<dump>j<dump>HH<dump>HH' --diff two-crates two-crates-inline
 ui diff-min-delta 100x12 '2je' --diff --min-delta 10ms two-crates two-crates-inline
 ui diff-summary-threshold 100x28 '4HHH' --diff two-crates two-crates-inline
@@ -113,6 +135,8 @@ ui diff-search 120x14 '2/InlinerPass<Enter><dump>f' --diff two-crates two-crates
 # change, by NEW's figure; a table's H threshold
 ui diff-tables 100x24 '6]<Enter><dump>D<dump>t' --diff two-crates two-crates-inline
 ui diff-tables-threshold 100x16 '6HH' --diff two-crates two-crates-inline
+# merged by label, BASE's figures merged alike
+ui diff-merged 100x16 'm<Down><dump>2m' --diff two-crates two-crates-inline
 cd - >/dev/null
 # one crate only in NEW: BASE is three of the four profiles
 mkdir "$tmp/base3"

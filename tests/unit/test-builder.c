@@ -166,6 +166,17 @@ static void check_codegen(const st_model *m)
 	                                             "app-cgu.0"), "app::f::{closure#0}");
 	CHECK(pf != ST_NIL && p->nodes[pf].total_ns == 60);
 	CHECK(pf != ST_NIL && st_tree_kind(p, pf) == ST_K_ASYNC_FN);
+	/* a pass or function row has its own events' figures: its functions
+	 * (passes) split its self time, they do not nest in it */
+	uint32_t inl = child_named(m, t, cgu, "InlinerPass");
+	CHECK(inl != ST_NIL && t->nodes[inl].total_ns == 30);
+	CHECK(inl != ST_NIL && t->nodes[inl].self_ns == 30);
+	CHECK(inl != ST_NIL && t->nodes[inl].count == 1);   /* one event on g and h */
+	uint32_t g = child_named(m, t, inl, "app::g");
+	CHECK(g != ST_NIL && t->nodes[g].self_ns == 15 && t->nodes[g].count == 1);
+	CHECK(pf != ST_NIL && p->nodes[pf].self_ns == 60);
+	CHECK(pf != ST_NIL && p->nodes[pf].count == 4);   /* 3 passes, 1 loop pass */
+	CHECK_INT(t->nodes[cgu].self_ns, 0);   /* a CGU only groups them */
 }
 
 static void check_async(const st_model *m)

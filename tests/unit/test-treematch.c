@@ -374,6 +374,17 @@ static void test_codegen(const st_model *m)
 	f = count_only(m, t, "cgu", true);
 	CHECK_INT(f.count, 1);
 
+	/* a pass and its function both match: their self time is one
+	 * event's, counted once (a pass's functions split its time) */
+	f = search(m, t, "^InlinerPass$|run_server", false, &tm);
+	CHECK_INT(f.count, 3);
+	CHECK_INT(f.total, 180);
+	CHECK_INT(f.self, 180);
+	r = st_tree_match_breakdown(&tm, m, t, ST_BY_PASS, &n);
+	CHECK(r && n == 2 && r[0].self_ns == 130 && r[1].self_ns == 50);
+	free(r);
+	st_tree_match_free(&tm);
+
 	/* pivot: the function matches once, its passes lie below it */
 	t = &m->pivot;
 	f = search(m, t, "run_server", false, &tm);
