@@ -153,6 +153,140 @@ int cv_text_crop(canvas *c, int y, int x, int xmax, const char *s, style st)
 	return cv_text(c, y, end, xmax, c->ascii ? "~" : "\xe2\x80\xa6", st);
 }
 
+/* ---- cutting in the middle ------------------------------------------------- */
+
+typedef struct glyphs {
+	struct { wchar_t ch; int w; } *v;
+	int n, cap, width;
+} glyphs;
+
+static bool add_glyph(void *ctx, wchar_t ch, int w)
+{
+	glyphs *g = ctx;
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 128;
+		g->v = st_xreallocarray(g->v, (size_t)g->cap, sizeof *g->v);
+	}
+	g->v[g->n].ch = ch;
+	g->v[g->n++].w = w;
+	g->width += w;
+	return true;
+}
+
+/* Display columns of the first n bytes of s (n at a character boundary). */
+static int prefix_width(const canvas *c, const char *s, size_t n)
+{
+	char small[512], *p = n < sizeof small ? small : st_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	int w = cv_width(c, p);
+	if (p != small)
+		free(p);
+	return w;
+}
+
+/* Byte offset of the last separator outside brackets: "::" of a path or
+ * the space before a label's argument; 0 when there is none.  The tail from
+ * there (the method, "::poll"; the CGU of "codegen_module hyper-cgu.12")
+ * is what a cut should keep whole. */
+static size_t last_segment(const char *s)
+{
+	size_t best = 0;
+	int depth = 0;
+	for (size_t i = 0; s[i]; i++) {
+		char ch = s[i];
+		if (ch == '<' || ch == '(' || ch == '[' || ch == '{')
+			depth++;
+		else if ((ch == '>' && !(i && s[i - 1] == '-')) || ch == ')' || ch == ']' ||
+		         ch == '}')
+			depth -= depth > 0;
+		else if (!depth && i && ((ch == ':' && s[i + 1] == ':') || ch == ' '))
+			best = i;
+	}
+	return best;
+}
+
+typedef struct span { int a, b; } span;   /* columns [a, b) of the text */
+
+/* The column ranges of a text of width w to show in avail columns (an
+ * ellipsis between and around them), at most three, in order:
+ * the head and the tail (the last segment whole when a head of at least
+ * hmin columns still fits); with a kept range [k0, k1) that this leaves out,
+ * the head, the kept range and the last segment, or the kept range alone. */
+static int plan_cut(int w, int avail, int seg, bool keep, int k0, int k1, span *r)
+{
+	int hmin = (avail - 1) / 3 < 12 ? (avail - 1) / 3 : 12;
+	if (hmin < 1) hmin = 1;
+	int tail = seg && w - seg <= avail - 1 - hmin ? w - seg : avail - 1 - hmin;
+	int head = avail - 1 - tail;
+	if (!keep || (k1 <= head) || (k0 >= w - tail && k1 <= w)) {
+		r[0] = (span){ 0, head };
+		r[1] = (span){ w - tail, w };
+		return 2;
+	}
+	/* the match near the end: a longer tail */
+	if (w - k0 <= avail - 1 - hmin) {
+		r[0] = (span){ 0, avail - 1 - (w - k0) };
+		r[1] = (span){ k0, w };
+		return 2;
+	}
+	int sw = k1 - k0, last = seg && w - seg <= (avail - 1) / 3 ? w - seg : 0;
+	int rest = avail - 2 - sw - last;   /* two ellipses around the match */
+	if (rest >= hmin) {
+		r[0] = (span){ 0, rest };
+		r[1] = (span){ k0, k1 };
+		r[2] = (span){ w - last, w };
+		return last ? 3 : 2;
+	}
+	/* the match alone, from its start */
+	int room = avail - (k0 > 0) - 1;
+	r[0] = (span){ k0, k0 + room < w ? k0 + room : w };
+	if (r[0].b == w && k0 > 0)
+		r[0].a = w - (avail - 1);
+	return 1;
+}
+
+int cv_text_mid(canvas *c, int y, int x, int xmax, const char *s, size_t keep0,
+                size_t keep1, style st)
+{
+	if (xmax > c->w)
+		xmax = c->w;
+	if (x >= xmax || y < 0 || y >= c->h)
+		return x;
+	int avail = xmax - x;
+	glyphs g = { 0 };
+	each_glyph(c->ascii, s, add_glyph, &g);
+	if (g.width <= avail || avail < 3) {
+		free(g.v);
+		return avail < 3 ? cv_text_crop(c, y, x, xmax, s, st) : cv_text(c, y, x, xmax, s, st);
+	}
+	bool keep = keep0 < keep1 && keep1 <= strlen(s);
+	int k0 = keep ? prefix_width(c, s, keep0) : 0, k1 = keep ? prefix_width(c, s, keep1) : 0;
+	size_t segb = last_segment(s);
+	int seg = segb ? prefix_width(c, s, segb) : 0;
+	span r[3];
+	int nr = plan_cut(g.width, avail, seg, keep, k0, k1, r);
+	const char *dots = c->ascii ? "~" : "\xe2\x80\xa6";
+	put_ctx p = { c, y, x, xmax, st };
+	int col = 0, i = 0, shown = 0;   /* shown: columns of text drawn up to */
+	for (int k = 0; k < nr; k++) {
+		if (r[k].b <= r[k].a)
+			continue;
+		if (r[k].a > shown)
+			p.x = cv_text(c, y, p.x, xmax, dots, st);
+		if (r[k].a < shown)
+			r[k].a = shown;   /* overlapping ranges: draw once */
+		for (; i < g.n && col < r[k].b; col += g.v[i++].w)
+			if (col >= r[k].a && col + g.v[i].w <= r[k].b)
+				put_glyph(&p, g.v[i].ch, g.v[i].w);
+		shown = r[k].b > shown ? r[k].b : shown;
+	}
+	if (shown < g.width)
+		p.x = cv_text(c, y, p.x, xmax, dots, st);
+	free(g.v);
+	return p.x;
+}
+
 void cv_dump(const canvas *c, FILE *f)
 {
 	for (int y = 0; y < c->h; y++) {

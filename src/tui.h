@@ -47,6 +47,13 @@ void cv_fill(canvas *c, int y, int x0, int x1, wchar_t ch, style st);
 int cv_text(canvas *c, int y, int x, int xmax, const char *s, style st);
 /* Like cv_text but crops with an ellipsis when the text is wider. */
 int cv_text_crop(canvas *c, int y, int x, int xmax, const char *s, style st);
+/* Like cv_text_crop but cuts in the middle, keeping the end, where a Rust
+ * path names its method: the head, an ellipsis and the tail, the last path
+ * segment ("::poll", or the argument after a label's space) whole when a
+ * head still fits beside it.  With keep0 < keep1 the bytes [keep0, keep1)
+ * of s stay visible (a search's match), ellipses around them as needed. */
+int cv_text_mid(canvas *c, int y, int x, int xmax, const char *s, size_t keep0,
+                size_t keep1, style st);
 /* Display columns of UTF-8 text as cv_text would draw it. */
 int cv_width(const canvas *c, const char *s);
 void cv_restyle(canvas *c, int y, int x0, int x1, style st);

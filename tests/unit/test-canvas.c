@@ -1,5 +1,6 @@
 /* Unit tests: the UI canvas places text by display columns, crops with an
- * ellipsis, keeps wide characters whole and never lets a control byte
+ * ellipsis (at the end, or in the middle keeping a Rust path's method and
+ * a search's match), keeps wide characters whole and never lets a control byte
  * through. */
 #include <locale.h>
 #include <stdio.h>
@@ -25,6 +26,76 @@ static const char *row(const canvas *c, int y)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+/* cv_text_mid on a fresh 40-column row; returns the row, trailing blanks
+ * removed. */
+#define E "\xe2\x80\xa6"   /* the ellipsis */
+
+static const char *mid(canvas *c, int width, const char *s, const char *keep)
+{
+	static char buf[512];
+	cv_clear(c);
+	size_t k0 = 0, k1 = 0;
+	if (keep && strstr(s, keep)) {
+		k0 = (size_t)(strstr(s, keep) - s);
+		k1 = k0 + strlen(keep);
+	}
+	cv_text_mid(c, 0, 0, width, s, k0, k1, S_NORMAL);
+	snprintf(buf, sizeof buf, "%s", row(c, 0));
+	size_t n = strlen(buf);
+	while (n && buf[n - 1] == ' ')
+		buf[--n] = '\0';
+	return buf;
+}
+
+static void test_mid(void)
+{
+	canvas c = { 0 };
+	cv_resize(&c, 40, 1);
+	const char *poll = "<hyper::proto::h2::server::H2Stream<F, B> as "
+	                   "core::future::future::Future>::poll";
+	/* what fits is drawn whole */
+	CHECK_STR(mid(&c, 40, "hyper::proto::h1::role::Server", NULL),
+	          "hyper::proto::h1::role::Server");
+	/* the method (the last segment) survives, the middle goes */
+	CHECK_STR(mid(&c, 30, poll, NULL), "<hyper::proto::h2::serv" E "::poll");
+	/* a label's argument is its last segment: the CGU number stays */
+	CHECK_STR(mid(&c, 28, "codegen_module_optimize hyper-cgu.12", NULL),
+	          "codegen_module" E " hyper-cgu.12");
+	/* a last segment too long for a head beside it: the end still shows */
+	CHECK_STR(mid(&c, 20, "a::encode_headers_with_lower_case_and_more", NULL),
+	          "a::enc" E "case_and_more");
+	/* no separator at all: head and tail */
+	CHECK_STR(mid(&c, 12, "self_profile_alloc_query_strings", NULL),
+	          "sel" E "_strings");
+	/* "::" inside brackets is no separator: the qualified path's end is */
+	CHECK_STR(mid(&c, 24, "<a::b::c::d::e::f as g::h::Trait>::run", NULL),
+	          "<a::b::c::d::e::f " E "::run");
+	/* a match the cut would lose: kept between the head and the method */
+	CHECK_STR(mid(&c, 30, poll, "H2Stream"),
+	          "<hyper::proto:" E "H2Stream" E "::poll");
+	/* a match near the end: a longer tail reaching back to it */
+	CHECK_STR(mid(&c, 30, poll, "Future"), "<hyper::proto::h" E "Future>::poll");
+	/* a match already in the head or the tail changes nothing */
+	char plain[512];
+	snprintf(plain, sizeof plain, "%s", mid(&c, 30, poll, NULL));
+	CHECK_STR(mid(&c, 30, poll, "hyper"), plain);
+	CHECK_STR(mid(&c, 30, poll, "poll"), "<hyper::proto::h2::serv" E "::poll");
+	/* a match wider than the room: its start, with ellipses */
+	CHECK_STR(mid(&c, 10, poll, "server::H2Stream"),
+	          E "server::" E);
+	/* the width returned is the columns drawn, never more than given */
+	cv_clear(&c);
+	CHECK_INT(cv_text_mid(&c, 0, 5, 25, poll, 0, 0, S_NORMAL), 25);
+	/* wide characters are never split by the cut */
+	CHECK_STR(mid(&c, 8, "\xe6\x9d\xb1\xe4\xba\xac::\xe6\x9d\xb1\xe4\xba\xac\xe6\x9d\xb1", NULL),
+	          "\xe6\x9d\xb1" E "\xe4\xba\xac\xe6\x9d\xb1");
+	/* control bytes are escaped before the cut is planned */
+	CHECK_STR(mid(&c, 12, "a\x1b[2J::b::method", NULL), "a\\x" E "::method");
+	c.ascii = true;
+	CHECK_STR(mid(&c, 30, poll, NULL), "<hyper::proto::h2::serv~::poll");
+	cv_free(&c);
 }
 
 int main(void)
@@ -57,5 +128,6 @@ int main(void)
 	/* writing outside the canvas is ignored */
 	CHECK_INT(cv_text(&c, 7, 0, 10, "x", S_NORMAL), 0);
 	cv_free(&c);
+	test_mid();
 	return check_done();
 }
