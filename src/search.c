@@ -129,3 +129,15 @@ bool st_regex_match(const st_regex *re, const char *s, size_t len)
 		                 re->md, re->mctx);
 	return rc >= 0;
 }
+
+bool st_regex_find(const st_regex *re, const char *s, size_t len, size_t *start,
+                   size_t *end)
+{
+	if (!st_regex_match(re, s, len))
+		return false;
+	/* the match data holds the last match's offsets: this one's */
+	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re->md);
+	*start = ov[0] <= len ? ov[0] : len;
+	*end = ov[1] >= *start && ov[1] <= len ? ov[1] : *start;
+	return true;
+}

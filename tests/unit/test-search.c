@@ -222,6 +222,22 @@ static void test_regex(void)
 	re = st_regex_compile("\\{closure#\\d+\\}$", err, sizeof err);
 	CHECK(st_regex_match(re, "a::b::{closure#12}", 18));
 	CHECK(!st_regex_match(re, "a::b::{closure#12}::c", 21));
+	/* where the first match is: what the viewer keeps visible */
+	size_t b = 99, e = 99;
+	CHECK(st_regex_find(re, "a::b::{closure#12}", 18, &b, &e));
+	CHECK_INT(b, 6);
+	CHECK_INT(e, 18);
+	CHECK(!st_regex_find(re, "a::b", 4, &b, &e));
+	st_regex_free(re);
+	re = st_regex_compile("run_server", err, sizeof err);
+	CHECK(st_regex_find(re, "<app::Run_Server as X>::run_server", 34, &b, &e));
+	CHECK_INT(b, 1 + 5);   /* caseless: the first, not the exact one */
+	CHECK_INT(e, 16);
+	st_regex_free(re);
+	re = st_regex_compile("x*", err, sizeof err);
+	CHECK(st_regex_find(re, "abc", 3, &b, &e));   /* an empty match */
+	CHECK_INT(b, 0);
+	CHECK_INT(e, 0);
 	st_regex_free(re);
 }
 
