@@ -200,8 +200,9 @@ static size_t last_segment(const char *s)
 		else if ((ch == '>' && !(i && s[i - 1] == '-')) || ch == ')' || ch == ']' ||
 		         ch == '}')
 			depth -= depth > 0;
-		else if (!depth && i && ((ch == ':' && s[i + 1] == ':') || ch == ' '))
-			best = i;
+		else if (!depth && i && ((ch == ':' && s[i + 1] == ':' && s[i + 2] != '<') ||
+		                         ch == ' '))
+			best = i;   /* a turbofish ::<…> is no segment of its own */
 	}
 	return best;
 }
@@ -210,14 +211,17 @@ typedef struct span { int a, b; } span;   /* columns [a, b) of the text */
 
 /* The column ranges of a text of width w to show in avail columns (an
  * ellipsis between and around them), at most three, in order:
- * the head and the tail (the last segment whole when a head of at least
- * hmin columns still fits); with a kept range [k0, k1) that this leaves out,
- * the head, the kept range and the last segment, or the kept range alone. */
+ * the head and the last segment when a head of at least hmin columns still
+ * fits beside it, else half and half (in fewer than 12 columns the head
+ * alone: two stubs say less than one word); with a kept range [k0, k1)
+ * that this leaves out, the head and a tail reaching back to it, or the
+ * head, the kept range and the last segment, or the kept range alone. */
 static int plan_cut(int w, int avail, int seg, bool keep, int k0, int k1, span *r)
 {
 	int hmin = (avail - 1) / 3 < 12 ? (avail - 1) / 3 : 12;
 	if (hmin < 1) hmin = 1;
-	int tail = seg && w - seg <= avail - 1 - hmin ? w - seg : avail - 1 - hmin;
+	int tail = seg && w - seg <= avail - 1 - hmin ? w - seg
+	           : avail < 12 ? 0 : (avail - 1) / 2;
 	int head = avail - 1 - tail;
 	if (!keep || (k1 <= head) || (k0 >= w - tail && k1 <= w)) {
 		r[0] = (span){ 0, head };
@@ -230,8 +234,12 @@ static int plan_cut(int w, int avail, int seg, bool keep, int k0, int k1, span *
 		r[1] = (span){ k0, w };
 		return 2;
 	}
-	int sw = k1 - k0, last = seg && w - seg <= (avail - 1) / 3 ? w - seg : 0;
+	int sw = k1 - k0, last = seg ? w - seg : 0;
 	int rest = avail - 2 - sw - last;   /* two ellipses around the match */
+	if (rest < hmin) {   /* no room for the last segment too */
+		rest += last;
+		last = 0;
+	}
 	if (rest >= hmin) {
 		r[0] = (span){ 0, rest };
 		r[1] = (span){ k0, k1 };
@@ -282,6 +290,35 @@ int cv_text_mid(canvas *c, int y, int x, int xmax, const char *s, size_t keep0,
 		shown = r[k].b > shown ? r[k].b : shown;
 	}
 	if (shown < g.width)
+		p.x = cv_text(c, y, p.x, xmax, dots, st);
+	free(g.v);
+	return p.x;
+}
+
+int cv_text_from(canvas *c, int y, int x, int xmax, const char *s, int skip, style st)
+{
+	if (xmax > c->w)
+		xmax = c->w;
+	if (x >= xmax || y < 0 || y >= c->h)
+		return x;
+	if (skip <= 0)
+		return cv_text_crop(c, y, x, xmax, s, st);
+	glyphs g = { 0 };
+	each_glyph(c->ascii, s, add_glyph, &g);
+	const char *dots = c->ascii ? "~" : "\xe2\x80\xa6";
+	put_ctx p = { c, y, cv_text(c, y, x, xmax, dots, st), xmax, st };
+	bool more = false;
+	for (int i = 0, col = 0; i < g.n; col += g.v[i++].w) {
+		if (col < skip)
+			continue;
+		/* the last column goes to an ellipsis while text remains after it */
+		if (p.x + g.v[i].w > xmax - (col + g.v[i].w < g.width)) {
+			more = true;
+			break;
+		}
+		put_glyph(&p, g.v[i].ch, g.v[i].w);
+	}
+	if (more)
 		p.x = cv_text(c, y, p.x, xmax, dots, st);
 	free(g.v);
 	return p.x;

@@ -41,17 +41,12 @@ static void draw_icicle_node(app *a, tview *v, canvas *c, uint32_t id, int y,
 	                   (v->match.flags[id] & ST_TM_ANCESTOR);
 	if (id == v->sel) st = S_SELECTED;
 	cv_fill(c, y, cx0, cx1, L' ', st);
-	char label[1024], el[1024];
+	char label[1024];
 	tui_node_label(a, t, id, label, sizeof label);
 	if (a->diff)
 		tui_diff_box_label(a, v, id, label, sizeof label);
-	const char *show = label;
-	if (cv_width(c, label) > cx1 - cx0 - 1) {
-		st_name_elide_generics(label, strlen(label), el, sizeof el, a->ascii);
-		show = el;
-	}
 	if (cx1 - cx0 >= 4)   /* narrower boxes would show only an ellipsis */
-		cv_text_crop(c, y, cx0 + 1, cx1 - 1, show, st);
+		tui_draw_label(a, v, c, y, cx0 + 1, cx1 - 1, id, label, 0, st);
 	if (cx0 > 0 && cx1 - cx0 >= 2)
 		cv_fill(c, y, cx0, cx0 + 1, a->ascii ? L'|' : L'\x2502', st);
 	cv_set_hit(c, y, cx0, cx1, id);

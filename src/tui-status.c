@@ -25,15 +25,8 @@ void tui_breadcrumbs(app *a, tview *v, canvas *c, int y)
 		                      i ? (a->ascii ? " > " : " \xe2\x80\xba ") : "");
 	}
 	cv_fill(c, y, 0, c->w, L' ', S_DIM);
-	int w = cv_width(c, buf);
-	const char *s = buf;
-	/* keep the end of a long path: it names the selection */
-	while (w > c->w && *s) {
-		s++;
-		while ((*s & 0xc0) == 0x80) s++;
-		w = cv_width(c, s);
-	}
-	cv_text(c, y, 0, c->w, s, S_DIM);
+	/* elided and cut as a name: the root's end and the selection's end stay */
+	tui_draw_name(a, c, y, 0, c->w, buf, 0, 0, 0, S_DIM);
 }
 
 /* A notice (the last key's outcome) wins over the view's own line. */
@@ -79,7 +72,7 @@ void tui_tview_status(app *a, canvas *c, int y)
 	snprintf(buf, sizeof buf, "self %s  total %s  count %u  %s of parent  %s of all  ",
 	         self, tot, n->count, pp, pa);
 	int x = cv_text(c, y, 0, c->w, buf, S_STATUS);
-	cv_text_crop(c, y, x, c->w, label, S_STATUS);
+	tui_draw_label(a, v, c, y, x, c->w, v->sel, label, 0, S_STATUS);
 }
 
 /* The detail pane: raw name wrapped, kind, figures. */

@@ -425,12 +425,21 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 	for (int i = 0; i < h && a->summary_scroll + i < current.n; i++) {
 		const row *w = &current.v[a->summary_scroll + i];
 		style st = w->match ? S_MATCH : w->st;
-		if (cv_width(c, w->text) > c->w) {
-			char el[sizeof w->text];
-			st_name_elide_generics(w->text, strlen(w->text), el, sizeof el, a->ascii);
-			cv_text_crop(c, top + i, 0, c->w, el, st);
+		int idx = a->summary_scroll + i;
+		if (w->name_off >= 0) {
+			/* the figures, then the name fitted into the rest */
+			char pre[sizeof w->text];
+			memcpy(pre, w->text, (size_t)w->name_off);
+			pre[w->name_off] = '\0';
+			int x = cv_text(c, top + i, 0, c->w, pre, st);
+			const char *name = w->text + w->name_off;
+			size_t k0 = 0, k1 = 0;
+			if (w->match)
+				st_regex_find(a->re, name, strlen(name), &k0, &k1);
+			uint64_t key = idx == a->summary_sel ? (uint64_t)5 << 32 | (uint32_t)idx : 0;
+			tui_draw_name(a, c, top + i, x, c->w, name, k0, k1, key, st);
 		} else {
-			cv_text(c, top + i, 0, c->w, w->text, st);
+			cv_text_crop(c, top + i, 0, c->w, w->text, st);
 		}
 		if (w->dst != S_NORMAL && w->d1 <= strlen(w->text)) {
 			char pre[sizeof w->text];
@@ -440,7 +449,7 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 			pre[w->d0] = '\0';
 			cv_restyle(c, top + i, cv_width(c, pre), x1, w->dst);
 		}
-		if (a->summary_scroll + i == a->summary_sel)
+		if (idx == a->summary_sel)
 			cv_restyle(c, top + i, 0, c->w, S_SELECTED);
 	}
 	a->summary_rows = current.n;
@@ -523,6 +532,8 @@ static redraw summary_action(app *a, int act)
 	case ACT_END: a->summary_sel = current.n; step(a, -1); return R_VIEW;
 	case ACT_NEXT_MATCH: return find_match(a, 1);
 	case ACT_PREV_MATCH: return find_match(a, -1);
+	/* nothing to fold here: Left and Right scroll the selected name */
+	case ACT_LEFT: case ACT_RIGHT: return tui_name_scroll(a, act == ACT_LEFT ? -1 : 1);
 	case ACT_ZOOM: {
 		if (a->summary_sel < 0 || a->summary_sel >= current.n)
 			return R_NONE;

@@ -183,13 +183,9 @@ static void draw_table(app *a, tview *v, canvas *c, int top, int bottom)
 			st = S_MATCH;
 		else if (tui_searching(v) && (v->match.flags[id] & ST_TM_ANCESTOR))
 			st = S_ANCESTOR;
-		if (cv_width(c, label) > c->w - nx) {
-			char el[1024];
-			st_name_elide_generics(label, strlen(label), el, sizeof el, a->ascii);
-			cv_text_crop(c, y, nx, c->w, el, st);
-		} else {
-			cv_text(c, y, nx, c->w, label, st);
-		}
+		/* the selected name scrolls sideways: its key names tview and node */
+		uint64_t key = id == v->sel ? (uint64_t)(v - a->tv + 1) << 32 | id : 0;
+		tui_draw_label(a, v, c, y, nx, c->w, id, label, key, st);
 		cv_set_hit(c, y, 0, c->w, id);
 		if (id == v->sel)
 			cv_restyle(c, y, 0, c->w, S_SELECTED);

@@ -362,7 +362,7 @@ static void draw_breakdown(app *a, canvas *c)
 		int x = cv_text(c, y0 + 2 + (int)i, x0 + 1, x0 + w, line, S_NORMAL);
 		const char *name = rows[i].name == ST_NOSTR ? "(none)"
 		                   : st_str(a->m->strs, rows[i].name);
-		cv_text_crop(c, y0 + 2 + (int)i, x, x0 + w - 1, name, S_NORMAL);
+		tui_draw_name(a, c, y0 + 2 + (int)i, x, x0 + w - 1, name, 0, 0, 0, S_NORMAL);
 	}
 	cv_text(c, y0 + 1, x0 + 1, x0 + w, "    total      self   count  name", S_HEADER);
 	free(rows);
@@ -390,6 +390,7 @@ static void draw_frame(app *a, canvas *c, redraw r)
 			cv_fill(c, y, 0, c->w, L' ', S_NORMAL);
 			cv_set_hit(c, y, 0, c->w, ST_NIL);
 		}
+		a->hscroll_max = 0;   /* until a selected name is drawn */
 		tui_views[a->view]->draw(a, c, 1, c->h - 1);
 		if (a->breakdown)
 			draw_breakdown(a, c);
@@ -532,6 +533,10 @@ static bool global_action(app *a, int act, bool *quit, redraw *r)
 		*r = R_VIEW;
 		return true;
 	case ACT_MIN_DELTA: *r = tui_diff_cycle_threshold(a); return true;
+	case ACT_ELIDE: *r = tui_name_cycle_elision(a); return true;
+	case ACT_SCROLL_LEFT: case ACT_SCROLL_RIGHT:
+		*r = tui_name_scroll(a, act == ACT_SCROLL_LEFT ? -1 : 1);
+		return true;
 	case ACT_RAW:
 		a->raw = !a->raw;
 		snprintf(a->message, sizeof a->message, "matching %s names",

@@ -54,6 +54,9 @@ int cv_text_crop(canvas *c, int y, int x, int xmax, const char *s, style st);
  * of s stay visible (a search's match), ellipses around them as needed. */
 int cv_text_mid(canvas *c, int y, int x, int xmax, const char *s, size_t keep0,
                 size_t keep1, style st);
+/* Draws s without its first skip columns (a name scrolled sideways): an
+ * ellipsis for what is left of it, and one at the end when more follows. */
+int cv_text_from(canvas *c, int y, int x, int xmax, const char *s, int skip, style st);
 /* Display columns of UTF-8 text as cv_text would draw it. */
 int cv_width(const canvas *c, const char *s);
 void cv_restyle(canvas *c, int y, int x0, int x1, style st);
@@ -162,6 +165,7 @@ enum action {
 	ACT_DETAIL, ACT_PIVOT, ACT_SHAPE,
 	ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH, ACT_FILTER, ACT_CLEAR, ACT_BREAKDOWN,
 	ACT_RAW, ACT_VIEW5, ACT_SORT_START, ACT_SORT_DURATION, ACT_CRITICAL_ONLY,
+	ACT_ELIDE, ACT_SCROLL_LEFT, ACT_SCROLL_RIGHT,
 	ACT_COUNT_ACTIONS
 };
 
@@ -207,9 +211,35 @@ struct app {
 		bool reverse, critical; /* critical: the critical path only */
 		uint32_t *rows, nrows;  /* units shown, in order; made on draw */
 	} build;
+	/* names (tui-name.c) */
+	int elide;                  /* ELIDE_*, cycled by v */
+	int hscroll;                /* columns the selected name is scrolled by */
+	uint64_t hscroll_key;       /* whose name that is: a new one starts at 0 */
+	int hscroll_max, hscroll_step;  /* as far as it goes, and a step: from the last frame */
 	int w, h;
 	unsigned long frames;       /* drawn so far (tests count them) */
 };
+
+/* tui-name.c: names fitted into their columns.  Elision levels of generic
+ * arguments: only as far as a name does not fit (innermost first), always
+ * the innermost lists, always all of them. */
+enum { ELIDE_FIT, ELIDE_INNER, ELIDE_ALL, ELIDE_LEVELS };
+redraw tui_name_cycle_elision(app *a);
+/* The selected name scrolled sideways by half its column (dir -1 or 1). */
+redraw tui_name_scroll(app *a, int dir);
+/* Draws name in [x, xmax): elided as a->elide says, then cut in the middle
+ * (cv_text_mid), the bytes [k0, k1) kept visible (k0 == k1: none).  A
+ * nonzero scroll_key marks the selected name (it names view and node):
+ * it is the one a->hscroll scrolls.  Returns the column after the name. */
+int tui_draw_name(app *a, canvas *c, int y, int x, int xmax, const char *name,
+                  size_t k0, size_t k1, uint64_t scroll_key, style st);
+/* Where the search matched in a node's label (as tui_node_label made it,
+ * perhaps with a prefix): the bytes [*k0, *k1); false when it did not. */
+bool tui_label_match(app *a, const st_tree *t, uint32_t id, const char *label,
+                     size_t *k0, size_t *k1);
+/* tui_draw_name for a node of v: its match kept when it is one. */
+int tui_draw_label(app *a, tview *v, canvas *c, int y, int x, int xmax, uint32_t id,
+                   const char *label, uint64_t scroll_key, style st);
 
 extern const view_ops tui_view_icicle, tui_view_tree, tui_view_codegen,
 	tui_view_summary, tui_view_build, tui_view_help;

@@ -45,6 +45,12 @@ ui redraw 100x12 '2<frames>~<frames><Up><frames><Nope><frames>j<frames>x<frames>
 ui summary-next 100x24 '4/Inline<Enter>n<dump>n<dump>N' "$sample"
 ui resize 100x20 '2<resize 60x14><dump><resize 30x6><dump><resize 90x16>' "$sample"
 ui v9 100x20 '2e' "$v9"
+# Names: too wide ones lose generics innermost first, then their middle,
+# never the method; v cycles the elision (innermost, all, back to fitting)
+ui names-elide 80x24 '3p<Down><Right><Down><Right><dump>v<dump>v<dump>v' "$sample"
+# the match stays visible in every row of a filtered search
+ui names-match 80x24 '2/Range<Enter>fe' "$llvm"
+ui names-match-wide 120x40 '2/Range<Enter>fe' "$llvm"
 "$top_builddir/tests/tools/mkbad" hostile-names "$tmp/hostile.mm_profdata" >/dev/null
 ui hostile 100x14 '2e' "$tmp/hostile.mm_profdata"
 if LC_ALL=C ui_ascii=1 true; then

@@ -65,13 +65,17 @@ static void test_mid(void)
 	          "codegen_module" E " hyper-cgu.12");
 	/* a last segment too long for a head beside it: the end still shows */
 	CHECK_STR(mid(&c, 20, "a::encode_headers_with_lower_case_and_more", NULL),
-	          "a::enc" E "case_and_more");
-	/* no separator at all: head and tail */
+	          "a::encode_" E "_and_more");
+	/* no separator at all: head and tail; in a small space the head */
 	CHECK_STR(mid(&c, 12, "self_profile_alloc_query_strings", NULL),
-	          "sel" E "_strings");
+	          "self_p" E "rings");
+	CHECK_STR(mid(&c, 9, "finish_ongoing_codegen", NULL), "finish_o" E);
 	/* "::" inside brackets is no separator: the qualified path's end is */
 	CHECK_STR(mid(&c, 24, "<a::b::c::d::e::f as g::h::Trait>::run", NULL),
 	          "<a::b::c::d::e::f " E "::run");
+	/* a turbofish belongs to the segment before it */
+	CHECK_STR(mid(&c, 20, "some::long::module::path::f::<u8>", NULL),
+	          "some::long" E "::f::<u8>");
 	/* a match the cut would lose: kept between the head and the method */
 	CHECK_STR(mid(&c, 30, poll, "H2Stream"),
 	          "<hyper::proto:" E "H2Stream" E "::poll");
@@ -89,10 +93,15 @@ static void test_mid(void)
 	cv_clear(&c);
 	CHECK_INT(cv_text_mid(&c, 0, 5, 25, poll, 0, 0, S_NORMAL), 25);
 	/* wide characters are never split by the cut */
-	CHECK_STR(mid(&c, 8, "\xe6\x9d\xb1\xe4\xba\xac::\xe6\x9d\xb1\xe4\xba\xac\xe6\x9d\xb1", NULL),
-	          "\xe6\x9d\xb1" E "\xe4\xba\xac\xe6\x9d\xb1");
+	{
+		char wide[64] = "";
+		for (int i = 0; i < 16; i++)
+			strcat(wide, "\xe6\x9d\xb1");
+		CHECK_STR(mid(&c, 12, wide, NULL), "\xe6\x9d\xb1\xe6\x9d\xb1\xe6\x9d\xb1" E
+		          "\xe6\x9d\xb1\xe6\x9d\xb1");
+	}
 	/* control bytes are escaped before the cut is planned */
-	CHECK_STR(mid(&c, 12, "a\x1b[2J::b::method", NULL), "a\\x" E "::method");
+	CHECK_STR(mid(&c, 12, "a\x01" "b::c::method", NULL), "a\\x" E "::method");
 	c.ascii = true;
 	CHECK_STR(mid(&c, 30, poll, NULL), "<hyper::proto::h2::serv~::poll");
 	cv_free(&c);
