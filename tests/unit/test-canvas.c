@@ -102,6 +102,16 @@ static void test_mid(void)
 	}
 	/* control bytes are escaped before the cut is planned */
 	CHECK_STR(mid(&c, 12, "a\x01" "b::c::method", NULL), "a\\x" E "::method");
+	/* a name scrolled sideways: ellipses where it goes on */
+	cv_clear(&c);
+	CHECK_INT(cv_text_from(&c, 0, 0, 10, "abcdefghijklmnop", 4, S_NORMAL), 10);
+	CHECK_STR(row(&c, 0), E "efghijkl" E "                              ");
+	cv_clear(&c);
+	CHECK_INT(cv_text_from(&c, 0, 0, 10, "abcdefghijklmnop", 7, S_NORMAL), 10);
+	CHECK_STR(row(&c, 0), E "hijklmnop                              ");
+	cv_clear(&c);
+	cv_text_from(&c, 0, 0, 10, "abcdefghijklmnop", 0, S_NORMAL);
+	CHECK_STR(row(&c, 0), "abcdefghi" E "                              ");
 	c.ascii = true;
 	CHECK_STR(mid(&c, 30, poll, NULL), "<hyper::proto::h2::serv~::poll");
 	cv_free(&c);
