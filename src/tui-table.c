@@ -95,32 +95,75 @@ static const char *bar(app *a, double frac, int w, char *buf, size_t cap)
 
 /* ---- the plain figure columns ------------------------------------------------ */
 
-/* Narrow terminals drop the bar, then the count, to keep room for names. */
-static int plain_layout(int w, int *barw, bool *count)
+int tui_name_room(int w)
 {
-	*barw = w >= 100 ? 16 : w >= 80 ? 8 : 0;
-	*count = w >= 64;
-	return 28 + (*count ? 8 : 0) + (*barw ? *barw + 3 : 1);
+	return w / 2 > 40 ? w / 2 : 40;
+}
+
+/* Which figure columns fit: the name keeps tui_name_room of the line (as
+ * ncdu gives it the rest), the figures the remainder; total, share and the
+ * column sorted by always, then self, the count and, in what is left, a
+ * bar of 4 to 16. */
+typedef struct plain_cols {
+	bool self, count;
+	int barw;
+	int namex;
+} plain_cols;
+
+static plain_cols plain_layout(int w, int sort)
+{
+	int room = w - tui_name_room(w), x = 18;   /* "total " and "share " */
+	plain_cols p = { 0 };
+	if (sort == SORT_COUNT)
+		p.count = true, x += 8;
+	if ((p.self = sort == SORT_SELF || x + 10 <= room))
+		x += 10;
+	if (!p.count && (p.count = x + 8 <= room))
+		x += 8;
+	int bar = room - x - 3;   /* "[", "] " */
+	if (bar >= 4) {
+		p.barw = bar < 16 ? bar : 16;
+		x += p.barw + 3;
+	} else {
+		x++;   /* a space before the names */
+	}
+	p.namex = x;
+	return p;
+}
+
+/* A column heading right-aligned in width, the sort's arrow before it. */
+static void heading(app *a, tview *v, char *out, size_t cap, const char *label,
+                    int width, int sort)
+{
+	const char *arrow = v->sort != sort ? "" : a->ascii ? (v->reverse ? "^" : "v")
+	                    : v->reverse ? "\xe2\x96\xb2" : "\xe2\x96\xbc";
+	size_t o = strlen(out);
+	int pad = width - (int)strlen(label) - (*arrow != 0);
+	snprintf(out + o, cap - o, "%*s%s%s ", pad > 0 ? pad : 0, "", arrow, label);
 }
 
 static int plain_header(app *a, tview *v, canvas *c, int y)
 {
-	(void)a; (void)v;
-	int barw;
-	bool count;
-	int namex = plain_layout(c->w, &barw, &count);
+	plain_cols p = plain_layout(c->w, v->sort);
+	char line[128] = "";
+	heading(a, v, line, sizeof line, "total", 9, SORT_TOTAL);
+	if (p.self)
+		heading(a, v, line, sizeof line, "self", 9, SORT_SELF);
+	if (p.count)
+		heading(a, v, line, sizeof line, "count", 7, SORT_COUNT);
+	heading(a, v, line, sizeof line, "%", 7, -1);
 	cv_fill(c, y, 0, c->w, L' ', S_HEADER);
-	cv_text(c, y, 0, c->w, count ? "    total      self   count       %"
-	                             : "    total      self       %", S_HEADER);
-	cv_text(c, y, namex, c->w, "name", S_HEADER);
-	return namex;
+	cv_text(c, y, 0, c->w, line, S_HEADER);
+	/* names sort from a (again: from z), so the arrow points the other way */
+	const char *name = v->sort != SORT_NAME ? "name" : a->ascii ? (v->reverse ? "name v" : "name ^")
+	                   : v->reverse ? "name \xe2\x96\xbc" : "name \xe2\x96\xb2";
+	cv_text(c, y, p.namex, c->w, name, S_HEADER);
+	return p.namex;
 }
 
 static void plain_row(app *a, tview *v, canvas *c, int y, uint32_t id)
 {
-	int barw;
-	bool count;
-	plain_layout(c->w, &barw, &count);
+	plain_cols p = plain_layout(c->w, v->sort);
 	const st_node *n = &v->tree->nodes[id];
 	double whole = (double)tui_value(a, v, tui_zoom_root(v));
 	char tot[32], self[32], pct[16], cnt[24], line[128], b[64];
@@ -128,16 +171,14 @@ static void plain_row(app *a, tview *v, canvas *c, int y, uint32_t id)
 	st_fmt_ns_col(self, sizeof self, n->self_ns, a->ascii, 9);
 	st_fmt_pct(pct, sizeof pct, (double)tui_value(a, v, id), whole);
 	snprintf(cnt, sizeof cnt, "%u", n->count);
-	if (count)
-		snprintf(line, sizeof line, "%s %s %7s %7s ", tot, self, cnt, pct);
-	else
-		snprintf(line, sizeof line, "%s %s %7s ", tot, self, pct);
+	snprintf(line, sizeof line, "%s %s%s%*s%s%7s ", tot, p.self ? self : "", p.self ? " " : "",
+	         p.count ? 7 : 0, p.count ? cnt : "", p.count ? " " : "", pct);
 	int x = cv_text(c, y, 0, c->w, line, S_NORMAL);
-	if (barw) {
+	if (p.barw) {
 		x = cv_text(c, y, x, c->w, "[", S_NORMAL);
-		cv_text(c, y, x, x + barw, bar(a, whole > 0 ? (double)tui_value(a, v, id) / whole
-		                                  : 0, barw, b, sizeof b), S_BAR);
-		cv_text(c, y, x + barw, c->w, "] ", S_NORMAL);
+		cv_text(c, y, x, x + p.barw, bar(a, whole > 0 ? (double)tui_value(a, v, id) / whole
+		                                    : 0, p.barw, b, sizeof b), S_BAR);
+		cv_text(c, y, x + p.barw, c->w, "] ", S_NORMAL);
 	}
 }
 

@@ -334,6 +334,7 @@ static void draw_tview(app *a, canvas *c, int top, int bottom)
 {
 	tview *v = tui_cur_tview(a);
 	refresh_match(a, v);
+	tui_totals_line(a, c, top++);
 	int y = top++;
 	if (a->detail)
 		bottom = tui_draw_detail(a, v, c, bottom);

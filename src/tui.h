@@ -264,6 +264,8 @@ uint32_t *tui_children(app *a, tview *v, uint32_t id, uint64_t min_value,
 
 /* tui-table.c: the plain figure columns */
 extern const columns_ops tui_columns_plain;
+/* Columns a table keeps for names at width w; figures get the rest. */
+int tui_name_room(int w);
 
 /* The node a tree view is zoomed into; whether it shows a search. */
 static inline uint32_t tui_zoom_root(const tview *v)
@@ -279,6 +281,7 @@ static inline bool tui_searching(const tview *v)
 /* tui-status.c */
 void tui_status_line(app *a, canvas *c, int y);   /* the message, or the view's */
 void tui_tview_status(app *a, canvas *c, int y);  /* the tree views' */
+void tui_totals_line(app *a, canvas *c, int y);   /* the build's totals */
 void tui_breadcrumbs(app *a, tview *v, canvas *c, int y);   /* path to the selection */
 int tui_draw_detail(app *a, tview *v, canvas *c, int bottom);  /* returns its top row */
 
@@ -312,7 +315,8 @@ style tui_diff_sliver_style(const app *a, const tview *v, uint32_t id);
 void tui_diff_box_label(const app *a, const tview *v, uint32_t id, char *label,
                         size_t cap);
 void tui_diff_match(app *a, tview *v);   /* after the match set changed */
-void tui_diff_status(app *a, tview *v, canvas *c, int y);
+/* The tree views' status line in a diff, from column x0. */
+void tui_diff_status(app *a, tview *v, canvas *c, int y, int x0);
 redraw tui_diff_cycle_threshold(app *a);
 void tui_diff_fmt_threshold(char *buf, size_t cap, int64_t ns, bool ascii);
 

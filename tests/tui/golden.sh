@@ -45,6 +45,12 @@ ui redraw 100x12 '2<frames>~<frames><Up><frames><Nope><frames>j<frames>x<frames>
 ui summary-next 100x24 '4/Inline<Enter>n<dump>n<dump>N' "$sample"
 ui resize 100x20 '2<resize 60x14><dump><resize 30x6><dump><resize 90x16>' "$sample"
 ui v9 100x20 '2e' "$v9"
+# Figures give way to names: at 80 columns the bar goes, at 60 self and the
+# count too, unless sorted by; the sorted column is marked (again: the other
+# way); the status line says which row of how many
+ui columns-80x24 80x24 '2jjj<dump>s<dump>s<dump>a' "$sample"
+ui columns-120x40 120x40 '2e' "$sample"
+ui columns-narrow 60x10 '2<dump>c' "$sample"
 # Names: too wide ones lose generics innermost first, then their middle,
 # never the method; v cycles the elision (innermost, all, back to fitting)
 ui names-elide 80x24 '3p<Down><Right><Down><Right><dump>v<dump>v<dump>v' "$sample"
