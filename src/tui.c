@@ -345,16 +345,20 @@ static void draw_breakdown(app *a, canvas *c)
 	uint32_t n;
 	st_breakdown_row *rows = st_tree_match_breakdown(&v->match, a->m, v->tree,
 	                                                 (st_breakdown_key)key, &n);
-	int w = c->w - 8, h = (int)n + 3;
-	if (h > c->h - 6) h = c->h - 6;
-	int x0 = 4, y0 = 3;
-	for (int y = y0; y < y0 + h; y++)
-		cv_fill(c, y, x0, x0 + w, L' ', S_NORMAL);
+	/* whole lines under the breadcrumbs, ended by a rule: no half row of
+	 * the view shows beside or through it */
+	int x0 = 0, y0 = 3, w = c->w, h = (int)n + 3;
+	if (h > c->h - 1 - y0) h = c->h - 1 - y0;
+	for (int y = y0; y < y0 + h; y++) {
+		cv_fill(c, y, 0, c->w, L' ', S_NORMAL);
+		cv_set_hit(c, y, 0, c->w, ST_NIL);
+	}
+	cv_fill(c, y0 + h - 1, 0, c->w, a->ascii ? L'-' : L'\x2500', S_DIM);
 	char title[128];
 	snprintf(title, sizeof title, " matches by %s (b: next, x: clear) ", what[key]);
 	cv_fill(c, y0, x0, x0 + w, L' ', S_STATUS);
 	cv_text(c, y0, x0 + 1, x0 + w, title, S_STATUS);
-	for (uint32_t i = 0; i < n && (int)i < h - 2; i++) {
+	for (uint32_t i = 0; i < n && (int)i < h - 3; i++) {
 		char t[32], s[32], line[128];
 		st_fmt_ns_col(t, sizeof t, (int64_t)rows[i].total_ns, a->ascii, 9);
 		st_fmt_ns_col(s, sizeof s, rows[i].self_ns, a->ascii, 9);
