@@ -562,6 +562,16 @@ const view_ops tui_view_summary = {
 
 /* ---- help ---------------------------------------------------------------------- */
 
+/* The colours, each word drawn in the colour it explains. */
+static const struct { const char *text; style st; } legend[][8] = {
+	{ { "Colours: ", S_NORMAL }, { "async fn or block", S_ASYNC }, { "  ", S_NORMAL },
+	  { "closure", S_CLOSURE }, { "  ", S_NORMAL }, { "matches the search", S_MATCH },
+	  { "  ", S_NORMAL }, { "holds a match", S_ANCESTOR } },
+	{ { "         ", S_NORMAL }, { "selection", S_SELECTED }, { "  diff: ", S_NORMAL },
+	  { "+slower", S_SLOWER }, { " ", S_NORMAL }, { "-faster", S_FASTER },
+	  { "  build: ", S_NORMAL }, { "critical path", S_CRITICAL } },
+};
+
 static void draw_help(app *a, canvas *c, int top, int bottom)
 {
 	static const char *const intro[] = {
@@ -572,14 +582,22 @@ static void draw_help(app *a, canvas *c, int top, int bottom)
 		"  4 Summary  which pass, CGU, function and async fn dominate; Enter jumps",
 		"  5 Build    cargo's timeline (with cargo timings): units over time, the",
 		"             critical path (*), concurrency; Enter opens a unit's profile",
-		"Colours: async fn bodies and blocks, closures and matches stand out.",
+		NULL, NULL,   /* the colours */
+		"Scrolling: the view follows the selection (Up/Down, PgUp/PgDn, Home/End,",
+		"  the mouse wheel); < and > scroll a long name, v elides its generics.",
 		"--diff BASE NEW: base, new, change (+slower, -faster) and %; boxes by own change.",
 		"",
 	};
 	int y = top - a->help_scroll, n = (int)(sizeof intro / sizeof intro[0]);
-	for (int i = 0; i < n; i++, y++)
-		if (y >= top && y < bottom)
+	for (int i = 0, l = 0; i < n; l += !intro[i], i++, y++) {
+		if (y < top || y >= bottom)
+			continue;
+		if (intro[i])
 			cv_text_crop(c, y, 1, c->w, intro[i], i == 0 ? S_HEADER : S_NORMAL);
+		else   /* the legend's line l */
+			for (int k = 0, x = 1; k < 8 && legend[l][k].text; k++)
+				x = cv_text(c, y, x, c->w, legend[l][k].text, legend[l][k].st);
+	}
 	for (const action_def *d = tui_actions; d->name; d++, y++) {
 		if (y < top || y >= bottom)
 			continue;
@@ -604,8 +622,8 @@ static redraw help_action(app *a, int act)
 static void help_status(app *a, canvas *c, int y)
 {
 	(void)a;
-	cv_text_crop(c, y, 0, c->w, "Up/Down, PgUp/PgDn, Home: scroll  any other key: "
-	             "back to the view", S_STATUS);
+	cv_text_crop(c, y, 0, c->w, "Up/Down, PgUp/PgDn, Home: scroll this help  any other "
+	             "key: back to the view", S_STATUS);
 }
 
 const view_ops tui_view_help = {

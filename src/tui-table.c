@@ -219,7 +219,8 @@ static void draw_table(app *a, tview *v, canvas *c, int top, int bottom)
 		if (a->diff)
 			nx = tui_diff_mark(a, v, c, y, nx, id);
 		tui_node_label(a, t, id, label, sizeof label);
-		style st = tui_kind_style(a, t, id);
+		/* in a diff colour means the change, as in the icicle */
+		style st = a->diff ? S_NORMAL : tui_kind_style(a, t, id);
 		if (tui_searching(v) && (v->match.flags[id] & ST_TM_MATCH))
 			st = S_MATCH;
 		else if (tui_searching(v) && (v->match.flags[id] & ST_TM_ANCESTOR))

@@ -165,23 +165,28 @@ static const struct { short fg, bg; attr_t attr, mono; } theme[S_COUNT] = {
 	[S_SELECTED] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
 	[S_MATCH]    = { COLOR_GREEN, -1, A_BOLD | A_UNDERLINE, A_UNDERLINE | A_BOLD },
 	[S_ANCESTOR] = { COLOR_GREEN, -1, A_NORMAL, A_UNDERLINE },
-	[S_DIM]      = { COLOR_BLUE, -1, A_NORMAL, A_DIM },
-	[S_BAR]      = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
+	/* one colour per meaning: green is the search, blue a closure (in a
+	 * diff, faster), magenta async, red slower or critical, yellow the
+	 * selection; dim text and bars take none */
+	[S_DIM]      = { -1, -1, A_DIM, A_DIM },
+	[S_BAR]      = { -1, -1, A_NORMAL, A_NORMAL },
 	[S_BOX]      = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_NORMAL },
 	[S_BOX_ALT]  = { COLOR_BLACK, COLOR_WHITE, A_NORMAL, A_DIM },
 	[S_ASYNC]    = { COLOR_MAGENTA, -1, A_BOLD, A_BOLD },
-	[S_CLOSURE]  = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
+	[S_CLOSURE]  = { COLOR_BLUE, -1, A_BOLD, A_NORMAL },
 	[S_PASS]     = { COLOR_YELLOW, -1, A_NORMAL, A_NORMAL },
 	[S_ERROR]    = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD },
 	[S_PROMPT]   = { -1, -1, A_BOLD, A_BOLD },
 	[S_BOX_ASYNC]   = { COLOR_BLACK, COLOR_MAGENTA, A_NORMAL, A_BOLD },
-	[S_BOX_CLOSURE] = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_NORMAL },
+	[S_BOX_CLOSURE] = { COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_NORMAL },
 	[S_BOX_MATCH]   = { COLOR_BLACK, COLOR_GREEN, A_BOLD, A_UNDERLINE | A_BOLD },
-	/* diff: slower red, faster green; the sign says it without colour */
+	/* diff: slower red, faster blue (a differential flame graph's colours,
+	 * which colour-blind eyes tell apart; green is the search's); kinds
+	 * are not coloured there, and the sign says it without colour */
 	[S_SLOWER]      = { COLOR_RED, -1, A_BOLD, A_BOLD },
-	[S_FASTER]      = { COLOR_GREEN, -1, A_BOLD, A_NORMAL },
+	[S_FASTER]      = { COLOR_BLUE, -1, A_BOLD, A_NORMAL },
 	[S_BOX_SLOWER]  = { COLOR_BLACK, COLOR_RED, A_NORMAL, A_BOLD },
-	[S_BOX_FASTER]  = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_NORMAL },
+	[S_BOX_FASTER]  = { COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_NORMAL },
 	/* Build view: the glyphs tell frontend from codegen without colour */
 	[S_FRONTEND]    = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
 	[S_CODEGEN]     = { COLOR_YELLOW, -1, A_NORMAL, A_NORMAL },
