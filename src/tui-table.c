@@ -264,9 +264,11 @@ static redraw table_key(app *a, tview *v, int act)
 	case ACT_PGDN: return move_rows(a, v, page);
 	case ACT_HOME: return move_rows(a, v, -(1 << 30));
 	case ACT_END: return move_rows(a, v, 1 << 30);
+	/* collapsed records a fold the user made, which the icicle honours */
 	case ACT_LEFT:
 		if (v->expanded[v->sel] && n->first_child != ST_NIL) {
 			v->expanded[v->sel] = 0;
+			v->collapsed[v->sel] = 1;
 			v->rows_ok = false;
 		} else if (n->parent != ST_NIL && n->parent != tui_zoom_root(v)) {
 			v->sel = n->parent;
@@ -277,12 +279,14 @@ static redraw table_key(app *a, tview *v, int act)
 	case ACT_RIGHT:
 		if (n->first_child != ST_NIL && !v->expanded[v->sel]) {
 			v->expanded[v->sel] = 1;
+			v->collapsed[v->sel] = 0;
 			v->rows_ok = false;
 			return R_VIEW;
 		}
 		return move_rows(a, v, 1);
 	case ACT_TOGGLE:
 		v->expanded[v->sel] = !v->expanded[v->sel];
+		v->collapsed[v->sel] = !v->expanded[v->sel] && n->first_child != ST_NIL;
 		v->rows_ok = false;
 		return R_VIEW;
 	default:

@@ -484,6 +484,7 @@ static void show_view(app *a, view_id v)
 	const view_ops *o = tui_views[v];
 	if (o->available && !o->available(a))
 		return;
+	tui_tview_carry(a, a->view, v);
 	a->view = v;
 	if (o->search)   /* it may have missed changes of the search */
 		o->search(a);

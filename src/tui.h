@@ -251,6 +251,9 @@ void tui_tview_init(tview *v, const st_tree *t, const shape_ops *shape);
 void tui_tview_free(tview *v);
 void tui_tview_select(app *a, tview *v, uint32_t node);
 void tui_search_apply(app *a);            /* the pattern changed */
+/* Leaving view from for view to: when both show one tree (Icicle and
+ * Tree), to takes over from's selection and folds. */
+void tui_tview_carry(app *a, view_id from, view_id to);
 void tui_node_label(app *a, const st_tree *t, uint32_t id, char *buf, size_t cap);
 /* A node's time as the view ranks it (its matches' alone with the filter
  * on), whether the view shows it, the style of its kind. */

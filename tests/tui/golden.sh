@@ -28,9 +28,17 @@ ui tree-expand 100x22 '2j<Right>j<Space>e' "$sample"
 ui codegen 100x20 '3<Down><Right><Down><Right>' "$sample"
 ui codegen-pivot 100x20 '3p<Down><Right><Down><Right>' "$sample"
 ui codegen-icicle 100x16 '3i' "$sample"
+# Two faces of one tree share selection and folds: p finds the function
+# under a pass as the pass under that function (and back; a pass above its
+# functions has no node there: its CGU), i keeps a fold made in the icicle,
+# and 1 and 2 show the same node
+ui carry-pivot 100x16 '3jljjljj<dump>p<dump>p' "$sample"
+ui carry-pivot-pass 100x12 '3jljjjl<dump>p' "$sample"
+ui carry-shape 100x16 '3jlj<dump>i<dump>k<Space>i' "$sample"
+ui carry-views 100x14 '2jjj<Right><dump>1<dump><Space>2' "$sample"
 ui summary 100x40 '4' "$sample"
 ui summary-jump 100x20 '4<Down><Down><Enter>' "$sample"
-ui help 90x54 '?' "$sample"
+ui help 90x60 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
 ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
