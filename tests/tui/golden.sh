@@ -64,6 +64,9 @@ ui columns-narrow 60x10 '2<dump>c' "$sample"
 # Names: too wide ones lose generics innermost first, then their middle,
 # never the method; v cycles the elision (innermost, all, back to fitting)
 ui names-elide 80x24 '3p<Down><Right><Down><Right><dump>v<dump>v<dump>v' "$sample"
+# > and < scroll the selected name, shown whole; Right and Left do in the
+# Summary, where they move nothing
+ui names-scroll 80x16 '3p<Down><Right><Down><Right>j<dump>><dump>><dump><lt><lt><dump>4jjjjjjjjjjjjjjjjjjj<Right><dump><Right><Left><Left>' "$sample"
 # the match stays visible in every row of a filtered search
 ui names-match 80x24 '2/Range<Enter>fe' "$llvm"
 ui names-match-wide 120x40 '2/Range<Enter>fe' "$llvm"
