@@ -213,40 +213,43 @@ typedef struct span { int a, b; } span;   /* columns [a, b) of the text */
  * ellipsis between and around them), at most three, in order:
  * the head and the last segment when a head of at least hmin columns still
  * fits beside it, else half and half (in fewer than 12 columns the head
- * alone: two stubs say less than one word); with a kept range [k0, k1)
- * that this leaves out, the head and a tail reaching back to it, or the
- * head, the kept range and the last segment, or the kept range alone. */
+ * alone: two stubs say less than one word).  With a kept range [k0, k1)
+ * this leaves out: a head reaching to it, or a tail reaching back to it,
+ * or the head, the range and the last segment if it fits, or the range
+ * alone. */
 static int plan_cut(int w, int avail, int seg, bool keep, int k0, int k1, span *r)
 {
 	int hmin = (avail - 1) / 3 < 12 ? (avail - 1) / 3 : 12;
 	if (hmin < 1) hmin = 1;
-	int tail = seg && w - seg <= avail - 1 - hmin ? w - seg
-	           : avail < 12 ? 0 : (avail - 1) / 2;
+	int segw = seg ? w - seg : 0;
+	int tail = segw && segw <= avail - 1 - hmin ? segw : avail < 12 ? 0 : (avail - 1) / 2;
 	int head = avail - 1 - tail;
-	if (!keep || (k1 <= head) || (k0 >= w - tail && k1 <= w)) {
+	if (!keep || k1 <= head || k0 >= w - tail) {
 		r[0] = (span){ 0, head };
 		r[1] = (span){ w - tail, w };
 		return 2;
 	}
-	/* the match near the end: a longer tail */
+	if (avail >= 12 && k1 <= avail - 1 - hmin) {
+		r[0] = (span){ 0, k1 };
+		r[1] = (span){ w - (avail - 1 - k1), w };
+		return 2;
+	}
 	if (w - k0 <= avail - 1 - hmin) {
 		r[0] = (span){ 0, avail - 1 - (w - k0) };
 		r[1] = (span){ k0, w };
 		return 2;
 	}
-	int sw = k1 - k0, last = seg ? w - seg : 0;
-	int rest = avail - 2 - sw - last;   /* two ellipses around the match */
-	if (rest < hmin) {   /* no room for the last segment too */
-		rest += last;
-		last = 0;
-	}
-	if (rest >= hmin) {
-		r[0] = (span){ 0, rest };
+	/* two ellipses around the range; the head may be short here, the match
+	 * and the method say more than its first letters */
+	int rest = avail - 2 - (k1 - k0), hshort = hmin < 4 ? hmin : 4;
+	if (rest >= hshort) {
+		int last = segw && segw <= rest - hshort ? segw : 0;
+		r[0] = (span){ 0, rest - last };
 		r[1] = (span){ k0, k1 };
 		r[2] = (span){ w - last, w };
 		return last ? 3 : 2;
 	}
-	/* the match alone, from its start */
+	/* the range alone, from its start */
 	int room = avail - (k0 > 0) - 1;
 	r[0] = (span){ k0, k0 + room < w ? k0 + room : w };
 	if (r[0].b == w && k0 > 0)

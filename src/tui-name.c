@@ -94,6 +94,32 @@ int tui_draw_name(app *a, canvas *c, int y, int x, int xmax, const char *name,
 	return end;
 }
 
+bool tui_match_span(app *a, const char *s, size_t *k0, size_t *k1)
+{
+	size_t len = strlen(s), from = 0, b, e, depth = 0, at = 0;
+	bool found = false;
+	if (!a->re)
+		return false;
+	/* a match outside generic arguments costs no elision to show, and
+	 * the last such is nearest the method, which a cut keeps anyway */
+	while (from <= len && st_regex_find(a->re, s, len, from, &b, &e)) {
+		for (; at < b; at++)
+			if (s[at] == '<')
+				depth++;
+			else if (s[at] == '>' && !(at && s[at - 1] == '-') && depth)
+				depth--;
+		if (e > b && (!found || !depth)) {
+			*k0 = b;
+			*k1 = e;
+			found = true;
+		}
+		from = e > b ? e : b + 1;
+		while (from < len && (s[from] & 0xc0) == 0x80)
+			from++;   /* after an empty match: the next character */
+	}
+	return found;
+}
+
 /* Where s occurs in label, or -1 (a diff's box label has a prefix). */
 static long find_in(const char *label, const char *s)
 {
@@ -121,20 +147,14 @@ bool tui_label_match(app *a, const st_tree *t, uint32_t id, const char *label,
 		if (at < 0)
 			continue;
 		at += from;
-		if (st_regex_find(a->re, s, strlen(s), &b, &e) && e > b) {
+		if (tui_match_span(a, s, &b, &e)) {
 			*k0 = (size_t)at + b;
 			*k1 = (size_t)at + e;
 			return true;
 		}
 		from = at + (long)strlen(s);
 	}
-	size_t b, e;
-	if (st_regex_find(a->re, label, strlen(label), &b, &e) && e > b) {
-		*k0 = b;
-		*k1 = e;
-		return true;
-	}
-	return false;
+	return tui_match_span(a, label, k0, k1);
 }
 
 int tui_draw_label(app *a, tview *v, canvas *c, int y, int x, int xmax, uint32_t id,

@@ -435,7 +435,7 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 			const char *name = w->text + w->name_off;
 			size_t k0 = 0, k1 = 0;
 			if (w->match)
-				st_regex_find(a->re, name, strlen(name), &k0, &k1);
+				tui_match_span(a, name, &k0, &k1);
 			uint64_t key = idx == a->summary_sel ? (uint64_t)5 << 32 | (uint32_t)idx : 0;
 			tui_draw_name(a, c, top + i, x, c->w, name, k0, k1, key, st);
 		} else {

@@ -233,6 +233,9 @@ redraw tui_name_scroll(app *a, int dir);
  * it is the one a->hscroll scrolls.  Returns the column after the name. */
 int tui_draw_name(app *a, canvas *c, int y, int x, int xmax, const char *name,
                   size_t k0, size_t k1, uint64_t scroll_key, style st);
+/* Where the search matches s, to keep visible: the last match outside
+ * generic arguments, else the first; false when none (or no search). */
+bool tui_match_span(app *a, const char *s, size_t *k0, size_t *k1);
 /* Where the search matched in a node's label (as tui_node_label made it,
  * perhaps with a prefix): the bytes [*k0, *k1); false when it did not. */
 bool tui_label_match(app *a, const st_tree *t, uint32_t id, const char *label,

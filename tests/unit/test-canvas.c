@@ -79,6 +79,9 @@ static void test_mid(void)
 	/* a match the cut would lose: kept between the head and the method */
 	CHECK_STR(mid(&c, 30, poll, "H2Stream"),
 	          "<hyper::proto:" E "H2Stream" E "::poll");
+	/* a match just past the head: a head reaching to it */
+	CHECK_STR(mid(&c, 34, "aaaa::bbbb::cccc::dddd::method_with_a_long_name_here", "dddd"),
+	          "aaaa::bbbb::cccc::dddd" E "g_name_here");
 	/* a match near the end: a longer tail reaching back to it */
 	CHECK_STR(mid(&c, 30, poll, "Future"), "<hyper::proto::h" E "Future>::poll");
 	/* a match already in the head or the tail changes nothing */
