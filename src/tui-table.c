@@ -138,8 +138,9 @@ static void heading(app *a, tview *v, char *out, size_t cap, const char *label,
 	const char *arrow = v->sort != sort ? "" : a->ascii ? (v->reverse ? "^" : "v")
 	                    : v->reverse ? "\xe2\x96\xb2" : "\xe2\x96\xbc";
 	size_t o = strlen(out);
-	int pad = width - (int)strlen(label) - (*arrow != 0);
-	snprintf(out + o, cap - o, "%*s%s%s ", pad > 0 ? pad : 0, "", arrow, label);
+	int pad = width - (int)strlen(label) - (*arrow ? 2 : 0);
+	snprintf(out + o, cap - o, "%*s%s%s%s ", pad > 0 ? pad : 0, "", arrow, *arrow ? " " : "",
+	         label);
 }
 
 static int plain_header(app *a, tview *v, canvas *c, int y)
