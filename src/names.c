@@ -173,6 +173,107 @@ size_t st_name_elide_generics(const char *in, size_t len, char *outp, size_t cap
 	return o.len;
 }
 
+/* The generic argument lists of s, in order of their '<', each with its
+ * height: 0 when no generics are nested in it, else one more than the
+ * highest inside (qualified paths <X as Y> pass heights through without
+ * counting).  Stops at an unbalanced '>'; lists left open are not listed. */
+typedef struct glist {
+	size_t open, end;   /* s[open] == '<', s[end - 1] == '>' */
+	int height;
+} glist;
+
+static int cmp_glist(const void *x, const void *y)
+{
+	const glist *a = x, *b = y;
+	return (a->open > b->open) - (a->open < b->open);
+}
+
+static glist *generic_lists(const char *s, size_t n, size_t *count)
+{
+	typedef struct open { size_t pos; bool generics; int inner; } open;
+	open *stk = NULL;
+	glist *v = NULL;
+	size_t depth = 0, scap = 0, len = 0, cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '<') {
+			if (depth == scap) {
+				scap = scap ? scap * 2 : 16;
+				stk = st_xreallocarray(stk, scap, sizeof *stk);
+			}
+			stk[depth++] = (open){ i, st_name_opens_generics(s, n, i), -1 };
+		} else if (s[i] == '>' && !(i && s[i - 1] == '-')) {
+			if (!depth)
+				break;
+			open o = stk[--depth];
+			int h = o.inner;
+			if (o.generics) {
+				h = o.inner + 1;
+				if (len == cap) {
+					cap = cap ? cap * 2 : 16;
+					v = st_xreallocarray(v, cap, sizeof *v);
+				}
+				v[len++] = (glist){ o.pos, i + 1, h };
+			}
+			if (depth && h > stk[depth - 1].inner)
+				stk[depth - 1].inner = h;
+		}
+	}
+	free(stk);
+	if (len > 1)
+		qsort(v, len, sizeof *v, cmp_glist);
+	*count = len;
+	return v;
+}
+
+int st_name_generics_height(const char *s, size_t len)
+{
+	size_t n;
+	glist *v = generic_lists(s, len, &n);
+	int h = -1;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].height > h)
+			h = v[i].height;
+	free(v);
+	return h;
+}
+
+size_t st_name_elide_depth(const char *in, size_t len, char *outp, size_t cap,
+                           bool ascii, int height, size_t *keep0, size_t *keep1)
+{
+	out o = { outp, cap, 0 };
+	if (cap)
+		outp[0] = '\0';
+	size_t k0 = keep0 ? *keep0 : 0, k1 = keep1 ? *keep1 : 0;
+	size_t n, run = 0;
+	int64_t cut0 = 0, cut1 = 0;   /* bytes removed before k0 and k1 */
+	glist *v = generic_lists(in, len, &n);
+	for (size_t i = 0; i < n; i++) {
+		const glist *g = &v[i];
+		/* inside an elided list, too high, holding the kept bytes, or no
+		 * wider than its elision ("<T>") */
+		if (g->open < run || g->height > height ||
+		    (k0 < k1 && g->open < k1 && k0 < g->end) || g->end - g->open <= (ascii ? 5u : 3u))
+			continue;
+		emit(&o, in + run, g->open + 1 - run);
+		emit(&o, ascii ? "..." : ELLIPSIS, 3);   /* both are 3 bytes */
+		emit(&o, ">", 1);
+		int64_t gone = (int64_t)(g->end - g->open) - 5;
+		if (g->end <= k0)
+			cut0 += gone;
+		if (g->end <= k1)
+			cut1 += gone;
+		run = g->end;
+	}
+	free(v);
+	emit(&o, in + run, len - run);
+	if (keep0 && keep1) {
+		int64_t a = (int64_t)k0 - cut0, b = (int64_t)k1 - cut1;
+		*keep0 = a < 0 ? 0 : (uint64_t)a < o.len ? (size_t)a : o.len;
+		*keep1 = b < 0 ? 0 : (uint64_t)b < o.len ? (size_t)b : o.len;
+	}
+	return o.len;
+}
+
 /* Removes generic argument lists and the "::" of turbofishes, keeping
  * qualified paths: "<a::S<u8>>::f::<T>::{closure#0}" -> "<a::S>::f::{closure#0}". */
 size_t st_name_strip_generics(const char *in, size_t len, char *buf, size_t cap)

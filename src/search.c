@@ -116,16 +116,33 @@ const char *st_regex_pattern(const st_regex *re)
 	return re->pattern;
 }
 
-bool st_regex_match(const st_regex *re, const char *s, size_t len)
+static bool run(const st_regex *re, const char *s, size_t len, size_t from)
 {
 	int rc = re->jit
-	    ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mctx)
-	    : pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md, re->mctx);
+	    ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, from, 0, re->md, re->mctx)
+	    : pcre2_match(re->code, (PCRE2_SPTR)s, len, from, 0, re->md, re->mctx);
 	/* JIT's default stack is 32 KiB: a deeply backtracking pattern on a
 	 * long name runs out of it where the interpreter (heap frames) does
 	 * not; the answer must not depend on the engine */
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-		rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_JIT,
+		rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, from, PCRE2_NO_JIT,
 		                 re->md, re->mctx);
 	return rc >= 0;
+}
+
+bool st_regex_match(const st_regex *re, const char *s, size_t len)
+{
+	return run(re, s, len, 0);
+}
+
+bool st_regex_find(const st_regex *re, const char *s, size_t len, size_t from,
+                   size_t *start, size_t *end)
+{
+	if (from > len || !run(re, s, len, from))
+		return false;
+	/* the match data holds the last match's offsets: this one's */
+	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re->md);
+	*start = ov[0] <= len ? ov[0] : len;
+	*end = ov[1] >= *start && ov[1] <= len ? ov[1] : *start;
+	return true;
 }

@@ -57,6 +57,9 @@ const action_def tui_actions[] = {
 	{ ACT_CLEAR,        "clear",         "x",            "clear search and filter" },
 	{ ACT_BREAKDOWN,    "breakdown",     "b",            "matches by crate, CGU, pass (again: next, off)" },
 	{ ACT_RAW,          "raw-names",     "r",            "match raw names instead of normalised ones" },
+	{ ACT_ELIDE,        "elide",         "v",            "names: elide generics where too wide, innermost, all (again: next)" },
+	{ ACT_SCROLL_LEFT,  "scroll-left",   "<",            "scroll the selected name left (summary: also Left)" },
+	{ ACT_SCROLL_RIGHT, "scroll-right",  ">",            "scroll the selected name right, shown whole (summary: also Right)" },
 	{ ACT_NONE, NULL, NULL, NULL },
 };
 

@@ -191,7 +191,7 @@ static const char *const fig_names[] = { "total", "self", "count" };
 
 static int diff_header(app *a, tview *v, canvas *c, int y)
 {
-	bool with_base = c->w >= 64;
+	bool with_base = c->w - 44 >= tui_name_room(c->w);   /* base goes before names shrink */
 	char hb[16], hn[16], line[128];
 	snprintf(hb, sizeof hb, "base %s", fig_names[v->fig]);
 	snprintf(hn, sizeof hn, "new %s", fig_names[v->fig]);
@@ -223,8 +223,8 @@ static void diff_row(app *a, tview *v, canvas *c, int y, uint32_t id)
 	tui_diff_fig(a, v, id, v->fig, &b, &n);
 	char line[128];
 	size_t span;
-	style ds = tui_diff_cols(line, sizeof line, b, n, v->fig == FIG_COUNT, c->w >= 64,
-	                         a->ascii, &span);
+	style ds = tui_diff_cols(line, sizeof line, b, n, v->fig == FIG_COUNT,
+	                         c->w - 44 >= tui_name_room(c->w), a->ascii, &span);
 	int x = cv_text(c, y, 0, c->w, line, S_NORMAL);
 	line[span] = '\0';
 	cv_restyle(c, y, cv_width(c, line), x, ds);
@@ -336,7 +336,7 @@ static void both(char *buf, size_t cap, int64_t b, int64_t n, bool ascii)
 	snprintf(buf, cap, "%s -> %s (%s, %s)", sb, sn, sd, sp);
 }
 
-void tui_diff_status(app *a, tview *v, canvas *c, int y)
+void tui_diff_status(app *a, tview *v, canvas *c, int y, int x0)
 {
 	char buf[2048], hide[48] = "", tot[160], self[160];
 	if (a->min_delta) {
@@ -347,7 +347,7 @@ void tui_diff_status(app *a, tview *v, canvas *c, int y)
 	if (!v) {
 		snprintf(buf, sizeof buf, "%sbase %s  new %s", hide, a->diff_paths[0],
 		         a->diff_paths[1]);
-		cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
+		cv_text_crop(c, y, x0, c->w, buf, S_STATUS);
 		return;
 	}
 	if (a->re && v->match.flags) {
@@ -355,7 +355,7 @@ void tui_diff_status(app *a, tview *v, canvas *c, int y)
 		both(self, sizeof self, v->mbase_self, v->match.self_ns, a->ascii);
 		snprintf(buf, sizeof buf, "%s/%s/  %u matches  total %s  self %s%s", hide,
 		         a->pattern, v->match.count, tot, self, a->filter ? "  [filter]" : "");
-		cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
+		cv_text_crop(c, y, x0, c->w, buf, S_STATUS);
 		return;
 	}
 	int64_t b, n;
@@ -371,7 +371,7 @@ void tui_diff_status(app *a, tview *v, canvas *c, int y)
 	snprintf(buf, sizeof buf, "%s%stotal %s  self %s  %s", hide,
 	         s == ST_DIFF_NEW ? "[new] " : s == ST_DIFF_GONE ? "[gone] " : "",
 	         tot, self, cnt);
-	int x = cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
+	int x = cv_text_crop(c, y, x0, c->w, buf, S_STATUS);
 	char label[512];
 	tui_node_label(a, v->tree, v->sel, label, sizeof label);
 	cv_text_crop(c, y, x, c->w, label, S_STATUS);

@@ -342,7 +342,7 @@ static void draw_box(app *a, tview *v, canvas *c, const box *b, int depth,
 		cx1 = cx0 + 1;
 	bool hides_match;
 	style st = box_style(a, v, b, shade, &hides_match);
-	char label[1024], el[1024], tm[32];
+	char label[1024], tm[32];
 	int room = cx1 - cx0 - 1;
 	box_label(a, c, v, b, root, room, label, sizeof label);
 	st_fmt_ns(tm, sizeof tm, (int64_t)box_value(a, v, b->id, b->cut), a->ascii);
@@ -353,13 +353,12 @@ static void draw_box(app *a, tview *v, canvas *c, const box *b, int depth,
 			cv_fill(c, y, cx0, cx0 + 1, a->ascii ? L'|' : L'\x2502', st);
 		cv_set_hit(c, y, cx0, cx1, b->id);
 	}
-	const char *show = label;
-	if (lw > room) {
-		st_name_elide_generics(label, strlen(label), el, sizeof el, a->ascii);
-		show = el;
-	}
-	if (cx1 - cx0 >= 4)   /* narrower boxes would show only an ellipsis */
-		cv_text_crop(c, y0, cx0 + 1, cx1 - 1, show, st);
+	/* elided, cut in the middle, the search's match kept (tui-name.c);
+	 * a lump's "+N (time)" is no node's label */
+	if (cx1 - cx0 >= 4 && b->cut)   /* narrower boxes would show only an ellipsis */
+		cv_text_crop(c, y0, cx0 + 1, cx1 - 1, label, st);
+	else if (cx1 - cx0 >= 4)
+		tui_draw_label(a, v, c, y0, cx0 + 1, cx1 - 1, b->id, label, 0, st);
 	/* the time: on the bar's right, after the name when both fit, or
 	 * with the other figures on the rows of a tall box */
 	if (root && lw + tw + 3 <= room)

@@ -29,15 +29,33 @@ void tui_breadcrumbs(app *a, tview *v, canvas *c, int y)
 		snprintf(buf + o, sizeof buf - o, "%s%s", a->ascii ? " > " : " \xe2\x80\xba ",
 		         lump);
 	cv_fill(c, y, 0, c->w, L' ', S_DIM);
-	int w = cv_width(c, buf);
-	const char *s = buf;
-	/* keep the end of a long path: it names the selection */
-	while (w > c->w && *s) {
-		s++;
-		while ((*s & 0xc0) == 0x80) s++;
-		w = cv_width(c, s);
+	/* elided and cut as a name: the root's end and the selection's end stay */
+	tui_draw_name(a, c, y, 0, c->w, buf, 0, 0, 0, S_DIM);
+}
+
+/* The build's totals, the line above the breadcrumbs: what every share
+ * on the screen is a share of.  A diff gives both sides. */
+void tui_totals_line(app *a, canvas *c, int y)
+{
+	st_build_totals t = st_model_totals(a->diff ? a->diff->base : a->m);
+	st_build_totals n = st_model_totals(a->m);
+	uint64_t b[4] = { t.wall_ns, t.cpu_ns, t.llvm_ns, (uint64_t)t.overhead_ns };
+	uint64_t v[4] = { n.wall_ns, n.cpu_ns, n.llvm_ns, (uint64_t)n.overhead_ns };
+	static const char *const what[4] = { "wall", "cpu", "LLVM", "profiler" };
+	const char *arrow = a->ascii ? " -> " : " \xe2\x86\x92 ";
+	char buf[512];
+	int o = snprintf(buf, sizeof buf, "%u profile%s, %u crate%s", n.profiles,
+	                 n.profiles == 1 ? "" : "s", n.crates, n.crates == 1 ? "" : "s");
+	for (int i = 0; i < 4 && o > 0 && (size_t)o < sizeof buf; i++) {
+		char x[32], y2[32];
+		st_fmt_ns(x, sizeof x, (int64_t)b[i], a->ascii);
+		st_fmt_ns(y2, sizeof y2, (int64_t)v[i], a->ascii);
+		o += snprintf(buf + o, sizeof buf - (size_t)o, "  %s %s%s%s%s", what[i],
+		              a->diff ? x : "", a->diff ? arrow : "", y2,
+		              i == 0 && n.profiles > 1 ? " (summed)" : "");
 	}
-	cv_text(c, y, 0, c->w, s, S_DIM);
+	cv_fill(c, y, 0, c->w, L' ', S_HEADER);
+	cv_text_crop(c, y, 0, c->w, buf, S_HEADER);
 }
 
 /* A notice (the last key's outcome) wins over the view's own line. */
@@ -50,15 +68,32 @@ void tui_status_line(app *a, canvas *c, int y)
 		tui_views[a->view]->status(a, c, y);
 }
 
-/* The selection's figures, or the search's while one is active. */
+/* "row N of M  " of a table's selection, as the Summary's status line
+ * starts; empty for an icicle (it has no rows) or rows not made yet. */
+static void row_of_rows(const tview *v, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	if (v->shape != &tui_shape_table || !v->rows_ok || !v->nrows)
+		return;
+	for (uint32_t i = 0; i < v->nrows; i++)
+		if (v->rows[i] == v->sel) {
+			snprintf(buf, cap, "row %u of %u  ", i + 1, v->nrows);
+			return;
+		}
+}
+
+/* The selection's figures, or the search's while one is active, after a
+ * table's row position. */
 void tui_tview_status(app *a, canvas *c, int y)
 {
 	tview *v = tui_cur_tview(a);
-	char buf[1024];
+	char buf[1024], pos[64];
 	if (!(a->re && tui_searching(v)) && tui_icicle_lump_status(a, v, c, y))
 		return;
+	row_of_rows(v, pos, sizeof pos);
+	int x0 = cv_text(c, y, 0, c->w, pos, S_STATUS);
 	if (a->diff) {
-		tui_diff_status(a, v, c, y);
+		tui_diff_status(a, v, c, y, x0);
 		return;
 	}
 	const st_node *n = &v->tree->nodes[v->sel];
@@ -72,7 +107,7 @@ void tui_tview_status(app *a, canvas *c, int y)
 		st_fmt_pct(pp, sizeof pp, (double)zt, (double)v->tree->nodes[tui_zoom_root(v)].total_ns);
 		snprintf(buf, sizeof buf, "/%s/  %u matches  total %s (%s of all, %s of zoom)  self %s%s",
 		         a->pattern, v->match.count, tot, pa, pp, self, a->filter ? "  [filter]" : "");
-		cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
+		cv_text_crop(c, y, x0, c->w, buf, S_STATUS);
 		return;
 	}
 	uint64_t parent = n->parent != ST_NIL ? v->tree->nodes[n->parent].total_ns : n->total_ns;
@@ -84,8 +119,9 @@ void tui_tview_status(app *a, canvas *c, int y)
 	tui_node_label(a, v->tree, v->sel, label, sizeof label);
 	snprintf(buf, sizeof buf, "self %s  total %s  count %u  %s of parent  %s of all  ",
 	         self, tot, n->count, pp, pa);
-	int x = cv_text(c, y, 0, c->w, buf, S_STATUS);
-	cv_text_crop(c, y, x, c->w, label, S_STATUS);
+	int x = cv_text(c, y, x0, c->w, buf, S_STATUS);
+	if (c->w - x >= 8)   /* less would be an ellipsis and a stub */
+		tui_draw_label(a, v, c, y, x, c->w, v->sel, label, 0, S_STATUS);
 }
 
 /* The detail pane: raw name wrapped, kind, figures. */

@@ -607,12 +607,21 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 	for (int i = 0; i < h && a->summary_scroll + i < current.n; i++) {
 		const row *w = &current.v[a->summary_scroll + i];
 		style st = w->match ? S_MATCH : w->st;
-		if (cv_width(c, w->text) > c->w) {
-			char el[sizeof w->text];
-			st_name_elide_generics(w->text, strlen(w->text), el, sizeof el, a->ascii);
-			cv_text_crop(c, top + i, 0, c->w, el, st);
+		int idx = a->summary_scroll + i;
+		if (w->name_off >= 0) {
+			/* the figures, then the name fitted into the rest */
+			char pre[sizeof w->text];
+			memcpy(pre, w->text, (size_t)w->name_off);
+			pre[w->name_off] = '\0';
+			int x = cv_text(c, top + i, 0, c->w, pre, st);
+			const char *name = w->text + w->name_off;
+			size_t k0 = 0, k1 = 0;
+			if (w->match)
+				tui_match_span(a, name, &k0, &k1);
+			uint64_t key = idx == a->summary_sel ? (uint64_t)5 << 32 | (uint32_t)idx : 0;
+			tui_draw_name(a, c, top + i, x, c->w, name, k0, k1, key, st);
 		} else {
-			cv_text(c, top + i, 0, c->w, w->text, st);
+			cv_text_crop(c, top + i, 0, c->w, w->text, st);
 		}
 		if (w->dst != S_NORMAL && w->d1 <= strlen(w->text)) {
 			char pre[sizeof w->text];
@@ -622,7 +631,7 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 			pre[w->d0] = '\0';
 			cv_restyle(c, top + i, cv_width(c, pre), x1, w->dst);
 		}
-		if (a->summary_scroll + i == a->summary_sel)
+		if (idx == a->summary_sel)
 			cv_restyle(c, top + i, 0, c->w, S_SELECTED);
 	}
 	a->summary_rows = current.n;
@@ -713,6 +722,8 @@ static redraw summary_action(app *a, int act)
 	case ACT_END: a->summary_sel = current.n; step(a, -1); return R_VIEW;
 	case ACT_NEXT_MATCH: return find_match(a, 1);
 	case ACT_PREV_MATCH: return find_match(a, -1);
+	/* nothing to fold here: Left and Right scroll the selected name */
+	case ACT_LEFT: case ACT_RIGHT: return tui_name_scroll(a, act == ACT_LEFT ? -1 : 1);
 	case ACT_ZOOM: {
 		if (a->summary_sel < 0 || a->summary_sel >= current.n)
 			return R_NONE;
@@ -750,6 +761,16 @@ const view_ops tui_view_summary = {
 
 /* ---- help ---------------------------------------------------------------------- */
 
+/* The colours, each word drawn in the colour it explains. */
+static const struct { const char *text; style st; } legend[][8] = {
+	{ { "Colours: ", S_NORMAL }, { "async fn or block", S_ASYNC }, { "  ", S_NORMAL },
+	  { "closure", S_CLOSURE }, { "  ", S_NORMAL }, { "matches the search", S_MATCH },
+	  { "  ", S_NORMAL }, { "holds a match", S_ANCESTOR } },
+	{ { "         ", S_NORMAL }, { "selection", S_SELECTED }, { "  diff: ", S_NORMAL },
+	  { "+slower", S_SLOWER }, { " ", S_NORMAL }, { "-faster", S_FASTER },
+	  { "  build: ", S_NORMAL }, { "critical path", S_CRITICAL } },
+};
+
 static void draw_help(app *a, canvas *c, int top, int bottom)
 {
 	static const char *const intro[] = {
@@ -763,14 +784,22 @@ static void draw_help(app *a, canvas *c, int top, int bottom)
 		"  5 Build    cargo's timeline (with cargo timings): units over time, the",
 		"             critical path (*), concurrency; Enter opens a unit's profile",
 		"  6 Tables   each Summary table whole: [ ] switch, K kinds, Enter opens a row",
-		"Colours: async fn bodies and blocks, closures and matches stand out.",
+		NULL, NULL,   /* the colours */
+		"Scrolling: the view follows the selection (Up/Down, PgUp/PgDn, Home/End,",
+		"  the mouse wheel); < and > scroll a long name, v elides its generics.",
 		"--diff BASE NEW: base, new, change (+slower, -faster) and %; boxes by own change.",
 		"",
 	};
 	int y = top - a->help_scroll, n = (int)(sizeof intro / sizeof intro[0]);
-	for (int i = 0; i < n; i++, y++)
-		if (y >= top && y < bottom)
+	for (int i = 0, l = 0; i < n; l += !intro[i], i++, y++) {
+		if (y < top || y >= bottom)
+			continue;
+		if (intro[i])
 			cv_text_crop(c, y, 1, c->w, intro[i], i == 0 ? S_HEADER : S_NORMAL);
+		else   /* the legend's line l */
+			for (int k = 0, x = 1; k < 8 && legend[l][k].text; k++)
+				x = cv_text(c, y, x, c->w, legend[l][k].text, legend[l][k].st);
+	}
 	for (const action_def *d = tui_actions; d->name; d++, y++) {
 		if (y < top || y >= bottom)
 			continue;
@@ -795,8 +824,8 @@ static redraw help_action(app *a, int act)
 static void help_status(app *a, canvas *c, int y)
 {
 	(void)a;
-	cv_text_crop(c, y, 0, c->w, "Up/Down, PgUp/PgDn, Home: scroll  any other key: "
-	             "back to the view", S_STATUS);
+	cv_text_crop(c, y, 0, c->w, "Up/Down, PgUp/PgDn, Home: scroll this help  any other "
+	             "key: back to the view", S_STATUS);
 }
 
 const view_ops tui_view_help = {

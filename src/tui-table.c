@@ -95,35 +95,77 @@ static const char *bar(app *a, double frac, int w, char *buf, size_t cap)
 
 /* ---- the plain figure columns ------------------------------------------------ */
 
-/* Narrow terminals drop the bar, then the count, to keep room for names. */
-static int plain_layout(int w, int *barw, bool *count)
+int tui_name_room(int w)
 {
-	*barw = w >= 100 ? 16 : w >= 80 ? 8 : 0;
-	*count = w >= 64;
-	return 28 + (*count ? 8 : 0) + (*barw ? *barw + 3 : 1);
+	return w / 2 > 40 ? w / 2 : 40;
+}
+
+/* Which figure columns fit: the name keeps tui_name_room of the line (as
+ * ncdu gives it the rest), the figures the remainder; total, share and the
+ * column sorted by always, then self, the count and, in what is left, a
+ * bar of 4 to 16. */
+typedef struct plain_cols {
+	bool self, count;
+	int barw;
+	int namex;
+} plain_cols;
+
+static plain_cols plain_layout(int w, int sort)
+{
+	int room = w - tui_name_room(w), x = 18;   /* "total " and "share " */
+	plain_cols p = { 0 };
+	if (sort == SORT_COUNT)
+		p.count = true, x += 8;
+	if ((p.self = sort == SORT_SELF || x + 10 <= room))
+		x += 10;
+	if (!p.count && (p.count = x + 8 <= room))
+		x += 8;
+	int bar = room - x - 3;   /* "[", "] " */
+	if (bar >= 4) {
+		p.barw = bar < 16 ? bar : 16;
+		x += p.barw + 3;
+	} else {
+		x++;   /* a space before the names */
+	}
+	p.namex = x;
+	return p;
+}
+
+/* A column heading right-aligned in width, the sort's arrow before it. */
+static void heading(app *a, tview *v, char *out, size_t cap, const char *label,
+                    int width, int sort)
+{
+	const char *arrow = v->sort != sort ? "" : a->ascii ? (v->reverse ? "^" : "v")
+	                    : v->reverse ? "\xe2\x96\xb2" : "\xe2\x96\xbc";
+	size_t o = strlen(out);
+	int pad = width - (int)strlen(label) - (*arrow ? 2 : 0);
+	snprintf(out + o, cap - o, "%*s%s%s%s ", pad > 0 ? pad : 0, "", arrow, *arrow ? " " : "",
+	         label);
 }
 
 static int plain_header(app *a, tview *v, canvas *c, int y)
 {
-	(void)a;
-	int barw;
-	bool count;
-	int namex = plain_layout(c->w, &barw, &count);
+	plain_cols p = plain_layout(c->w, v->sort);
+	char line[128] = "";
+	heading(a, v, line, sizeof line, "total", 9, SORT_TOTAL);
+	if (p.self)
+		heading(a, v, line, sizeof line, "self", 9, SORT_SELF);
+	if (p.count)
+		heading(a, v, line, sizeof line, "count", 7, SORT_COUNT);
 	/* the share is of the zoomed node, the whole tree before any zoom */
-	const char *pct = tui_zoom_root(v) ? "% zoom" : "% all";
-	char h[64];
-	snprintf(h, sizeof h, "    total      self%s %7s", count ? "   count" : "", pct);
+	heading(a, v, line, sizeof line, tui_zoom_root(v) ? "% zoom" : "% all", 7, -1);
 	cv_fill(c, y, 0, c->w, L' ', S_HEADER);
-	cv_text(c, y, 0, c->w, h, S_HEADER);
-	cv_text(c, y, namex, c->w, "name", S_HEADER);
-	return namex;
+	cv_text(c, y, 0, c->w, line, S_HEADER);
+	/* names sort from a (again: from z), so the arrow points the other way */
+	const char *name = v->sort != SORT_NAME ? "name" : a->ascii ? (v->reverse ? "name v" : "name ^")
+	                   : v->reverse ? "name \xe2\x96\xbc" : "name \xe2\x96\xb2";
+	cv_text(c, y, p.namex, c->w, name, S_HEADER);
+	return p.namex;
 }
 
 static void plain_row(app *a, tview *v, canvas *c, int y, uint32_t id)
 {
-	int barw;
-	bool count;
-	plain_layout(c->w, &barw, &count);
+	plain_cols p = plain_layout(c->w, v->sort);
 	const st_node *n = &v->tree->nodes[id];
 	double whole = (double)tui_value(a, v, tui_zoom_root(v));
 	char tot[32], self[32], pct[16], cnt[24], line[128], b[64];
@@ -131,16 +173,14 @@ static void plain_row(app *a, tview *v, canvas *c, int y, uint32_t id)
 	st_fmt_ns_col(self, sizeof self, n->self_ns, a->ascii, 9);
 	st_fmt_pct(pct, sizeof pct, (double)tui_value(a, v, id), whole);
 	snprintf(cnt, sizeof cnt, "%u", n->count);
-	if (count)
-		snprintf(line, sizeof line, "%s %s %7s %7s ", tot, self, cnt, pct);
-	else
-		snprintf(line, sizeof line, "%s %s %7s ", tot, self, pct);
+	snprintf(line, sizeof line, "%s %s%s%*s%s%7s ", tot, p.self ? self : "", p.self ? " " : "",
+	         p.count ? 7 : 0, p.count ? cnt : "", p.count ? " " : "", pct);
 	int x = cv_text(c, y, 0, c->w, line, S_NORMAL);
-	if (barw) {
+	if (p.barw) {
 		x = cv_text(c, y, x, c->w, "[", S_NORMAL);
-		cv_text(c, y, x, x + barw, bar(a, whole > 0 ? (double)tui_value(a, v, id) / whole
-		                                  : 0, barw, b, sizeof b), S_BAR);
-		cv_text(c, y, x + barw, c->w, "] ", S_NORMAL);
+		cv_text(c, y, x, x + p.barw, bar(a, whole > 0 ? (double)tui_value(a, v, id) / whole
+		                                    : 0, p.barw, b, sizeof b), S_BAR);
+		cv_text(c, y, x + p.barw, c->w, "] ", S_NORMAL);
 	}
 }
 
@@ -181,18 +221,15 @@ static void draw_table(app *a, tview *v, canvas *c, int top, int bottom)
 		if (a->diff)
 			nx = tui_diff_mark(a, v, c, y, nx, id);
 		tui_node_label(a, t, id, label, sizeof label);
-		style st = tui_kind_style(a, t, id);
+		/* in a diff colour means the change, as in the icicle */
+		style st = a->diff ? S_NORMAL : tui_kind_style(a, t, id);
 		if (tui_searching(v) && (v->match.flags[id] & ST_TM_MATCH))
 			st = S_MATCH;
 		else if (tui_searching(v) && (v->match.flags[id] & ST_TM_ANCESTOR))
 			st = S_ANCESTOR;
-		if (cv_width(c, label) > c->w - nx) {
-			char el[1024];
-			st_name_elide_generics(label, strlen(label), el, sizeof el, a->ascii);
-			cv_text_crop(c, y, nx, c->w, el, st);
-		} else {
-			cv_text(c, y, nx, c->w, label, st);
-		}
+		/* the selected name scrolls sideways: its key names tview and node */
+		uint64_t key = id == v->sel ? (uint64_t)(v - a->tv + 1) << 32 | id : 0;
+		tui_draw_label(a, v, c, y, nx, c->w, id, label, key, st);
 		cv_set_hit(c, y, 0, c->w, id);
 		if (id == v->sel)
 			cv_restyle(c, y, 0, c->w, S_SELECTED);
@@ -229,9 +266,11 @@ static redraw table_key(app *a, tview *v, int act)
 	case ACT_PGDN: return move_rows(a, v, page);
 	case ACT_HOME: return move_rows(a, v, -(1 << 30));
 	case ACT_END: return move_rows(a, v, 1 << 30);
+	/* collapsed records a fold the user made, which the icicle honours */
 	case ACT_LEFT:
 		if (v->expanded[v->sel] && n->first_child != ST_NIL) {
 			v->expanded[v->sel] = 0;
+			v->collapsed[v->sel] = 1;
 			v->rows_ok = false;
 		} else if (n->parent != ST_NIL && n->parent != tui_zoom_root(v)) {
 			v->sel = n->parent;
@@ -242,12 +281,14 @@ static redraw table_key(app *a, tview *v, int act)
 	case ACT_RIGHT:
 		if (n->first_child != ST_NIL && !v->expanded[v->sel]) {
 			v->expanded[v->sel] = 1;
+			v->collapsed[v->sel] = 0;
 			v->rows_ok = false;
 			return R_VIEW;
 		}
 		return move_rows(a, v, 1);
 	case ACT_TOGGLE:
 		v->expanded[v->sel] = !v->expanded[v->sel];
+		v->collapsed[v->sel] = !v->expanded[v->sel] && n->first_child != ST_NIL;
 		v->rows_ok = false;
 		return R_VIEW;
 	default:

@@ -397,6 +397,104 @@ tview *tui_show_node(app *a, view_id view, const st_tree *src, uint32_t id)
 	return v;
 }
 
+/* ---- two faces of one tree ------------------------------------------------------ */
+
+/* The child of parent in t named as node id of tree from, or ST_NIL. */
+static uint32_t same_child(const st_tree *t, uint32_t parent, const st_tree *from,
+                           uint32_t id)
+{
+	const st_node *n = &from->nodes[id];
+	for (uint32_t c = t->nodes[parent].first_child; c != ST_NIL; c = t->nodes[c].next_sibling)
+		if (t->nodes[c].name == n->name && t->nodes[c].arg == n->arg)
+			return c;
+	return ST_NIL;
+}
+
+/* The node of tree to at id's path in tree from: the same node in one
+ * tree; between the codegen tree and its pivot, a function under a pass
+ * is that pass under the function.  Where the whole path does not exist
+ * (a pass above its functions has no node in the pivot), the deepest part
+ * that does; *exact says which. */
+static uint32_t counterpart(const st_tree *from, uint32_t id, const st_tree *to, bool *exact)
+{
+	*exact = true;
+	if (from == to)
+		return id;
+	uint32_t path[4];
+	int n = 0;
+	for (uint32_t p = id; p && p != ST_NIL; p = from->nodes[p].parent) {
+		if (n == 4) {   /* deeper than crate > CGU > pass > function */
+			*exact = false;
+			return 0;
+		}
+		path[n++] = p;
+	}
+	for (int i = 0; i < n / 2; i++) {   /* root first */
+		uint32_t x = path[i]; path[i] = path[n - 1 - i]; path[n - 1 - i] = x;
+	}
+	if (n == 4) {
+		uint32_t x = path[2]; path[2] = path[3]; path[3] = x;
+	}
+	uint32_t at = 0;
+	for (int i = 0; i < n; i++) {
+		uint32_t c = same_child(to, at, from, path[i]);
+		if (c == ST_NIL) {
+			*exact = false;
+			break;
+		}
+		at = c;
+	}
+	return at;
+}
+
+/* Gives view state `to` what `from` shows where the same nodes exist: the
+ * selection, folds (collapsed: folded by the user, in either shape) and
+ * expansion, and between two trees the zoom.  from may be to (a shape
+ * switched): then the table opens what the icicle did not fold. */
+static void carry(app *a, const tview *from, tview *to)
+{
+	const st_tree *ft = from->tree, *tt = to->tree;
+	if (ft == tt && from != to)
+		memcpy(to->collapsed, from->collapsed, tt->len);
+	if (ft == tt) {
+		for (uint32_t i = 0; i < tt->len; i++)
+			to->expanded[i] &= !to->collapsed[i];
+	} else {
+		/* crates and CGUs are the levels both trees have; deeper nodes of
+		 * one are leaves or missing in the other */
+		for (uint32_t cr = ft->nodes[0].first_child; cr != ST_NIL; cr = ft->nodes[cr].next_sibling)
+			for (uint32_t n = cr; n != ST_NIL;
+			     n = n == cr ? ft->nodes[cr].first_child : ft->nodes[n].next_sibling) {
+				bool exact;
+				uint32_t m = counterpart(ft, n, tt, &exact);
+				if (exact) {
+					to->expanded[m] = from->expanded[n];
+					to->collapsed[m] = from->collapsed[n];
+				}
+			}
+		to->nzoom = 1;
+		for (int i = 1; i < from->nzoom; i++) {
+			bool exact;
+			uint32_t m = counterpart(ft, from->zoom[i], tt, &exact);
+			if (!exact)
+				break;
+			to->zoom[to->nzoom++] = m;
+		}
+	}
+	bool exact;
+	tui_tview_select(a, to, counterpart(ft, from->sel, tt, &exact));
+}
+
+void tui_tview_carry(app *a, view_id from, view_id to)
+{
+	const view_ops *f = tui_views[from], *t = tui_views[to];
+	if (from == to || !f->tview || !t->tview)
+		return;
+	tview *fv = f->tview(a), *tv = t->tview(a);
+	if (fv->tree == tv->tree)
+		carry(a, fv, tv);
+}
+
 /* ---- search ----------------------------------------------------------------- */
 
 static int cache_index(const app *a, const st_tree *t)
@@ -517,6 +615,7 @@ static void draw_tview(app *a, canvas *c, int top, int bottom)
 {
 	tview *v = tui_cur_tview(a);
 	refresh_match(a, v);
+	tui_totals_line(a, c, top++);
 	int y = top++;
 	if (a->detail)
 		bottom = tui_draw_detail(a, v, c, bottom);
@@ -610,7 +709,9 @@ static redraw tview_action(app *a, int act)
 static redraw codegen_action(app *a, int act)
 {
 	if (act == ACT_PIVOT) {
+		tview *was = tui_cur_tview(a);
 		a->pivot = !a->pivot;
+		carry(a, was, tui_cur_tview(a));
 		refresh_match(a, tui_cur_tview(a));
 		return R_VIEW;
 	}
@@ -620,6 +721,8 @@ static redraw codegen_action(app *a, int act)
 	                                                         : &tui_shape_table;
 	a->tv[2].shape = a->tv[3].shape = a->mtv[2].shape = a->mtv[3].shape = s;
 	a->tv[2].rows_ok = a->tv[3].rows_ok = a->mtv[2].rows_ok = a->mtv[3].rows_ok = false;
+	if (s == &tui_shape_table)   /* show the table what the icicle folded */
+		carry(a, tui_cur_tview(a), tui_cur_tview(a));
 	return R_VIEW;
 }
 

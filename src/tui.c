@@ -166,23 +166,28 @@ static const struct { short fg, bg; attr_t attr, mono; } theme[S_COUNT] = {
 	[S_SELECTED] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
 	[S_MATCH]    = { COLOR_GREEN, -1, A_BOLD | A_UNDERLINE, A_UNDERLINE | A_BOLD },
 	[S_ANCESTOR] = { COLOR_GREEN, -1, A_NORMAL, A_UNDERLINE },
-	[S_DIM]      = { COLOR_BLUE, -1, A_NORMAL, A_DIM },
-	[S_BAR]      = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
+	/* one colour per meaning: green is the search, blue a closure (in a
+	 * diff, faster), magenta async, red slower or critical, yellow the
+	 * selection; dim text and bars take none */
+	[S_DIM]      = { -1, -1, A_DIM, A_DIM },
+	[S_BAR]      = { -1, -1, A_NORMAL, A_NORMAL },
 	[S_BOX]      = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_NORMAL },
 	[S_BOX_ALT]  = { COLOR_BLACK, COLOR_WHITE, A_NORMAL, A_DIM },
 	[S_ASYNC]    = { COLOR_MAGENTA, -1, A_BOLD, A_BOLD },
-	[S_CLOSURE]  = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
+	[S_CLOSURE]  = { COLOR_BLUE, -1, A_BOLD, A_NORMAL },
 	[S_PASS]     = { COLOR_YELLOW, -1, A_NORMAL, A_NORMAL },
 	[S_ERROR]    = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD },
 	[S_PROMPT]   = { -1, -1, A_BOLD, A_BOLD },
 	[S_BOX_ASYNC]   = { COLOR_BLACK, COLOR_MAGENTA, A_NORMAL, A_BOLD },
-	[S_BOX_CLOSURE] = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_NORMAL },
+	[S_BOX_CLOSURE] = { COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_NORMAL },
 	[S_BOX_MATCH]   = { COLOR_BLACK, COLOR_GREEN, A_BOLD, A_UNDERLINE | A_BOLD },
-	/* diff: slower red, faster green; the sign says it without colour */
+	/* diff: slower red, faster blue (a differential flame graph's colours,
+	 * which colour-blind eyes tell apart; green is the search's); kinds
+	 * are not coloured there, and the sign says it without colour */
 	[S_SLOWER]      = { COLOR_RED, -1, A_BOLD, A_BOLD },
-	[S_FASTER]      = { COLOR_GREEN, -1, A_BOLD, A_NORMAL },
+	[S_FASTER]      = { COLOR_BLUE, -1, A_BOLD, A_NORMAL },
 	[S_BOX_SLOWER]  = { COLOR_BLACK, COLOR_RED, A_NORMAL, A_BOLD },
-	[S_BOX_FASTER]  = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_NORMAL },
+	[S_BOX_FASTER]  = { COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_NORMAL },
 	/* Build view: the glyphs tell frontend from codegen without colour */
 	[S_FRONTEND]    = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
 	[S_CODEGEN]     = { COLOR_YELLOW, -1, A_NORMAL, A_NORMAL },
@@ -346,16 +351,20 @@ static void draw_breakdown(app *a, canvas *c)
 	uint32_t n;
 	st_breakdown_row *rows = st_tree_match_breakdown(&v->match, a->m, v->tree,
 	                                                 (st_breakdown_key)key, &n);
-	int w = c->w - 8, h = (int)n + 3;
-	if (h > c->h - 6) h = c->h - 6;
-	int x0 = 4, y0 = 3;
-	for (int y = y0; y < y0 + h; y++)
-		cv_fill(c, y, x0, x0 + w, L' ', S_NORMAL);
+	/* whole lines under the breadcrumbs, ended by a rule: no half row of
+	 * the view shows beside or through it */
+	int x0 = 0, y0 = 3, w = c->w, h = (int)n + 3;
+	if (h > c->h - 1 - y0) h = c->h - 1 - y0;
+	for (int y = y0; y < y0 + h; y++) {
+		cv_fill(c, y, 0, c->w, L' ', S_NORMAL);
+		cv_set_hit(c, y, 0, c->w, ST_NIL);
+	}
+	cv_fill(c, y0 + h - 1, 0, c->w, a->ascii ? L'-' : L'\x2500', S_DIM);
 	char title[128];
 	snprintf(title, sizeof title, " matches by %s (b: next, x: clear) ", what[key]);
 	cv_fill(c, y0, x0, x0 + w, L' ', S_STATUS);
 	cv_text(c, y0, x0 + 1, x0 + w, title, S_STATUS);
-	for (uint32_t i = 0; i < n && (int)i < h - 2; i++) {
+	for (uint32_t i = 0; i < n && (int)i < h - 3; i++) {
 		char t[32], s[32], line[128];
 		st_fmt_ns_col(t, sizeof t, (int64_t)rows[i].total_ns, a->ascii, 9);
 		st_fmt_ns_col(s, sizeof s, rows[i].self_ns, a->ascii, 9);
@@ -363,7 +372,7 @@ static void draw_breakdown(app *a, canvas *c)
 		int x = cv_text(c, y0 + 2 + (int)i, x0 + 1, x0 + w, line, S_NORMAL);
 		const char *name = rows[i].name == ST_NOSTR ? "(none)"
 		                   : st_str(a->m->strs, rows[i].name);
-		cv_text_crop(c, y0 + 2 + (int)i, x, x0 + w - 1, name, S_NORMAL);
+		tui_draw_name(a, c, y0 + 2 + (int)i, x, x0 + w - 1, name, 0, 0, 0, S_NORMAL);
 	}
 	cv_text(c, y0 + 1, x0 + 1, x0 + w, "    total      self   count  name", S_HEADER);
 	free(rows);
@@ -391,6 +400,7 @@ static void draw_frame(app *a, canvas *c, redraw r)
 			cv_fill(c, y, 0, c->w, L' ', S_NORMAL);
 			cv_set_hit(c, y, 0, c->w, ST_NIL);
 		}
+		a->hscroll_max = 0;   /* until a selected name is drawn */
 		tui_views[a->view]->draw(a, c, 1, c->h - 1);
 		if (a->breakdown)
 			draw_breakdown(a, c);
@@ -475,6 +485,7 @@ static void show_view(app *a, view_id v)
 	const view_ops *o = tui_views[v];
 	if (o->available && !o->available(a))
 		return;
+	tui_tview_carry(a, a->view, v);
 	a->view = v;
 	if (o->search)   /* it may have missed changes of the search */
 		o->search(a);
@@ -534,6 +545,10 @@ static bool global_action(app *a, int act, bool *quit, redraw *r)
 		*r = R_VIEW;
 		return true;
 	case ACT_MIN_DELTA: *r = tui_diff_cycle_threshold(a); return true;
+	case ACT_ELIDE: *r = tui_name_cycle_elision(a); return true;
+	case ACT_SCROLL_LEFT: case ACT_SCROLL_RIGHT:
+		*r = tui_name_scroll(a, act == ACT_SCROLL_LEFT ? -1 : 1);
+		return true;
 	case ACT_RAW:
 		a->raw = !a->raw;
 		snprintf(a->message, sizeof a->message, "matching %s names",

@@ -47,6 +47,16 @@ void cv_fill(canvas *c, int y, int x0, int x1, wchar_t ch, style st);
 int cv_text(canvas *c, int y, int x, int xmax, const char *s, style st);
 /* Like cv_text but crops with an ellipsis when the text is wider. */
 int cv_text_crop(canvas *c, int y, int x, int xmax, const char *s, style st);
+/* Like cv_text_crop but cuts in the middle, keeping the end, where a Rust
+ * path names its method: the head, an ellipsis and the tail, the last path
+ * segment ("::poll", or the argument after a label's space) whole when a
+ * head still fits beside it.  With keep0 < keep1 the bytes [keep0, keep1)
+ * of s stay visible (a search's match), ellipses around them as needed. */
+int cv_text_mid(canvas *c, int y, int x, int xmax, const char *s, size_t keep0,
+                size_t keep1, style st);
+/* Draws s without its first skip columns (a name scrolled sideways): an
+ * ellipsis for what is left of it, and one at the end when more follows. */
+int cv_text_from(canvas *c, int y, int x, int xmax, const char *s, int skip, style st);
 /* Display columns of UTF-8 text as cv_text would draw it. */
 int cv_width(const canvas *c, const char *s);
 void cv_restyle(canvas *c, int y, int x0, int x1, style st);
@@ -172,6 +182,7 @@ enum action {
 	ACT_RAW, ACT_VIEW5, ACT_SORT_START, ACT_SORT_DURATION, ACT_CRITICAL_ONLY,
 	ACT_VIEW6, ACT_NEXT_TABLE, ACT_PREV_TABLE, ACT_KIND_FILTER,
 	ACT_MERGE,
+	ACT_ELIDE, ACT_SCROLL_LEFT, ACT_SCROLL_RIGHT,
 	ACT_COUNT_ACTIONS
 };
 
@@ -225,9 +236,38 @@ struct app {
 		uint32_t *rows, nrows;  /* units shown, in order; made on draw */
 	} build;
 	struct tables *tables;      /* the Tables view (tui-ranked.c), made when shown */
+	/* names (tui-name.c) */
+	int elide;                  /* ELIDE_*, cycled by v */
+	int hscroll;                /* columns the selected name is scrolled by */
+	uint64_t hscroll_key;       /* whose name that is: a new one starts at 0 */
+	int hscroll_max, hscroll_step;  /* as far as it goes, and a step: from the last frame */
 	int w, h;
 	unsigned long frames;       /* drawn so far (tests count them) */
 };
+
+/* tui-name.c: names fitted into their columns.  Elision levels of generic
+ * arguments: only as far as a name does not fit (innermost first), always
+ * the innermost lists, always all of them. */
+enum { ELIDE_FIT, ELIDE_INNER, ELIDE_ALL, ELIDE_LEVELS };
+redraw tui_name_cycle_elision(app *a);
+/* The selected name scrolled sideways by half its column (dir -1 or 1). */
+redraw tui_name_scroll(app *a, int dir);
+/* Draws name in [x, xmax): elided as a->elide says, then cut in the middle
+ * (cv_text_mid), the bytes [k0, k1) kept visible (k0 == k1: none).  A
+ * nonzero scroll_key marks the selected name (it names view and node):
+ * it is the one a->hscroll scrolls.  Returns the column after the name. */
+int tui_draw_name(app *a, canvas *c, int y, int x, int xmax, const char *name,
+                  size_t k0, size_t k1, uint64_t scroll_key, style st);
+/* Where the search matches s, to keep visible: the last match outside
+ * generic arguments, else the first; false when none (or no search). */
+bool tui_match_span(app *a, const char *s, size_t *k0, size_t *k1);
+/* Where the search matched in a node's label (as tui_node_label made it,
+ * perhaps with a prefix): the bytes [*k0, *k1); false when it did not. */
+bool tui_label_match(app *a, const st_tree *t, uint32_t id, const char *label,
+                     size_t *k0, size_t *k1);
+/* tui_draw_name for a node of v: its match kept when it is one. */
+int tui_draw_label(app *a, tview *v, canvas *c, int y, int x, int xmax, uint32_t id,
+                   const char *label, uint64_t scroll_key, style st);
 
 extern const view_ops tui_view_icicle, tui_view_tree, tui_view_codegen,
 	tui_view_summary, tui_view_build, tui_view_tables, tui_view_help;
@@ -253,6 +293,9 @@ bool tui_is_merged(const app *a, const st_tree *t);
 /* BASE's figures of node id of t (a model tree or a merged one). */
 const st_diff_node *tui_diff_base(const app *a, const st_tree *t, uint32_t id);
 void tui_free_merged(app *a);
+/* Leaving view from for view to: when both show one tree (Icicle and
+ * Tree), to takes over from's selection and folds. */
+void tui_tview_carry(app *a, view_id from, view_id to);
 void tui_node_label(app *a, const st_tree *t, uint32_t id, char *buf, size_t cap);
 /* A node's time as the view ranks it (its matches' alone with the filter
  * on), whether the view shows it, the style of its kind. */
@@ -266,6 +309,8 @@ uint32_t *tui_children(app *a, tview *v, uint32_t id, uint64_t min_value,
 
 /* tui-table.c: the plain figure columns */
 extern const columns_ops tui_columns_plain;
+/* Columns a table keeps for names at width w; figures get the rest. */
+int tui_name_room(int w);
 
 /* The node a tree view is zoomed into; whether it shows a search. */
 static inline uint32_t tui_zoom_root(const tview *v)
@@ -286,6 +331,7 @@ bool tui_icicle_lump_crumb(app *a, tview *v, char *buf, size_t cap);
 /* tui-status.c */
 void tui_status_line(app *a, canvas *c, int y);   /* the message, or the view's */
 void tui_tview_status(app *a, canvas *c, int y);  /* the tree views' */
+void tui_totals_line(app *a, canvas *c, int y);   /* the build's totals */
 void tui_breadcrumbs(app *a, tview *v, canvas *c, int y);   /* path to the selection */
 int tui_draw_detail(app *a, tview *v, canvas *c, int bottom);  /* returns its top row */
 
@@ -326,7 +372,8 @@ style tui_diff_sliver_style(const app *a, const tview *v, uint32_t id);
 void tui_diff_box_label(const app *a, const tview *v, uint32_t id, char *label,
                         size_t cap);
 void tui_diff_match(app *a, tview *v);   /* after the match set changed */
-void tui_diff_status(app *a, tview *v, canvas *c, int y);
+/* The tree views' status line in a diff, from column x0. */
+void tui_diff_status(app *a, tview *v, canvas *c, int y, int x0);
 redraw tui_diff_cycle_threshold(app *a);
 void tui_diff_fmt_threshold(char *buf, size_t cap, int64_t ns, bool ascii);
 

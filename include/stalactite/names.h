@@ -24,6 +24,20 @@ size_t st_name_normalize(const char *in, size_t len, char *out, size_t cap);
 size_t st_name_elide_generics(const char *in, size_t len, char *out, size_t cap,
                               bool ascii);
 
+/* Elision by depth, so that a name is shortened only as much as it must
+ * be: every generic argument list with at most `height` levels of generics
+ * nested inside it becomes <…> (0, the innermost: "Vec<Option<u8>>" gives
+ * "Vec<Option<…>>"; from st_name_generics_height on, every list, as
+ * st_name_elide_generics).  With keep0 and keep1 (may be NULL), a list that
+ * holds any of the bytes [*keep0, *keep1) of in stays (the lists inside it
+ * may go) and both offsets are moved to where those bytes are in out.
+ * Returns the length written (truncated to cap). */
+size_t st_name_elide_depth(const char *in, size_t len, char *out, size_t cap,
+                           bool ascii, int height, size_t *keep0, size_t *keep1);
+/* The height of s's highest generic argument list (see above), -1 when it
+ * has none. */
+int st_name_generics_height(const char *s, size_t len);
+
 /* Removes generic argument lists (and a turbofish's "::"), keeping
  * qualified paths readable: "<a::S<u8>>::f::<T>::{closure#0}" becomes
  * "<a::S>::f::{closure#0}".  Returns the length written (truncated to cap). */

@@ -20,6 +20,11 @@ st_regex *st_regex_compile(const char *pattern, char *err, size_t errlen);
 void st_regex_free(st_regex *re);
 const char *st_regex_pattern(const st_regex *re);
 bool st_regex_match(const st_regex *re, const char *s, size_t len);
+/* Like st_regex_match from byte from on (lookbehinds and anchors still see
+ * the whole string), and sets [*start, *end) to the bytes of the first
+ * match (what the viewer keeps visible when it shortens a name). */
+bool st_regex_find(const st_regex *re, const char *s, size_t len, size_t from,
+                   size_t *start, size_t *end);
 
 /* ---- report mode: matches over raw events --------------------------------
  * An event matches when the pattern matches its label or one of its

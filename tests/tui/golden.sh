@@ -30,6 +30,14 @@ ui tree-zoom 100x12 '2<dump>j<Enter>' "$sample"
 ui codegen 100x20 '3<Down><Right><Down><Right>' "$sample"
 ui codegen-pivot 100x20 '3p<Down><Right><Down><Right>' "$sample"
 ui codegen-icicle 100x16 '3i' "$sample"
+# Two faces of one tree share selection and folds: p finds the function
+# under a pass as the pass under that function (and back; a pass above its
+# functions has no node there: its CGU), i keeps a fold made in the icicle,
+# and 1 and 2 show the same node
+ui carry-pivot 100x16 '3jljjljj<dump>p<dump>p' "$sample"
+ui carry-pivot-pass 100x12 '3jljjjl<dump>p' "$sample"
+ui carry-shape 100x16 '3jlj<dump>i<dump>k<Space>i' "$sample"
+ui carry-views 100x14 '2jjj<Right><dump>1<dump><Space>2' "$sample"
 ui summary 100x40 '4' "$sample"
 ui summary-jump 100x20 '4<Down><Down><Enter>' "$sample"
 # two crates by crox traces, one built with fat LTO: imbalance per crate,
@@ -38,11 +46,13 @@ ui summary-cgus 100x30 '4' "$data/cgus"
 ui summary-fat-lto 100x14 '4' "$data/cgus/fatapp.crox.json"
 # a pass summed over crates and CGUs lands on a row with the same figure
 ui summary-jump-build 100x16 '4<Down><Down><Enter>' "$data/cgus"
-ui help 90x64 '?' "$sample"
+ui help 90x70 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
 ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
 ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
+# the overlay covers whole lines: no row of the table shows beside it
+ui breakdown-80x24 80x24 '2/drop_glue<Enter>eb' "$llvm"
 ui search-invalid 90x12 '2/(ab' "$llvm"
 ui search-history 90x12 '/load<Enter>x/<Up><Enter>' "$llvm"
 ui icicle-folded-match 100x12 '/InstCombine<Enter>j<Space>' "$llvm"
@@ -81,6 +91,21 @@ ui tables-redraw 100x12 '6<frames><Up><frames>j<frames>K<frames>' "$sample"
 ui tables-empty 100x12 '6]]' "$v9"
 ui resize 100x20 '2<resize 60x14><dump><resize 30x6><dump><resize 90x16>' "$sample"
 ui v9 100x20 '2e' "$v9"
+# Figures give way to names: at 80 columns the bar goes, at 60 self and the
+# count too, unless sorted by; the sorted column is marked (again: the other
+# way); the status line says which row of how many
+ui columns-80x24 80x24 '2jjj<dump>s<dump>s<dump>a' "$sample"
+ui columns-120x40 120x40 '2e' "$sample"
+ui columns-narrow 60x10 '2<dump>c' "$sample"
+# Names: too wide ones lose generics innermost first, then their middle,
+# never the method; v cycles the elision (innermost, all, back to fitting)
+ui names-elide 80x24 '3p<Down><Right><Down><Right><dump>v<dump>v<dump>v' "$sample"
+# > and < scroll the selected name, shown whole; Right and Left do in the
+# Summary, where they move nothing
+ui names-scroll 80x16 '3p<Down><Right><Down><Right>j<dump>><dump>><dump><lt><lt><dump>4jjjjjjjjjjjjjjjjjjj<Right><dump><Right><Left><Left>' "$sample"
+# the match stays visible in every row of a filtered search
+ui names-match 80x24 '2/Range<Enter>fe' "$llvm"
+ui names-match-wide 120x40 '2/Range<Enter>fe' "$llvm"
 "$top_builddir/tests/tools/mkbad" hostile-names "$tmp/hostile.mm_profdata" >/dev/null
 ui hostile 100x14 '2e' "$tmp/hostile.mm_profdata"
 if LC_ALL=C ui_ascii=1 true; then

@@ -21,6 +21,57 @@ static const char *elide(const char *s, bool ascii)
 	return n == strlen(buf) ? buf : "(bad length)";
 }
 
+/* st_name_elide_depth at height h, keeping the first occurrence of keep;
+ * the kept bytes are checked to be where the result says. */
+static const char *depth(const char *s, int h, const char *keep)
+{
+	size_t k0 = 0, k1 = 0;
+	if (keep) {
+		k0 = (size_t)(strstr(s, keep) - s);
+		k1 = k0 + strlen(keep);
+	}
+	size_t n = st_name_elide_depth(s, strlen(s), buf, sizeof buf, true, h,
+	                               keep ? &k0 : NULL, keep ? &k1 : NULL);
+	if (n != strlen(buf))
+		return "(bad length)";
+	if (keep && (k1 - k0 != strlen(keep) || memcmp(buf + k0, keep, k1 - k0)))
+		return "(kept bytes moved wrongly)";
+	return buf;
+}
+
+static void test_elide_depth(void)
+{
+	const char *s = "<hyper::H2Stream<F, Box<dyn Fn(u8)>> as core::future::Future>::poll";
+	CHECK_INT(st_name_generics_height(s, strlen(s)), 1);
+	CHECK_INT(st_name_generics_height("a::b", 4), -1);
+	CHECK_STR(depth(s, -1, NULL), s);
+	/* the innermost first, then what holds them; qualified paths stay */
+	CHECK_STR(depth(s, 0, NULL), "<hyper::H2Stream<F, Box<...>> as core::future::Future>::poll");
+	CHECK_STR(depth(s, 1, NULL), "<hyper::H2Stream<...> as core::future::Future>::poll");
+	CHECK_STR(depth(s, 9, NULL), depth(s, 1, NULL));
+	/* a list holding the kept bytes stays, the ones inside it may go */
+	CHECK_STR(depth(s, 1, "Box"), "<hyper::H2Stream<F, Box<...>> as core::future::Future>::poll");
+	CHECK_STR(depth(s, 1, "poll"), "<hyper::H2Stream<...> as core::future::Future>::poll");
+	CHECK_STR(depth("drop_glue::<Vec<u8>>::{closure#0}", 5, "closure"),
+	          "drop_glue::<...>::{closure#0}");
+	/* lists no wider than their elision are left */
+	CHECK_STR(depth("Vec<T>::push", 0, NULL), "Vec<T>::push");
+	/* an unbalanced name: the closed lists before the break only */
+	CHECK_STR(depth("a<bcdefg>> x<yyyyyy>", 3, NULL), "a<...>> x<yyyyyy>");
+	CHECK_STR(depth("f<a->b>", 0, NULL), "f<...>");   /* "->" closes nothing */
+	size_t k0 = 3, k1 = 7;
+	st_name_elide_depth("abcdefgh", 8, buf, sizeof buf, false, 0, &k0, &k1);
+	CHECK_STR(buf, "abcdefgh");
+	CHECK_INT(k0, 3);
+	CHECK_INT(k1, 7);
+	/* the offsets follow the UTF-8 ellipsis, which is 3 bytes */
+	k0 = 19; k1 = 23;
+	st_name_elide_depth("Vec<u8>::a::<xyz>::push", 23, buf, sizeof buf, false, 0, &k0, &k1);
+	CHECK_STR(buf, "Vec<\xe2\x80\xa6>::a::<\xe2\x80\xa6>::push");
+	CHECK_INT(k0, 20);   /* <u8> grew by a byte, <xyz> stayed 5 */
+	CHECK_INT(memcmp(buf + k0, "push", 4), 0);
+}
+
 static void test_normalize(void)
 {
 	CHECK_STR(norm("core[667c7a611d73a360]::ptr"), "core::ptr");
@@ -112,5 +163,6 @@ int main(void)
 	test_crashers();
 	test_normalize();
 	test_elide();
+	test_elide_depth();
 	return check_done();
 }

@@ -222,6 +222,30 @@ static void test_regex(void)
 	re = st_regex_compile("\\{closure#\\d+\\}$", err, sizeof err);
 	CHECK(st_regex_match(re, "a::b::{closure#12}", 18));
 	CHECK(!st_regex_match(re, "a::b::{closure#12}::c", 21));
+	/* where the first match is: what the viewer keeps visible */
+	size_t b = 99, e = 99;
+	CHECK(st_regex_find(re, "a::b::{closure#12}", 18, 0, &b, &e));
+	CHECK_INT(b, 6);
+	CHECK_INT(e, 18);
+	CHECK(!st_regex_find(re, "a::b", 4, 0, &b, &e));
+	st_regex_free(re);
+	re = st_regex_compile("run_server", err, sizeof err);
+	CHECK(st_regex_find(re, "<app::Run_Server as X>::run_server", 34, 0, &b, &e));
+	CHECK_INT(b, 1 + 5);   /* caseless: the first, not the exact one */
+	CHECK_INT(e, 16);
+	CHECK(st_regex_find(re, "<app::Run_Server as X>::run_server", 34, e, &b, &e));
+	CHECK_INT(b, 24);   /* the next one */
+	CHECK_INT(e, 34);
+	CHECK(!st_regex_find(re, "<app::Run_Server as X>::run_server", 34, e, &b, &e));
+	st_regex_free(re);
+	re = st_regex_compile("x*", err, sizeof err);
+	CHECK(st_regex_find(re, "abc", 3, 0, &b, &e));   /* an empty match */
+	CHECK_INT(b, 0);
+	CHECK_INT(e, 0);
+	st_regex_free(re);
+	/* an anchor still means the start of the name, not of the search */
+	re = st_regex_compile("^a", err, sizeof err);
+	CHECK(!st_regex_find(re, "aba", 3, 1, &b, &e));
 	st_regex_free(re);
 }
 
