@@ -142,7 +142,31 @@ int tui_draw_detail(app *a, tview *v, canvas *c, int bottom)
 		snprintf(head, sizeof head, " %s on %s ", st_kind_name(k), st_kind_name(fk));
 	else
 		snprintf(head, sizeof head, " %s ", st_kind_name(k));
-	cv_text(c, y0, 2, c->w, head, S_HEADER);
+	int hx = cv_text(c, y0, 2, c->w, head, S_HEADER);
+	/* the figures, in a diff both sides' (the table shows one figure) */
+	char figs[256];
+	if (a->diff) {
+		int64_t bt, nt, bs, ns;
+		tui_diff_fig(a, v, v->sel, FIG_TOTAL, &bt, &nt);
+		tui_diff_fig(a, v, v->sel, FIG_SELF, &bs, &ns);
+		char b1[32], n1[32], d1[32], p1[16], b2[32], n2[32], d2[32];
+		st_fmt_ns(b1, sizeof b1, bt, a->ascii);
+		st_fmt_ns(n1, sizeof n1, nt, a->ascii);
+		st_fmt_delta_ns(d1, sizeof d1, nt - bt, a->ascii);
+		st_fmt_delta_pct(p1, sizeof p1, bt, nt);
+		st_fmt_ns(b2, sizeof b2, bs, a->ascii);
+		st_fmt_ns(n2, sizeof n2, ns, a->ascii);
+		st_fmt_delta_ns(d2, sizeof d2, ns - bs, a->ascii);
+		const char *to = a->ascii ? "->" : "\xe2\x86\x92";
+		snprintf(figs, sizeof figs, " total %s %s %s (%s, %s)  self %s %s %s (%s) ",
+		         b1, to, n1, d1, p1, b2, to, n2, d2);
+	} else {
+		char t1[32], s1[32];
+		st_fmt_ns(t1, sizeof t1, (int64_t)n->total_ns, a->ascii);
+		st_fmt_ns(s1, sizeof s1, n->self_ns, a->ascii);
+		snprintf(figs, sizeof figs, " total %s  self %s  count %u ", t1, s1, n->count);
+	}
+	cv_text_crop(c, y0, hx + 1, c->w, figs, S_DIM);
 	/* wrap the raw name over the remaining lines by display columns */
 	size_t len = strlen(s);
 	char *san = st_xmalloc(len * 10 + 16);

@@ -48,6 +48,8 @@ ui summary-fat-lto 100x14 '4' "$data/cgus/fatapp.crox.json"
 ui summary-jump-build 100x16 '4<Down><Down><Enter>' "$data/cgus"
 ui help 90x70 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
+# in a diff the detail pane gives both sides' total and self
+ui detail-diff 100x16 '2jjd' --diff "$data/two-crates" "$data/two-crates-inline"
 ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
 ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
 ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
