@@ -45,7 +45,7 @@ const action_def tui_actions[] = {
 	{ ACT_DETAIL,       "detail",        "d",            "detail pane: raw name and kind" },
 	{ ACT_PIVOT,        "pivot",         "p",            "codegen: pass > function or function > pass" },
 	{ ACT_SHAPE,        "shape",         "i",            "codegen: table or icicle" },
-	{ ACT_SEARCH,       "search",        "/",            "search names (PCRE2, smart case)" },
+	{ ACT_SEARCH,       "search",        "/",            "search names as you type (PCRE2, smart case; Esc restores)" },
 	{ ACT_NEXT_MATCH,   "next-match",    "n",            "next match" },
 	{ ACT_PREV_MATCH,   "prev-match",    "N",            "previous match" },
 	{ ACT_FILTER,       "filter",        "f",            "show only paths with a match" },

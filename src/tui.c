@@ -251,18 +251,18 @@ typedef struct script {
 	FILE *out;
 } script;
 
-/* Next key of the script: a character, or <Name> for special keys;
- * <dump> prints the screen, <resize WxH> resizes, <frames> prints how many
- * frames were drawn (what the redraw flags save shows in tests).  -1 at
- * the end. */
+/* Next key of the script: a character, or <Name> for special keys, <C-x>
+ * for Ctrl-X; <dump> prints the screen, <resize WxH> resizes, <frames>
+ * prints how many frames were drawn (what the redraw flags save shows in
+ * tests).  -1 at the end. */
 static int script_key(script *s, app *a, canvas *c, bool *dump)
 {
 	static const struct { const char *name; int key; } names[] = {
 		{ "Enter", '\n' }, { "Tab", '\t' }, { "Esc", 27 }, { "BS", KEY_BACKSPACE },
 		{ "Up", KEY_UP }, { "Down", KEY_DOWN }, { "Left", KEY_LEFT },
 		{ "Right", KEY_RIGHT }, { "PgUp", KEY_PPAGE }, { "PgDn", KEY_NPAGE },
-		{ "Home", KEY_HOME }, { "End", KEY_END }, { "C-c", 3 }, { "Space", ' ' },
-		{ "lt", '<' },
+		{ "Home", KEY_HOME }, { "End", KEY_END }, { "Space", ' ' },
+		{ "lt", '<' }, { "Del", KEY_DC },
 	};
 	*dump = false;
 	if (!*s->p)
@@ -292,6 +292,8 @@ static int script_key(script *s, app *a, canvas *c, bool *dump)
 			for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 				if (strlen(names[i].name) == n && !memcmp(name, names[i].name, n))
 					return names[i].key;
+			if (n == 3 && name[0] == 'C' && name[1] == '-')   /* <C-u>: Ctrl-U */
+				return name[2] & 0x1f;
 			return 0;
 		}
 	}
@@ -323,16 +325,6 @@ static void draw_header(app *a, canvas *c)
 	int hw = cv_width(c, hint);
 	if (x + hw < c->w)
 		cv_text(c, 0, c->w - hw, c->w, hint, S_STATUS);
-}
-
-static void draw_prompt(app *a, canvas *c, int y)
-{
-	cv_fill(c, y, 0, c->w, L' ', S_PROMPT);
-	int x = cv_text(c, y, 0, c->w, "/", S_PROMPT);
-	x = cv_text(c, y, x, c->w, a->pattern, S_PROMPT);
-	cv_text(c, y, x, x + 1, "_", S_PROMPT);
-	if (a->err[0])
-		cv_text_crop(c, y, x + 2, c->w, a->err, S_ERROR);
 }
 
 static void draw_breakdown(app *a, canvas *c)
@@ -395,76 +387,9 @@ static void draw_frame(app *a, canvas *c, redraw r)
 			draw_breakdown(a, c);
 	}
 	if (a->searching)
-		draw_prompt(a, c, c->h - 1);
+		tui_prompt_draw(a, c, c->h - 1);
 	else
 		tui_status_line(a, c, c->h - 1);
-}
-
-/* ---- search prompt ------------------------------------------------------------------ */
-
-static void set_pattern(app *a, const char *pat)
-{
-	snprintf(a->pattern, sizeof a->pattern, "%s", pat);
-	a->err[0] = '\0';
-	st_regex_free(a->re);
-	a->re = NULL;
-	if (*pat) {
-		a->re = st_regex_compile(pat, a->err, sizeof a->err);
-		if (!a->re) {
-			/* keep showing the error; the previous matches are gone only
-			 * once a valid pattern replaces them */
-		}
-	}
-	tui_search_apply(a);
-}
-
-static int hist_pos;
-
-static void prompt_key(app *a, int key)
-{
-	size_t len = strlen(a->pattern);
-	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
-		a->searching = false;
-		if (len && (a->nhistory == 0 || strcmp(a->history[a->nhistory - 1], a->pattern))) {
-			if (a->nhistory == 16)
-				memmove(a->history, a->history + 1, sizeof a->history[0] * 15), a->nhistory--;
-			snprintf(a->history[a->nhistory++], sizeof a->history[0], "%s", a->pattern);
-		}
-		if (a->err[0])
-			set_pattern(a, "");
-		return;
-	}
-	if (key == 27 || key == 3) {
-		a->searching = false;
-		set_pattern(a, "");
-		return;
-	}
-	char buf[sizeof a->pattern];
-	snprintf(buf, sizeof buf, "%s", a->pattern);
-	if (key == KEY_BACKSPACE || key == 127 || key == '\b') {
-		while (len > 0 && (buf[len - 1] & 0xc0) == 0x80)
-			len--;
-		if (len)
-			buf[len - 1] = '\0';
-	} else if (key == KEY_UP || key == KEY_DOWN) {
-		if (!a->nhistory)
-			return;
-		hist_pos += key == KEY_UP ? -1 : 1;
-		if (hist_pos < 0) hist_pos = 0;
-		if (hist_pos >= a->nhistory) hist_pos = a->nhistory - 1;
-		snprintf(buf, sizeof buf, "%s", a->history[hist_pos]);
-	} else if (key >= 32 && key < 0x110000 && key != 127) {
-		char mb[8];
-		mbstate_t ps = { 0 };
-		size_t n = wcrtomb(mb, (wchar_t)key, &ps);
-		if (n == (size_t)-1 || len + n + 1 >= sizeof buf)
-			return;
-		memcpy(buf + len, mb, n);
-		buf[len + n] = '\0';
-	} else {
-		return;
-	}
-	set_pattern(a, buf);   /* incremental: every change searches */
 }
 
 /* ---- actions common to every view ----------------------------------------------- */
@@ -512,8 +437,7 @@ static bool global_action(app *a, int act, bool *quit, redraw *r)
 		return true;
 	case ACT_DETAIL: a->detail = !a->detail; *r = R_VIEW; return true;
 	case ACT_SEARCH:
-		a->searching = true;
-		hist_pos = a->nhistory;
+		tui_prompt_open(a);
 		*r = R_STATUS;
 		return true;
 	case ACT_FILTER:
@@ -524,7 +448,7 @@ static bool global_action(app *a, int act, bool *quit, redraw *r)
 	case ACT_CLEAR:
 		a->filter = false;
 		a->breakdown = 0;
-		set_pattern(a, "");
+		tui_set_pattern(a, "");
 		*r = R_VIEW;
 		return true;
 	case ACT_BREAKDOWN:
@@ -579,10 +503,8 @@ static redraw handle_key(app *a, canvas *c, int key, bool *quit)
 	/* a notice lasts until the next key */
 	redraw r = a->message[0] ? R_STATUS : R_NONE;
 	a->message[0] = '\0';
-	if (a->searching) {
-		prompt_key(a, key);
-		return R_VIEW;
-	}
+	if (a->searching)
+		return r | (tui_prompt_key(a, key) & R_ALL);
 	int act = tui_key_action(key);
 	if (act == ACT_NONE)
 		return r;

@@ -169,6 +169,21 @@ extern const action_def tui_actions[];
 /* The action bound to a key code (curses KEY_* or a character). */
 int tui_key_action(int key);
 
+/* The search prompt's line and history (tui-prompt.c). */
+#define PROMPT_HISTORY 16
+typedef struct prompt {
+	char buf[512];           /* the line being edited */
+	size_t cur;              /* the cursor: a byte offset on a UTF-8 boundary */
+	bool edited;             /* the line was changed since / opened it */
+	char saved[512];         /* the search active when / opened, for Esc */
+	bool saved_filter;
+	uint32_t saved_sel;      /* and the current tree view's selection */
+	int saved_scroll;
+	char history[PROMPT_HISTORY][512];
+	int nhistory, hist_pos;  /* hist_pos == nhistory: the line being typed */
+	char draft[512];         /* the line being typed, while Up shows history */
+} prompt;
+
 struct app {
 	st_model *m;             /* with a diff: d->m, the merged model */
 	st_diff *diff;           /* --diff BASE NEW, else NULL; owns m */
@@ -191,8 +206,7 @@ struct app {
 	char err[256];
 	bool raw, filter, searching;
 	int breakdown;              /* 0 off, else 1 + st_breakdown_key */
-	char history[16][512];
-	int nhistory;
+	prompt prompt;              /* the search prompt (tui-prompt.c) */
 	char message[256];          /* one-line notice in the status line */
 	struct {                    /* the Build view (tui-build.c) */
 		uint32_t sel;           /* selected unit: m->timings.units index */
@@ -224,6 +238,13 @@ style tui_kind_style(const app *a, const st_tree *t, uint32_t id);
  * order; *n set; the caller frees. */
 uint32_t *tui_children(app *a, tview *v, uint32_t id, uint64_t min_value,
                        uint32_t *n);
+
+/* tui-prompt.c: the search prompt.  set_pattern searches for pat (empty:
+ * no search); prompt_key edits the line and says what to redraw. */
+void tui_set_pattern(app *a, const char *pat);
+void tui_prompt_open(app *a);
+redraw tui_prompt_key(app *a, int key);
+void tui_prompt_draw(app *a, canvas *c, int y);
 
 /* tui-table.c: the plain figure columns */
 extern const columns_ops tui_columns_plain;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Headless UI tests: key scripts replayed against committed fixtures, screens
 # compared with tests/golden/ui-*.txt by diff -u.  UPDATE=1 rewrites them.
-# Script syntax: characters are keys; <Enter> <Tab> <Esc> <BS> <Up> <Down>
-# <Left> <Right> <PgUp> <PgDn> <Home> <End> <C-c> <Space>; <dump> prints the
-# screen; <resize WxH> resizes; <frames> prints the count of frames drawn.
+# Script syntax: characters are keys; <Enter> <Tab> <Esc> <BS> <Del> <Up>
+# <Down> <Left> <Right> <PgUp> <PgDn> <Home> <End> <Space>, <C-x> for
+# Ctrl-X; <dump> prints the screen; <resize WxH> resizes; <frames> prints
+# the count of frames drawn.
 # The last screen is printed at the end.
 . "$(dirname "$0")/../lib.sh"
 golden="$top_srcdir/tests/golden"
@@ -37,6 +38,15 @@ ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
 ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
 ui search-invalid 90x12 '2/(ab' "$llvm"
 ui search-history 90x12 '/load<Enter>x/<Up><Enter>' "$llvm"
+# the prompt is a line editor: Left and insert, Ctrl-A/Ctrl-E, Ctrl-W takes
+# the word before the cursor, Backspace
+ui prompt-edit 100x12 '2/InstCombne<Left><Left>i<dump><C-a>^<C-e>::zzz<C-w><BS><BS><Enter>' "$llvm"
+# / opens empty (the active search stays until the line changes); Ctrl-U
+# empties the line, Esc brings the search and the filter back
+ui prompt-esc 100x12 '2/load<Enter>/<dump>Inst<dump><C-u><dump><Esc><dump>f/Inline<Esc>' "$llvm"
+# Up recalls, Down comes back to the line being typed; Ctrl-C in the prompt
+# cancels it and does not quit
+ui prompt-history 100x12 '/load<Enter>/Inst<Up><dump><Down><Enter><dump>/x<C-c>' "$llvm"
 ui icicle-folded-match 100x12 '/InstCombine<Enter>j<Space>' "$llvm"
 # a frame only when something changed: not for an unbound key, a key that
 # changes nothing (Up at the top), or a name the script does not know
