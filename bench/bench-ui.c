@@ -9,6 +9,7 @@
  * prints every key's time on stderr; BENCH_UI_SCRIPT=KEYS replays only
  * KEYS (for perf record).
  * Usage: bench-ui [functions-per-thread]   (default 15000) */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,7 @@ static size_t count_keys(const char *s)
 
 typedef struct label_times {
 	const char *label;
+	bool settled;            /* key to the frame with its search's matches */
 	double *v;
 	size_t n, cap;
 } label_times;
@@ -144,26 +146,25 @@ typedef struct replay {
 	size_t nlabels;
 } replay;
 
-static label_times *label_of(replay *r, const char *label)
+static label_times *label_of(replay *r, const char *label, bool settled)
 {
 	for (size_t i = 0; i < r->nlabels; i++)
-		if (!strcmp(r->labels[i].label, label))
+		if (!strcmp(r->labels[i].label, label) && r->labels[i].settled == settled)
 			return &r->labels[i];
-	r->labels[r->nlabels] = (label_times){ .label = label };
+	r->labels[r->nlabels] = (label_times){ .label = label, .settled = settled };
 	return &r->labels[r->nlabels++];
 }
 
-static void on_key(void *ctx, double ms)
+static void record(replay *r, size_t key, bool settled, double ms)
 {
-	replay *r = ctx;
 	size_t s = 0;
-	while (s < r->nsteps && r->key >= r->ends[s])
+	while (s < r->nsteps && key >= r->ends[s])
 		s++;
 	const char *label = s < r->nsteps ? r->steps[s].label : "(after the script)";
 	if (getenv("BENCH_UI_EACH"))
-		fprintf(stderr, "key %zu (%s): %.2f ms\n", r->key, label, ms);
-	r->key++;
-	label_times *t = label_of(r, label);
+		fprintf(stderr, "key %zu (%s%s): %.2f ms\n", key, label,
+		        settled ? ", matches shown" : "", ms);
+	label_times *t = label_of(r, label, settled);
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 16;
 		t->v = realloc(t->v, t->cap * sizeof *t->v);
@@ -171,6 +172,19 @@ static void on_key(void *ctx, double ms)
 			exit(1);
 	}
 	t->v[t->n++] = ms;
+}
+
+static void on_key(void *ctx, double ms)
+{
+	replay *r = ctx;
+	record(r, r->key++, false, ms);
+}
+
+/* A search made in slices: from its key to the frame with the matches. */
+static void on_settle(void *ctx, double ms)
+{
+	replay *r = ctx;
+	record(r, r->key - 1, true, ms);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -201,7 +215,7 @@ static void run(uint32_t nfn, const char *title, const step *steps)
 		nsteps++;
 	replay r = { .steps = steps, .nsteps = nsteps };
 	r.ends = calloc(nsteps + 1, sizeof *r.ends);
-	r.labels = calloc(nsteps + 2, sizeof *r.labels);
+	r.labels = calloc(2 * nsteps + 2, sizeof *r.labels);
 	size_t len = 1;
 	for (size_t i = 0; i < nsteps; i++)
 		len += strlen(steps[i].keys);
@@ -215,19 +229,23 @@ static void run(uint32_t nfn, const char *title, const step *steps)
 	}
 	st_model *m = synthetic(nfn);
 	uint32_t nodes = m->stack.len;
-	tui_replay(m, keys, 200, 60, on_key, &r);   /* frees m */
+	tui_replay_settled(m, keys, 200, 60, on_key, on_settle, &r);   /* frees m */
 	double *all = calloc(r.key + 1, sizeof *all);
 	size_t nall = 0;
 	printf("%s (%u nodes)\n", title, nodes);
 	for (size_t i = 0; i < r.nlabels; i++) {
 		label_times *t = &r.labels[i];
-		memcpy(all + nall, t->v, t->n * sizeof *t->v);
-		nall += t->n;
-		print_times(t->label, t->v, t->n);
+		if (!t->settled) {
+			memcpy(all + nall, t->v, t->n * sizeof *t->v);
+			nall += t->n;
+		}
+		char what[128];
+		snprintf(what, sizeof what, "%s%s", t->label, t->settled ? ": matches shown" : "");
+		print_times(what, t->v, t->n);
 		free(t->v);
 	}
 	if (nall)
-		print_times("(all keys)", all, nall);
+		print_times("(all keys, to their frames)", all, nall);
 	free(all);
 	free(keys);
 	free(r.labels);

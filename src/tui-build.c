@@ -524,7 +524,7 @@ static redraw open_unit(app *a)
 	a->view = V_TREE;
 	tview *v = &a->tv[1];
 	tui_tview_select(a, v, id);
-	v->expanded[id] = 1;   /* open on the crate's activities */
+	tui_tview_expand(a, v, id, true);   /* open on the crate's activities */
 	v->collapsed[id] = 0;
 	return R_ALL;
 }

@@ -57,9 +57,14 @@ void tui_tview_status(app *a, canvas *c, int y)
 	}
 	const st_node *n = &v->tree->nodes[v->sel];
 	char tot[32], self[32], pp[16], pa[16];
+	if (a->re && v->job) {   /* the matches are being made */
+		snprintf(buf, sizeof buf, "/%s/  searching...", a->pattern);
+		cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
+		return;
+	}
 	if (a->re && tui_searching(v)) {
 		uint64_t zt; int64_t zs; uint32_t zc;
-		st_tree_match_within(&v->match, v->tree, tui_zoom_root(v), &zt, &zs, &zc);
+		tui_match_within(v, &zt, &zs, &zc);
 		st_fmt_ns(tot, sizeof tot, (int64_t)v->match.total_ns, a->ascii);
 		st_fmt_ns(self, sizeof self, v->match.self_ns, a->ascii);
 		st_fmt_pct(pa, sizeof pa, (double)v->match.total_ns, (double)v->tree->nodes[0].total_ns);

@@ -442,7 +442,7 @@ static bool global_action(app *a, int act, bool *quit, redraw *r)
 		return true;
 	case ACT_FILTER:
 		a->filter = !a->filter && a->re;
-		tui_search_apply(a);
+		tui_search_refilter(a);   /* the matches stay */
 		*r = R_VIEW;
 		return true;
 	case ACT_CLEAR:
@@ -525,36 +525,67 @@ static double now_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* A key from the terminal; 0 when none came in time (the timeout lets the
- * loop notice signals), -1 once a signal ended the viewer. */
-static int read_key(void)
+/* A key from the terminal; 0 when none came (in time: the timeout lets the
+ * loop notice signals; at once without wait), -1 once a signal ended the
+ * viewer. */
+static int read_key(bool wait)
 {
 	wint_t wk;
-	if (get_wch(&wk) == ERR)
+	if (!wait)
+		timeout(0);
+	int rc = get_wch(&wk);
+	if (!wait)
+		timeout(200);
+	if (rc == ERR)
 		return got_signal ? -1 : 0;
 	return (int)wk;
 }
 
 typedef struct loop_io {
 	script *sc;           /* headless: keys from a script; NULL: the terminal */
-	/* the replay benchmark: each key's time from reading it to a frame */
+	/* the replay benchmark: each key's time from reading it to its frame,
+	 * and to the frame with its search's matches when they came later */
 	void (*on_key)(void *ctx, double ms);
+	void (*on_settle)(void *ctx, double ms);
 	void *ctx;
 } loop_io;
 
+static void show(app *a, canvas *c, redraw r)
+{
+	draw_frame(a, c, r);
+	if (!a->headless)
+		blit(a, c);
+}
+
 /* The one loop, live and scripted: a key, the handlers' word on what it
- * changed, and a frame of only that (none when nothing changed).  Returns
+ * changed, and a frame of only that (none when nothing changed).  Work
+ * between keys (the search of a large tree, whose matches are drawn when
+ * done) goes on in slices while no key is waiting; a script lets it finish
+ * before its next key, as someone typing slower than it would.  Returns
  * true when the quit key ended it. */
 static bool run_loop(app *a, canvas *c, const loop_io *io)
 {
-	draw_frame(a, c, R_ALL);
-	if (!a->headless)
-		blit(a, c);
+	show(a, c, R_ALL);
 	bool quit = false;
+	double t0 = 0;
 	while (!quit && !got_signal) {
-		double t0 = now_ms();
+		bool busy = tui_background_pending(a);
+		if (busy && io->sc) {
+			bool searched = tui_search_busy(a);
+			redraw r = R_NONE;
+			while (tui_search_busy(a))
+				r |= tui_background_step(a);
+			if (r & R_ALL)
+				show(a, c, r);
+			if (searched && io->on_settle)
+				io->on_settle(io->ctx, now_ms() - t0);
+			while (tui_background_pending(a))
+				tui_background_step(a);
+			continue;
+		}
+		double t = now_ms();
 		bool dump = false;
-		int key = io->sc ? script_key(io->sc, a, c, &dump) : read_key();
+		int key = io->sc ? script_key(io->sc, a, c, &dump) : read_key(!busy);
 		if (key < 0)
 			break;
 		if (dump) {
@@ -564,13 +595,17 @@ static bool run_loop(app *a, canvas *c, const loop_io *io)
 			}
 			continue;
 		}
-		redraw r = key ? handle_key(a, c, key, &quit) : R_NONE;
-		if ((r & R_ALL) && !quit) {
-			draw_frame(a, c, r);
-			if (!a->headless)
-				blit(a, c);
+		if (!key) {
+			redraw r = busy ? tui_background_step(a) : R_NONE;
+			if (r & R_ALL)
+				show(a, c, r);
+			continue;
 		}
-		if (io->on_key && key)
+		t0 = t;
+		redraw r = handle_key(a, c, key, &quit);
+		if ((r & R_ALL) && !quit)
+			show(a, c, r);
+		if (io->on_key)
 			io->on_key(io->ctx, now_ms() - t0);
 	}
 	return quit;
@@ -589,8 +624,7 @@ static void free_app(app *a)
 {
 	for (int i = 0; i < 4; i++)
 		tui_tview_free(&a->tv[i]);
-	for (int i = 0; i < 3; i++)
-		st_match_cache_free(a->cache[i]);
+	tui_search_free(a);
 	st_regex_free(a->re);
 	tui_summary_free(a);
 	tui_build_free(a);
@@ -609,12 +643,19 @@ static void no_output(void *ctx, double ms)
 void tui_replay(st_model *m, const char *keys, int w, int h,
                 void (*on_key)(void *ctx, double ms), void *ctx)
 {
+	tui_replay_settled(m, keys, w, h, on_key, NULL, ctx);
+}
+
+void tui_replay_settled(st_model *m, const char *keys, int w, int h,
+                        void (*on_key)(void *ctx, double ms),
+                        void (*on_settle)(void *ctx, double ms), void *ctx)
+{
 	app a = { .view = V_ICICLE, .headless = true, .mono = true, .w = w, .h = h, .m = m };
 	canvas c = { 0 };
 	cv_resize(&c, w, h);
 	init_views(&a);
 	script sc = { keys, NULL };
-	loop_io io = { &sc, on_key ? on_key : no_output, ctx };
+	loop_io io = { &sc, on_key ? on_key : no_output, on_settle, ctx };
 	run_loop(&a, &c, &io);
 	free_app(&a);
 	cv_free(&c);
@@ -670,7 +711,7 @@ static bool load_keys(st_ui *ui)
 {
 	timeout(0);
 	bool go_on = true;
-	for (int k; go_on && (k = read_key()) > 0;) {
+	for (int k; go_on && (k = read_key(true)) > 0;) {
 		if (k == 'q' || k == 'Q' || k == 27 || k == 3)
 			go_on = false;
 		else if (k == KEY_RESIZE) {
@@ -788,7 +829,7 @@ int st_ui_run(st_ui *ui, st_model *m, st_diff *d)
 		snprintf(a->message, sizeof a->message, "warning: %s%s", w->v[0],
 		         w->n > 1 ? " (all warnings are printed on exit)" : "");
 	script sc = { ui->o.script, stdout };
-	loop_io io = { a->headless ? &sc : NULL, NULL, NULL };
+	loop_io io = { a->headless ? &sc : NULL, NULL, NULL, NULL };
 	bool quit = run_loop(a, &ui->c, &io);
 	if (a->headless && !quit)
 		cv_dump(&ui->c, stdout);   /* the script's end shows the last screen */

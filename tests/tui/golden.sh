@@ -34,6 +34,12 @@ ui summary-jump 100x20 '4<Down><Down><Enter>' "$sample"
 ui help 90x54 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
+# n and N follow the rows' order: sorted by time, then (a) by name
+ui search-order 100x14 '2/DevirtSCC<Enter>n<dump>an<dump>N<dump>N' "$llvm"
+# past the last match (and before the first) they wrap, with a note
+ui search-wrap 100x12 '2/InstCombine<Enter>N<dump>n<dump>nN' "$llvm"
+# in the icicle, left to right, depth first; a folded box opens
+ui icicle-next 100x12 '/InstCombine<Enter>j<Space>n<dump>n' "$llvm"
 ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
 ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
 ui search-invalid 90x12 '2/(ab' "$llvm"
