@@ -789,6 +789,15 @@ static void set_sort(tview *v, int key)
 	tui_tview_reorder(v);
 }
 
+/* A diff's change threshold applies to the figure shown: another figure
+ * may hide other rows. */
+static void set_fig(app *a, tview *v, int fig)
+{
+	if (a->diff && v->fig != fig)
+		tui_tview_invalidate(v);
+	v->fig = fig;
+}
+
 /* e and E.  The subtree of id is every later node whose parent is in it
  * (parents precede children), so one pass over the compact parent array
  * finds it, with bit 1 of collapsed marking its nodes meanwhile: on 2M
@@ -850,9 +859,9 @@ static redraw tview_action(app *a, int act)
 	case ACT_EXPAND_ALL: set_all_below(a, v, v->sel, true); return R_VIEW;
 	case ACT_COLLAPSE_ALL: set_all_below(a, v, v->sel, false); return R_VIEW;
 	/* a diff table shows the figure it was last sorted by */
-	case ACT_SORT_TOTAL: set_sort(v, SORT_TOTAL); v->fig = FIG_TOTAL; return R_VIEW;
-	case ACT_SORT_SELF: set_sort(v, SORT_SELF); v->fig = FIG_SELF; return R_VIEW;
-	case ACT_SORT_COUNT: set_sort(v, SORT_COUNT); v->fig = FIG_COUNT; return R_VIEW;
+	case ACT_SORT_TOTAL: set_sort(v, SORT_TOTAL); set_fig(a, v, FIG_TOTAL); return R_VIEW;
+	case ACT_SORT_SELF: set_sort(v, SORT_SELF); set_fig(a, v, FIG_SELF); return R_VIEW;
+	case ACT_SORT_COUNT: set_sort(v, SORT_COUNT); set_fig(a, v, FIG_COUNT); return R_VIEW;
 	case ACT_SORT_NAME: set_sort(v, SORT_NAME); return R_VIEW;
 	case ACT_SORT_DELTA: case ACT_SORT_ABS_DELTA:
 		if (!a->diff) {

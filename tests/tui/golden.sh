@@ -99,6 +99,8 @@ ui diff-codegen-narrow 60x12 '3p<Down><Right>' --diff two-crates two-crates-inli
 # changed tree, then a box whose self time grew
 ui diff-icicle 100x16 '<Down><Down><Right><dump><Left>' --diff two-crates two-crates-inline
 ui diff-threshold 100x14 '2H<dump>j<dump>HH<dump>HH' --diff two-crates two-crates-inline
+# the threshold applies to the figure sorted by: t after s hides other rows
+ui diff-threshold-fig 80x12 '2/drop_glue<Enter>fskDH<End><Enter>D<dump>t' --diff two-crates two-crates-inline
 ui diff-min-delta 100x12 '2je' --diff --min-delta 10ms two-crates two-crates-inline
 ui diff-summary-threshold 100x28 '4HHH' --diff two-crates two-crates-inline
 ui diff-search 120x14 '2/InlinerPass<Enter><dump>f' --diff two-crates two-crates-inline
