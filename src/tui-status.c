@@ -25,15 +25,25 @@ void tui_breadcrumbs(app *a, tview *v, canvas *c, int y)
 		                      i ? (a->ascii ? " > " : " \xe2\x80\xba ") : "");
 	}
 	cv_fill(c, y, 0, c->w, L' ', S_DIM);
-	int w = cv_width(c, buf);
-	const char *s = buf;
-	/* keep the end of a long path: it names the selection */
-	while (w > c->w && *s) {
-		s++;
-		while ((*s & 0xc0) == 0x80) s++;
-		w = cv_width(c, s);
+	/* keep the end of a long path: it names the selection.  The first
+	 * character from which it fits, by bisection over the characters
+	 * (dropping them one by one and measuring again was quadratic in a
+	 * path of long names) */
+	uint16_t at[sizeof buf + 1];   /* where each character starts */
+	size_t nch = 0, lo = 0, hi;
+	for (size_t i = 0; buf[i]; i++)
+		if ((buf[i] & 0xc0) != 0x80)
+			at[nch++] = (uint16_t)i;
+	at[nch] = (uint16_t)strlen(buf);
+	for (hi = nch; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cv_width(c, buf + at[mid]) > c->w)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	cv_text(c, y, 0, c->w, s, S_DIM);
+	lo = at[lo];
+	cv_text(c, y, 0, c->w, buf + lo, S_DIM);
 }
 
 /* A notice (the last key's outcome) wins over the view's own line. */
