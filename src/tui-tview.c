@@ -541,6 +541,7 @@ static void refresh_match(app *a, tview *v, bool wait)
 {
 	if (v->match_stale) {
 		v->match_stale = false;
+		v->filt_stale = false;   /* the new matches come with the filter as it is */
 		cancel_job(v);
 		if (!a->re) {
 			install(a, v, (st_tree_match){ 0 });
