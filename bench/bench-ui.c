@@ -7,14 +7,16 @@
  * each key to a finished frame: p50, p99 and the worst, per kind of key
  * (each step of a script is labelled) and per script.  BENCH_UI_EACH=1
  * prints every key's time on stderr; BENCH_UI_SCRIPT=KEYS replays only
- * KEYS (for perf record).
- * Usage: bench-ui [functions-per-thread]   (default 15000) */
+ * KEYS (for perf record).  bench-ui PROFILE replays a fully expanded
+ * tree's keys on a real profile instead.
+ * Usage: bench-ui [functions-per-thread (default 15000) | PROFILE] */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "stalactite/builder.h"
+#include "stalactite/load.h"
 #include "../src/tui.h"
 
 #define THREADS 8
@@ -208,6 +210,21 @@ static void print_times(const char *what, double *v, size_t n)
 	       what, n, pct(v, n, 0.5), pct(v, n, 0.99), v[n - 1]);
 }
 
+/* A real profile instead of the synthetic build (bench-ui PATH). */
+static const char *profile;
+
+static st_model *load_profile(void)
+{
+	st_model *m = st_model_new();
+	char *paths[1] = { (char *)profile }, err[512];
+	st_load_opts lo = { 0 };
+	if (st_load_paths(m, paths, 1, &lo, err, sizeof err) != 0) {
+		fprintf(stderr, "bench-ui: %s\n", err);
+		exit(1);
+	}
+	return m;
+}
+
 static void run(uint32_t nfn, const char *title, const step *steps)
 {
 	size_t nsteps = 0, total = 0;
@@ -227,7 +244,7 @@ static void run(uint32_t nfn, const char *title, const step *steps)
 		total += count_keys(steps[i].keys);
 		r.ends[i] = total;
 	}
-	st_model *m = synthetic(nfn);
+	st_model *m = profile ? load_profile() : synthetic(nfn);
 	uint32_t nodes = m->stack.len;
 	tui_replay_settled(m, keys, 200, 60, on_key, on_settle, &r);   /* frees m */
 	double *all = calloc(r.key + 1, sizeof *all);
@@ -256,7 +273,30 @@ static void run(uint32_t nfn, const char *title, const step *steps)
 
 int main(int argc, char **argv)
 {
-	uint32_t nfn = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 15000;
+	char *end = NULL;
+	uint32_t nfn = argc > 1 ? (uint32_t)strtoul(argv[1], &end, 10) : 15000;
+	if (argc > 1 && *end) {   /* not a number: a profile to load */
+		profile = argv[1];
+		static const step real[] = {
+			{ "2: view", "2" }, { "e: expand all", "e" },
+			{ "move", "jjjjjjjjjj" }, { "PgDn/PgUp", "<PgDn><PgDn><PgDn><PgUp>" },
+			{ "End/Home", "<End><Home>" },
+			{ "/: open the prompt", "/" }, { "search keystroke", "closure" },
+			{ "search keystroke", "<BS><BS><BS><BS><BS><BS><BS>" },
+			{ "search keystroke", "drop_glue" },
+			{ "Enter: keep", "<Enter>" }, { "first n", "n" }, { "n/N", "nnnnnNNNNN" },
+			{ "f: filter", "f" }, { "move", "jjjjj<PgDn>" }, { "f: filter", "f" },
+			{ "a: sort by name", "aa" }, { "t: sort by total", "t" },
+			{ "x: clear", "x" }, { "/: open the prompt", "/" },
+			{ "search keystroke", "Inst" }, { "Esc: cancel", "<Esc>" },
+			{ "E: collapse all", "E" }, { "1: view", "1" },
+			{ "/: open the prompt", "/" }, { "search keystroke", "poll" },
+			{ "Enter: keep", "<Enter>" }, { "first n", "n" }, { "n/N", "nnnnN" },
+			{ "f: filter", "ff" }, END,
+		};
+		run(0, profile, real);
+		return 0;
+	}
 	/* BENCH_UI_SCRIPT: one ad-hoc script (for perf), timed as one step */
 	if (getenv("BENCH_UI_SCRIPT")) {
 		const step s[] = { { "script", getenv("BENCH_UI_SCRIPT") }, END };
