@@ -367,7 +367,9 @@ static void draw_table(app *a, tview *v, canvas *c, int top, int bottom)
 	int rows = bottom - top;
 	uint32_t nrows = rows_total(v);
 	long sel = row_of(a, v, v->sel);
-	if (sel < 0 && nrows) {   /* the selection is no longer shown */
+	/* the selection is no longer shown (unless the rows are about to
+	 * change with the matches being made: the selection waits for them) */
+	if (sel < 0 && nrows && !v->job) {
 		v->sel = node_at(a, v, 0);
 		sel = 0;
 	}
