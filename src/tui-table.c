@@ -169,6 +169,74 @@ void tui_tview_expand(app *a, tview *v, uint32_t id, bool open)
 	}
 }
 
+/* e and E: opens or closes id and everything below it (both shapes).  A
+ * small subtree is walked, and its rows counted again and added to or
+ * taken from its ancestors' as one open or close would; past a sixteenth
+ * of the tree, one pass over the compact parent array finds the rest (the
+ * subtree of id is every later node whose parent is in it, as parents
+ * precede children), with bit 1 of collapsed marking its nodes meanwhile,
+ * and all rows are counted again. */
+void tui_tview_expand_all(app *a, tview *v, uint32_t id, bool open)
+{
+	const st_tree *t = v->tree;
+	uint8_t *col = v->collapsed, *exp = v->expanded;
+	uint32_t budget = t->len / 16 + 64, n;
+	uint32_t p = t->nodes[id].parent;
+	bool keep = v->rows_ok && p != ST_NIL && counted(v, p) && counted(v, id) &&
+	            tui_visible(a, v, id);
+	uint32_t before = keep && exp[id] ? v->below[id] : 0;
+	if (keep && v->count_all) {   /* stamps, to uncount the subtree alone */
+		for (uint32_t i = 0; i < t->len; i++)
+			v->bgen[i] = v->count_gen;
+		v->count_all = false;
+	}
+	for (n = id; n != ST_NIL && budget; n = st_tree_next_preorder(t, id, n), budget--) {
+		exp[n] = open;
+		col[n] = !open && n != id;
+		if (keep)
+			v->bgen[n] = v->count_gen - 1;
+	}
+	col[id] = !open;
+	if (n == ST_NIL && keep) {
+		count_from(a, v, id);
+		if (v->count_all)
+			return;   /* it counted everything, the new state included */
+		uint32_t after = open ? v->below[id] : 0;
+		for (uint32_t c = id; p != ST_NIL && counted(v, p); c = p, p = t->nodes[c].parent) {
+			v->below[p] += after - before;   /* modulo 2^32: a difference */
+			if (!exp[p] || !tui_visible(a, v, p))
+				break;
+		}
+		return;
+	}
+	v->count_big = false;
+	v->rows_ok = false;   /* counted again, all at once */
+	if (n == ST_NIL)
+		return;
+	const uint32_t *parent = tui_tree_parents(a, t);
+	if (parent) {
+		uint32_t size = 0, len = t->len;   /* a local: col may alias t */
+		uint8_t mark = (uint8_t)((open ? 0 : 1) | 2);
+		col[id] |= 2;
+		for (n = id + 1; n < len; n++)
+			if (col[parent[n]] & 2) {
+				exp[n] = open;
+				col[n] = mark;
+				size++;
+			}
+		for (n = id; n < len; n++)
+			col[n] &= 1;
+		col[id] = !open;
+		/* rows for much of the tree: count them in one pass at once */
+		v->count_big = open && size > len / 8;
+	} else {
+		for (; n != ST_NIL; n = st_tree_next_preorder(t, id, n)) {
+			exp[n] = open;
+			col[n] = !open && n != id;
+		}
+	}
+}
+
 static uint32_t rows_total(const tview *v)
 {
 	return v->below[tui_zoom_root(v)];

@@ -615,9 +615,49 @@ static int parents_wanted(const app *a)
 	return !a->parents[i] || a->parents_len[i] < v->tree->len ? i : -1;
 }
 
+/* The per-node arrays of the view on screen (the table's counts, the
+ * filter's times, allocated once a search is shown) are faulted in between
+ * keys, a page per 4 KiB written with what it holds: a fresh 16 MB array
+ * costs up to 80 ms of page faults on this VM when huge pages are not to
+ * be had, which would otherwise fall on the first e or f. */
+static bool warm_array(tview *v, int which, size_t budget)
+{
+	size_t n = (size_t)v->tree->len + 1;
+	char *p = which == 0 ? (char *)v->below : which == 1 ? (char *)v->bgen
+	        : which == 2 ? (char *)v->filt : (char *)v->fgen;
+	size_t size = which == 2 ? n * sizeof *v->filt : n * sizeof *v->below;
+	if (!p || (v->warm & (1u << which)))
+		return false;
+	if (budget) {
+		size_t end = v->warm_at[which] + budget < size ? v->warm_at[which] + budget : size;
+		for (size_t o = v->warm_at[which]; o < end; o += 4096)
+			((volatile char *)p)[o] = p[o];
+		v->warm_at[which] = end;
+		if (end == size)
+			v->warm |= 1u << which;
+	}
+	return true;
+}
+
+static tview *warm_wanted(app *a)
+{
+	tview *v = tui_cur_tview(a);
+	if (!v)
+		return NULL;
+	if (v->match.flags && !v->filt) {   /* f will want them */
+		size_t n = (size_t)v->tree->len + 1;
+		v->filt = st_big_calloc(n * sizeof *v->filt);
+		v->fgen = st_big_calloc(n * sizeof *v->fgen);
+	}
+	for (int i = 0; i < 4; i++)
+		if (warm_array(v, i, 0))
+			return v;
+	return NULL;
+}
+
 bool tui_background_pending(const app *a)
 {
-	return tui_search_busy(a) || parents_wanted(a) >= 0;
+	return tui_search_busy(a) || parents_wanted(a) >= 0 || warm_wanted((app *)a);
 }
 
 redraw tui_background_step(app *a)
@@ -635,7 +675,12 @@ redraw tui_background_step(app *a)
 	if (i >= 0) {
 		uint32_t from = a->parents[i] ? a->parents_len[i] : 0;
 		fill_parents(a, i, tree_of(a, i), from + SLICE);
+		return r;
 	}
+	tview *v = warm_wanted(a);
+	for (int k = 0; v && k < 4; k++)
+		if (warm_array(v, k, (size_t)1 << 20))   /* a MB: 256 faults at most */
+			break;
 	return r;
 }
 
@@ -799,39 +844,6 @@ static void set_fig(app *a, tview *v, int fig)
 	v->fig = fig;
 }
 
-/* e and E.  The subtree of id is every later node whose parent is in it
- * (parents precede children), so one pass over the compact parent array
- * finds it, with bit 1 of collapsed marking its nodes meanwhile: on 2M
- * nodes several times faster than walking the tree. */
-static void set_all_below(app *a, tview *v, uint32_t id, bool open)
-{
-	const st_tree *t = v->tree;
-	const uint32_t *parent = tui_tree_parents(a, t);
-	uint8_t *col = v->collapsed, *exp = v->expanded;
-	if (parent) {
-		uint32_t size = 0;
-		col[id] |= 2;
-		for (uint32_t n = id + 1; n < t->len; n++)
-			if (col[parent[n]] & 2) {
-				exp[n] = open;
-				col[n] = (uint8_t)((open ? 0 : 1) | 2);
-				size++;
-			}
-		for (uint32_t n = id; n < t->len; n++)
-			col[n] &= 1;
-		/* rows for much of the tree: count them in one pass at once */
-		v->count_big = open && size > t->len / 8;
-	} else {
-		for (uint32_t n = id; n != ST_NIL; n = st_tree_next_preorder(t, id, n)) {
-			exp[n] = open;
-			col[n] = !open && n != id;
-		}
-	}
-	col[id] = !open;
-	exp[id] = open;
-	v->rows_ok = false;   /* counted again, all at once */
-}
-
 /* The keys that mean the same in both shapes; the shape's own come first. */
 static redraw tview_action(app *a, int act)
 {
@@ -857,8 +869,8 @@ static redraw tview_action(app *a, int act)
 			v->nzoom--;
 		}
 		return R_VIEW;
-	case ACT_EXPAND_ALL: set_all_below(a, v, v->sel, true); return R_VIEW;
-	case ACT_COLLAPSE_ALL: set_all_below(a, v, v->sel, false); return R_VIEW;
+	case ACT_EXPAND_ALL: tui_tview_expand_all(a, v, v->sel, true); return R_VIEW;
+	case ACT_COLLAPSE_ALL: tui_tview_expand_all(a, v, v->sel, false); return R_VIEW;
 	/* a diff table shows the figure it was last sorted by */
 	case ACT_SORT_TOTAL: set_sort(v, SORT_TOTAL); set_fig(a, v, FIG_TOTAL); return R_VIEW;
 	case ACT_SORT_SELF: set_sort(v, SORT_SELF); set_fig(a, v, FIG_SELF); return R_VIEW;

@@ -127,6 +127,9 @@ struct tview {
 	bool count_big;          /* much of the tree is open: count it all */
 	bool rows_ok;            /* below is valid; false: count again (and the
 	                            order may have changed) */
+	uint8_t warm;            /* per-node arrays faulted in (bits: below, bgen,
+	                            filt, fgen), and how far each is */
+	size_t warm_at[4];
 	uint32_t *shown;         /* table: the nodes drawn in the last frame */
 	int nshown;
 	int top;                 /* table: screen row of shown[0] */
@@ -291,8 +294,10 @@ void tui_prompt_draw(app *a, canvas *c, int y);
 
 /* tui-table.c: the plain figure columns */
 extern const columns_ops tui_columns_plain;
-/* Opens or closes id in the table, keeping the rows' counts. */
+/* Opens or closes id in the table, keeping the rows' counts; and id with
+ * everything below it, in both shapes (e, E). */
 void tui_tview_expand(app *a, tview *v, uint32_t id, bool open);
+void tui_tview_expand_all(app *a, tview *v, uint32_t id, bool open);
 
 /* The node a tree view is zoomed into; whether it shows a search. */
 static inline uint32_t tui_zoom_root(const tview *v)
