@@ -171,8 +171,8 @@ void tui_tview_expand(app *a, tview *v, uint32_t id, bool open)
 
 /* e and E: opens or closes id and everything below it (both shapes).  A
  * small subtree is walked, and its rows counted again and added to or
- * taken from its ancestors' as one open or close would; past a sixteenth
- * of the tree, one pass over the compact parent array finds the rest (the
+ * taken from its ancestors' as one open or close would; past a 32nd of
+ * the tree, one pass over the compact parent array finds the rest (the
  * subtree of id is every later node whose parent is in it, as parents
  * precede children), with bit 1 of collapsed marking its nodes meanwhile,
  * and all rows are counted again. */
@@ -180,8 +180,17 @@ void tui_tview_expand_all(app *a, tview *v, uint32_t id, bool open)
 {
 	const st_tree *t = v->tree;
 	uint8_t *col = v->collapsed, *exp = v->expanded;
-	uint32_t budget = t->len / 16 + 64, n;
+	uint32_t budget = t->len / 32 + 64, n;
 	uint32_t p = t->nodes[id].parent;
+	if (id == 0 || (p == 0 && st_tree_nchildren(t, 0) == 1)) {
+		/* the whole build or its one crate: every node from id on */
+		memset(exp + id, open, t->len - id);
+		memset(col + id, !open, t->len - id);
+		col[id] = !open;
+		v->count_big = open;
+		v->rows_ok = false;
+		return;
+	}
 	bool keep = v->rows_ok && p != ST_NIL && counted(v, p) && counted(v, id) &&
 	            tui_visible(a, v, id);
 	uint32_t before = keep && exp[id] ? v->below[id] : 0;

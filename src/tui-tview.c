@@ -125,13 +125,18 @@ static void filt_full(app *a, tview *v)
  * nodes drawn and sorted and the paths to their matches, not a pass over
  * millions of nodes.  Only paths to a match are walked (a node with no
  * match below has none); once the walks of one match set have looked at
- * an eighth of the tree, the one pass over all of it is cheaper. */
+ * an eighth of the tree (or when an eighth of it matches), the one pass
+ * over all of it is cheaper. */
 static uint64_t filt_of(app *a, tview *v, uint32_t x)
 {
 	const st_tree *t = v->tree;
 	const uint8_t *fl = v->match.flags;
 	if (v->filt_all || v->fgen[x] == v->filt_gen)
 		return v->filt[x];
+	if (v->match.count > t->len / 8) {
+		filt_full(a, v);
+		return v->filt[x];
+	}
 	typedef struct frame { uint32_t node, next; uint64_t acc; } frame;
 	frame *stk = NULL;
 	size_t depth = 0, cap = 0;
