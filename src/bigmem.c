@@ -62,6 +62,13 @@ void *st_big_realloc(void *p, size_t old_size, size_t new_size)
 	return q;
 }
 
+void *st_big_calloc(size_t size)
+{
+	if (size < THRESHOLD)
+		return st_xcalloc(size ? size : 1, 1);
+	return map_big(round_up(size));
+}
+
 void st_big_free(void *p, size_t size)
 {
 	if (!p)

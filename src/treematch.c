@@ -56,6 +56,13 @@ st_match_cache *st_match_cache_new(const st_model *m, const st_regex *re,
 	return c;
 }
 
+void st_match_cache_reset(st_match_cache *c, const st_regex *re, bool raw)
+{
+	memset(c->state, 0, c->len ? c->len : 1);
+	c->re = re;
+	c->raw = raw;
+}
+
 void st_match_cache_free(st_match_cache *c)
 {
 	if (!c)
@@ -132,30 +139,46 @@ struct st_tree_match_job {
 	int64_t self;
 };
 
-st_tree_match_job *st_tree_match_begin(const st_model *m, const st_tree *t,
-                                       st_match_cache *c)
+st_tree_match_job *st_tree_match_begin_into(const st_model *m, const st_tree *t,
+                                            st_match_cache *c, uint8_t *flags)
 {
 	(void)m;
 	st_tree_match_job *j = calloc(1, sizeof *j);
-	if (!j)
+	if (!j) {
+		free(flags);
 		return NULL;
-	j->flags = calloc(t->len ? t->len : 1, 1);
+	}
+	/* no clearing needed: the forward pass writes every node's flags */
+	j->flags = flags ? flags : malloc(t->len ? t->len : 1);
 	if (!j->flags) {
 		free(j);
 		return NULL;
 	}
+	j->flags[0] = 0;
 	j->t = t;
 	j->c = c;
 	j->next = 1;   /* node 0, the whole build, never matches */
 	return j;
 }
 
-void st_tree_match_job_free(st_tree_match_job *j)
+st_tree_match_job *st_tree_match_begin(const st_model *m, const st_tree *t,
+                                       st_match_cache *c)
+{
+	return st_tree_match_begin_into(m, t, c, NULL);
+}
+
+uint8_t *st_tree_match_job_cancel(st_tree_match_job *j)
 {
 	if (!j)
-		return;
-	free(j->flags);
+		return NULL;
+	uint8_t *flags = j->flags;
 	free(j);
+	return flags;
+}
+
+void st_tree_match_job_free(st_tree_match_job *j)
+{
+	free(st_tree_match_job_cancel(j));
 }
 
 /* The forward pass in pre-order, for a tree whose parent ids do not all
@@ -228,7 +251,9 @@ bool st_tree_match_step(st_tree_match_job *j, uint32_t budget,
 			return false;
 		j->phase = 1;
 		j->next = 1;
-		budget -= stop - start;   /* what is left for the next phase */
+		/* what is left for the next phase (none after the fallback,
+		 * which did the whole pass at once) */
+		budget = stop - start < budget ? budget - (stop - start) : 0;
 		if (!budget)
 			return false;
 	}

@@ -522,7 +522,7 @@ static redraw open_unit(app *a)
 		return R_ALL;
 	}
 	tview *v = tui_show_node(a, V_TREE, &a->m->stack, id);
-	v->expanded[v->sel] = 1;   /* open on the crate's activities */
+	tui_tview_expand(a, v, v->sel, true);   /* open on the crate's activities */
 	v->collapsed[v->sel] = 0;
 	return R_ALL;
 }

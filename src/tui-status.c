@@ -70,16 +70,13 @@ void tui_status_line(app *a, canvas *c, int y)
 
 /* "row N of M  " of a table's selection, as the Summary's status line
  * starts; empty for an icicle (it has no rows) or rows not made yet. */
-static void row_of_rows(const tview *v, char *buf, size_t cap)
+static void row_of_rows(app *a, tview *v, char *buf, size_t cap)
 {
+	long row;
+	uint32_t total;
 	buf[0] = '\0';
-	if (v->shape != &tui_shape_table || !v->rows_ok || !v->nrows)
-		return;
-	for (uint32_t i = 0; i < v->nrows; i++)
-		if (v->rows[i] == v->sel) {
-			snprintf(buf, cap, "row %u of %u  ", i + 1, v->nrows);
-			return;
-		}
+	if (v->shape == &tui_shape_table && tui_table_position(a, v, &row, &total))
+		snprintf(buf, cap, "row %ld of %u  ", row + 1, total);
 }
 
 /* The selection's figures, or the search's while one is active, after a
@@ -90,7 +87,7 @@ void tui_tview_status(app *a, canvas *c, int y)
 	char buf[1024], pos[64];
 	if (!(a->re && tui_searching(v)) && tui_icicle_lump_status(a, v, c, y))
 		return;
-	row_of_rows(v, pos, sizeof pos);
+	row_of_rows(a, v, pos, sizeof pos);
 	int x0 = cv_text(c, y, 0, c->w, pos, S_STATUS);
 	if (a->diff) {
 		tui_diff_status(a, v, c, y, x0);
@@ -98,9 +95,14 @@ void tui_tview_status(app *a, canvas *c, int y)
 	}
 	const st_node *n = &v->tree->nodes[v->sel];
 	char tot[32], self[32], pp[16], pa[16];
+	if (a->re && v->job) {   /* the matches are being made */
+		snprintf(buf, sizeof buf, "/%s/  searching...", a->pattern);
+		cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
+		return;
+	}
 	if (a->re && tui_searching(v)) {
 		uint64_t zt; int64_t zs; uint32_t zc;
-		st_tree_match_within(&v->match, v->tree, tui_zoom_root(v), &zt, &zs, &zc);
+		tui_match_within(v, &zt, &zs, &zc);
 		st_fmt_ns(tot, sizeof tot, (int64_t)v->match.total_ns, a->ascii);
 		st_fmt_ns(self, sizeof self, v->match.self_ns, a->ascii);
 		st_fmt_pct(pa, sizeof pa, (double)v->match.total_ns, (double)v->tree->nodes[0].total_ns);

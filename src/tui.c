@@ -257,18 +257,18 @@ typedef struct script {
 	FILE *out;
 } script;
 
-/* Next key of the script: a character, or <Name> for special keys;
- * <dump> prints the screen, <resize WxH> resizes, <frames> prints how many
- * frames were drawn (what the redraw flags save shows in tests).  -1 at
- * the end. */
+/* Next key of the script: a character, or <Name> for special keys, <C-x>
+ * for Ctrl-X; <dump> prints the screen, <resize WxH> resizes, <frames>
+ * prints how many frames were drawn (what the redraw flags save shows in
+ * tests).  -1 at the end. */
 static int script_key(script *s, app *a, canvas *c, bool *dump)
 {
 	static const struct { const char *name; int key; } names[] = {
 		{ "Enter", '\n' }, { "Tab", '\t' }, { "Esc", 27 }, { "BS", KEY_BACKSPACE },
 		{ "Up", KEY_UP }, { "Down", KEY_DOWN }, { "Left", KEY_LEFT },
 		{ "Right", KEY_RIGHT }, { "PgUp", KEY_PPAGE }, { "PgDn", KEY_NPAGE },
-		{ "Home", KEY_HOME }, { "End", KEY_END }, { "C-c", 3 }, { "Space", ' ' },
-		{ "lt", '<' },
+		{ "Home", KEY_HOME }, { "End", KEY_END }, { "Space", ' ' },
+		{ "lt", '<' }, { "Del", KEY_DC },
 	};
 	*dump = false;
 	if (!*s->p)
@@ -298,6 +298,8 @@ static int script_key(script *s, app *a, canvas *c, bool *dump)
 			for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 				if (strlen(names[i].name) == n && !memcmp(name, names[i].name, n))
 					return names[i].key;
+			if (n == 3 && name[0] == 'C' && name[1] == '-')   /* <C-u>: Ctrl-U */
+				return name[2] & 0x1f;
 			return 0;
 		}
 	}
@@ -329,16 +331,6 @@ static void draw_header(app *a, canvas *c)
 	int hw = cv_width(c, hint);
 	if (x + hw < c->w)
 		cv_text(c, 0, c->w - hw, c->w, hint, S_STATUS);
-}
-
-static void draw_prompt(app *a, canvas *c, int y)
-{
-	cv_fill(c, y, 0, c->w, L' ', S_PROMPT);
-	int x = cv_text(c, y, 0, c->w, "/", S_PROMPT);
-	x = cv_text(c, y, x, c->w, a->pattern, S_PROMPT);
-	cv_text(c, y, x, x + 1, "_", S_PROMPT);
-	if (a->err[0])
-		cv_text_crop(c, y, x + 2, c->w, a->err, S_ERROR);
 }
 
 static void draw_breakdown(app *a, canvas *c)
@@ -406,76 +398,9 @@ static void draw_frame(app *a, canvas *c, redraw r)
 			draw_breakdown(a, c);
 	}
 	if (a->searching)
-		draw_prompt(a, c, c->h - 1);
+		tui_prompt_draw(a, c, c->h - 1);
 	else
 		tui_status_line(a, c, c->h - 1);
-}
-
-/* ---- search prompt ------------------------------------------------------------------ */
-
-static void set_pattern(app *a, const char *pat)
-{
-	snprintf(a->pattern, sizeof a->pattern, "%s", pat);
-	a->err[0] = '\0';
-	st_regex_free(a->re);
-	a->re = NULL;
-	if (*pat) {
-		a->re = st_regex_compile(pat, a->err, sizeof a->err);
-		if (!a->re) {
-			/* keep showing the error; the previous matches are gone only
-			 * once a valid pattern replaces them */
-		}
-	}
-	tui_search_apply(a);
-}
-
-static int hist_pos;
-
-static void prompt_key(app *a, int key)
-{
-	size_t len = strlen(a->pattern);
-	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
-		a->searching = false;
-		if (len && (a->nhistory == 0 || strcmp(a->history[a->nhistory - 1], a->pattern))) {
-			if (a->nhistory == 16)
-				memmove(a->history, a->history + 1, sizeof a->history[0] * 15), a->nhistory--;
-			snprintf(a->history[a->nhistory++], sizeof a->history[0], "%s", a->pattern);
-		}
-		if (a->err[0])
-			set_pattern(a, "");
-		return;
-	}
-	if (key == 27 || key == 3) {
-		a->searching = false;
-		set_pattern(a, "");
-		return;
-	}
-	char buf[sizeof a->pattern];
-	snprintf(buf, sizeof buf, "%s", a->pattern);
-	if (key == KEY_BACKSPACE || key == 127 || key == '\b') {
-		while (len > 0 && (buf[len - 1] & 0xc0) == 0x80)
-			len--;
-		if (len)
-			buf[len - 1] = '\0';
-	} else if (key == KEY_UP || key == KEY_DOWN) {
-		if (!a->nhistory)
-			return;
-		hist_pos += key == KEY_UP ? -1 : 1;
-		if (hist_pos < 0) hist_pos = 0;
-		if (hist_pos >= a->nhistory) hist_pos = a->nhistory - 1;
-		snprintf(buf, sizeof buf, "%s", a->history[hist_pos]);
-	} else if (key >= 32 && key < 0x110000 && key != 127) {
-		char mb[8];
-		mbstate_t ps = { 0 };
-		size_t n = wcrtomb(mb, (wchar_t)key, &ps);
-		if (n == (size_t)-1 || len + n + 1 >= sizeof buf)
-			return;
-		memcpy(buf + len, mb, n);
-		buf[len + n] = '\0';
-	} else {
-		return;
-	}
-	set_pattern(a, buf);   /* incremental: every change searches */
 }
 
 /* ---- actions common to every view ----------------------------------------------- */
@@ -525,19 +450,18 @@ static bool global_action(app *a, int act, bool *quit, redraw *r)
 	case ACT_VIEW6: show_view(a, V_TABLES); return true;
 	case ACT_DETAIL: a->detail = !a->detail; *r = R_VIEW; return true;
 	case ACT_SEARCH:
-		a->searching = true;
-		hist_pos = a->nhistory;
+		tui_prompt_open(a);
 		*r = R_STATUS;
 		return true;
 	case ACT_FILTER:
 		a->filter = !a->filter && a->re;
-		tui_search_apply(a);
+		tui_search_refilter(a);   /* the matches stay */
 		*r = R_VIEW;
 		return true;
 	case ACT_CLEAR:
 		a->filter = false;
 		a->breakdown = 0;
-		set_pattern(a, "");
+		tui_set_pattern(a, "");
 		*r = R_VIEW;
 		return true;
 	case ACT_BREAKDOWN:
@@ -597,10 +521,8 @@ static redraw handle_key(app *a, canvas *c, int key, bool *quit)
 	/* a notice lasts until the next key */
 	redraw r = a->message[0] ? R_STATUS : R_NONE;
 	a->message[0] = '\0';
-	if (a->searching) {
-		prompt_key(a, key);
-		return R_VIEW;
-	}
+	if (a->searching)
+		return r | (tui_prompt_key(a, key) & R_ALL);
 	int act = tui_key_action(key);
 	if (act == ACT_NONE)
 		return r;
@@ -621,36 +543,67 @@ static double now_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* A key from the terminal; 0 when none came in time (the timeout lets the
- * loop notice signals), -1 once a signal ended the viewer. */
-static int read_key(void)
+/* A key from the terminal; 0 when none came (in time: the timeout lets the
+ * loop notice signals; at once without wait), -1 once a signal ended the
+ * viewer. */
+static int read_key(bool wait)
 {
 	wint_t wk;
-	if (get_wch(&wk) == ERR)
+	if (!wait)
+		timeout(0);
+	int rc = get_wch(&wk);
+	if (!wait)
+		timeout(200);
+	if (rc == ERR)
 		return got_signal ? -1 : 0;
 	return (int)wk;
 }
 
 typedef struct loop_io {
 	script *sc;           /* headless: keys from a script; NULL: the terminal */
-	/* the replay benchmark: each key's time from reading it to a frame */
+	/* the replay benchmark: each key's time from reading it to its frame,
+	 * and to the frame with its search's matches when they came later */
 	void (*on_key)(void *ctx, double ms);
+	void (*on_settle)(void *ctx, double ms);
 	void *ctx;
 } loop_io;
 
+static void show(app *a, canvas *c, redraw r)
+{
+	draw_frame(a, c, r);
+	if (!a->headless)
+		blit(a, c);
+}
+
 /* The one loop, live and scripted: a key, the handlers' word on what it
- * changed, and a frame of only that (none when nothing changed).  Returns
+ * changed, and a frame of only that (none when nothing changed).  Work
+ * between keys (the search of a large tree, whose matches are drawn when
+ * done) goes on in slices while no key is waiting; a script lets it finish
+ * before its next key, as someone typing slower than it would.  Returns
  * true when the quit key ended it. */
 static bool run_loop(app *a, canvas *c, const loop_io *io)
 {
-	draw_frame(a, c, R_ALL);
-	if (!a->headless)
-		blit(a, c);
+	show(a, c, R_ALL);
 	bool quit = false;
+	double t0 = 0;
 	while (!quit && !got_signal) {
-		double t0 = now_ms();
+		bool busy = tui_background_pending(a);
+		if (busy && io->sc) {
+			bool searched = tui_search_busy(a);
+			redraw r = R_NONE;
+			while (tui_search_busy(a))
+				r |= tui_background_step(a);
+			if (r & R_ALL)
+				show(a, c, r);
+			if (searched && io->on_settle)
+				io->on_settle(io->ctx, now_ms() - t0);
+			while (tui_background_pending(a))
+				tui_background_step(a);
+			continue;
+		}
+		double t = now_ms();
 		bool dump = false;
-		int key = io->sc ? script_key(io->sc, a, c, &dump) : read_key();
+		int key = io->sc ? script_key(io->sc, a, c, &dump) : read_key(!busy);
 		if (key < 0)
 			break;
 		if (dump) {
@@ -660,13 +613,17 @@ static bool run_loop(app *a, canvas *c, const loop_io *io)
 			}
 			continue;
 		}
-		redraw r = key ? handle_key(a, c, key, &quit) : R_NONE;
-		if ((r & R_ALL) && !quit) {
-			draw_frame(a, c, r);
-			if (!a->headless)
-				blit(a, c);
+		if (!key) {
+			redraw r = busy ? tui_background_step(a) : R_NONE;
+			if (r & R_ALL)
+				show(a, c, r);
+			continue;
 		}
-		if (io->on_key && key)
+		t0 = t;
+		redraw r = handle_key(a, c, key, &quit);
+		if ((r & R_ALL) && !quit)
+			show(a, c, r);
+		if (io->on_key)
 			io->on_key(io->ctx, now_ms() - t0);
 	}
 	return quit;
@@ -686,8 +643,7 @@ static void free_app(app *a)
 	for (int i = 0; i < 4; i++)
 		tui_tview_free(&a->tv[i]);
 	tui_free_merged(a);
-	for (int i = 0; i < 3; i++)
-		st_match_cache_free(a->cache[i]);
+	tui_search_free(a);
 	st_regex_free(a->re);
 	tui_summary_free(a);
 	tui_build_free(a);
@@ -707,12 +663,19 @@ static void no_output(void *ctx, double ms)
 void tui_replay(st_model *m, const char *keys, int w, int h,
                 void (*on_key)(void *ctx, double ms), void *ctx)
 {
+	tui_replay_settled(m, keys, w, h, on_key, NULL, ctx);
+}
+
+void tui_replay_settled(st_model *m, const char *keys, int w, int h,
+                        void (*on_key)(void *ctx, double ms),
+                        void (*on_settle)(void *ctx, double ms), void *ctx)
+{
 	app a = { .view = V_ICICLE, .headless = true, .mono = true, .w = w, .h = h, .m = m };
 	canvas c = { 0 };
 	cv_resize(&c, w, h);
 	init_views(&a);
 	script sc = { keys, NULL };
-	loop_io io = { &sc, on_key ? on_key : no_output, ctx };
+	loop_io io = { &sc, on_key ? on_key : no_output, on_settle, ctx };
 	run_loop(&a, &c, &io);
 	free_app(&a);
 	cv_free(&c);
@@ -768,7 +731,7 @@ static bool load_keys(st_ui *ui)
 {
 	timeout(0);
 	bool go_on = true;
-	for (int k; go_on && (k = read_key()) > 0;) {
+	for (int k; go_on && (k = read_key(true)) > 0;) {
 		if (k == 'q' || k == 'Q' || k == 27 || k == 3)
 			go_on = false;
 		else if (k == KEY_RESIZE) {
@@ -886,7 +849,7 @@ int st_ui_run(st_ui *ui, st_model *m, st_diff *d)
 		snprintf(a->message, sizeof a->message, "warning: %s%s", w->v[0],
 		         w->n > 1 ? " (all warnings are printed on exit)" : "");
 	script sc = { ui->o.script, stdout };
-	loop_io io = { a->headless ? &sc : NULL, NULL, NULL };
+	loop_io io = { a->headless ? &sc : NULL, NULL, NULL, NULL };
 	bool quit = run_loop(a, &ui->c, &io);
 	if (a->headless && !quit)
 		cv_dump(&ui->c, stdout);   /* the script's end shows the last screen */

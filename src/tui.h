@@ -104,7 +104,8 @@ struct tview {
 	const st_tree *tree;
 	const shape_ops *shape;
 	uint8_t *collapsed;      /* per node: 1 when the user collapsed it */
-	uint8_t *expanded;       /* per node: 1 when open in the table */
+	uint8_t *expanded;       /* per node: 1 when open in the table; change it
+	                            with tui_tview_expand, which keeps the counts */
 	uint32_t zoom[64];       /* zoom stack; zoom[nzoom-1] is the top */
 	int nzoom;
 	uint32_t sel;
@@ -116,17 +117,37 @@ struct tview {
 	int scroll;              /* first table row shown */
 	int sort;                /* SORT_* */
 	bool reverse;
+	/* search (tui-tview.c) */
 	st_tree_match match;     /* flags per node, when searching */
-	uint64_t *filt;          /* per node: matched total (filter on) */
-	uint32_t *rows;          /* table: visible nodes, in order */
-	uint32_t nrows, caprows;
-	uint8_t *rdepth;         /* table: depth of each visible row */
-	bool rows_ok;            /* rows are valid for the current state */
-	int top;                 /* table: screen row of rows[scroll] last drawn */
-	uint32_t *rank;          /* pre-order rank per node, made for n/N */
-	uint32_t *hits;          /* matching nodes in pre-order, for n/N */
-	uint32_t nhits;
+	st_tree_match_job *job;  /* the next match set, made in slices */
+	uint8_t *spare;          /* a flags buffer for the next job */
 	bool match_stale;        /* the search changed since match was made */
+	bool filt_stale;         /* the filter was switched since filt was made */
+	bool filtered;           /* the filter applies to the match set shown */
+	uint64_t *filt;          /* per node: matched total (filter on), or NULL;
+	                            read through tui_value, which fills it */
+	uint32_t *fgen;          /* per node: filt_gen when filt was made */
+	uint32_t filt_gen, filt_work;   /* filt_work: nodes its walks looked at */
+	bool filt_all;           /* every node's filt is made */
+	struct { bool ok; uint32_t top, count; uint64_t total; int64_t self; }
+	    within;              /* the matches' figures in the zoom, once per match */
+	/* display order (tui-tview.c) and the table's rows (tui-table.c) */
+	struct kids_slot *kids;  /* sorted visible children, cached per node */
+	unsigned order_gen;      /* bumped when the order or what is visible changes */
+	uint32_t *below;         /* per node: the rows under it when it is open */
+	uint32_t *bgen;          /* per node: count_gen when below was counted */
+	uint32_t below_len;      /* nodes below was made for */
+	uint32_t count_gen;
+	bool count_all;          /* every node's below is counted */
+	bool count_big;          /* much of the tree is open: count it all */
+	bool rows_ok;            /* below is valid; false: count again (and the
+	                            order may have changed) */
+	uint8_t warm;            /* per-node arrays faulted in (bits: below, bgen,
+	                            filt, fgen), and how far each is */
+	size_t warm_at[4];
+	uint32_t *shown;         /* table: the nodes drawn in the last frame */
+	int nshown;
+	int top;                 /* table: screen row of shown[0] */
 	/* diff mode (tui-diff.c) */
 	int fig;                 /* FIG_*: the figure a diff table shows */
 	uint64_t *bfilt;         /* per node: BASE's matched total (filter on) */
@@ -142,6 +163,8 @@ enum { FIG_TOTAL, FIG_SELF, FIG_COUNT };
 /* A tree merged by label alone (m: treemerge.h), made from one of the
  * model's trees when first shown: the stack tree, or a codegen tree merged
  * across crates and CGUs too. */
+#define NTREES 6   /* the model's trees, and each merged by label */
+
 typedef struct merged_tree {
 	st_tree tree;
 	uint32_t *from;          /* per node of the source: its merged node */
@@ -197,6 +220,21 @@ extern const action_def tui_actions[];
 /* The action bound to a key code (curses KEY_* or a character). */
 int tui_key_action(int key);
 
+/* The search prompt's line and history (tui-prompt.c). */
+#define PROMPT_HISTORY 16
+typedef struct prompt {
+	char buf[512];           /* the line being edited */
+	size_t cur;              /* the cursor: a byte offset on a UTF-8 boundary */
+	bool edited;             /* the line was changed since / opened it */
+	char saved[512];         /* the search active when / opened, for Esc */
+	bool saved_filter;
+	uint32_t saved_sel;      /* and the current tree view's selection */
+	int saved_scroll;
+	char history[PROMPT_HISTORY][512];
+	int nhistory, hist_pos;  /* hist_pos == nhistory: the line being typed */
+	char draft[512];         /* the line being typed, while Up shows history */
+} prompt;
+
 struct app {
 	st_model *m;             /* with a diff: d->m, the merged model */
 	st_diff *diff;           /* --diff BASE NEW, else NULL; owns m */
@@ -220,14 +258,17 @@ struct app {
 	int help_scroll;
 	/* search */
 	st_regex *re;
-	st_match_cache *cache[3];   /* per tree: stack, codegen, pivot */
+	/* per tree: stack, codegen, pivot, then their merged trees */
+	st_match_cache *cache[NTREES];
+	uint32_t *parents[NTREES];  /* each node's parent, compact */
+	uint32_t parents_len[NTREES];   /* how many are filled in */
+	size_t parents_size[NTREES];    /* bytes mapped for it */
 	char pattern[512];
 	unsigned search_gen;        /* counts changes of the search */
 	char err[256];
 	bool raw, filter, searching;
 	int breakdown;              /* 0 off, else 1 + st_breakdown_key */
-	char history[16][512];
-	int nhistory;
+	prompt prompt;              /* the search prompt (tui-prompt.c) */
 	char message[256];          /* one-line notice in the status line */
 	struct {                    /* the Build view (tui-build.c) */
 		uint32_t sel;           /* selected unit: m->timings.units index */
@@ -306,11 +347,48 @@ style tui_kind_style(const app *a, const st_tree *t, uint32_t id);
  * order; *n set; the caller frees. */
 uint32_t *tui_children(app *a, tview *v, uint32_t id, uint64_t min_value,
                        uint32_t *n);
+/* The same for min_value 0, cached: valid until the next call. */
+const uint32_t *tui_sorted_children(app *a, tview *v, uint32_t id, uint32_t *n);
+/* The order of children changed (a sort): drops the cached orders. */
+void tui_tview_reorder(tview *v);
+/* What is visible changed: the rows are counted again, the orders dropped. */
+void tui_tview_invalidate(tview *v);
+/* The filter was switched on or off (the matches stay). */
+void tui_search_refilter(app *a);
+/* Work done between keys, a slice (a few ms) at a time: searches of large
+ * trees, then caches of the tree on screen.  Whether a search is under
+ * way, whether any work is; a slice returns R_VIEW when the view on screen
+ * got its new matches. */
+bool tui_search_busy(const app *a);
+bool tui_background_pending(const app *a);
+redraw tui_background_step(app *a);
+/* The matches' figures within the zoom (made once per match and zoom). */
+void tui_match_within(tview *v, uint64_t *total, int64_t *self, uint32_t *count);
+/* Each node's parent in a compact array, made once per tree, for passes
+ * over every node (5x less memory to stream than the nodes themselves);
+ * NULL for a tree whose parent ids do not all precede their children's. */
+const uint32_t *tui_tree_parents(app *a, const st_tree *t);
+/* Frees the match caches and parent arrays. */
+void tui_search_free(app *a);
 
+/* tui-prompt.c: the search prompt.  set_pattern searches for pat (empty:
+ * no search); prompt_key edits the line and says what to redraw. */
+void tui_set_pattern(app *a, const char *pat);
+void tui_prompt_open(app *a);
+redraw tui_prompt_key(app *a, int key);
+void tui_prompt_draw(app *a, canvas *c, int y);
+
+/* tui-table.c: where a table's selection is: its row (from 0) and the
+ * rows there are, once counted; false when it shows no row */
+bool tui_table_position(app *a, tview *v, long *row, uint32_t *total);
 /* tui-table.c: the plain figure columns */
 extern const columns_ops tui_columns_plain;
 /* Columns a table keeps for names at width w; figures get the rest. */
 int tui_name_room(int w);
+/* Opens or closes id in the table, keeping the rows' counts; and id with
+ * everything below it, in both shapes (e, E). */
+void tui_tview_expand(app *a, tview *v, uint32_t id, bool open);
+void tui_tview_expand_all(app *a, tview *v, uint32_t id, bool open);
 
 /* The node a tree view is zoomed into; whether it shows a search. */
 static inline uint32_t tui_zoom_root(const tview *v)
@@ -340,6 +418,11 @@ int tui_draw_detail(app *a, tview *v, canvas *c, int bottom);  /* returns its to
  * reading it to a finished frame.  For the latency benchmark. */
 void tui_replay(st_model *m, const char *keys, int w, int h,
                 void (*on_key)(void *ctx, double ms), void *ctx);
+/* The same, with on_settle called after a key whose search was made in
+ * slices: the milliseconds from the key to the frame with its matches. */
+void tui_replay_settled(st_model *m, const char *keys, int w, int h,
+                        void (*on_key)(void *ctx, double ms),
+                        void (*on_settle)(void *ctx, double ms), void *ctx);
 
 /* tui-summary.c */
 void tui_summary_free(app *a);

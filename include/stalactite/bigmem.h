@@ -15,6 +15,10 @@
  * (st_fatal when out of memory).  Only blocks obtained from st_big_realloc may be passed in, with
  * their exact current size. */
 void *st_big_realloc(void *p, size_t old_size, size_t new_size);
+/* A new zeroed block of size bytes (free it with st_big_free).  Large
+ * blocks are fresh mappings, zero already: their pages are touched only
+ * where they are written, which an array filled on demand wants. */
+void *st_big_calloc(size_t size);
 void st_big_free(void *p, size_t size);
 
 #endif

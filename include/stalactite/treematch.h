@@ -25,6 +25,9 @@ typedef struct st_match_cache st_match_cache;
 st_match_cache *st_match_cache_new(const st_model *m, const st_regex *re,
                                    bool raw);
 void st_match_cache_free(st_match_cache *c);
+/* Empties the cache for another pattern, keeping its memory (typing makes a
+ * pattern per key; a fresh cache would touch fresh pages each time). */
+void st_match_cache_reset(st_match_cache *c, const st_regex *re, bool raw);
 bool st_match_cache_test(st_match_cache *c, uint32_t strid);
 
 typedef struct st_tree_match {
@@ -47,6 +50,13 @@ bool st_tree_match_compute(st_tree_match *tm, const st_model *m,
 typedef struct st_tree_match_job st_tree_match_job;
 st_tree_match_job *st_tree_match_begin(const st_model *m, const st_tree *t,
                                        st_match_cache *c);
+/* The same, filling flags (at least t->len bytes, from malloc, owned by
+ * the job from now on) instead of a new allocation; NULL allocates. */
+st_tree_match_job *st_tree_match_begin_into(const st_model *m, const st_tree *t,
+                                            st_match_cache *c, uint8_t *flags);
+/* Frees an unfinished job and hands back its flags buffer for another one
+ * (NULL when the job had finished: its flags are then the match's). */
+uint8_t *st_tree_match_job_cancel(st_tree_match_job *j);
 bool st_tree_match_step(st_tree_match_job *j, uint32_t budget,
                         st_tree_match *tm);
 void st_tree_match_job_free(st_tree_match_job *j);

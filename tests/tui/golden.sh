@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Headless UI tests: key scripts replayed against committed fixtures, screens
 # compared with tests/golden/ui-*.txt by diff -u.  UPDATE=1 rewrites them.
-# Script syntax: characters are keys; <Enter> <Tab> <Esc> <BS> <Up> <Down>
-# <Left> <Right> <PgUp> <PgDn> <Home> <End> <C-c> <Space>; <dump> prints the
-# screen; <resize WxH> resizes; <frames> prints the count of frames drawn.
+# Script syntax: characters are keys; <Enter> <Tab> <Esc> <BS> <Del> <Up>
+# <Down> <Left> <Right> <PgUp> <PgDn> <Home> <End> <Space>, <C-x> for
+# Ctrl-X; <dump> prints the screen; <resize WxH> resizes; <frames> prints
+# the count of frames drawn.
 # The last screen is printed at the end.
 . "$(dirname "$0")/../lib.sh"
 golden="$top_srcdir/tests/golden"
@@ -51,12 +52,27 @@ ui detail 100x24 '2jjd' "$sample"
 # in a diff the detail pane gives both sides' total and self
 ui detail-diff 100x16 '2jjd' --diff "$data/two-crates" "$data/two-crates-inline"
 ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
+# n and N follow the rows' order: sorted by time, then (a) by name
+ui search-order 100x14 '2/DevirtSCC<Enter>n<dump>an<dump>N<dump>N' "$llvm"
+# past the last match (and before the first) they wrap, with a note
+ui search-wrap 100x12 '2/InstCombine<Enter>N<dump>n<dump>nN' "$llvm"
+# in the icicle, left to right, depth first; a folded box opens
+ui icicle-next 100x12 '/InstCombine<Enter>j<Space>n<dump>n' "$llvm"
 ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
 ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
 # the overlay covers whole lines: no row of the table shows beside it
 ui breakdown-80x24 80x24 '2/drop_glue<Enter>eb' "$llvm"
 ui search-invalid 90x12 '2/(ab' "$llvm"
 ui search-history 90x12 '/load<Enter>x/<Up><Enter>' "$llvm"
+# the prompt is a line editor: Left and insert, Ctrl-A/Ctrl-E, Ctrl-W takes
+# the word before the cursor, Backspace
+ui prompt-edit 100x12 '2/InstCombne<Left><Left>i<dump><C-a>^<C-e>::zzz<C-w><BS><BS><Enter>' "$llvm"
+# / opens empty (the active search stays until the line changes); Ctrl-U
+# empties the line, Esc brings the search and the filter back
+ui prompt-esc 100x12 '2/load<Enter>/<dump>Inst<dump><C-u><dump><Esc><dump>f/Inline<Esc>' "$llvm"
+# Up recalls, Down comes back to the line being typed; Ctrl-C in the prompt
+# cancels it and does not quit
+ui prompt-history 100x12 '/load<Enter>/Inst<Up><dump><Down><Enter><dump>/x<C-c>' "$llvm"
 ui icicle-folded-match 100x12 '/InstCombine<Enter>j<Space>' "$llvm"
 # the icicle uses the rows: taller boxes (time, self, count) on a shallow
 # subtree; a pass on a function leads with the function, a CGU its parent
@@ -155,6 +171,8 @@ ui diff-codegen-narrow 60x12 '3p<Down><Right>' --diff two-crates two-crates-inli
 # other crates its children are one lump)
 ui diff-icicle 100x16 '<Down><Enter><Down><Right><dump><Left>' --diff two-crates two-crates-inline
 ui diff-threshold 100x14 '2H<dump>j<dump>HH<dump>HH' --diff two-crates two-crates-inline
+# the threshold applies to the figure sorted by: t after s hides other rows
+ui diff-threshold-fig 80x12 '2/drop_glue<Enter>fskDH<End><Enter>D<dump>t' --diff two-crates two-crates-inline
 ui diff-min-delta 100x12 '2je' --diff --min-delta 10ms two-crates two-crates-inline
 ui diff-summary-threshold 100x28 '4HHH' --diff two-crates two-crates-inline
 ui diff-search 120x14 '2/InlinerPass<Enter><dump>f' --diff two-crates two-crates-inline

@@ -159,6 +159,29 @@ static void check_slices(const st_model *m, const st_tree *t, const char *pat,
 		CHECK(tm.flags && memcmp(tm.flags, whole.flags, whole.len) == 0);
 		st_tree_match_free(&tm);
 	}
+	/* into a used buffer (what typing recycles), after a cancelled job
+	 * left it half written with another pattern's flags */
+	uint8_t *dirty = malloc(t->len);
+	memset(dirty, 0xff, t->len);
+	st_tree_match_job *j = st_tree_match_begin_into(m, t, c, dirty);
+	st_tree_match first = { 0 };
+	if (st_tree_match_step(j, 1, &first)) {   /* a tiny tree: done at once */
+		CHECK(st_tree_match_job_cancel(j) == NULL);
+		dirty = first.flags;
+	} else {
+		dirty = st_tree_match_job_cancel(j);
+	}
+	CHECK(dirty != NULL);
+	memset(dirty, 0xff, t->len);
+	j = st_tree_match_begin_into(m, t, c, dirty);
+	st_tree_match tm = { 0 };
+	while (!st_tree_match_step(j, 3, &tm))
+		;
+	CHECK(st_tree_match_job_cancel(j) == NULL);   /* the flags are tm's now */
+	CHECK(tm.flags == dirty);
+	CHECK_INT(tm.count, whole.count);
+	CHECK(memcmp(tm.flags, whole.flags, whole.len) == 0);
+	st_tree_match_free(&tm);
 	st_tree_match_free(&whole);
 	st_match_cache_free(c);
 	st_regex_free(re);
@@ -414,7 +437,14 @@ static void test_cache(const st_model *m)
 	c = st_match_cache_new(m, re, true);
 	CHECK(st_match_cache_test(c, id));
 	CHECK(st_match_cache_test(c, id));
+	/* reset for another pattern: no answer of the old one survives */
+	st_regex *re2 = st_regex_compile("run_server", err, sizeof err);
+	st_match_cache_reset(c, re2, false);
+	CHECK(st_match_cache_test(c, id));
+	st_match_cache_reset(c, re, false);
+	CHECK(!st_match_cache_test(c, id));
 	st_match_cache_free(c);
+	st_regex_free(re2);
 	st_regex_free(re);
 }
 
