@@ -9,10 +9,17 @@
 #    (all profiles of one cargo build).  Prints both times and their ratio.
 # 2. Peak memory of the report run (/usr/bin/time -f %M) as a fraction of the
 #    input size.
+# 2a. Threads: the same report with -j 1 and -j 2 (and -j N with JOBS=N) on
+#    the whole build and on the big profile: min and median wall time over
+#    RUNS runs (default 5), the ratio of the medians, peak RSS of each (the
+#    issue's targets: -j 2 at most 0.6x of -j 1 on a whole build; peak RSS
+#    under a third of the input).
 # 2b. The Chrome trace loader on every bench/out/*.llvm_timings.json (made by
 #    hand with -Z llvm-time-trace, see BENCHMARKS.md; not committed): MB/s of
 #    the report run and peak RSS against the issue's targets (200 MB/s, peak
 #    under half the file).
+# 2c. Snapshots: --save time and size, and the short report from the
+#    snapshot against the profiles (target: at most 0.05x).
 # 3. Other benchmark programs: every executable bench/bench-* in the build
 #    directory (bench-demangle, bench-search, ...), run with top_srcdir set.
 #
@@ -169,6 +176,56 @@ elif [ "$report_ok" = 1 ]; then
     say "bench: no profiles to load; skipping the load benchmarks"
 fi
 
+# ---------------------------------------------------------------- threads
+
+# min and median seconds of a command over $2 runs (after one warm-up)
+min_median() {
+    json=$(mktemp)
+    if [ "$have_hyperfine" = 1 ]; then
+        hyperfine --style none --warmup 1 --runs "$2" --export-json "$json" "$1" >/dev/null 2>&1 || { rm -f "$json"; return 1; }
+        tr ',' '\n' <"$json" | awk -F: '/"median"/ { md = $2 + 0 } /"min"/ { mn = $2 + 0 } END { printf "%.3f %.3f\n", mn, md }'
+    else
+        sh -c "$1" >/dev/null 2>&1 || return 1
+        for i in $(seq "$2"); do
+            t0=$(date +%s%N); sh -c "$1" >/dev/null 2>&1; t1=$(date +%s%N)
+            echo $((t1 - t0))
+        done | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f %.3f\n", v[1] / 1e9, v[int((NR + 1) / 2)] / 1e9 }'
+    fi
+    rm -f "$json"
+}
+
+if [ "$report_ok" = 1 ]; then
+    tinputs=""
+    [ -d "$builddir" ] && [ -n "$(ls "$builddir" 2>/dev/null)" ] && tinputs="$builddir"
+    [ -s "$big" ] && tinputs="$tinputs $big"
+    [ -z "$tinputs" ] && tinputs=$sample
+    jobs="1 2"
+    [ -n "${JOBS:-}" ] && [ "${JOBS}" != 2 ] && jobs="$jobs $JOBS"
+    hr "threads: --report --format json with -j N (warm cache, ${RUNS:-5} runs)"
+    printf '%-28s %4s %10s %10s %8s %12s %8s\n' input jobs min median "vs -j1" peak-RSS RSS/size
+    for in in $tinputs; do
+        bytes=$(size_of "$in")
+        base=""
+        for j in $jobs; do
+            mm=$(min_median "$bin -j $j --report --format json $in >/dev/null" "${RUNS:-5}") || mm=""
+            rss=""
+            [ -n "$timebin" ] && rss=$($timebin -f %M "$bin" -j "$j" --report --format json "$in" 2>&1 >/dev/null | tail -n 1)
+            md=${mm#* }
+            [ "$j" = 1 ] && base=$md
+            awk -v name="$(basename "$in")" -v j="$j" -v mm="$mm" -v base="$base" -v rss="$rss" -v bytes="$bytes" 'BEGIN {
+                split(mm, t, " ")
+                r = (base > 0 && t[2] > 0) ? sprintf("%.2fx", t[2] / base) : "-"
+                rs = (rss ~ /^[0-9]+$/) ? sprintf("%.1f MB", rss * 1024 / 1e6) : "-"
+                frac = (rss ~ /^[0-9]+$/ && bytes > 0) ? sprintf("%.2f", rss * 1024 / bytes) : "-"
+                printf "%-28s %4s %10s %10s %8s %12s %8s\n", name, j,
+                    mm == "" ? "failed" : sprintf("%.3f s", t[1]),
+                    mm == "" ? "failed" : sprintf("%.3f s", t[2]), r, rs, frac
+            }'
+        done
+    done
+    say "(targets: -j 2 at most 0.60x of -j 1 on the whole build; RSS/size under 0.33)"
+fi
+
 # ---------------------------------------------------------------- traces
 
 traces=$(ls "$out"/*.llvm_timings.json 2>/dev/null)
@@ -220,6 +277,42 @@ if [ "$report_ok" = 1 ]; then
         }'
     done
     say "(ratio = diff time / time to load both; at most 1.0x is the target)"
+fi
+
+# ---------------------------------------------------------------- snapshot
+
+# --save FILE, then the same short report from the snapshot and from the
+# profiles: the reopen should take at most 0.05x the load.  The save is
+# timed once (it writes and fsyncs the file).
+if [ "$report_ok" = 1 ] && [ -n "$inputs" ]; then
+    hr "snapshot: --save; --report --by crate -n 5 from the profiles vs from the snapshot (warm cache, mean)"
+    printf '%-28s %10s %10s %10s %10s %8s\n' input save size load reopen ratio
+    snapdir=$(mktemp -d)
+    for in in $inputs; do
+        snap="$snapdir/$(basename "$in").snap"
+        t0=$(date +%s%N)
+        if "$bin" --save "$snap" "$in" 2>/dev/null; then
+            t1=$(date +%s%N)
+            ts=$(awk -v n=$((t1 - t0)) 'BEGIN { printf "%.3f s", n / 1e9 }')
+            sz=$(mb "$(wc -c <"$snap")")
+        else
+            ts=failed sz=-
+        fi
+        runs=${RUNS:-}
+        [ -z "$runs" ] && [ "$(size_of "$in")" -gt 200000000 ] && runs=3
+        tl=$(measure "$bin --report --by crate -n 5 $in >/dev/null 2>&1" "$runs") || tl=""
+        to=$(measure "$bin --report --by crate -n 5 $snap >/dev/null" "") || to=""
+        if [ -d "$in" ]; then name="$(basename "$in")/"; else name=$(basename "$in"); fi
+        awk -v name="$name" -v ts="$ts" -v sz="$sz" -v tl="$tl" -v to="$to" 'BEGIN {
+            printf "%-28s %10s %10s %10s %10s %8s\n", name, ts, sz,
+                tl == "" ? "failed" : sprintf("%.3f s", tl),
+                to == "" ? "failed" : sprintf("%.4f s", to),
+                (tl > 0 && to > 0) ? sprintf("%.3fx", to / tl) : "-"
+        }'
+        rm -f "$snap"
+    done
+    rmdir "$snapdir" 2>/dev/null
+    say "(ratio = reopen time / load time; at most 0.05x is the target)"
 fi
 
 # ---------------------------------------------------------------- 3

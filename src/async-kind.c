@@ -357,6 +357,19 @@ bool st_async_evidence_exact(const st_async_evidence *ev)
 	return ev && ev->any;
 }
 
+void st_async_evidence_merge(st_async_evidence *dst,
+                             const st_async_evidence *src)
+{
+	uint32_t n = st_strtab_count(src->keys);
+	for (uint32_t id = 1; id < n; id++) {
+		uint32_t d = st_intern(dst->keys, st_str(src->keys, id),
+		                       st_strlen(src->keys, id));
+		*grow_bytes(&dst->bits, &dst->nbits, d) |=
+			id < src->nbits ? src->bits[id] : 0;
+	}
+	dst->any |= src->any;
+}
+
 /* "Coroutine(DefId(0:16 ~ PATH)" and the like, s[i] being the '(' of
  * "(DefId(".  Returns where scanning goes on. */
 static size_t scan_defid(st_async_evidence *ev, const char *s, size_t n, size_t i)
@@ -417,6 +430,11 @@ static size_t scan_body(st_async_evidence *ev, const char *s, size_t n, size_t i
 	}
 	sb_free(&p);
 	return (size_t)(e - s) + 3;
+}
+
+bool st_async_evidence_may_hold(const char *s, size_t len)
+{
+	return memmem(s, len, "(DefId(", 7) || memmem(s, len, "{async fn body of ", 18);
 }
 
 void st_async_evidence_scan(st_async_evidence *ev, const char *s, size_t len)

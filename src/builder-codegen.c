@@ -25,6 +25,8 @@ static void cg_grow(cg_table *t)
 	t->nslots = n;
 	for (uint32_t i = 0; i < t->len; i++) {
 		const cg_entry *e = &t->v[i];
+		if (e->unindexed)
+			continue;
 		uint32_t h = cg_hash(e->cgu_idx, e->label, e->fn_raw) & (n - 1);
 		while (t->slots[h] != ST_NIL)
 			h = (h + 1) & (n - 1);
@@ -32,10 +34,10 @@ static void cg_grow(cg_table *t)
 	}
 }
 
-static void cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
-                   bool pass, int64_t v, bool lead)
+void bld_cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
+                bool pass, uint32_t count, uint32_t lead, int64_t v)
 {
-	if ((t->len + 1) * 2 > t->nslots)
+	if ((t->indexed + 1) * 2 > t->nslots)
 		cg_grow(t);
 	uint32_t h = cg_hash(cgu, label, fn) & (t->nslots - 1);
 	for (;;) {
@@ -44,23 +46,48 @@ static void cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
 			break;
 		cg_entry *e = &t->v[i];
 		if (e->cgu_idx == cgu && e->label == label && e->fn_raw == fn) {
-			e->count++;
+			e->count += count;
 			e->lead += lead;
 			e->self_ns += v;
 			return;
 		}
 		h = (h + 1) & (t->nslots - 1);
 	}
+	t->slots[h] = t->len;
+	t->indexed++;
+	bld_cg_append(t, cgu, label, fn, pass, count, lead, v);
+	t->v[t->len - 1].unindexed = false;
+}
+
+void bld_cg_append(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
+                   bool pass, uint32_t count, uint32_t lead, int64_t v)
+{
 	if (t->len == t->cap) {
 		uint32_t cap = t->cap ? t->cap * 2 : 1024;
 		t->v = st_big_realloc(t->v, (size_t)t->cap * sizeof *t->v,
 		                      (size_t)cap * sizeof *t->v);
 		t->cap = cap;
 	}
-	t->slots[h] = t->len;
 	t->v[t->len++] = (cg_entry){ .cgu_idx = cgu, .label = label, .fn_raw = fn,
-	                             .count = 1, .lead = lead, .pass = pass,
-	                             .self_ns = v };
+	                             .count = count, .lead = lead, .pass = pass,
+	                             .unindexed = true, .self_ns = v };
+}
+
+void bld_cg_index_cgus(cg_table *t, const uint8_t *need)
+{
+	for (uint32_t i = 0; i < t->len; i++) {
+		cg_entry *e = &t->v[i];
+		if (!e->unindexed || !need[e->cgu_idx])
+			continue;
+		if ((t->indexed + 1) * 2 > t->nslots)
+			cg_grow(t);
+		uint32_t h = cg_hash(e->cgu_idx, e->label, e->fn_raw) & (t->nslots - 1);
+		while (t->slots[h] != ST_NIL)
+			h = (h + 1) & (t->nslots - 1);
+		t->slots[h] = i;
+		t->indexed++;
+		e->unindexed = false;
+	}
 }
 
 /* An event that belongs to a CGU: LLVM passes split their self time over
@@ -76,13 +103,13 @@ void bld_add_codegen(st_builder *b, const frame *f, int64_t self)
 		nfn = f->loop_fn == ST_NOSTR ? 0 : 1;
 	}
 	if (!pass || nfn == 0 || fns[0] == f->cgu_raw) {
-		cg_add(&b->cg, f->cgu_idx, e->label, ST_NOSTR, pass, self, true);
+		bld_cg_add(&b->cg, f->cgu_idx, e->label, ST_NOSTR, pass, 1, 1, self);
 		return;
 	}
 	int64_t share = self / (int64_t)nfn;
 	for (uint32_t i = 0; i < nfn; i++) {
 		int64_t v = share + (i == 0 ? self - share * (int64_t)nfn : 0);
-		cg_add(&b->cg, f->cgu_idx, e->label, fns[i], true, v, i == 0);
+		bld_cg_add(&b->cg, f->cgu_idx, e->label, fns[i], true, 1, i == 0, v);
 	}
 }
 

@@ -1,6 +1,6 @@
 /* builder-finish.c: what the builder does once every source is in:
- * functions classified, async functions grouped, statistics, crates and
- * artifacts ordered (st_builder_finish). */
+ * functions classified, async functions and generic instances grouped,
+ * statistics, crates and artifacts ordered (st_builder_finish). */
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +117,89 @@ static int cmp_fn(const void *x, const void *y)
 	return c ? c : (a->name > b->name) - (a->name < b->name);
 }
 
+/* A generic set's sort key: text, not interning order, breaks ties. */
+typedef struct gen_key {
+	int64_t llvm_ns;
+	const char *name, *crate;
+	uint32_t set;
+} gen_key;
+
+static int cmp_gen(const void *x, const void *y)
+{
+	const gen_key *a = x, *b = y;
+	int c = cmp_i64_desc(a->llvm_ns, b->llvm_ns);
+	if (!c)
+		c = strcmp(a->name, b->name);
+	return c ? c : strcmp(a->crate, b->crate);
+}
+
+/* Generic sets (model.h) from the sorted functions: one pass to erase and
+ * sum, a sort of the sets, then their members laid out contiguously in
+ * function order, so each set lists its instances by LLVM time. */
+static void group_generics(st_builder *b)
+{
+	st_model *m = b->m;
+	uint32_t nf = m->functions.len;
+	uint32_t *set_of = st_xmalloc(((size_t)nf + 1) * sizeof *set_of);
+	st_idmap of = { 0 };
+	for (uint32_t i = 0; i < nf; i++) {
+		const st_fn_stat *f = &m->functions.v[i];
+		size_t len = st_strlen(m->strs, f->name), lists;
+		if (b->scratch_cap < 3 * len + 1) {
+			b->scratch_cap = 3 * len + 64;
+			b->scratch = st_xrealloc(b->scratch, b->scratch_cap);
+		}
+		size_t n = st_name_erase_generics(st_str(m->strs, f->name), len,
+		                                  b->scratch, b->scratch_cap, &lists);
+		set_of[i] = ST_NIL;
+		if (!lists)
+			continue;
+		uint32_t name = st_intern(m->strs, b->scratch, n);
+		uint32_t g = st_idmap_get_or_put(&of, st_idmap_pair(f->crate, name),
+		                                 m->generics.len);
+		if (g == m->generics.len)
+			*VEC_PUSH(m->generics) = (st_generic_stat){ .name = name,
+			                                             .crate = f->crate };
+		m->generics.v[g].llvm_ns += f->llvm_ns;
+		m->generics.v[g].instances++;
+		set_of[i] = g;
+	}
+	st_idmap_free(&of);
+
+	uint32_t ng = m->generics.len;
+	gen_key *keys = st_xmalloc(((size_t)ng + 1) * sizeof *keys);
+	uint32_t *rank = st_xmalloc(((size_t)ng + 1) * sizeof *rank);
+	for (uint32_t g = 0; g < ng; g++)
+		keys[g] = (gen_key){ m->generics.v[g].llvm_ns,
+		                     st_str(m->strs, m->generics.v[g].name),
+		                     st_str(m->strs, m->generics.v[g].crate), g };
+	if (ng > 1)
+		qsort(keys, ng, sizeof *keys, cmp_gen);
+	st_generic_stat *sorted = st_xmalloc(((size_t)ng + 1) * sizeof *sorted);
+	uint32_t members = 0;
+	for (uint32_t g = 0; g < ng; g++) {
+		sorted[g] = m->generics.v[keys[g].set];
+		sorted[g].first = members;
+		members += sorted[g].instances;
+		rank[keys[g].set] = g;
+	}
+	free(m->generics.v);
+	m->generics.v = sorted;
+	m->generics.cap = ng;
+
+	/* first is each set's next free slot while filling, then restored */
+	m->generic_fns.v = st_xmalloc(((size_t)members + 1) * sizeof *m->generic_fns.v);
+	m->generic_fns.len = m->generic_fns.cap = members;
+	for (uint32_t i = 0; i < nf; i++)
+		if (set_of[i] != ST_NIL)
+			m->generic_fns.v[sorted[rank[set_of[i]]].first++] = i;
+	for (uint32_t g = 0; g < ng; g++)
+		sorted[g].first -= sorted[g].instances;
+	free(keys);
+	free(rank);
+	free(set_of);
+}
+
 /* Crates by (name, kind), their sources' figures summed. */
 static void build_crates(st_model *m)
 {
@@ -223,6 +306,7 @@ void st_builder_finish(st_builder *b)
 		qsort(m->functions.v, m->functions.len, sizeof *m->functions.v,
 		      cmp_fn);
 	sort_async(m);
+	group_generics(b);
 	sort_artifacts(m);
 	build_crates(m);
 	if (m->crates.len > 1)

@@ -49,12 +49,14 @@ typedef struct cg_entry {
 	 * entries, and counts for its pass in the first one only */
 	uint32_t lead;
 	bool pass;
+	bool unindexed;    /* not in slots: see bld_cg_append */
 	int64_t self_ns;
 } cg_entry;
 
 typedef struct cg_table {
 	cg_entry *v;
 	uint32_t len, cap;
+	uint32_t indexed;          /* entries in slots */
 	uint32_t *slots;           /* entry index or ST_NIL */
 	uint32_t nslots;
 } cg_table;
@@ -95,7 +97,9 @@ struct st_builder {
 	thread_stack *last_stack;
 	uint8_t *label_info;       /* strtab id -> LI_* bits, computed once */
 	uint32_t label_info_len;
-	uint8_t *scanned;          /* strtab id -> evidence already scanned */
+	/* strtab id -> 1 + the source that scanned it for evidence (0: none):
+	 * once per source, as evidence binds to the source's crate */
+	uint32_t *scanned;
 	uint32_t scanned_len;
 	st_async_evidence *evidence;
 	uint32_t crate, crate_stack;
@@ -104,6 +108,11 @@ struct st_builder {
 	uint32_t s_unnamed_loop;
 	char *scratch;
 	size_t scratch_cap;
+	/* stack-tree nodes that st_builder_merge added without entering them in
+	 * idx_stack (below nodes it added itself, nothing looked them up): ids
+	 * [lo, hi) under crate node crate, entered when a later merge needs them */
+	struct graft { uint32_t crate, lo, hi; } *grafts;
+	uint32_t ngrafts, capgrafts;
 };
 
 #define VEC_PUSH(vec) (((vec).len == (vec).cap ? \
@@ -129,18 +138,41 @@ static inline uint32_t mix3(uint32_t a, uint32_t b, uint32_t c)
  * created with the given kind when missing. */
 uint32_t bld_child(st_tree *t, child_index *ix, uint32_t parent,
                    uint32_t name, uint32_t arg, st_kind kind);
+/* The child of parent with this name (and arg), or ST_NIL. */
+uint32_t bld_find_child(const st_tree *t, const child_index *ix, uint32_t parent,
+                        uint32_t name, uint32_t arg);
+/* Enters node id, which the lookup does not hold yet, in the lookup. */
+void bld_index_node(const st_tree *t, child_index *ix, uint32_t id);
 /* Grows m->display and m->fn_kind to hold strtab id id. */
 void bld_ensure_display(st_model *m, uint32_t id);
 /* Normalised id of a raw id, computed once per distinct string. */
 uint32_t bld_display_of(st_builder *b, uint32_t id);
 /* Frees the child lookups of the three trees. */
 void bld_free_lookups(st_builder *b);
+/* The row of a label, a pass (group ST_NOSTR: not grouped), a CGU (by crate
+ * and normalised name; raw is kept when the row is new) and an artifact
+ * label, appended when missing. */
+uint32_t bld_label_stat(st_builder *b, uint32_t label);
+uint32_t bld_pass_stat(st_builder *b, uint32_t label, uint32_t group);
+uint32_t bld_cgu_stat(st_builder *b, uint32_t crate, uint32_t cgu, uint32_t raw);
+uint32_t bld_artifact_stat(st_builder *b, uint32_t label);
 
 /* ---- builder-codegen.c ---------------------------------------------------- */
 
 /* An event that belongs to a CGU: LLVM passes split their self time over
  * their functions, other activities count for the CGU itself. */
 void bld_add_codegen(st_builder *b, const frame *f, int64_t self);
+/* Adds count events of self time v to the (cgu, label, fn) entry, lead of
+ * them counted for the pass too. */
+void bld_cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
+                bool pass, uint32_t count, uint32_t lead, int64_t v);
+/* Appends an entry known to be new without entering it in the lookup
+ * (a merge's entries of a CGU the merge made); bld_cg_index_cgus enters
+ * those of the CGUs marked in need (by CGU index) before they are looked
+ * up again. */
+void bld_cg_append(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
+                   bool pass, uint32_t count, uint32_t lead, int64_t v);
+void bld_cg_index_cgus(cg_table *t, const uint8_t *need);
 /* Builds both codegen trees from the contributions. */
 void bld_build_codegen(st_builder *b);
 

@@ -85,6 +85,37 @@ uint32_t bld_child(st_tree *t, child_index *ix, uint32_t parent,
 	return id;
 }
 
+uint32_t bld_find_child(const st_tree *t, const child_index *ix, uint32_t parent,
+                        uint32_t name, uint32_t arg)
+{
+	if (!ix->cap)
+		return ST_NIL;
+	uint32_t h = child_hash(parent, name, ix->by_arg ? arg : 0) & (ix->cap - 1);
+	for (;;) {
+		uint32_t id = ix->slots[h];
+		if (id == ST_NIL)
+			return ST_NIL;
+		const st_node *n = &t->nodes[id];
+		if (n->parent == parent && n->name == name &&
+		    (!ix->by_arg || n->arg == arg))
+			return id;
+		h = (h + 1) & (ix->cap - 1);
+	}
+}
+
+void bld_index_node(const st_tree *t, child_index *ix, uint32_t id)
+{
+	if ((ix->len + 1) * 2 > ix->cap)
+		index_grow(ix, t);
+	const st_node *n = &t->nodes[id];
+	uint32_t h = child_hash(n->parent, n->name, ix->by_arg ? n->arg : 0) &
+	             (ix->cap - 1);
+	while (ix->slots[h] != ST_NIL)
+		h = (h + 1) & (ix->cap - 1);
+	ix->slots[h] = id;
+	ix->len++;
+}
+
 /* ---- strings ----------------------------------------------------------- */
 
 void bld_ensure_display(st_model *m, uint32_t id)
@@ -139,20 +170,23 @@ uint32_t bld_display_of(st_builder *b, uint32_t id)
 }
 
 /* Query keys and DefId arguments tell exactly which paths are coroutines;
- * each distinct string is scanned once. */
+ * each distinct string is scanned once per source: what it shows binds to
+ * the source's crate, so a source's evidence does not depend on which
+ * sources came before it (nor on how loading was split over threads). */
 static void scan_evidence(st_builder *b, uint32_t id)
 {
 	if (id >= b->scanned_len) {
 		uint32_t n = b->scanned_len ? b->scanned_len : 4096;
 		while (n <= id)
 			n *= 2;
-		b->scanned = st_xrealloc(b->scanned, n);
-		memset(b->scanned + b->scanned_len, 0, n - b->scanned_len);
+		b->scanned = st_xrealloc(b->scanned, (size_t)n * sizeof *b->scanned);
+		memset(b->scanned + b->scanned_len, 0,
+		       (size_t)(n - b->scanned_len) * sizeof *b->scanned);
 		b->scanned_len = n;
 	}
-	if (b->scanned[id])
+	if (b->scanned[id] == b->m->sources.len)
 		return;
-	b->scanned[id] = 1;
+	b->scanned[id] = b->m->sources.len;
 	st_async_evidence_scan(b->evidence, st_str(b->m->strs, id),
 	                       st_strlen(b->m->strs, id));
 }
@@ -293,6 +327,9 @@ void bld_free_lookups(st_builder *b)
 	free(b->scratch);
 	b->scratch = NULL;
 	b->scratch_cap = 0;
+	free(b->grafts);
+	b->grafts = NULL;
+	b->ngrafts = b->capgrafts = 0;
 	st_async_evidence_free(b->evidence);
 	b->evidence = NULL;
 }
@@ -325,7 +362,7 @@ void st_builder_begin_source(st_builder *b, const char *path, const char *format
 
 /* ---- statistics ----------------------------------------------------------- */
 
-static uint32_t label_stat(st_builder *b, uint32_t label)
+uint32_t bld_label_stat(st_builder *b, uint32_t label)
 {
 	st_model *m = b->m;
 	uint32_t *i = sid_slot(&b->label_of, &b->label_of_len, label);
@@ -336,9 +373,7 @@ static uint32_t label_stat(st_builder *b, uint32_t label)
 	return *i;
 }
 
-/* group: the enclosing group's title for grouped sources, else ST_NOSTR */
-static void count_pass(st_builder *b, uint32_t label, uint32_t group,
-                       int64_t self)
+uint32_t bld_pass_stat(st_builder *b, uint32_t label, uint32_t group)
 {
 	st_model *m = b->m;
 	uint32_t at;
@@ -353,24 +388,47 @@ static void count_pass(st_builder *b, uint32_t label, uint32_t group,
 	}
 	if (at == m->passes.len)
 		*VEC_PUSH(m->passes) = (st_pass_stat){ .pass = label, .group = group };
+	return at;
+}
+
+/* group: the enclosing group's title for grouped sources, else ST_NOSTR */
+static void count_pass(st_builder *b, uint32_t label, uint32_t group,
+                       int64_t self)
+{
+	st_model *m = b->m;
+	uint32_t at = bld_pass_stat(b, label, group);
 	m->passes.v[at].count++;
 	m->passes.v[at].self_ns += self;
 	m->llvm_self_ns += (uint64_t)self;
 }
 
-static uint32_t cgu_stat(st_builder *b, uint32_t cgu_raw)
+uint32_t bld_cgu_stat(st_builder *b, uint32_t crate, uint32_t cgu, uint32_t raw)
 {
 	st_model *m = b->m;
-	uint32_t cgu_display = bld_display_of(b, cgu_raw);
-	uint64_t key = st_idmap_pair(b->crate, cgu_display);
-	uint32_t i = st_idmap_get_or_put(&b->cgu_of, key, m->cgus.len);
+	uint32_t i = st_idmap_get_or_put(&b->cgu_of, st_idmap_pair(crate, cgu),
+	                                 m->cgus.len);
 	if (i == m->cgus.len) {
-		*VEC_PUSH(m->cgus) = (st_cgu_stat){ .crate = b->crate,
-		                                    .cgu = cgu_display };
+		*VEC_PUSH(m->cgus) = (st_cgu_stat){ .crate = crate, .cgu = cgu };
 		b->cgu_raw = st_xrealloc(b->cgu_raw, m->cgus.cap * sizeof *b->cgu_raw);
-		b->cgu_raw[i] = cgu_raw;
+		b->cgu_raw[i] = raw;
 	}
 	return i;
+}
+
+static uint32_t cgu_stat(st_builder *b, uint32_t cgu_raw)
+{
+	return bld_cgu_stat(b, b->crate, bld_display_of(b, cgu_raw), cgu_raw);
+}
+
+uint32_t bld_artifact_stat(st_builder *b, uint32_t label)
+{
+	st_model *m = b->m;
+	uint32_t *i = sid_slot(&b->artifact_of, &b->artifact_of_len, label);
+	if (*i == ST_NIL) {
+		*i = m->artifacts.len;
+		*VEC_PUSH(m->artifacts) = (st_artifact_stat){ .label = label };
+	}
+	return *i;
 }
 
 /* Adds summarize's per-kind contribution of an event to its label row. */
@@ -415,20 +473,16 @@ static void count_point(st_builder *b, const st_event *e)
 	enum kclass c = classify_kind(b, e->kind);
 	uint32_t src = m->sources.len - 1;
 	if (e->type == ST_EV_INSTANT && c == KC_CACHE_HIT) {
-		uint32_t i = label_stat(b, e->label);   /* the row exists either way */
+		uint32_t i = bld_label_stat(b, e->label);   /* the row exists either way */
 		if (*sid_slot(&b->hit_count_src, &b->hit_count_src_len, e->label) != src)
 			m->labels.v[i].cache_hits++;
 	} else if (e->type == ST_EV_INTEGER && c == KC_CACHE_HIT_COUNT) {
-		uint32_t i = label_stat(b, e->label);   /* may move labels.v */
+		uint32_t i = bld_label_stat(b, e->label);   /* may move labels.v */
 		m->labels.v[i].cache_hits += e->value;
 		*sid_slot(&b->hit_count_src, &b->hit_count_src_len, e->label) = src;
 	} else if (e->type == ST_EV_INTEGER && c == KC_ARTIFACT_SIZE) {
-		uint32_t *i = sid_slot(&b->artifact_of, &b->artifact_of_len, e->label);
-		if (*i == ST_NIL) {
-			*i = m->artifacts.len;
-			*VEC_PUSH(m->artifacts) = (st_artifact_stat){ .label = e->label };
-		}
-		m->artifacts.v[*i].bytes += e->value;
+		uint32_t i = bld_artifact_stat(b, e->label);   /* may move artifacts.v */
+		m->artifacts.v[i].bytes += e->value;
 	}
 }
 
@@ -541,7 +595,7 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 		uncount_child(&m->labels.v[parent->label_idx],
 		              (enum kclass)parent->kclass, dur);
 	}
-	f->label_idx = label_stat(b, e->label);
+	f->label_idx = bld_label_stat(b, e->label);
 	count_label(&m->labels.v[f->label_idx], c, dur);
 
 	uint32_t pnode = parent ? parent->stack_node : b->crate_stack;

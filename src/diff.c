@@ -10,6 +10,7 @@
 #include <string.h>
 #include "stalactite/diff.h"
 #include "stalactite/idmap.h"
+#include "stalactite/snapshot.h"
 #include "stalactite/xalloc.h"
 
 const char *st_diff_status_name(st_diff_status s)
@@ -209,6 +210,14 @@ static void fill(pairing *p, table *t, const st_model *s, bool base)
 			r->kind = fn->kind;   /* NEW's classification wins */
 		SIDE(r)[0] += fn->llvm_ns;
 	}
+	for (uint32_t i = 0; i < s->generics.len; i++) {
+		const st_generic_stat *g = &s->generics.v[i];
+		uint32_t crate = ID(g->crate), name = ID(g->name);
+		int64_t *f = SIDE(row_for(&t[ST_DT_GENERICS], st_idmap_pair(crate, name),
+		                          name, crate, 0, base));
+		f[0] += g->llvm_ns;
+		f[1] += g->instances;
+	}
 	for (uint32_t i = 0; i < s->async_fns.len; i++) {
 		const st_async_stat *a = &s->async_fns.v[i];
 		uint32_t name = ID(a->name);
@@ -258,6 +267,7 @@ static int cmp_row(const void *x, const void *y)
 
 st_diff *st_diff_build(st_model *base, st_model *new)
 {
+	st_model_thaw(new);   /* NEW gains strings and nodes; BASE is only read */
 	st_diff *d = st_xcalloc(1, sizeof *d);
 	d->base = base;
 	d->m = new;

@@ -16,20 +16,25 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "stalactite/cargo.h"
 #include "stalactite/decompress.h"
 #include "stalactite/fmt.h"
 #include "stalactite/formats.h"
 #include "stalactite/load.h"
+#include "stalactite/mmprof-pipe.h"
+#include "stalactite/snapshot.h"
 #include "stalactite/xalloc.h"
 
 typedef struct input {
@@ -77,7 +82,44 @@ typedef struct loader {
 	st_model *m;           /* cargo timings go straight into it */
 	bool dense;            /* the mapped file has no holes: populate it */
 	bool cancelled;        /* opts->progress said stop */
+	unsigned pipe;         /* a profile decodes on this many threads */
+	/* On a worker thread (several jobs): the file being loaded, into a
+	 * model of its own, and the jobs it is one of.  Whatever must happen in
+	 * file order on the calling thread (warnings, crate notes, cargo
+	 * timings, progress) is handed to it there. */
+	struct job *job;
+	struct jobs *jobs;
 } loader;
+
+/* One file loaded on a worker thread (see "several threads" below). */
+typedef struct job {
+	const input *in;
+	st_model *m;               /* the file's own model and builder */
+	st_builder *b;
+	int rc;
+	char err[1024];
+	char **warns;              /* sanitised, in the order they arose */
+	size_t nwarns;
+	char *crate;               /* for note_crate, at the file's turn, */
+	st_crate_kind kind;
+	size_t crate_at;           /* after this many of warns */
+	bool timings;              /* cargo timings: loaded at its turn instead */
+	bool finished;             /* under jobs.mu, */
+	uint64_t held;             /* and what it holds: see may_start */
+	_Atomic uint64_t done;     /* progress: bytes of the file */
+} job;
+
+/* The files of a load and the threads loading them (see "several threads"
+ * below). */
+typedef struct jobs {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;         /* a file finished, or one was merged */
+	job *v;
+	size_t n, next, merged;    /* next to start, first not yet merged */
+	uint64_t held;             /* what the files started and not merged hold */
+	atomic_bool stop;          /* cancelled, or an earlier file failed */
+	const loader *ld;          /* read-only while the workers run */
+} jobs;
 
 /* The formats stalactite reads.  sniff_format is the one place that tells
  * them apart by their first bytes (after decompression). */
@@ -129,6 +171,12 @@ static void warn(const loader *ld, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	st_fmt_sanitize(msg, strlen(msg), shown, sizeof shown, false);
+	if (ld->job) {   /* told at the file's turn, on the calling thread */
+		job *j = ld->job;
+		j->warns = st_xreallocarray(j->warns, j->nwarns + 1, sizeof *j->warns);
+		j->warns[j->nwarns++] = st_xstrdup(shown);
+		return;
+	}
 	ld->opts->warn(ld->opts->warn_ctx, shown);
 }
 
@@ -382,6 +430,10 @@ static int collect(loader *ld, char *const *paths, int npaths, char *err,
  * reports the first). */
 static bool tell(loader *ld, uint64_t done)
 {
+	if (ld->job) {   /* the calling thread sums and tells */
+		atomic_store_explicit(&ld->job->done, done, memory_order_relaxed);
+		return !atomic_load_explicit(&ld->jobs->stop, memory_order_relaxed);
+	}
 	if (ld->opts->progress && !ld->cancelled &&
 	    !ld->opts->progress(ld->opts->progress_ctx, done, ld->total))
 		ld->cancelled = true;
@@ -410,6 +462,12 @@ static bool on_unpack(void *ctx, uint64_t in_bytes)
 static void note_crate(loader *ld, const char *crate, st_crate_kind kind,
                        const char *path)
 {
+	if (ld->job) {   /* noted at the file's turn: crates seen are in order */
+		ld->job->crate = st_xstrdup(crate);
+		ld->job->kind = kind;
+		ld->job->crate_at = ld->job->nwarns;
+		return;
+	}
 	for (size_t i = 0; i < ld->ncrates; i++) {
 		crate_seen *c = &ld->crates[i];
 		if (c->kind != kind || strcmp(c->crate, crate) != 0)
@@ -430,23 +488,6 @@ static void note_crate(loader *ld, const char *crate, st_crate_kind kind,
 	}
 	crate_seen c = { st_xstrdup(crate), path, kind, false };
 	ld->crates[ld->ncrates++] = c;
-}
-
-/* Faults a mapping in with one call, once its structure has been checked:
- * string data is read at random, and a fault per page is costly on virtual
- * machines (0.93 s instead of 1.25 s for a 260 MB profile, +6% peak RSS;
- * see BENCHMARKS.md).  Not before the checks (as MAP_POPULATE did): a huge
- * sparse file with a bad header would be read whole first; and not for a
- * sparse file at all (rustc writes none; its holes would become gigabytes of
- * zero pages before its first bad event is reached).  Kernels before 5.14
- * lack MADV_POPULATE_READ; they get read-ahead. */
-static void populate(const unsigned char *data, size_t len)
-{
-#ifdef MADV_POPULATE_READ
-	if (madvise((void *)data, len, MADV_POPULATE_READ) == 0)
-		return;
-#endif
-	madvise((void *)data, len, MADV_WILLNEED);
 }
 
 /* The end of loading one input of a format other than a profile: an error
@@ -484,6 +525,10 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 	st_mmprof *p = NULL;
 	in_format f = sniff_format(data, len);
 	if (f == FORMAT_CARGO_HTML || f == FORMAT_CARGO_LOG) {
+		if (ld->job) {   /* they go straight into the build's model */
+			ld->job->timings = true;
+			return 0;
+		}
 		char note[1024] = "";
 		int rc = st_timings_load(ld->m, in->path, data, len, f == FORMAT_CARGO_LOG,
 		                         note, sizeof note, msg, sizeof msg);
@@ -498,19 +543,28 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 	}
 	if (f != FORMAT_MMPROF)
 		why = len < 4 ? "offset 0: file too short to be a profile"
-		              : "offset 0: not a measureme profile (no MMPD magic)";
-	else if (!(p = st_mmprof_open(data, len, st_builder_strs(b), msg, sizeof msg)))
+		      : st_snapshot_sniff(data, len)   /* piped, compressed, in a dir */
+		      ? "offset 0: a snapshot opens only as a file given on its own"
+		      : "offset 0: not a measureme profile (no MMPD magic)";
+	/* one large file on several threads: decoded on others, built here */
+	st_strtab *own = ld->pipe && f == FORMAT_MMPROF ? st_strtab_new() : NULL;
+	if (!why && !(p = st_mmprof_open(data, len, own ? own : st_builder_strs(b),
+	                                 msg, sizeof msg)))
 		why = msg;
 	if (why) {
+		st_strtab_free(own);
 		snprintf(err, errlen, "%s: %s%s%s%s", name, why, cut ? " (" : "",
 		         cut ? cut : "", cut ? ")" : "");
 		return 1;
 	}
+	st_mmprof_pipe *pipe = own ? st_mmprof_pipe_new(p, own, st_builder_strs(b),
+	                                                data, len, ld->pipe) : NULL;
 	/* a file mapping may give back event pages once decoded; a heap copy
 	 * must not */
 	st_mmprof_set_mapped(p, mapped);
-	if (mapped && ld->dense)
-		populate(data, len);
+	/* not a sparse file: rustc writes none, and its holes would become
+	 * gigabytes of zero pages before its first bad event is reached */
+	st_mmprof_set_populate(p, mapped && ld->dense);
 	const st_mmprof_info *info = st_mmprof_get_info(p);
 	if (cut)
 		warn(ld, "%s: %s; loading what was readable", in->path, cut);
@@ -525,10 +579,14 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 	snprintf(format, sizeof format, "mm_profdata v%u", (unsigned)info->version);
 	st_builder_begin_source(b, in->path, format, crate, len);
 	st_builder_set_crate(b, cname, (uint8_t)kind);
-	int rc = st_mmprof_feed(p, b, o->progress ? on_progress : NULL, ld, msg,
-	                        sizeof msg);
+	/* a worker is told to stop through progress */
+	st_progress_fn progress = o->progress || ld->job ? on_progress : NULL;
+	int rc = pipe ? st_mmprof_pipe_feed(pipe, b, progress, ld, msg, sizeof msg)
+	              : st_mmprof_feed(p, b, progress, ld, msg, sizeof msg);
 	st_builder_end_source(b, info->events);
+	st_mmprof_pipe_free(pipe);
 	st_mmprof_close(p);
+	st_strtab_free(own);
 	if (rc != 0) {
 		snprintf(err, errlen, "%s: %s", name, msg);
 		return 1;
@@ -545,7 +603,7 @@ static int load_stream(loader *ld, st_builder *b, const input *in,
 	/* what is held in memory is bounded, and so is what a stream may send */
 	st_decompress_opts o = { .limit = ld->limit,
 	                         .in_limit = fd >= 0 ? ld->in_limit : 0 };
-	if (ld->opts->progress) {   /* a plain pipe too: it may be slow */
+	if (ld->opts->progress || ld->job) {   /* a plain pipe too: it may be slow */
 		o.progress = on_unpack;
 		o.progress_ctx = ld;
 	}
@@ -599,54 +657,91 @@ static int load_stream(loader *ld, st_builder *b, const input *in,
  * what they hold.  Not pread instead of mmap: a copy of every profile for
  * the sake of a rare race.  (mmap is not on POSIX's list of
  * async-signal-safe functions; on Linux it is a plain system call that
- * touches no state of the C library.) */
-static struct {
-	uintptr_t lo, hi, page;      /* the mapping, rounded up to whole pages */
-	volatile sig_atomic_t hit;
-	uint64_t at;                 /* offset of the first fault */
-	struct sigaction old;
-} guard;
+ * touches no state of the C library.)
+ *
+ * Several threads decode mappings at once: each guarded mapping has a slot
+ * in a fixed table, which the handler reads with lock-free atomics only
+ * (async-signal-safe); the handler is installed while any slot is in use. */
+#define GUARD_SLOTS (ST_LOAD_MAX_JOBS + 8)   /* workers and the calling thread */
+static struct guard_slot {
+	_Atomic uintptr_t lo, hi;    /* the mapping in whole pages; hi 0: free */
+	atomic_bool hit;
+	_Atomic uint64_t at;         /* offset of the first fault */
+} guards[GUARD_SLOTS];
+static _Atomic uintptr_t guard_page;
+static struct sigaction guard_old;
+static unsigned guard_users;   /* slots in use, under guard_mu */
+static pthread_mutex_t guard_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
-	uintptr_t a = (uintptr_t)si->si_addr;
-	if (si->si_code > 0 && a >= guard.lo && a < guard.hi) {
-		uintptr_t from = a & ~(guard.page - 1);
-		if (mmap((void *)from, guard.hi - from, PROT_READ,
-		         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
-			if (!guard.hit)
-				guard.at = a - guard.lo;
-			guard.hit = 1;
-			return;
-		}
+	uintptr_t a = (uintptr_t)si->si_addr, page = atomic_load(&guard_page);
+	for (int i = 0; si->si_code > 0 && i < GUARD_SLOTS; i++) {
+		struct guard_slot *g = &guards[i];
+		uintptr_t lo = atomic_load(&g->lo), hi = atomic_load(&g->hi);
+		if (a < lo || a >= hi)
+			continue;
+		uintptr_t from = a & ~(page - 1);
+		if (mmap((void *)from, hi - from, PROT_READ,
+		         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+			break;
+		if (!atomic_load(&g->hit))
+			atomic_store(&g->at, a - lo);
+		atomic_store(&g->hit, true);
+		return;
 	}
 	/* not ours: the previous action sees a fault again on return, and a
 	 * signal that was sent is sent again */
-	sigaction(sig, &guard.old, NULL);
+	sigaction(sig, &guard_old, NULL);
 	if (si->si_code <= 0)
 		raise(sig);
 }
 
-static void guard_on(const void *map, size_t len)
+/* The slot guarding [map, map + len), or -1 when none is free (more
+ * threads than ST_LOAD_MAX_JOBS: not done). */
+static int guard_on(const void *map, size_t len)
 {
 	long ps = sysconf(_SC_PAGESIZE);
-	guard.page = ps > 0 ? (uintptr_t)ps : 4096;
-	guard.lo = (uintptr_t)map;
-	guard.hi = guard.lo + ((len + guard.page - 1) & ~(guard.page - 1));
-	guard.hit = 0;
-	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, &guard.old);
+	uintptr_t page = ps > 0 ? (uintptr_t)ps : 4096;
+	pthread_mutex_lock(&guard_mu);
+	int i = 0;
+	while (i < GUARD_SLOTS && atomic_load(&guards[i].hi))
+		i++;
+	if (i < GUARD_SLOTS) {
+		struct guard_slot *g = &guards[i];
+		atomic_store(&guard_page, page);
+		atomic_store(&g->hit, false);
+		atomic_store(&g->at, 0);
+		atomic_store(&g->lo, (uintptr_t)map);
+		atomic_store(&g->hi, (uintptr_t)map + ((len + page - 1) & ~(page - 1)));
+		if (guard_users++ == 0) {
+			struct sigaction sa = { .sa_sigaction = on_sigbus,
+			                        .sa_flags = SA_SIGINFO };
+			sigemptyset(&sa.sa_mask);
+			sigaction(SIGBUS, &sa, &guard_old);
+		}
+	}
+	pthread_mutex_unlock(&guard_mu);
+	return i < GUARD_SLOTS ? i : -1;
 }
 
 /* True when the file shrank under the mapping; *at: where it was found. */
-static bool guard_off(uint64_t *at)
+static bool guard_off(int slot, uint64_t *at)
 {
-	sigaction(SIGBUS, &guard.old, NULL);
-	guard.lo = guard.hi = 0;
-	*at = guard.at;
-	return guard.hit;
+	*at = 0;
+	if (slot < 0)
+		return false;
+	struct guard_slot *g = &guards[slot];
+	pthread_mutex_lock(&guard_mu);
+	bool hit = atomic_load(&g->hit);
+	*at = atomic_load(&g->at);
+	atomic_store(&g->lo, 0);
+	atomic_store(&g->hi, 0);
+	if (--guard_users == 0)
+		sigaction(SIGBUS, &guard_old, NULL);
+	pthread_mutex_unlock(&guard_mu);
+	return hit;
 }
 
 /* A regular file: its first bytes are read and checked before anything is
@@ -669,12 +764,12 @@ static int load_mapped(loader *ld, st_builder *b, const input *in, int fd,
 	if (map == MAP_FAILED)
 		return fail(err, errlen, in->path, "%s", strerror(errno));
 	madvise(map, len, MADV_SEQUENTIAL);
-	guard_on(map, len);
+	int slot = guard_on(map, len);
 	int rc = c == ST_COMPRESSION_NONE
 	         ? decode(ld, b, in, in->path, map, len, true, NULL, err, errlen)
 	         : load_stream(ld, b, in, c, map, len, -1, err, errlen);
 	uint64_t at;
-	if (guard_off(&at)) {
+	if (guard_off(slot, &at)) {
 		snprintf(err, errlen, "%s: offset %llu: file changed while being read",
 		         in->path, (unsigned long long)at);
 		rc = 1;
@@ -781,12 +876,225 @@ static int input_limits(loader *ld, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- several threads -------------------------------------------------------- */
+
+/* Files load on worker threads, each into a model and builder of its own
+ * (nothing is shared while events are read), and the calling thread merges
+ * them into the build's model one by one in file order (st_builder_merge),
+ * which gives the model one thread builds, whatever the thread count and
+ * timing.  At each file's turn the calling thread also does what must
+ * happen in file order or on its own thread: the file's warnings and crate
+ * note, cargo timings (loaded there and then: they go straight into the
+ * build's model and depend on the timings before them), the first error in
+ * file order.  While it waits it calls the progress callback every
+ * PROGRESS_MS with the bytes all workers have done.  Cancelling, or a file
+ * that failed, stops the workers at their next progress step (a MiB of
+ * events).  Workers take files in order; a file other than the first one
+ * not yet merged starts only while what the started files hold stays under
+ * HELD: a file being read holds its size (its pages are mapped), a file
+ * read its model until merged.  That bounds the peak memory (a whole
+ * tokio+hyper build: BENCHMARKS.md), but it also keeps the largest files
+ * of a build, which take most of its time, from loading beside each other:
+ * so a file of PIPE_MIN or more (or an eighth of all) is decoded by two
+ * threads more while its worker builds (mmprof-pipe.h), which puts it on
+ * every core. */
+#define PROGRESS_MS 40
+#define HELD ((uint64_t)256 << 20)
+#define PIPE_MIN ((uint64_t)64 << 20)
+/* decoders of one file: string expansion scales, the one builder not */
+#define PIPE_DECODERS 4
+
+static atomic_uint default_jobs = 1;
+
+void st_load_set_jobs(unsigned n)
+{
+	atomic_store(&default_jobs, n ? n : 1);
+}
+
+static bool may_start(const jobs *js)
+{
+	return js->next == js->merged ||
+	       js->held + js->v[js->next].in->size <= HELD;
+}
+
+static void run_job(jobs *js, job *j)
+{
+	const loader *ld = js->ld;
+	loader w = { .opts = ld->opts, .limit = ld->limit, .in_limit = ld->in_limit,
+	             .total = ld->total, .size = j->in->size, .job = j, .jobs = js };
+	/* and a file with an eighth of the build's bytes: without it the other
+	 * files would wait for it at the end */
+	w.pipe = j->in->size >= PIPE_MIN || j->in->size >= ld->total / 8 ? 2 : 0;
+	j->m = w.m = st_model_new();
+	j->b = st_builder_new(j->m);
+	j->rc = load_one(&w, j->b, j->in, j->err, sizeof j->err);
+	st_builder_trim(j->b);   /* it may wait a while for its turn */
+}
+
+static void *worker(void *arg)
+{
+	jobs *js = arg;
+	pthread_mutex_lock(&js->mu);
+	for (;;) {
+		while (!atomic_load(&js->stop) && js->next < js->n && !may_start(js))
+			pthread_cond_wait(&js->cv, &js->mu);
+		if (atomic_load(&js->stop) || js->next >= js->n)
+			break;
+		job *j = &js->v[js->next++];
+		j->held = j->in->size;   /* its pages, mapped */
+		js->held += j->held;
+		pthread_mutex_unlock(&js->mu);
+		run_job(js, j);
+		pthread_mutex_lock(&js->mu);
+		js->held -= j->held;
+		j->held = j->m ? st_model_bytes(j->m) : 0;   /* now its model */
+		js->held += j->held;
+		j->finished = true;
+		pthread_cond_broadcast(&js->cv);
+	}
+	pthread_mutex_unlock(&js->mu);
+	return NULL;
+}
+
+static void free_job(job *j)
+{
+	st_builder_free(j->b);
+	st_model_free(j->m);
+	for (size_t k = 0; k < j->nwarns; k++)
+		free(j->warns[k]);
+	free(j->warns);
+	free(j->crate);
+	j->b = NULL;
+	j->m = NULL;
+	j->warns = NULL;
+	j->crate = NULL;
+	j->nwarns = 0;
+}
+
+/* A finished file at its turn: what it told, then its model merged. */
+static int take_job(loader *ld, st_builder *b, job *j, uint64_t base,
+                    char *err, size_t errlen)
+{
+	if (j->timings) {   /* everything again, here */
+		ld->base = base;
+		ld->size = j->in->size;
+		ld->lo = ld->span = 0;
+		return load_one(ld, b, j->in, err, errlen);
+	}
+	for (size_t k = 0; k <= j->nwarns; k++) {
+		if (j->crate && k == j->crate_at)
+			note_crate(ld, j->crate, j->kind, j->in->path);
+		if (k < j->nwarns)
+			ld->opts->warn(ld->opts->warn_ctx, j->warns[k]);
+	}
+	if (j->rc != 0) {
+		snprintf(err, errlen, "%s", j->err);
+		return 1;
+	}
+	st_builder_merge(b, j->b);
+	return 0;
+}
+
+/* Bytes done: base (the files merged) and how far the others are. */
+static uint64_t jobs_done(jobs *js, uint64_t base)
+{
+	for (size_t i = js->merged; i < js->n; i++)
+		base += atomic_load_explicit(&js->v[i].done, memory_order_relaxed);
+	return base;
+}
+
+/* Loads every input with nthreads workers into b; returns as the loop
+ * over files would, or -1 when no thread could be started. */
+static int load_jobs(loader *ld, st_builder *b, unsigned nthreads, char *err,
+                     size_t errlen)
+{
+	jobs js = { .n = ld->l.len, .ld = ld };
+	js.v = st_xcalloc(js.n, sizeof *js.v);
+	for (size_t i = 0; i < js.n; i++) {
+		js.v[i].in = &ld->l.v[i];
+		atomic_init(&js.v[i].done, 0);
+	}
+	atomic_init(&js.stop, false);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_init(&js.mu, NULL);
+	pthread_cond_init(&js.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	/* signals sent to the process go to the calling thread, as without
+	 * workers (the viewer's handlers); faults stay with the faulting one */
+	sigset_t block, old;
+	sigfillset(&block);
+	static const int sync_sigs[] = { SIGBUS, SIGSEGV, SIGFPE, SIGILL, SIGTRAP,
+	                                 SIGSYS, SIGABRT };
+	for (size_t k = 0; k < sizeof sync_sigs / sizeof sync_sigs[0]; k++)
+		sigdelset(&block, sync_sigs[k]);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	pthread_t th[ST_LOAD_MAX_JOBS];
+	unsigned started = 0;
+	for (unsigned k = 0; k < nthreads; k++)
+		if (pthread_create(&th[started], NULL, worker, &js) == 0)
+			started++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = started ? 0 : -1;
+	uint64_t base = 0, told = 0;
+	for (size_t i = 0; started && rc == 0 && i < js.n; i++) {
+		job *j = &js.v[i];
+		pthread_mutex_lock(&js.mu);
+		while (!j->finished && rc == 0) {
+			struct timespec t;
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			t.tv_nsec += PROGRESS_MS * 1000000L;
+			if (t.tv_nsec >= 1000000000L) {
+				t.tv_sec++;
+				t.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&js.cv, &js.mu, &t);
+			uint64_t d = jobs_done(&js, base);
+			told = d > told ? d : told;   /* a pipe's size is unknown */
+			pthread_mutex_unlock(&js.mu);
+			rc = tell(ld, told) ? 0 : 1;
+			pthread_mutex_lock(&js.mu);
+		}
+		pthread_mutex_unlock(&js.mu);
+		if (rc != 0)   /* j may still be running: freed after the join */
+			break;
+		rc = take_job(ld, b, j, base, err, errlen);
+		free_job(j);
+		base += j->in->size;
+		told = base > told ? base : told;
+		pthread_mutex_lock(&js.mu);
+		js.held -= j->held;
+		js.merged = i + 1;
+		pthread_cond_broadcast(&js.cv);
+		pthread_mutex_unlock(&js.mu);
+		if (rc == 0 && !tell(ld, told))
+			rc = 1;
+	}
+	atomic_store(&js.stop, true);
+	pthread_mutex_lock(&js.mu);
+	pthread_cond_broadcast(&js.cv);
+	pthread_mutex_unlock(&js.mu);
+	for (unsigned k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
+	for (size_t i = 0; i < js.n; i++)
+		free_job(&js.v[i]);
+	pthread_cond_destroy(&js.cv);
+	pthread_mutex_destroy(&js.mu);
+	free(js.v);
+	return rc;
+}
+
 int st_load_paths(st_model *m, char *const *paths, int npaths,
                   const st_load_opts *opts, char *err, size_t errlen)
 {
 	static const st_load_opts none;
 	loader ld = { .opts = opts ? opts : &none, .m = m };
 	err[0] = '\0';
+	/* a snapshot is a finished model: nothing to read or build */
+	int snap = st_snapshot_load_paths(m, paths, npaths, ld.opts, err, errlen);
+	if (snap >= 0)
+		return snap;
 	int rc = input_limits(&ld, err, errlen);
 	if (rc == 0)
 		rc = collect(&ld, paths, npaths, err, errlen);
@@ -795,7 +1103,18 @@ int st_load_paths(st_model *m, char *const *paths, int npaths,
 	st_builder *b = st_builder_new(m);
 	if (ld.opts->hook)
 		st_builder_set_hook(b, ld.opts->hook);
-	for (size_t i = 0; rc == 0 && i < ld.l.len; i++) {
+	/* a hook sees every event in order: one thread */
+	unsigned nj = ld.opts->jobs ? ld.opts->jobs : atomic_load(&default_jobs);
+	nj = nj < ST_LOAD_MAX_JOBS ? nj : ST_LOAD_MAX_JOBS;
+	int par = rc == 0 && nj > 1 && ld.l.len > 1 && !ld.opts->hook
+	          ? load_jobs(&ld, b, nj < ld.l.len ? nj : (unsigned)ld.l.len,
+	                      err, errlen)
+	          : -1;
+	if (par >= 0)
+		rc = par;
+	ld.pipe = nj > 1 && ld.l.len == 1 && !ld.opts->hook
+	          ? (nj < PIPE_DECODERS ? nj : PIPE_DECODERS) : 0;
+	for (size_t i = 0; par < 0 && rc == 0 && i < ld.l.len; i++) {
 		ld.size = ld.l.v[i].size;
 		ld.lo = ld.span = 0;
 		/* also between files: a text format has no progress of its own */

@@ -15,7 +15,9 @@
 #include "stalactite/load.h"
 #include "stalactite/report.h"
 #include "stalactite/search.h"
+#include "stalactite/snapshot.h"
 #include "stalactite/ui.h"
+#include "stalactite/xalloc.h"
 
 enum mode { MODE_UI, MODE_REPORT, MODE_DEMANGLE };
 
@@ -25,6 +27,8 @@ typedef struct options {
 	const char *match;
 	bool full;
 	bool diff;
+	const char *save;   /* --save FILE: write a snapshot instead */
+	bool jobs_set;      /* -j given: STALACTITE_JOBS is not read */
 	st_ui_opts ui;
 } options;
 
@@ -42,8 +46,8 @@ static void usage(FILE *f)
 	      "  -r, --report          print a report instead of opening the viewer\n"
 	      "  -f, --format=FORMAT   report format: text (default) or json\n"
 	      "  -b, --by=KEY          text report: only the table for KEY, one of\n"
-	      "                        source, crate, pass, cgu, function, async, label,\n"
-	      "                        artifact\n"
+	      "                        source, crate, pass, cgu, function, generic, async,\n"
+	      "                        label, artifact\n"
 	      "  -n, --top=N           rows per table (text default 20; json: all)\n"
 	      "  -m, --match=REGEX     report: time of the events whose label or argument\n"
 	      "                        matches the PCRE2 pattern REGEX (smart case)\n"
@@ -51,6 +55,10 @@ static void usage(FILE *f)
 	      "                        or a directory; tables show base, new and the change\n"
 	      "      --min-delta=TIME  with --diff: hide rows whose time changed less than\n"
 	      "                        TIME (e.g. 5ms, 200us, 1.5s; default: hide nothing)\n"
+	      "  -j, --jobs=N          load files on N threads (default: STALACTITE_JOBS,\n"
+	      "                        else every online core); the result is the same\n"
+	      "      --save=FILE       write the loaded build to FILE as a snapshot, which\n"
+	      "                        opens in its place, fast (PATH... is one build)\n"
 	      "      --demangle        filter standard input, demangling Rust symbols\n"
 	      "      --full            with --demangle: keep hashes and disambiguators\n"
 	      "      --no-mouse        viewer: do not take mouse input\n"
@@ -99,11 +107,25 @@ static bool parse_duration(const char *s, int64_t *ns)
 	return false;
 }
 
+/* -j N, STALACTITE_JOBS: threads loading files (st_load_set_jobs); a
+ * larger count than the loader uses (ST_LOAD_MAX_JOBS) is taken as its
+ * most. */
+static bool set_jobs(const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || errno || v < 1)
+		return false;
+	st_load_set_jobs(v < ST_LOAD_MAX_JOBS ? (unsigned)v : ST_LOAD_MAX_JOBS);
+	return true;
+}
+
 /* Returns -1 to go on, else the exit status. */
 static int parse(int argc, char **argv, options *o)
 {
 	enum { OPT_DEMANGLE = 256, OPT_FULL, OPT_NO_MOUSE, OPT_MIN_DELTA,
-	       OPT_HELP_KEYS };
+	       OPT_HELP_KEYS, OPT_SAVE };
 	static const struct option longs[] = {
 		{ "report", no_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
@@ -111,10 +133,12 @@ static int parse(int argc, char **argv, options *o)
 		{ "top", required_argument, NULL, 'n' },
 		{ "match", required_argument, NULL, 'm' },
 		{ "diff", no_argument, NULL, 'd' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "min-delta", required_argument, NULL, OPT_MIN_DELTA },
 		{ "demangle", no_argument, NULL, OPT_DEMANGLE },
 		{ "full", no_argument, NULL, OPT_FULL },
 		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
+		{ "save", required_argument, NULL, OPT_SAVE },
 		/* hidden: the keys for the README and man page (make update-docs) */
 		{ "help-keys", required_argument, NULL, OPT_HELP_KEYS },
 		{ "help", no_argument, NULL, 'h' },
@@ -123,7 +147,7 @@ static int parse(int argc, char **argv, options *o)
 	};
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":rf:b:n:m:dhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":rf:b:n:m:dj:hV", longs, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'r': o->mode = MODE_REPORT; break;
@@ -149,6 +173,12 @@ static int parse(int argc, char **argv, options *o)
 		}
 		case 'm': o->match = optarg; break;
 		case 'd': o->diff = true; break;
+		case 'j':
+			if (!set_jobs(optarg))
+				return usage_error("-j needs a number of threads, 1 or more",
+				                   optarg);
+			o->jobs_set = true;
+			break;
 		case OPT_MIN_DELTA:
 			if (!parse_duration(optarg, &o->report.min_delta))
 				return usage_error("--min-delta needs a duration such as 5ms",
@@ -157,6 +187,7 @@ static int parse(int argc, char **argv, options *o)
 		case OPT_DEMANGLE: o->mode = MODE_DEMANGLE; break;
 		case OPT_FULL: o->full = true; break;
 		case OPT_NO_MOUSE: o->ui.mouse = false; break;
+		case OPT_SAVE: o->save = optarg; break;
 		case OPT_HELP_KEYS:
 			if (st_ui_help_keys(stdout, optarg) != 0)
 				return usage_error("--help-keys takes markdown or man", optarg);
@@ -316,12 +347,55 @@ static int run_ui(char *const *paths, int n, options *o)
 	return st_ui_run(ui, l.m, NULL);
 }
 
+typedef struct notes {
+	char **v;
+	size_t n;
+} notes;
+
+/* Prints a warning and keeps it for the snapshot. */
+static void warn_keep(void *ctx, const char *msg)
+{
+	notes *w = ctx;
+	warn_stderr(NULL, msg);
+	w->v = st_xreallocarray(w->v, w->n + 1, sizeof *w->v);
+	w->v[w->n++] = st_xstrdup(msg);
+}
+
+/* --save FILE: the paths loaded (with the usual warnings, which the
+ * snapshot repeats when opened) and written as a snapshot; no viewer. */
+static int run_save(char *const *paths, int n, const char *file)
+{
+	char err[1024];
+	notes w = { NULL, 0 };
+	st_model *m = st_model_new();
+	st_load_opts lo = { .warn = warn_keep, .warn_ctx = &w };
+	int rc = st_load_paths(m, paths, n, &lo, err, sizeof err) ||
+	         st_snapshot_save(m, (const char *const *)w.v, w.n, file, err,
+	                          sizeof err);
+	if (rc)
+		fprintf(stderr, "stalactite: %s\n", err);
+	for (size_t i = 0; i < w.n; i++)
+		free(w.v[i]);
+	free(w.v);
+	st_model_free(m);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	options o = { .mode = MODE_UI, .ui = { .mouse = true } };
 	int rc = parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
+	/* every online core by default: loading is most of the wait */
+	const char *jobs = getenv("STALACTITE_JOBS");
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (!o.jobs_set && jobs && *jobs && !set_jobs(jobs))
+		return usage_error("STALACTITE_JOBS must be a number of threads, 1 or "
+		                   "more", jobs);
+	if (!o.jobs_set && !(jobs && *jobs))
+		st_load_set_jobs(cores > 1 ? (unsigned)(cores < ST_LOAD_MAX_JOBS ? cores
+		                 : ST_LOAD_MAX_JOBS) : 1);
 	char *const *paths = argv + optind;
 	int n = argc - optind;
 	if (o.mode == MODE_DEMANGLE) {
@@ -345,6 +419,11 @@ int main(int argc, char **argv)
 	if (o.report.min_delta && !o.diff)
 		return usage_error("--min-delta goes with --diff", NULL);
 	o.ui.min_delta = o.report.min_delta;
+	if (o.save && (o.mode != MODE_UI || o.diff))
+		return usage_error("--save writes a snapshot: it goes without --report "
+		                   "and --diff", NULL);
+	if (o.save)
+		return run_save(paths, n, o.save);
 	if (o.mode == MODE_REPORT)
 		return run_report(paths, n, &o);
 	return run_ui(paths, n, &o);

@@ -101,7 +101,9 @@ struct st_mmprof {
 	uint32_t unknown, parse_error;  /* strtab ids */
 	char *cmd;
 	char warning[160];
-	bool mapped;
+	bool mapped, populate;
+	st_mmprof_sink sink;            /* instead of the builder, when set */
+	void *sink_ctx;
 	char *err;
 	size_t errlen;
 };

@@ -241,6 +241,17 @@ void st_mmprof_set_mapped(st_mmprof *p, bool mapped)
 	p->mapped = mapped;
 }
 
+void st_mmprof_set_populate(st_mmprof *p, bool populate)
+{
+	p->populate = populate;
+}
+
+void st_mmprof_set_sink(st_mmprof *p, st_mmprof_sink fn, void *ctx)
+{
+	p->sink = fn;
+	p->sink_ctx = ctx;
+}
+
 const st_mmprof_info *st_mmprof_get_info(const st_mmprof *p)
 {
 	return &p->info;

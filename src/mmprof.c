@@ -384,7 +384,8 @@ typedef struct feed_state {
 	void *ctx;
 	uint64_t done, next_report;
 	size_t pagesz;
-	uint64_t drop_lo, drop_hi;   /* pending run of finished events pages */
+	uint64_t tail;               /* the file is released from here on */
+	uint64_t ready;              /* and faulted in from here on */
 	bool cancelled;              /* the progress callback said stop */
 } feed_state;
 
@@ -424,38 +425,70 @@ static bool feed_record(st_mmprof *p, feed_state *f, const unsigned char *r,
 	e.key = n.key;
 	e.keylen = n.keylen;
 	const char *why = "event cannot be placed";
-	if (!st_builder_event(f->b, &e, &why))
+	if (p->sink ? !p->sink(p->sink_ctx, &e, at, &why)
+	            : !st_builder_event(f->b, &e, &why))
 		return mm_fail(p, at, "%s", why);
 	return true;
 }
 
-/* Releases the whole OS pages inside an events page we are done with. */
-static void drop_flush(const st_mmprof *p, feed_state *f)
+/* Releases the file's pages from the events page being read on (whole OS
+ * pages, a few MiB at a time: one madvise per page costs more than the
+ * reading).  Events are read from the end of the file back, and the pages
+ * of all three streams were written in time order: the strings and index
+ * entries of every event still to come were written before its events
+ * page, except the last page of each stream still being filled then
+ * (TAIL_SLACK covers those).  So everything after the events page at
+ * from + TAIL_SLACK is done with, not only the events pages; reading
+ * such a page again anyway (a crafted file) costs a fault, nothing more.
+ * That keeps what a file holds in memory shrinking as it is decoded, which
+ * matters when several files are decoded at once. */
+#define TAIL_SLACK ((uint64_t)4 << 20)
+
+/* Faults in the file from a window below the events page at from, once its
+ * structure has been checked (open did), in one call per few MiB: strings
+ * are read at random, and a fault per page is costly on virtual machines
+ * (the whole file at once took a 260 MB profile from 1.25 to 0.93 s; see
+ * BENCHMARKS.md).  Only a window, as drop_tail releases what is behind it:
+ * what a file holds in memory stays about the window's size, plus the few
+ * strings read far below it.  Kernels before 5.14 lack MADV_POPULATE_READ;
+ * they get read-ahead. */
+#define READY_WINDOW ((uint64_t)24 << 20)
+
+static void populate(const st_mmprof *p, feed_state *f, uint64_t from)
 {
-	if (f->drop_hi > f->drop_lo) {
-		uintptr_t lo = (uintptr_t)(p->data + f->drop_lo);
-		uintptr_t hi = (uintptr_t)(p->data + f->drop_hi);
-		lo = (lo + f->pagesz - 1) & ~(uintptr_t)(f->pagesz - 1);
-		hi &= ~(uintptr_t)(f->pagesz - 1);
-		if (hi > lo)
-			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	if (!p->populate || f->pagesz == 0 || f->ready == 0 ||
+	    f->ready + READY_WINDOW / 2 < from)
+		return;
+	uint64_t lo = from > READY_WINDOW ? from - READY_WINDOW : 0;
+	uintptr_t a = (uintptr_t)(p->data + lo) & ~(uintptr_t)(f->pagesz - 1);
+	uintptr_t b = (uintptr_t)(p->data + f->ready);
+	if (b > a) {
+#ifdef MADV_POPULATE_READ
+		if (madvise((void *)a, b - a, MADV_POPULATE_READ) != 0)
+#endif
+			madvise((void *)a, b - a, MADV_WILLNEED);
 	}
-	f->drop_lo = f->drop_hi = 0;
+	/* and what lies below it is given back: opening touched every page
+	 * header, and a fault maps a large folio; a string read there again
+	 * costs a fault */
+	if (p->mapped && a > (uintptr_t)p->data)
+		madvise((void *)p->data, a - (uintptr_t)p->data, MADV_DONTNEED);
+	f->ready = lo;
 }
 
-/* Collects runs of adjacent finished events pages and releases them a few
- * MiB at a time (one madvise per page costs more than the reading). */
-static void drop_page(const st_mmprof *p, feed_state *f, const page *pg)
+static void drop_tail(const st_mmprof *p, feed_state *f, uint64_t from, bool all)
 {
 	if (!p->mapped || f->pagesz == 0)
 		return;
-	if (f->drop_hi == 0 || pg->file_off + pg->len != f->drop_lo) {
-		drop_flush(p, f);
-		f->drop_hi = pg->file_off + pg->len;
-	}
-	f->drop_lo = pg->hdr_off;
-	if (f->drop_hi - f->drop_lo >= DROP_BATCH)
-		drop_flush(p, f);
+	from = all ? 0 : from + TAIL_SLACK;
+	if (f->tail < from + (all ? 0 : DROP_BATCH))
+		return;
+	uintptr_t lo = (uintptr_t)(p->data + from), hi = (uintptr_t)(p->data + f->tail);
+	lo = (lo + f->pagesz - 1) & ~(uintptr_t)(f->pagesz - 1);
+	hi = (hi + f->pagesz - 1) & ~(uintptr_t)(f->pagesz - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	f->tail = from;
 }
 
 /* Returns false when the progress callback asks to stop. */
@@ -473,15 +506,29 @@ static bool report(st_mmprof *p, feed_state *f, uint64_t bytes)
 	return false;
 }
 
-static bool feed_all(st_mmprof *p, feed_state *f)
+/* Events lo..hi-1, last first; the whole file gives its pages back as it
+ * goes (drop_tail, populate), a range (several decoders at once) not. */
+static bool feed_all(st_mmprof *p, feed_state *f, uint64_t lo, uint64_t hi)
 {
 	const stream *s = &p->st[TAG_EVENTS];
-	size_t pi = s->n - 1;
+	bool whole = lo == 0 && hi == p->info.events;
+	if (hi <= lo || s->n == 0)
+		return true;
+	size_t pi = stream_page(s, 8 + (hi - 1) * p->recsz);
 	unsigned char tmp[32];
-	for (uint64_t i = p->info.events; i-- > 0;) {
+	f->ready = p->len;
+	if (whole)
+		populate(p, f, s->pages[pi].hdr_off);
+	for (uint64_t i = hi; i-- > lo;) {
 		uint64_t off = 8 + i * p->recsz;
-		while (s->pages[pi].stream_off > off)
-			drop_page(p, f, &s->pages[pi--]);
+		if (s->pages[pi].stream_off > off) {
+			while (s->pages[pi].stream_off > off)
+				pi--;
+			if (whole) {
+				drop_tail(p, f, s->pages[pi].hdr_off, false);
+				populate(p, f, s->pages[pi].hdr_off);
+			}
+		}
 		const page *pg = &s->pages[pi];
 		uint64_t at = pg->file_off + (off - pg->stream_off);
 		const unsigned char *r = p->data + at;
@@ -492,26 +539,72 @@ static bool feed_all(st_mmprof *p, feed_state *f)
 		if (!feed_record(p, f, r, at) || !report(p, f, p->recsz))
 			return false;
 	}
-	drop_page(p, f, &s->pages[pi]);
-	drop_flush(p, f);
+	if (whole)
+		drop_tail(p, f, 0, true);   /* the strings too: decoding is done */
 	return true;
 }
 
-int st_mmprof_feed(st_mmprof *p, st_builder *b, st_progress_fn progress,
-                   void *progress_ctx, char *err, size_t errlen)
+static int feed(st_mmprof *p, st_builder *b, uint64_t lo, uint64_t hi,
+                bool last, st_progress_fn progress, void *progress_ctx,
+                char *err, size_t errlen)
 {
 	long ps = sysconf(_SC_PAGESIZE);
 	feed_state f = { .b = b, .progress = progress, .ctx = progress_ctx,
+	                 .tail = p->len,
 	                 .next_report = PROGRESS_STEP,
 	                 .pagesz = ps > 0 && (ps & (ps - 1)) == 0 ? (size_t)ps : 0 };
 	p->err = err;
 	p->errlen = errlen;
-	bool ok = feed_all(p, &f);
-	if (ok && progress && !progress(progress_ctx, p->len, p->len))
+	bool ok = feed_all(p, &f, lo, hi);
+	if (ok && last && progress && !progress(progress_ctx, p->len, p->len))
 		f.cancelled = true;
 	if (f.cancelled) {
 		snprintf(err, errlen, "cancelled");
 		return -2;
 	}
 	return ok ? 0 : -1;
+}
+
+int st_mmprof_feed(st_mmprof *p, st_builder *b, st_progress_fn progress,
+                   void *progress_ctx, char *err, size_t errlen)
+{
+	return feed(p, b, 0, p->info.events, true, progress, progress_ctx, err,
+	            errlen);
+}
+
+int st_mmprof_feed_range(st_mmprof *p, st_builder *b, uint64_t lo, uint64_t hi,
+                         st_progress_fn progress, void *progress_ctx,
+                         char *err, size_t errlen)
+{
+	return feed(p, b, lo, hi < p->info.events ? hi : p->info.events, false,
+	            progress, progress_ctx, err, errlen);
+}
+
+void st_mmprof_release_after(const st_mmprof *p, uint64_t event, uint64_t *mark)
+{
+	const stream *s = &p->st[TAG_EVENTS];
+	long ps = sysconf(_SC_PAGESIZE);
+	if (!p->mapped || ps <= 0 || (ps & (ps - 1)) || event >= p->info.events)
+		return;
+	const page *pg = &s->pages[stream_page(s, 8 + event * p->recsz)];
+	uint64_t from = pg->hdr_off + TAIL_SLACK;
+	if (from + DROP_BATCH > *mark)
+		return;
+	uintptr_t lo = (uintptr_t)(p->data + from), hi = (uintptr_t)(p->data + *mark);
+	lo = (lo + (uintptr_t)ps - 1) & ~(uintptr_t)(ps - 1);
+	hi = (hi + (uintptr_t)ps - 1) & ~(uintptr_t)(ps - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	*mark = from;
+}
+
+void st_mmprof_prefault(const st_mmprof *p)
+{
+	if (!p->populate)
+		return;
+#ifdef MADV_POPULATE_READ
+	if (madvise((void *)p->data, p->len, MADV_POPULATE_READ) == 0)
+		return;
+#endif
+	madvise((void *)p->data, p->len, MADV_WILLNEED);
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/model.h"
+#include "stalactite/snapshot.h"
 #include "stalactite/xalloc.h"
 
 st_model *st_model_new(void)
@@ -19,6 +20,7 @@ void st_model_free(st_model *m)
 {
 	if (!m)
 		return;
+	st_snapshot_release(m);   /* borrowed arrays become empty ones */
 	st_tree_free(&m->stack);
 	st_tree_free(&m->codegen);
 	st_tree_free(&m->pivot);
@@ -31,6 +33,8 @@ void st_model_free(st_model *m)
 	free(m->cgus.v);
 	free(m->functions.v);
 	free(m->async_fns.v);
+	free(m->generics.v);
+	free(m->generic_fns.v);
 	free(m->artifacts.v);
 	free(m->timings.units.v);
 	free(m->timings.edges.v);
@@ -79,6 +83,7 @@ st_kind st_model_fn_kind(const st_model *m, uint32_t id)
 /* Grows the id-indexed name arrays to hold id. */
 static void reserve_names(st_model *m, uint32_t id)
 {
+	st_model_thaw(m);   /* display may be a snapshot's, read-only */
 	if (id < m->display_len)
 		return;
 	uint32_t n = m->display_len ? m->display_len : 1024;
@@ -127,5 +132,7 @@ size_t st_model_bytes(const st_model *m)
 	       m->cgus.cap * sizeof *m->cgus.v +
 	       m->functions.cap * sizeof *m->functions.v +
 	       m->async_fns.cap * sizeof *m->async_fns.v +
+	       m->generics.cap * sizeof *m->generics.v +
+	       m->generic_fns.cap * sizeof *m->generic_fns.v +
 	       m->artifacts.cap * sizeof *m->artifacts.v;
 }

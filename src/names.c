@@ -150,13 +150,17 @@ bool st_name_opens_generics(const char *s, size_t n, size_t i)
 	return !(n - i > 6 && !memcmp(s + i + 1, "impl ", 5));
 }
 
-size_t st_name_elide_generics(const char *in, size_t len, char *outp, size_t cap,
-                              bool ascii)
+/* One left-to-right pass: each outermost argument list is matched once and
+ * skipped, so the work is linear in len and needs no stack whatever the
+ * nesting.  *lists counts the lists replaced. */
+static size_t elide(const char *in, size_t len, char *outp, size_t cap,
+                    const char *mark, size_t *lists)
 {
 	out o = { outp, cap, 0 };
 	size_t run = 0;
 	if (cap)
 		outp[0] = '\0';
+	*lists = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (in[i] != '<' || !st_name_opens_generics(in, len, i))
 			continue;
@@ -164,10 +168,11 @@ size_t st_name_elide_generics(const char *in, size_t len, char *outp, size_t cap
 		if (!end)
 			break;   /* unbalanced: keep the rest as it is */
 		emit(&o, in + run, i + 1 - run);
-		emit(&o, ascii ? "..." : ELLIPSIS, 3);   /* both are 3 bytes */
+		emit(&o, mark, strlen(mark));
 		emit(&o, ">", 1);
 		run = end;
 		i = end - 1;
+		++*lists;
 	}
 	emit(&o, in + run, len - run);
 	return o.len;
@@ -272,6 +277,20 @@ size_t st_name_elide_depth(const char *in, size_t len, char *outp, size_t cap,
 		*keep1 = b < 0 ? 0 : (uint64_t)b < o.len ? (size_t)b : o.len;
 	}
 	return o.len;
+}
+
+size_t st_name_elide_generics(const char *in, size_t len, char *outp, size_t cap,
+                              bool ascii)
+{
+	size_t lists;
+	return elide(in, len, outp, cap, ascii ? "..." : ELLIPSIS, &lists);
+}
+
+size_t st_name_erase_generics(const char *in, size_t len, char *outp, size_t cap,
+                              size_t *lists)
+{
+	size_t n;
+	return elide(in, len, outp, cap, ELLIPSIS, lists ? lists : &n);
 }
 
 /* Removes generic argument lists and the "::" of turbofishes, keeping

@@ -110,7 +110,7 @@ static void text_table(out *w, const table_spec *s)
 		else if (s->t == ST_DT_CRATES)
 			fprintf(w->f, "%-12s  ", st_crate_kind_name((st_crate_kind)r->kind));
 		fputs(mark(r), w->f);
-		if (s->t == ST_DT_CGUS || s->t == ST_DT_FUNCTIONS)
+		if (s->t == ST_DT_CGUS || s->t == ST_DT_FUNCTIONS || s->t == ST_DT_GENERICS)
 			fprintf(w->f, "%s / ", name_of(w, r->crate));
 		fprintf(w->f, "%s\n", name_of(w, r->name));
 	}
@@ -160,6 +160,8 @@ static const table_spec specs[] = {
 	{ ST_DT_PASSES, "pass", "LLVM passes by change of self time", "pass", F_NS },
 	{ ST_DT_CGUS, "cgu", "Codegen units by change of self time", "crate / codegen unit", F_NS },
 	{ ST_DT_FUNCTIONS, "function", "Functions by change of LLVM time", "crate / function", F_NS },
+	{ ST_DT_GENERICS, "generic", "Generic functions by change of LLVM time "
+	  "(instances summed)", "crate / generic function", F_NS },
 	{ ST_DT_ASYNC, "async", "Async fns by change of LLVM time", "async fn", F_NS },
 	{ ST_DT_LABELS, "label", "Activities and queries by change of self time", "label", F_NS },
 };
@@ -239,6 +241,7 @@ static const struct {
 	[ST_DT_FUNCTIONS] = { "functions", "name", { "llvm_ns", "", "", "" } },
 	[ST_DT_ASYNC] = { "async_fns", "name", { "llvm_ns", "members", "", "" } },
 	[ST_DT_CRATES] = { "crates", "display", { "wall_ns", "cpu_ns", "llvm_ns", "overhead_ns" } },
+	[ST_DT_GENERICS] = { "generics", "name", { "llvm_ns", "instances", "", "" } },
 };
 
 static void json_table(out *w, cJSON *diff, st_diff_table t)
@@ -253,7 +256,8 @@ static void json_table(out *w, cJSON *diff, st_diff_table t)
 		n++;
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToArray(a, o);
-		if (t == ST_DT_CGUS || t == ST_DT_FUNCTIONS || t == ST_DT_CRATES)
+		if (t == ST_DT_CGUS || t == ST_DT_FUNCTIONS || t == ST_DT_CRATES ||
+		    t == ST_DT_GENERICS)
 			str(w, o, "crate", r->crate);
 		str(w, o, json_specs[t].name, r->name);
 		if (t == ST_DT_FUNCTIONS)

@@ -10,8 +10,8 @@
 #include "stalactite/xalloc.h"
 
 const char *const st_report_keys[] = {
-	"source", "label", "pass", "cgu", "function", "async", "crate",
-	"artifact", "unit", NULL,
+	"source", "label", "pass", "cgu", "function", "generic", "async",
+	"crate", "artifact", "unit", NULL,
 };
 
 typedef struct out {
@@ -210,6 +210,41 @@ static void text_functions(out *w)
 	}
 }
 
+/* Display columns of a UTF-8 string (a sanitised name). */
+static size_t columns(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void text_generics(out *w)
+{
+	const st_model *m = w->m;
+	uint32_t n = rows(w, m->generics.len);
+	heading(w, "Generic functions by LLVM time (instances summed, generic "
+	        "arguments erased)", n, m->generics.len);
+	size_t cw = strlen("crate");   /* the crate column fits the rows shown */
+	for (uint32_t i = 0; i < n; i++) {
+		size_t c = columns(name_of(w, m->generics.v[i].crate));
+		cw = c > cw ? (c < 32 ? c : 32) : cw;
+	}
+	fprintf(w->f, "  %9s %6s %9s  %-*s  %s\n", "llvm", "%llvm", "instances",
+	        (int)cw, "crate", "generic function");
+	for (uint32_t i = 0; i < n; i++) {
+		const st_generic_stat *g = &m->generics.v[i];
+		char s[32], pc[16];
+		st_fmt_ns_col(s, sizeof s, g->llvm_ns, false, 9);
+		st_fmt_pct(pc, sizeof pc, (double)g->llvm_ns, (double)m->llvm_self_ns);
+		const char *crate = name_of(w, g->crate);
+		size_t c = columns(crate);
+		fprintf(w->f, "  %s %6s %9u  %s%*s  ", s, pc, g->instances, crate,
+		        c < cw ? (int)(cw - c) : 0, "");
+		fprintf(w->f, "%s\n", name_of(w, g->name));
+	}
+}
+
 /* The async table's heading says where its kinds came from. */
 const char *st_report_async_heading(const st_model *m)
 {
@@ -393,6 +428,7 @@ static void write_text(out *w)
 	if (wanted(w, "pass")) text_passes(w);
 	if (wanted(w, "cgu")) text_cgus(w);
 	if (wanted(w, "function")) text_functions(w);
+	if (wanted(w, "generic")) text_generics(w);
 	if (wanted(w, "async")) text_async(w);
 	if (wanted(w, "label")) text_labels(w);
 	if (wanted(w, "artifact")) text_artifacts(w);
@@ -572,6 +608,15 @@ static void json_functions(cJSON *root, out *w)
 		cJSON_AddBoolToObject(o, "exact", f->exact);
 		if (f->owner != ST_NIL)
 			add_str(o, "async_fn", w, m->async_fns.v[f->owner].name);
+	}
+	a = json_array(root, "generics");
+	for (uint32_t i = 0; i < rows(w, m->generics.len); i++) {
+		cJSON *o = json_row(a);
+		const st_generic_stat *g = &m->generics.v[i];
+		add_str(o, "name", w, g->name);
+		add_str(o, "crate", w, g->crate);
+		add_num(o, "llvm_ns", (double)g->llvm_ns);
+		add_num(o, "instances", g->instances);
 	}
 	a = json_array(root, "async_fns");
 	for (uint32_t i = 0; i < rows(w, m->async_fns.len); i++) {

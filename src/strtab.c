@@ -1,5 +1,6 @@
 /* strtab.c: string interning with an append-only arena and an open-addressing
  * hash table of ids (linear probing, power-of-two size, load factor <= 1/2). */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/strtab.h"
@@ -13,6 +14,8 @@ struct st_strtab {
 	uint32_t count, cap;  /* ids in use, capacity of offset/hashes */
 	uint32_t *slots;      /* hash table of id + 1 (0 = empty) */
 	uint32_t nslots;      /* power of two */
+	bool frozen;          /* arena and offset are borrowed (a snapshot's
+	                         mapping): read-only, no hash until thawed */
 };
 
 /* FNV-1a is short and good enough for identifiers and paths; the table keeps
@@ -61,6 +64,10 @@ void st_strtab_free(st_strtab *t)
 {
 	if (!t)
 		return;
+	if (t->frozen) {   /* the owner of the arena frees it */
+		free(t);
+		return;
+	}
 	free(t->arena);
 	free(t->offset);
 	free(t->hashes);
@@ -86,12 +93,19 @@ static uint32_t *find_slot(const st_strtab *t, const char *s, size_t len,
 
 uint32_t st_lookup(const st_strtab *t, const char *s, size_t len)
 {
+	if (t->frozen) {   /* no hash yet, and building one would change t */
+		for (uint32_t id = 0; id < t->count; id++)
+			if (id_len(t, id) == len && memcmp(t->arena + t->offset[id], s, len) == 0)
+				return id;
+		return ST_NOSTR;
+	}
 	uint32_t v = *find_slot(t, s, len, hash_bytes(s, len));
 	return v ? v - 1 : ST_NOSTR;
 }
 
 uint32_t st_intern(st_strtab *t, const char *s, size_t len)
 {
+	st_strtab_thaw(t);
 	uint32_t h = hash_bytes(s, len);
 	uint32_t *slot = find_slot(t, s, len, h);
 	if (*slot)
@@ -146,5 +160,54 @@ uint32_t st_strtab_count(const st_strtab *t)
 
 size_t st_strtab_bytes(const st_strtab *t)
 {
+	if (t->frozen)
+		return t->arena_len + ((size_t)t->count + 1) * 4;
 	return t->arena_cap + (size_t)t->cap * 8 + (size_t)t->nslots * 4;
+}
+
+st_strtab *st_strtab_frozen(const char *arena, size_t arena_len,
+                            const uint32_t *offset, uint32_t count)
+{
+	st_strtab *t = st_xcalloc(1, sizeof *t);
+	/* never written through while frozen: st_strtab_thaw copies first */
+	t->arena = (char *)(uintptr_t)arena;
+	t->offset = (uint32_t *)(uintptr_t)offset;
+	t->arena_len = t->arena_cap = arena_len;
+	t->count = t->cap = count;
+	t->frozen = true;
+	return t;
+}
+
+void st_strtab_thaw(st_strtab *t)
+{
+	if (!t->frozen)
+		return;
+	char *arena = st_xmalloc(t->arena_len);
+	memcpy(arena, t->arena, t->arena_len);
+	uint32_t *offset = st_xreallocarray(NULL, (size_t)t->count + 1, sizeof *offset);
+	memcpy(offset, t->offset, ((size_t)t->count + 1) * sizeof *offset);
+	t->arena = arena;
+	t->offset = offset;
+	t->hashes = st_xreallocarray(NULL, t->count, sizeof *t->hashes);
+	for (uint32_t id = 0; id < t->count; id++)
+		t->hashes[id] = hash_bytes(arena + offset[id], id_len(t, id));
+	t->frozen = false;
+	/* grow_slots doubles nslots: start it at half the size that keeps the
+	 * load factor at most 1/2 */
+	uint64_t n = 1024;
+	while (n < (uint64_t)t->count * 2)
+		n *= 2;
+	t->nslots = (uint32_t)(n / 2);
+	grow_slots(t);
+}
+
+const char *st_strtab_arena(const st_strtab *t, size_t *len)
+{
+	*len = t->arena_len;
+	return t->arena;
+}
+
+const uint32_t *st_strtab_offsets(const st_strtab *t)
+{
+	return t->offset;
 }

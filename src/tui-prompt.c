@@ -107,15 +107,26 @@ static bool insert(prompt *p, int key)
 	return true;
 }
 
+/* A bounded copy between the prompt's own buffers (memmove: gcc cannot
+ * tell them apart and warns about snprintf from one into another). */
+static void copy_line(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= cap)
+		n = cap - 1;
+	memmove(dst, src, n);
+	dst[n] = '\0';
+}
+
 static void recall(prompt *p, int delta)
 {
 	int to = p->hist_pos + delta;
 	if (to < 0 || to > p->nhistory)
 		return;
 	if (p->hist_pos == p->nhistory)   /* leaving the line being typed */
-		snprintf(p->draft, sizeof p->draft, "%s", p->buf);
+		copy_line(p->draft, sizeof p->draft, p->buf);
 	p->hist_pos = to;
-	snprintf(p->buf, sizeof p->buf, "%s", to == p->nhistory ? p->draft : p->history[to]);
+	copy_line(p->buf, sizeof p->buf, to == p->nhistory ? p->draft : p->history[to]);
 	p->cur = strlen(p->buf);
 }
 

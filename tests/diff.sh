@@ -21,8 +21,9 @@ contains "json: build figures" "$tmp/json" '"diff":\{"build":\{"base_wall_ns":[0
 contains "json: a label row" "$tmp/json" '\{"label":"InstCombinePass","base_self_ns":[0-9]+,"new_self_ns":[0-9]+,"base_total_ns":[0-9]+,"new_total_ns":[0-9]+,"base_count":[0-9]+,"new_count":[0-9]+,"base_cache_hits":0,"new_cache_hits":0,"status":"both"\}'
 contains "json: a function row" "$tmp/json" '\{"crate":"app","name":"app::upload_photo::\{closure#0\}","kind":"async_fn","base_llvm_ns":[0-9]+,"new_llvm_ns":[0-9]+,"status":"both"\}'
 contains "json: crates by name and kind" "$tmp/json" '\{"crate":"async_lib","display":"async_lib \(build script\)","kind":"build-script","base_wall_ns"'
+contains "json: a generic set row" "$tmp/json" '\{"crate":"app","name":"core::ptr::drop_glue::<…>","base_llvm_ns":[0-9]+,"new_llvm_ns":[0-9]+,"base_instances":[0-9]+,"new_instances":[0-9]+,"status":"both"\}'
 # every list sorted by |delta| of its first figure
-for list in labels passes cgus functions async_fns crates; do
+for list in labels passes cgus functions async_fns crates generics; do
 	# the first base_/new_ pair of each row is its first figure
 	grep -o "\"$list\":\[.*" "$tmp/json" | sed 's/\],"[a-z_]*":\[.*//' |
 		grep -o '"status"\|"base_[a-z_]*":-\?[0-9]*,"new_[a-z_]*":-\?[0-9]*' |

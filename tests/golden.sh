@@ -18,6 +18,7 @@ ex="$top_builddir/examples"
 check sample-text "$ex" photo-service.mm_profdata --top 12
 check sample-json "$ex" photo-service.mm_profdata --format json --top 8
 check sample-by-async "$ex" photo-service.mm_profdata --by async
+check sample-by-generic "$ex" photo-service.mm_profdata --by generic --top 15
 check sample-match "$ex" photo-service.mm_profdata --match 'closure#\d+\}$' --by source
 check v8-labels "$data" measureme-test-v8.mm_profdata --by label --top 15
 check v9-labels "$data" measureme-test-v9.mm_profdata --by label --top 15

@@ -26,12 +26,19 @@ void st_async_evidence_free(st_async_evidence *ev);
  * DefId ...) for own-crate DefIds of closures and coroutines and for
  * "{async fn body of F()}".  Cheap when the string holds neither. */
 void st_async_evidence_scan(st_async_evidence *ev, const char *s, size_t len);
+/* False when st_async_evidence_scan would find nothing in s (neither
+ * marker), so that a string can be left out before it is scanned. */
+bool st_async_evidence_may_hold(const char *s, size_t len);
 /* Ends the current source: binds what it showed to its own crate.  Returns
  * true when the source had own-crate closure or coroutine keys (it was
  * profiled with query keys). */
 bool st_async_evidence_end_source(st_async_evidence *ev);
 /* True when some source had own-crate keys. */
 bool st_async_evidence_exact(const st_async_evidence *ev);
+/* Adds what src's ended sources showed to dst, as if they had been scanned
+ * into dst (loading on several threads gathers evidence per file). */
+void st_async_evidence_merge(st_async_evidence *dst,
+                             const st_async_evidence *src);
 
 /* Heuristic evidence: records that `name` (normalised) shows a path used as
  * a future, e.g. "<X as IntoFuture>::into_future", "Pin<&mut X>::new_unchecked",

@@ -74,6 +74,18 @@ void st_builder_set_crate(st_builder *b, const char *name, uint8_t kind);
 bool st_builder_event(st_builder *b, const st_event *e, const char **why);
 void st_builder_end_source(st_builder *b, uint64_t events);
 
+/* Moves everything src's sources gave (src builds a model of its own) into
+ * dst's model, as if those sources had been fed to dst after its own: the
+ * same string ids, tree nodes and rows in the same order, so that a load
+ * split over threads gives byte-identical reports.  Neither builder may be
+ * inside a source or finished; src and its model are then only fit to be
+ * freed.  Not with an event hook on src (its tags mean nothing to dst). */
+void st_builder_merge(st_builder *dst, st_builder *src);
+/* Frees what only reading events needs, keeping what st_builder_merge
+ * reads: a builder waiting to be merged then holds little beyond its
+ * model.  It takes no events afterwards. */
+void st_builder_trim(st_builder *b);
+
 /* Ends loading: classifies functions, groups async fns, sorts statistics,
  * frees every lookup structure.  The model is read-only afterwards. */
 void st_builder_finish(st_builder *b);

@@ -5,7 +5,8 @@
  * name and kind, codegen units by normalised name within their crate (CGU
  * partitioning may change between builds: that pairing is approximate),
  * LLVM passes by name, functions by normalised name within their crate,
- * async groups by owning fn, labels by label, and the nodes of every tree by
+ * generic sets by erased name within their crate, async groups by owning
+ * fn, labels by label, and the nodes of every tree by
  * their path (display name and argument at each level).  An item on one
  * side only is kept, marked new or gone, with zeros on the missing side.
  *
@@ -34,19 +35,20 @@ const char *st_diff_status_name(st_diff_status s);
  *   cgus       0 self_ns, 1 total_ns
  *   functions  0 llvm_ns
  *   async_fns  0 llvm_ns, 1 members
- *   crates     0 wall_ns, 1 cpu_ns, 2 llvm_ns, 3 overhead_ns */
+ *   crates     0 wall_ns, 1 cpu_ns, 2 llvm_ns, 3 overhead_ns
+ *   generics   0 llvm_ns, 1 instances */
 typedef enum st_diff_table {
 	ST_DT_LABELS, ST_DT_PASSES, ST_DT_CGUS, ST_DT_FUNCTIONS, ST_DT_ASYNC,
-	ST_DT_CRATES, ST_DT_COUNT
+	ST_DT_CRATES, ST_DT_GENERICS, ST_DT_COUNT
 } st_diff_table;
 
 #define ST_DIFF_FIGS 4
 
 typedef struct st_diff_row {
 	uint32_t name;      /* merged strtab id: label, pass, CGU, function,
-	                       async fn, crate display name */
-	uint32_t crate;     /* CGUs and functions: their crate; crates: the
-	                       crate's name alone; else ST_NOSTR */
+	                       async fn, crate display name, generic set */
+	uint32_t crate;     /* CGUs, functions, generic sets: their crate;
+	                       crates: the crate's name alone; else ST_NOSTR */
 	uint8_t status;     /* st_diff_status */
 	uint8_t kind;       /* functions: st_kind; crates: st_crate_kind */
 	int64_t base[ST_DIFF_FIGS], new[ST_DIFF_FIGS];

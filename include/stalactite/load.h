@@ -22,7 +22,20 @@ typedef struct st_load_opts {
 	void (*warn)(void *ctx, const char *msg);  /* "PATH: ..."; may be NULL */
 	void *warn_ctx;
 	const st_event_hook *hook;   /* may be NULL */
+	/* Threads that load files at once (at most ST_LOAD_MAX_JOBS; 1: the
+	 * calling thread alone); 0: st_load_set_jobs's count.  The model and
+	 * every callback are the same whatever the count: callbacks run on the
+	 * calling thread only, in file order.  With a hook, loading stays on
+	 * the calling thread. */
+	unsigned jobs;
 } st_load_opts;
+
+#define ST_LOAD_MAX_JOBS 64
+
+/* The thread count of every load whose opts->jobs is 0 (initially 1); the
+ * program sets it once from -j, STALACTITE_JOBS or the cores online, for
+ * the viewer's loads too. */
+void st_load_set_jobs(unsigned jobs);
 
 /* Loads every path into m and finishes it.  Returns 0; 1 with a one-line
  * message (without the "stalactite: " prefix) in err; or 2 when

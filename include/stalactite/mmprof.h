@@ -43,17 +43,42 @@ const st_mmprof_info *st_mmprof_get_info(const st_mmprof *p);
  * may release (madvise MADV_DONTNEED) the events pages it has finished with.
  * Never set it for a heap buffer.  Default: false. */
 void st_mmprof_set_mapped(st_mmprof *p, bool mapped);
+/* With a mapping: st_mmprof_feed faults the file in ahead of where it
+ * reads, a window at a time (a fault per page is costly on virtual
+ * machines).  Not for a sparse file.  Default: false. */
+void st_mmprof_set_populate(st_mmprof *p, bool populate);
 
 /* Progress callback: bytes of the file processed so far and the file size.
  * Returns false to stop: the work under way then fails with "cancelled"
  * (which is how a viewer abandons a load when the user quits). */
 typedef bool (*st_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
+/* Instead of feeding a builder, st_mmprof_feed hands every event to fn
+ * (mmprof-pipe.h decodes on a thread of its own that way); fn returns false,
+ * with *why, where st_builder_event would.  at is the event's file offset;
+ * e->key is valid during the call only, e->args until st_mmprof_close. */
+typedef bool (*st_mmprof_sink)(void *ctx, const st_event *e, uint64_t at,
+                               const char **why);
+void st_mmprof_set_sink(st_mmprof *p, st_mmprof_sink fn, void *ctx);
+
 /* Decodes every event and feeds it to b (begin/end_source are the caller's).
  * Returns 0, or -1 with "offset N: what is wrong" in err, or -2 when the
  * progress callback asked to stop. */
 int st_mmprof_feed(st_mmprof *p, st_builder *b, st_progress_fn progress,
                    void *progress_ctx, char *err, size_t errlen);
+/* The events lo..hi-1 only (the last first), for decoding one file on
+ * several threads: each thread opens the file itself and feeds ranges in
+ * turn.  No final progress call, and no pages given back. */
+int st_mmprof_feed_range(st_mmprof *p, st_builder *b, uint64_t lo, uint64_t hi,
+                         st_progress_fn progress, void *progress_ctx,
+                         char *err, size_t errlen);
+/* Gives back the pages of a mapped file after the events page of event
+ * and what was written after it (drop_tail in mmprof.c says why that is
+ * done with once every event from event on is decoded), up to *mark (the
+ * file's size at first), which it moves down. */
+void st_mmprof_release_after(const st_mmprof *p, uint64_t event, uint64_t *mark);
+/* Faults the whole mapping in at once (when populate is set), for ranges. */
+void st_mmprof_prefault(const st_mmprof *p);
 void st_mmprof_close(st_mmprof *p);
 
 #endif

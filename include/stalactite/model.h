@@ -112,6 +112,21 @@ typedef struct st_async_stat {
 	bool     exact;     /* every member's kind came from query keys */
 } st_async_stat;
 
+/* A generic set: the instances of one generic function in one crate's
+ * profiles, their names with every generic argument list erased
+ * (st_name_erase_generics: <a::S<…>>::f).  Per (crate, erased name), like
+ * st_fn_stat, so a set never mixes crates' codegen.  Every function whose
+ * name has an argument list belongs to exactly one set, a set of one
+ * instance included (it still ranks); others belong to none. */
+typedef struct st_generic_stat {
+	uint32_t name;      /* the erased display name */
+	uint32_t crate;     /* as st_fn_stat.crate */
+	int64_t  llvm_ns;   /* sum of llvm_ns of its instances */
+	uint32_t instances; /* number of st_fn_stat merged here */
+	uint32_t first;     /* its instances are generic_fns.v[first ..
+	                       first + instances) */
+} st_generic_stat;
+
 #define ST_VEC(T) struct { T *v; uint32_t len, cap; }
 
 /* What a cargo unit built or ran. */
@@ -181,6 +196,9 @@ typedef struct st_model {
 	ST_VEC(st_cgu_stat) cgus;
 	ST_VEC(st_fn_stat) functions;
 	ST_VEC(st_async_stat) async_fns;
+	ST_VEC(st_generic_stat) generics;   /* llvm_ns desc, then name, crate */
+	ST_VEC(uint32_t) generic_fns;  /* functions indices, grouped by set, by
+	                                  llvm_ns desc within each */
 	ST_VEC(st_artifact_stat) artifacts;  /* bytes desc, then label text */
 	st_build_timings timings;
 
@@ -188,6 +206,11 @@ typedef struct st_model {
 	uint64_t total_events;
 	uint64_t llvm_self_ns;  /* sum of all LLVM Pass self time */
 	uint64_t cpu_ns;        /* summarize's "total cpu time" over all files */
+
+	/* Not NULL while arrays above point into an opened snapshot
+	 * (snapshot.h): st_model_free gives it back instead of freeing them,
+	 * and whatever changes the model calls st_model_thaw first. */
+	struct st_snapshot_map *snapshot;
 } st_model;
 
 st_model *st_model_new(void);

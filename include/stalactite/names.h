@@ -37,6 +37,29 @@ size_t st_name_elide_depth(const char *in, size_t len, char *out, size_t cap,
 /* The height of s's highest generic argument list (see above), -1 when it
  * has none. */
 int st_name_generics_height(const char *s, size_t len);
+/* The generic set of a display (normalised) function name: every generic
+ * argument list becomes "<…>" (UTF-8 ellipsis), so all instances of one
+ * generic function share one name:
+ *   <h2::proto::connection::Connection<T, P, B>>::poll
+ *                       -> <h2::proto::connection::Connection<…>>::poll
+ *   core::ptr::drop_in_place::<hyper::Body> -> core::ptr::drop_in_place::<…>
+ *   <Vec<u8> as Clone>::clone               -> <Vec<…> as Clone>::clone
+ *   <X as From<Y>>::from                    -> <X as From<…>>::from
+ * A list is "<" after a path segment (an identifier, "::" or "}") to its
+ * matching ">", whatever it holds: types, lifetimes, const values.  The
+ * trait of a qualified path <X as T<A>> loses its arguments like any
+ * other path (so impls of one trait differing only in its arguments, such
+ * as From<&str> and From<char> for String, are one set: a demangled name
+ * cannot tell impls apart anyway); the "<X as T>" structure, closures
+ * ({closure#0}) and shims ({shim:vtable#0}) stay.  Types without an
+ * argument list stay as written: <&u8 as Debug>::fmt and <&str as
+ * Debug>::fmt are two sets although one generic impl made both.  From an
+ * unbalanced '<' on, the name is kept as it is.  Linear time, no recursion.
+ * *lists (may be NULL) gets the number of lists erased: 0 means the name
+ * is in no set.  Returns the length written; cap >= 3 * len + 1 never
+ * truncates ("<>" grows to "<…>"). */
+size_t st_name_erase_generics(const char *in, size_t len, char *out, size_t cap,
+                              size_t *lists);
 
 /* Removes generic argument lists (and a turbofish's "::"), keeping
  * qualified paths readable: "<a::S<u8>>::f::<T>::{closure#0}" becomes

@@ -31,4 +31,19 @@ uint32_t st_strtab_count(const st_strtab *t);
 /* Bytes held by the table (arena, offsets and hash), for benchmarks. */
 size_t st_strtab_bytes(const st_strtab *t);
 
+/* A table over strings held elsewhere (a snapshot's mapping): offset has
+ * count + 1 entries (offset[count] == arena_len) and every string ends with
+ * a NUL.  Both must outlive the table; st_strtab_free leaves them alone.
+ * It reads as any table; st_lookup scans it (it has no hash), and st_intern
+ * first thaws it. */
+st_strtab *st_strtab_frozen(const char *arena, size_t arena_len,
+                            const uint32_t *offset, uint32_t count);
+/* Copies a frozen table's strings to the heap and builds its hash (nothing
+ * for a table that is not frozen). */
+void st_strtab_thaw(st_strtab *t);
+/* The strings back to back, each NUL-terminated, and the count + 1 offsets
+ * of the ids into them (for writing a snapshot). */
+const char *st_strtab_arena(const st_strtab *t, size_t *len);
+const uint32_t *st_strtab_offsets(const st_strtab *t);
+
 #endif

@@ -34,6 +34,17 @@ static void check_names(const char *s, size_t n)
 	st_name_normalize(s, n, small, sizeof small);
 	st_name_elide_generics(s, n, alt, sizeof alt, false);
 	st_name_elide_generics(s, n, small, sizeof small, true);
+	st_name_erase_generics(s, n, small, sizeof small, NULL);
+	if (3 * n + 1 <= sizeof alt) {
+		/* never truncated at 3n + 1 bytes, and a set's name is its own
+		 * set's: erasing again changes nothing */
+		size_t lists, again, r = st_name_erase_generics(s, n, alt, sizeof alt, &lists);
+		if (r > 3 * n || alt[r] != '\0')
+			abort();
+		size_t r2 = st_name_erase_generics(alt, r, big, sizeof big, &again);
+		if (r2 != r || memcmp(big, alt, r) || again != lists)
+			abort();
+	}
 	st_async_evidence *ev = st_async_evidence_new();
 	st_async_evidence_scan(ev, s, n);
 	st_async_evidence_end_source(ev);   /* the input as a key, then a name */

@@ -146,6 +146,39 @@ static void test_pairing(void)
 	st_diff_free(d);
 }
 
+/* Generic sets pair by crate and erased name across instances that differ
+ * between the builds. */
+static void test_generics(void)
+{
+	static const ev base[] = {
+		{ "GenericActivity", "codegen_module_optimize", CGU_A, 0, 100 },
+		{ "LLVM Pass", "InstCombinePass", "<app[00aa11bb22cc33dd]::S<u16>>::f", 60, 70 },
+		{ "LLVM Pass", "InstCombinePass", "<app[00aa11bb22cc33dd]::S<u8>>::f", 10, 40 },
+		{ "LLVM Pass", "InstCombinePass", "app[00aa11bb22cc33dd]::g::<u8>", 0, 5 },
+	};
+	static const ev new[] = {
+		{ "GenericActivity", "codegen_module_optimize", CGU_B, 0, 100 },
+		{ "LLVM Pass", "InstCombinePass", "<app[9f8e7d6c5b4a3]::S<u32>>::f", 50, 75 },
+		{ "LLVM Pass", "InstCombinePass", "<app[9f8e7d6c5b4a3]::S<u8>>::f", 10, 30 },
+	};
+	st_diff *d = st_diff_build(model(base, 4), model(new, 3));
+	const st_diff_row *s = row(d, ST_DT_GENERICS, "<app::S<\xe2\x80\xa6>>::f");
+	const st_diff_row *g = row(d, ST_DT_GENERICS, "app::g::<\xe2\x80\xa6>");
+	CHECK(s && g);
+	if (s && g) {
+		CHECK_INT(s->status, ST_DIFF_BOTH);
+		CHECK_STR(st_str(d->m->strs, s->crate), "app");
+		CHECK_INT(s->base[0], 30 + 10);
+		CHECK_INT(s->new[0], 20 + 25);
+		CHECK_INT(s->base[1], 2);
+		CHECK_INT(s->new[1], 2);
+		CHECK_INT(g->status, ST_DIFF_GONE);
+		CHECK_INT(g->base[0], 5);
+	}
+	CHECK_INT(d->tables[ST_DT_GENERICS].len, 2);
+	st_diff_free(d);
+}
+
 static void test_empty(void)
 {
 	st_model *a = st_model_new(), *b = st_model_new();
@@ -165,6 +198,7 @@ static void test_empty(void)
 int main(void)
 {
 	test_pairing();
+	test_generics();
 	test_empty();
 	return check_done();
 }

@@ -1,4 +1,4 @@
-/* test-names: normalisation and generic elision, and fuzzing crashers
+/* test-names: normalisation, generic elision and erasure, and fuzzing crashers
  * replayed through every name function (async-kind's included). */
 #include <dirent.h>
 #include <stdlib.h>
@@ -123,6 +123,98 @@ static void test_elide(void)
 	CHECK_STR(small, "Vec<.");
 }
 
+#define E "\xe2\x80\xa6"
+
+static size_t lists;
+
+static const char *erase(const char *s)
+{
+	size_t n = st_name_erase_generics(s, strlen(s), buf, sizeof buf, &lists);
+	return n == strlen(buf) ? buf : "(bad length)";
+}
+
+static void test_erase(void)
+{
+	CHECK_STR(erase("<h2::proto::connection::Connection<T, P, B>>::poll"),
+	          "<h2::proto::connection::Connection<" E ">>::poll");
+	CHECK_INT(lists, 1);
+	CHECK_STR(erase("core::ptr::drop_in_place::<hyper::Body>"),
+	          "core::ptr::drop_in_place::<" E ">");
+	CHECK_STR(erase("<Vec<u8> as Clone>::clone"), "<Vec<" E "> as Clone>::clone");
+	/* the trait's own arguments go too; the qualified path stays */
+	CHECK_STR(erase("<X as From<Y>>::from"), "<X as From<" E ">>::from");
+	CHECK_STR(erase("<X<A> as From<Y<B>>>::from"), "<X<" E "> as From<" E ">>::from");
+	CHECK_INT(lists, 2);
+	CHECK_STR(erase("<<a::S<u8> as T>::f as U>::g"), "<<a::S<" E "> as T>::f as U>::g");
+	/* closures and shims are kept, their arguments erased */
+	CHECK_STR(erase("a::f::<u8>::{closure#0}"), "a::f::<" E ">::{closure#0}");
+	CHECK_STR(erase("a::f::{closure#1}::<u8, u16>"), "a::f::{closure#1}::<" E ">");
+	CHECK_STR(erase("<a::S<u8> as a::T>::{shim:vtable#0}"),
+	          "<a::S<" E "> as a::T>::{shim:vtable#0}");
+	/* lifetimes, const args, arrows, nested qualified paths are arguments */
+	CHECK_STR(erase("a::Ref<'a>::get"), "a::Ref<" E ">::get");
+	CHECK_STR(erase("a::Buf<4>::new"), "a::Buf<" E ">::new");
+	CHECK_STR(erase("a::f::<fn(u8) -> Vec<u8>, <X as Y>::Z>"), "a::f::<" E ">");
+	CHECK_STR(erase("core::slice::<impl core::ops::index::IndexMut<I> for [T]>::index_mut"),
+	          "core::slice::<impl core::ops::index::IndexMut<" E "> for [T]>::index_mut");
+	CHECK_STR(erase("a::S<>::f"), "a::S<" E ">::f");
+	/* no argument list: no set */
+	CHECK_STR(erase("<&u8 as core::fmt::Debug>::fmt"), "<&u8 as core::fmt::Debug>::fmt");
+	CHECK_INT(lists, 0);
+	CHECK_STR(erase("app::main"), "app::main");
+	CHECK_INT(lists, 0);
+	CHECK_STR(erase(""), "");
+	CHECK_INT(lists, 0);
+	/* unbalanced: erased up to the bad '<', the rest kept */
+	CHECK_STR(erase("a::S<u8>::f::<T"), "a::S<" E ">::f::<T");
+	CHECK_INT(lists, 1);
+	CHECK_STR(erase("a<b>>c>"), "a<" E ">>c>");
+	CHECK_STR(erase("a::b<c<d>"), "a::b<c<d>");
+	CHECK_INT(lists, 0);
+	/* two instances of one generic function share one name */
+	char one[256];
+	snprintf(one, sizeof one, "%s",
+	         erase("<alloc::vec::Vec<u8> as core::ops::drop::Drop>::drop"));
+	CHECK_STR(erase("<alloc::vec::Vec<alloc::rc::Rc<app::Photo>> as core::ops::drop::Drop>::drop"),
+	          one);
+	/* truncation keeps the buffer terminated */
+	char small[8];
+	CHECK_INT(st_name_erase_generics("Vec<u8>::push", 13, small, sizeof small, NULL), 7);
+	CHECK_STR(small, "Vec<" E);
+	/* the worst growth fits 3 * len + 1 */
+	char grow[3 * 6 + 1];
+	CHECK_INT(st_name_erase_generics("a<>b<>", 6, grow, sizeof grow, &lists), 12);
+	CHECK_STR(grow, "a<" E ">b<" E ">");
+}
+
+/* Nesting a million deep, balanced or not, in one linear pass. */
+static void test_erase_hostile(void)
+{
+	size_t depth = 1000000, len = 2 * depth + 1;
+	char *in = malloc(len + 1), *out = malloc(3 * len + 1);
+	CHECK(in && out);
+	if (!in || !out)
+		return;
+	in[0] = 'a';
+	memset(in + 1, '<', depth);
+	memset(in + 1 + depth, '>', depth);
+	in[len] = '\0';
+	CHECK_INT(st_name_erase_generics(in, len, out, 3 * len + 1, &lists), 6);
+	CHECK_STR(out, "a<" E ">");
+	in[len - 1] = 'x';   /* one '>' short */
+	CHECK_INT(st_name_erase_generics(in, len, out, 3 * len + 1, &lists), len);
+	CHECK_INT(lists, 0);
+	for (size_t i = 0; i < len; i++)   /* "a<a<a<...": every '<' opens */
+		in[i] = i % 2 ? '<' : 'a';
+	CHECK_INT(st_name_erase_generics(in, len, out, 3 * len + 1, &lists), len);
+	for (size_t i = 0; i + 3 <= len; i += 3)   /* "<>x<>x...": many lists */
+		memcpy(in + i, "a<>", 3);
+	st_name_erase_generics(in, len, out, 3 * len + 1, &lists);
+	CHECK_INT(lists, len / 3);
+	free(in);
+	free(out);
+}
+
 /* Fuzzing crashers (tests/data/demangle/crashers) through every function. */
 static void test_crashers(void)
 {
@@ -142,6 +234,7 @@ static void test_crashers(void)
 		st_async_evidence *ev = st_async_evidence_new();
 		st_name_normalize(in, len, out, sizeof out);
 		st_name_elide_generics(in, len, out, sizeof out, false);
+		st_name_erase_generics(in, len, out, sizeof out, NULL);
 		st_async_evidence_scan(ev, in, len);
 		st_async_evidence_end_source(ev);
 		st_async_evidence_scan(ev, in, len);
@@ -164,5 +257,7 @@ int main(void)
 	test_normalize();
 	test_elide();
 	test_elide_depth();
+	test_erase();
+	test_erase_hostile();
 	return check_done();
 }

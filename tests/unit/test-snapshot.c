@@ -1,0 +1,275 @@
+/* test-snapshot: a model saved and opened again gives the same reports,
+ * mapped or copied (as a big-endian host would), thawed or not; every byte
+ * changed and every cut of a small snapshot is refused; structure that a
+ * valid checksum covers is still checked; and the fuzz target's seeds
+ * replay. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "check.h"
+#include "stalactite/load.h"
+#include "stalactite/report.h"
+#include "stalactite/snapshot.h"
+#include "../fuzz/fuzz-snapshot.c"
+
+static const char *top;
+static char tmpdir[] = "/tmp/test-snapshot-XXXXXX";
+
+/* Both report formats of m, every table whole, as one string. */
+static char *reports(const st_model *m)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+	st_report_opts text = { .format = ST_REPORT_TEXT, .top = 0 };
+	st_report_opts json = { .format = ST_REPORT_JSON };
+	for (const char *const *k = st_report_keys; *k; k++) {
+		text.by = *k;
+		st_report_write(f, m, &text);
+	}
+	st_report_write(f, m, &json);
+	fclose(f);
+	return s;
+}
+
+static st_model *load(const char *rel)
+{
+	char path[4096], err[1024];
+	snprintf(path, sizeof path, "%s/%s", top, rel);
+	st_model *m = st_model_new();
+	if (st_load_paths(m, (char *[]){ path }, 1, NULL, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		CHECK(!"fixture loads");
+	}
+	return m;
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	CHECK(f != NULL);
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	unsigned char *p = malloc(*len ? *len : 1);
+	CHECK(fread(p, 1, *len, f) == *len);
+	fclose(f);
+	return p;
+}
+
+/* Saved, then opened by mapping, by copying and thawed: reports equal. */
+static void round_trip(const char *rel)
+{
+	char snap[4096], err[1024];
+	snprintf(snap, sizeof snap, "%s/rt.snap", tmpdir);
+	st_model *m = load(rel);
+	char *want = reports(m);
+	CHECK_INT(st_snapshot_save(m, NULL, 0, snap, err, sizeof err), 0);
+
+	st_model *a = st_model_new();
+	CHECK_INT(st_snapshot_open(a, snap, err, sizeof err), 0);
+	CHECK(a->snapshot != NULL);
+	char *got = reports(a);
+	CHECK_STR(got, want);
+	free(got);
+	/* a snapshot of the opened snapshot is the same file */
+	char again[4096];
+	snprintf(again, sizeof again, "%s/rt2.snap", tmpdir);
+	CHECK_INT(st_snapshot_save(a, NULL, 0, again, err, sizeof err), 0);
+	size_t l1, l2;
+	unsigned char *b1 = slurp(snap, &l1), *b2 = slurp(again, &l2);
+	CHECK(b1 && b2 && l1 == l2 && memcmp(b1, b2, l1) == 0);
+
+	st_model *c = st_model_new();
+	CHECK_INT(st_snapshot_open_mem(c, b1, l1, true, "mem", err, sizeof err), 0);
+	got = reports(c);
+	CHECK_STR(got, want);
+	free(got);
+
+	/* thawed, it takes new strings and still reads the same */
+	st_model_thaw(a);
+	CHECK(a->snapshot == NULL);
+	uint32_t id = st_intern_cstr(a->strs, "a string the profile never had");
+	CHECK_INT(id, st_strtab_count(a->strs) - 1);
+	CHECK_INT(st_lookup(a->strs, "", 0), 0);
+	got = reports(a);
+	CHECK_STR(got, want);
+	free(got);
+	free(b1);
+	free(b2);
+	free(want);
+	st_model_free(a);
+	st_model_free(c);
+	st_model_free(m);
+}
+
+static int open_bytes(unsigned char *p, size_t len, char *err, size_t errlen)
+{
+	st_model *m = st_model_new();
+	int rc = st_snapshot_open_mem(m, p, len, false, "x.snap", err, errlen);
+	st_model_free(m);
+	return rc;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static void reseal(unsigned char *p, size_t len)
+{
+	uint64_t sum = st_snapshot_checksum(p, len);
+	for (int i = 0; i < 8; i++)
+		p[24 + i] = (unsigned char)(sum >> (8 * i));
+}
+
+/* Section table entry of section id (1-based, in the writer's order). */
+static unsigned char *entry(unsigned char *p, unsigned id)
+{
+	return p + 64 + (id - 1) * 24;
+}
+
+static void corruption(void)
+{
+	char snap[4096], err[1024];
+	snprintf(snap, sizeof snap, "%s/small.snap", tmpdir);
+	st_model *m = load("tests/data/formats/photo_service.time-passes.txt");
+	CHECK_INT(st_snapshot_save(m, NULL, 0, snap, err, sizeof err), 0);
+	st_model_free(m);
+	size_t len;
+	unsigned char *p = slurp(snap, &len);
+	if (!p)
+		return;
+	CHECK_INT(open_bytes(p, len, err, sizeof err), 0);
+	/* every byte, every bit pattern change tried once: all refused */
+	unsigned refused = 0;
+	for (size_t i = 0; i < len; i++) {
+		p[i] ^= 0x5a;
+		refused += open_bytes(p, len, err, sizeof err) == 1 &&
+		           strncmp(err, "x.snap: offset ", 15) == 0;
+		p[i] ^= 0x5a;
+	}
+	CHECK_INT(refused, len);
+	refused = 0;
+	for (size_t cut = 0; cut < len; cut++)
+		refused += open_bytes(p, cut, err, sizeof err) == 1;
+	CHECK_INT(refused, len);
+
+	/* a valid checksum does not make bad structure pass */
+	unsigned char *q = malloc(len);
+	struct { const char *what; unsigned sec; uint32_t field; uint32_t value; } cases[] = {
+		{ "stack root's child out of range", 5, 4, 100000 },
+		{ "stack root has a parent", 5, 0, 0 },
+		{ "node name past the strings", 5, 12, 99999999 },
+		{ "kind past the enum", 6, 0, 200 },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		memcpy(q, p, len);
+		unsigned char *e = entry(q, cases[k].sec);
+		CHECK_INT(get32(e), cases[k].sec);
+		uint64_t off = get32(e + 8);
+		if (cases[k].sec == 6)
+			q[off] = (unsigned char)cases[k].value;
+		else
+			put32(q + off + cases[k].field, cases[k].value);
+		reseal(q, len);
+		int rc = open_bytes(q, len, err, sizeof err);
+		CHECK_INT(rc, 1);
+		if (rc != 1)
+			fprintf(stderr, "not refused: %s\n", cases[k].what);
+	}
+	/* a cycle: the root's first child made its own sibling */
+	memcpy(q, p, len);
+	uint64_t nodes = get32(entry(q, 5) + 8);
+	uint32_t child = get32(q + nodes + 4);
+	if (child != UINT32_MAX) {
+		put32(q + nodes + (size_t)child * 40 + 8, child);
+		reseal(q, len);
+		CHECK_INT(open_bytes(q, len, err, sizeof err), 1);
+	}
+	/* a future version is named as such */
+	memcpy(q, p, len);
+	put32(q + 8, 2);
+	CHECK_INT(open_bytes(q, len, err, sizeof err), 1);
+	CHECK(strstr(err, "version 2") != NULL);
+	free(q);
+	free(p);
+}
+
+/* A frozen table reads and looks up as any table, and thaws on intern. */
+static void frozen_strtab(void)
+{
+	static const char arena[] = "\0abc\0de";
+	static const uint32_t off[] = { 0, 1, 5, 8 };
+	st_strtab *t = st_strtab_frozen(arena, sizeof arena, off, 3);
+	CHECK_STR(st_str(t, 1), "abc");
+	CHECK_INT(st_strlen(t, 2), 2);
+	CHECK_INT(st_lookup(t, "de", 2), 2);
+	CHECK_INT(st_lookup(t, "x", 1), ST_NOSTR);
+	CHECK_INT(st_intern(t, "abc", 3), 1);
+	CHECK_INT(st_intern(t, "x", 1), 3);
+	CHECK_INT(st_lookup(t, "de", 2), 2);
+	st_strtab_free(t);
+}
+
+static int replay_seeds(void)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s/tests/fuzz/snapshot", top);
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4096 + 256];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		size_t len;
+		unsigned char *p = slurp(path, &len);
+		if (p)
+			CHECK_INT(LLVMFuzzerTestOneInput(p, len), 0);
+		free(p);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int main(void)
+{
+	top = getenv("top_srcdir");
+	if (!top || !*top)
+		top = ".";
+	/* every field of the model must be in the snapshot: when st_model
+	 * grows, add the field to src/snapshot.c's sections, then this */
+	CHECK_INT(sizeof(st_model), 416);   /* 392 + each tree's split flag (set on open) */
+	if (!mkdtemp(tmpdir))
+		return 1;
+	round_trip("tests/data/formats/lib-crate.stacks_folded");
+	round_trip("tests/data/formats/photo_service.llvm_timings.json.zst");
+	round_trip("tests/data/cargo/tokio-hyper.html");
+	round_trip("tests/data/two-crates");
+	corruption();
+	frozen_strtab();
+	int seeds = replay_seeds();
+	CHECK(seeds >= 3);
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	printf("%d seeds replayed\n", seeds);
+	return check_done();
+}
