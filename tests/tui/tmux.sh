@@ -39,7 +39,7 @@ pidf=$1 after=$2; shift 2
 trap : QUIT   # Ctrl-\ goes to the whole foreground group: outlive it
 sh -c 'echo $$ > "$0"; exec "$@"' "$pidf" "$@"
 echo "EXIT=$?"
-stty -a > "$after"
+stty -a > "$after.tmp" && mv "$after.tmp" "$after"   # whole, or not yet: never half written
 EOF
 
 start() {   # a shell in a 120x40 pane running stalactite on the sample
