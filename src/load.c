@@ -778,6 +778,36 @@ static int load_mapped(loader *ld, st_builder *b, const input *in, int fd,
 	return rc;
 }
 
+/* More of a compressed pipe's head, after its first n bytes: only as much
+ * as decompressing its start needs (up to STREAM_HEAD), in doubling steps.
+ * Zeros compress a thousand to one, so a fixed head of 256 KiB would wait
+ * for gigabytes of an endless stream before it could be refused.  Returns
+ * the bytes added, or -1. */
+static ssize_t read_compressed_head(loader *ld, int fd, st_compression c,
+                                    unsigned char *head, size_t n)
+{
+	size_t have = n;
+	for (size_t want = 2 * n; have < STREAM_HEAD; want *= 2) {
+		st_decompress_opts first = { .limit = SNIFF_LEN, .prefix = true };
+		st_decompressed z;
+		char msg[256];
+		if (st_decompress(c, head, have, -1, &first, &z, msg, sizeof msg) == 0) {
+			bool enough = z.len == SNIFF_LEN;
+			free(z.data);
+			if (enough)
+				break;
+		}
+		size_t to = want < STREAM_HEAD ? want : STREAM_HEAD;
+		ssize_t r = read_head(ld, fd, head + have, to - have);
+		if (r < 0)
+			return -1;
+		have += (size_t)r;
+		if (have < to)
+			break;   /* the end of the stream */
+	}
+	return (ssize_t)(have - n);
+}
+
 /* A pipe or a device: its first bytes must start a profile (or compressed
  * data whose start does), then it is read on from where they end. */
 static int load_pipe(loader *ld, st_builder *b, const input *in, int fd,
@@ -788,7 +818,7 @@ static int load_pipe(loader *ld, st_builder *b, const input *in, int fd,
 	st_compression c = n > 0 ? st_compression_sniff(head, (size_t)n)
 	                         : ST_COMPRESSION_NONE;
 	ssize_t more = n == SNIFF_LEN && c != ST_COMPRESSION_NONE
-	               ? read_head(ld, fd, head + n, STREAM_HEAD - SNIFF_LEN) : 0;
+	               ? read_compressed_head(ld, fd, c, head, (size_t)n) : 0;
 	int rc;
 	if (n < 0 || more < 0)
 		rc = fail(err, errlen, in->path, "%s", strerror(errno));
