@@ -41,6 +41,8 @@ shot codegen 3 j Right j Right j
 shot pivot 3 p j Right j Right j d
 shot summary 4
 shot search 2 / 'closure#\d+\}$' Enter n
+# the async fns table, the largest opened onto its members
+shot tables 6 ] Enter
 # a whole build compared with itself rebuilt at a higher inline threshold,
 # and cargo's timeline of the same build (fixtures in tests/data)
 data=$(cd "$(dirname "$0")/../tests/data" && pwd)

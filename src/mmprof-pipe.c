@@ -28,10 +28,10 @@
 #include "stalactite/mmprof-pipe.h"
 #include "stalactite/xalloc.h"
 
-#define BATCH 4096                     /* events per batch */
-#define BATCH_KEYS ((size_t)1 << 20)   /* or copied key bytes, whichever first */
-#define CHUNK ((uint64_t)8 * BATCH)    /* events per chunk */
-#define RING 16                        /* batches per decoder: two chunks */
+#define BATCH 1024                     /* events per batch */
+#define BATCH_KEYS ((size_t)256 << 10) /* or copied key bytes, whichever first */
+#define CHUNK ((uint64_t)16 * BATCH)   /* events per chunk */
+#define RING 32                        /* batches per decoder: two chunks */
 #define WAIT_MS 40                     /* progress while decoders are slow */
 #define NO_KEY SIZE_MAX
 #define NO_OWNER UINT32_MAX
