@@ -33,6 +33,7 @@
 #include "stalactite/fmt.h"
 #include "stalactite/formats.h"
 #include "stalactite/load.h"
+#include "stalactite/threads.h"
 #include "stalactite/mmprof-pipe.h"
 #include "stalactite/snapshot.h"
 #include "stalactite/xalloc.h"
@@ -1045,21 +1046,11 @@ static int load_jobs(loader *ld, st_builder *b, unsigned nthreads, char *err,
 		atomic_init(&js.v[i].done, 0);
 	}
 	atomic_init(&js.stop, false);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_mutex_init(&js.mu, NULL);
-	pthread_cond_init(&js.cv, &ca);
-	pthread_condattr_destroy(&ca);
+	st_sync_init(&js.mu, &js.cv);
 	/* signals sent to the process go to the calling thread, as without
 	 * workers (the viewer's handlers); faults stay with the faulting one */
-	sigset_t block, old;
-	sigfillset(&block);
-	static const int sync_sigs[] = { SIGBUS, SIGSEGV, SIGFPE, SIGILL, SIGTRAP,
-	                                 SIGSYS, SIGABRT };
-	for (size_t k = 0; k < sizeof sync_sigs / sizeof sync_sigs[0]; k++)
-		sigdelset(&block, sync_sigs[k]);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
+	sigset_t old;
+	st_block_async_signals(&old);
 	pthread_t th[ST_LOAD_MAX_JOBS];
 	unsigned started = 0;
 	for (unsigned k = 0; k < nthreads; k++)

@@ -26,6 +26,7 @@
 #include "stalactite/async-kind.h"
 #include "stalactite/idmap.h"
 #include "stalactite/mmprof-pipe.h"
+#include "stalactite/threads.h"
 #include "stalactite/xalloc.h"
 
 #define BATCH 1024                     /* events per batch */
@@ -572,20 +573,10 @@ int st_mmprof_pipe_feed(st_mmprof_pipe *pp, st_builder *b,
 	for (uint32_t k = 0; k < pp->nd; k++)
 		st_mmprof_set_sink(pp->d[k].p, sink, &pp->d[k]);
 	st_mmprof_prefault(pp->p);   /* ranges give no pages back */
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_mutex_init(&pp->mu, NULL);
-	pthread_cond_init(&pp->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	st_sync_init(&pp->mu, &pp->cv);
 	/* signals sent to the process stay with the calling thread */
-	sigset_t block, old;
-	sigfillset(&block);
-	static const int sync_sigs[] = { SIGBUS, SIGSEGV, SIGFPE, SIGILL, SIGTRAP,
-	                                 SIGSYS, SIGABRT };
-	for (size_t k = 0; k < sizeof sync_sigs / sizeof sync_sigs[0]; k++)
-		sigdelset(&block, sync_sigs[k]);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
+	sigset_t old;
+	st_block_async_signals(&old);
 	uint32_t started = 0;
 	pthread_mutex_lock(&pp->mu);   /* running counts before any can end */
 	for (uint32_t k = 0; k < pp->nd; k++) {
