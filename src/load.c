@@ -1063,14 +1063,7 @@ static int load_jobs(loader *ld, st_builder *b, unsigned nthreads, char *err,
 		job *j = &js.v[i];
 		pthread_mutex_lock(&js.mu);
 		while (!j->finished && rc == 0) {
-			struct timespec t;
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			t.tv_nsec += PROGRESS_MS * 1000000L;
-			if (t.tv_nsec >= 1000000000L) {
-				t.tv_sec++;
-				t.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&js.cv, &js.mu, &t);
+			st_sync_wait(&js.cv, &js.mu, PROGRESS_MS);
 			uint64_t d = jobs_done(&js, base);
 			told = d > told ? d : told;   /* a pipe's size is unknown */
 			pthread_mutex_unlock(&js.mu);

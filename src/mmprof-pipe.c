@@ -476,14 +476,7 @@ static batch *next_batch(st_mmprof_pipe *pp, dec *d)
 {
 	pthread_mutex_lock(&pp->mu);
 	while (d->consumed == d->produced && !d->finished) {
-		struct timespec t;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		t.tv_nsec += WAIT_MS * 1000000L;
-		if (t.tv_nsec >= 1000000000L) {
-			t.tv_sec++;
-			t.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&pp->cv, &pp->mu, &t);
+		st_sync_wait(&pp->cv, &pp->mu, WAIT_MS);
 		pthread_mutex_unlock(&pp->mu);
 		bool ok = tell(pp);
 		pthread_mutex_lock(&pp->mu);
@@ -510,14 +503,7 @@ static dec *owner_of(st_mmprof_pipe *pp, uint64_t c)
 {
 	pthread_mutex_lock(&pp->mu);
 	while (pp->owner[c] == NO_OWNER && pp->running > 0 && !pp->cancelled) {
-		struct timespec t;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		t.tv_nsec += WAIT_MS * 1000000L;
-		if (t.tv_nsec >= 1000000000L) {
-			t.tv_sec++;
-			t.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&pp->cv, &pp->mu, &t);
+		st_sync_wait(&pp->cv, &pp->mu, WAIT_MS);
 		pthread_mutex_unlock(&pp->mu);
 		tell(pp);
 		pthread_mutex_lock(&pp->mu);

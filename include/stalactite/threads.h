@@ -16,6 +16,8 @@
 /* A mutex and a condition variable whose timed waits use CLOCK_MONOTONIC
  * (a clock change never stretches a progress wait). */
 void st_sync_init(pthread_mutex_t *mu, pthread_cond_t *cv);
+/* Waits on cv (mu held) for a signal or at most ms milliseconds. */
+void st_sync_wait(pthread_cond_t *cv, pthread_mutex_t *mu, long ms);
 /* Blocks in the calling thread every signal but the faults, so that the
  * threads it starts next inherit that mask; *old gets the mask to put back
  * (pthread_sigmask(SIG_SETMASK, old, NULL)) once they are started. */
