@@ -1,6 +1,6 @@
 /* threads: what the loader's worker threads share in how they start.
  *
- * Loading runs on workers (load.c: one file each; mmprof-pipe.c: decoders
+ * Loading runs on workers (load-jobs.c: one file each; mmprof-pipe.c: decoders
  * of one large file) that wait and wake on a mutex and a condition
  * variable with timeouts, and that must not take the signals sent to the
  * process: those belong to the calling thread, whose handlers (the

@@ -1,0 +1,193 @@
+/* load-jobs.c: the files of a load on several threads.
+ *
+ * Files load on worker threads, each into a model and builder of its own
+ * (nothing is shared while events are read), and the calling thread merges
+ * them into the build's model one by one in file order (st_builder_merge),
+ * which gives the model one thread builds, whatever the thread count and
+ * timing.  At each file's turn the calling thread also does what must
+ * happen in file order or on its own thread: the file's warnings and crate
+ * note, cargo timings (loaded there and then: they go straight into the
+ * build's model and depend on the timings before them), the first error in
+ * file order.  While it waits it calls the progress callback every
+ * PROGRESS_MS with the bytes all workers have done.  Cancelling, or a file
+ * that failed, stops the workers at their next progress step (a MiB of
+ * events).  Workers take files in order; a file other than the first one
+ * not yet merged starts only while what the started files hold stays under
+ * HELD: a file being read holds its size (its pages are mapped), a file
+ * read its model until merged.  That bounds the peak memory (a whole
+ * tokio+hyper build: BENCHMARKS.md), but it also keeps the largest files
+ * of a build, which take most of its time, from loading beside each other:
+ * so a file of PIPE_MIN or more (or an eighth of all) is decoded by two
+ * threads more while its worker builds (mmprof-pipe.h), which puts it on
+ * every core. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "stalactite/builder.h"
+#include "stalactite/threads.h"
+#include "stalactite/xalloc.h"
+#include "load-internal.h"
+
+#define PROGRESS_MS 40
+#define HELD ((uint64_t)256 << 20)
+#define PIPE_MIN ((uint64_t)64 << 20)
+
+static bool may_start(const jobs *js)
+{
+	return js->next == js->merged ||
+	       js->held + js->v[js->next].in->size <= HELD;
+}
+
+static void run_job(jobs *js, job *j)
+{
+	const loader *ld = js->ld;
+	loader w = { .opts = ld->opts, .limit = ld->limit, .in_limit = ld->in_limit,
+	             .total = ld->total, .size = j->in->size, .job = j, .jobs = js };
+	/* and a file with an eighth of the build's bytes: without it the other
+	 * files would wait for it at the end */
+	w.pipe = j->in->size >= PIPE_MIN || j->in->size >= ld->total / 8 ? 2 : 0;
+	j->m = w.m = st_model_new();
+	j->b = st_builder_new(j->m);
+	j->rc = load_one(&w, j->b, j->in, j->err, sizeof j->err);
+	st_builder_trim(j->b);   /* it may wait a while for its turn */
+}
+
+static void *worker(void *arg)
+{
+	jobs *js = arg;
+	pthread_mutex_lock(&js->mu);
+	for (;;) {
+		while (!atomic_load(&js->stop) && js->next < js->n && !may_start(js))
+			pthread_cond_wait(&js->cv, &js->mu);
+		if (atomic_load(&js->stop) || js->next >= js->n)
+			break;
+		job *j = &js->v[js->next++];
+		j->held = j->in->size;   /* its pages, mapped */
+		js->held += j->held;
+		pthread_mutex_unlock(&js->mu);
+		run_job(js, j);
+		pthread_mutex_lock(&js->mu);
+		js->held -= j->held;
+		j->held = j->m ? st_model_bytes(j->m) : 0;   /* now its model */
+		js->held += j->held;
+		j->finished = true;
+		pthread_cond_broadcast(&js->cv);
+	}
+	pthread_mutex_unlock(&js->mu);
+	return NULL;
+}
+
+static void free_job(job *j)
+{
+	st_builder_free(j->b);
+	st_model_free(j->m);
+	for (size_t k = 0; k < j->nwarns; k++)
+		free(j->warns[k]);
+	free(j->warns);
+	free(j->crate);
+	j->b = NULL;
+	j->m = NULL;
+	j->warns = NULL;
+	j->crate = NULL;
+	j->nwarns = 0;
+}
+
+/* A finished file at its turn: what it told, then its model merged. */
+static int take_job(loader *ld, st_builder *b, job *j, uint64_t base,
+                    char *err, size_t errlen)
+{
+	if (j->timings) {   /* everything again, here */
+		ld->base = base;
+		ld->size = j->in->size;
+		ld->lo = ld->span = 0;
+		return load_one(ld, b, j->in, err, errlen);
+	}
+	for (size_t k = 0; k <= j->nwarns; k++) {
+		if (j->crate && k == j->crate_at)
+			load_note_crate(ld, j->crate, j->kind, j->in->path);
+		if (k < j->nwarns)
+			ld->opts->warn(ld->opts->warn_ctx, j->warns[k]);
+	}
+	if (j->rc != 0) {
+		snprintf(err, errlen, "%s", j->err);
+		return 1;
+	}
+	st_builder_merge(b, j->b);
+	return 0;
+}
+
+/* Bytes done: base (the files merged) and how far the others are. */
+static uint64_t jobs_done(jobs *js, uint64_t base)
+{
+	for (size_t i = js->merged; i < js->n; i++)
+		base += atomic_load_explicit(&js->v[i].done, memory_order_relaxed);
+	return base;
+}
+
+/* Loads every input with nthreads workers into b; returns as the loop
+ * over files would, or -1 when no thread could be started. */
+int load_jobs(loader *ld, st_builder *b, unsigned nthreads, char *err,
+              size_t errlen)
+{
+	jobs js = { .n = ld->l.len, .ld = ld };
+	js.v = st_xcalloc(js.n, sizeof *js.v);
+	for (size_t i = 0; i < js.n; i++) {
+		js.v[i].in = &ld->l.v[i];
+		atomic_init(&js.v[i].done, 0);
+	}
+	atomic_init(&js.stop, false);
+	st_sync_init(&js.mu, &js.cv);
+	/* signals sent to the process go to the calling thread, as without
+	 * workers (the viewer's handlers); faults stay with the faulting one */
+	sigset_t old;
+	st_block_async_signals(&old);
+	pthread_t th[ST_LOAD_MAX_JOBS];
+	unsigned started = 0;
+	for (unsigned k = 0; k < nthreads; k++)
+		if (pthread_create(&th[started], NULL, worker, &js) == 0)
+			started++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = started ? 0 : -1;
+	uint64_t base = 0, told = 0;
+	for (size_t i = 0; started && rc == 0 && i < js.n; i++) {
+		job *j = &js.v[i];
+		pthread_mutex_lock(&js.mu);
+		while (!j->finished && rc == 0) {
+			st_sync_wait(&js.cv, &js.mu, PROGRESS_MS);
+			uint64_t d = jobs_done(&js, base);
+			told = d > told ? d : told;   /* a pipe's size is unknown */
+			pthread_mutex_unlock(&js.mu);
+			rc = load_tell(ld, told) ? 0 : 1;
+			pthread_mutex_lock(&js.mu);
+		}
+		pthread_mutex_unlock(&js.mu);
+		if (rc != 0)   /* j may still be running: freed after the join */
+			break;
+		rc = take_job(ld, b, j, base, err, errlen);
+		free_job(j);
+		base += j->in->size;
+		told = base > told ? base : told;
+		pthread_mutex_lock(&js.mu);
+		js.held -= j->held;
+		js.merged = i + 1;
+		pthread_cond_broadcast(&js.cv);
+		pthread_mutex_unlock(&js.mu);
+		if (rc == 0 && !load_tell(ld, told))
+			rc = 1;
+	}
+	atomic_store(&js.stop, true);
+	pthread_mutex_lock(&js.mu);
+	pthread_cond_broadcast(&js.cv);
+	pthread_mutex_unlock(&js.mu);
+	for (unsigned k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
+	for (size_t i = 0; i < js.n; i++)
+		free_job(&js.v[i]);
+	pthread_cond_destroy(&js.cv);
+	pthread_mutex_destroy(&js.mu);
+	free(js.v);
+	return rc;
+}
