@@ -1,0 +1,289 @@
+/* snapshot-check.c: a snapshot's bytes checked before anything points at
+ * them.
+ *
+ * The checksum first (a flipped bit fails there), then every count, string
+ * id, index and tree link that a view follows without checking, so that
+ * even a file with a valid checksum made by hand cannot send a walk out of
+ * bounds or round in circles. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "stalactite/xalloc.h"
+#include "snapshot-internal.h"
+
+__attribute__((format(printf, 3, 4)))
+int snap_bad(const msg *e, uint64_t off, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	snprintf(e->err, e->errlen, "%s: offset %llu: %s", e->name,
+	         (unsigned long long)off, what);
+	return 1;
+}
+
+int snap_check_header(const msg *e, const unsigned char *p, uint64_t have)
+{
+	if (have < ST_SNAPSHOT_MAGIC_LEN ||
+	    memcmp(p, ST_SNAPSHOT_MAGIC, ST_SNAPSHOT_MAGIC_LEN) != 0)
+		return snap_bad(e, 0, "not a stalactite snapshot");
+	if (have < HEADER)
+		return snap_bad(e, have, "snapshot cut short (in its %d-byte header)", HEADER);
+	uint32_t v = le32(p + 8);
+	if (v != ST_SNAPSHOT_VERSION)
+		return snap_bad(e, 8, "snapshot format version %u; this stalactite reads "
+		                "version %d%s", (unsigned)v, ST_SNAPSHOT_VERSION,
+		                v > ST_SNAPSHOT_VERSION ? " (written by a newer one?)" : "");
+	uint64_t size = le64(p + 16);
+	if (size > have)
+		return snap_bad(e, have, "snapshot cut short (its header says %llu bytes)",
+		                (unsigned long long)size);
+	if (size < have)
+		return snap_bad(e, size, "%llu bytes after the snapshot's end",
+		                (unsigned long long)(have - size));
+	if (size % 8 || size < HEADER + (uint64_t)S_COUNT * ENTRY)
+		return snap_bad(e, 16, "impossible snapshot size %llu",
+		                (unsigned long long)size);
+	if (le32(p + 12) != S_COUNT)
+		return snap_bad(e, 12, "%u sections; version %d has %d",
+		                (unsigned)le32(p + 12), ST_SNAPSHOT_VERSION, S_COUNT);
+	return 0;
+}
+
+static int check_table(const msg *e, layout *l)
+{
+	uint64_t end = align8(HEADER + (uint64_t)S_COUNT * ENTRY);
+	bool seen[S_COUNT] = { false };
+	for (int i = 0; i < S_COUNT; i++) {
+		const unsigned char *t = l->p + HEADER + i * ENTRY;
+		uint64_t at = HEADER + (uint64_t)i * ENTRY;
+		uint32_t id = le32(t), rec = le32(t + 4);
+		uint64_t off = le64(t + 8), count = le64(t + 16);
+		if (id < 1 || id > S_COUNT || seen[id - 1])
+			return snap_bad(e, at, "section id %u unknown or repeated", (unsigned)id);
+		const section *s = &snap_sections[id - 1];
+		seen[id - 1] = true;
+		if (rec != s->rec)
+			return snap_bad(e, at + 4, "%s: records of %u bytes, not %u", s->name,
+			                (unsigned)rec, (unsigned)s->rec);
+		if (off % 8 || off < end || off > l->len)
+			return snap_bad(e, at + 8, "%s: impossible offset %llu", s->name,
+			                (unsigned long long)off);
+		/* counts are 32-bit in the model; tree ids stop below ST_NIL */
+		if (count >= ST_NIL || count * rec > l->len - off)
+			return snap_bad(e, at + 16, "%s: %llu records do not fit in the file",
+			                s->name, (unsigned long long)count);
+		end = off + count * rec;
+		l->off[id - 1] = off;
+		l->count[id - 1] = count;
+		l->entry[id - 1] = at;
+	}
+	return 0;
+}
+
+/* Counts that must agree between sections. */
+static int check_counts(const msg *e, layout *l)
+{
+	/* messages point at the count field of the section's entry */
+#define AT(i) (l->entry[i] + 16)
+	if (l->count[S_OFFSETS] < 2)
+		return snap_bad(e, AT(S_OFFSETS), "no string table");
+	l->nstr = (uint32_t)(l->count[S_OFFSETS] - 1);
+	if (l->count[S_SCALARS] != 1)
+		return snap_bad(e, AT(S_SCALARS), "figures: %llu records, not 1",
+		                (unsigned long long)l->count[S_SCALARS]);
+	uint64_t nn = l->count[S_NOTES];
+	if (nn && l->p[l->off[S_NOTES] + nn - 1] != 0)
+		return snap_bad(e, l->off[S_NOTES] + nn - 1,
+		                "warnings: the last one has no end");
+	if (l->count[S_DISPLAY] > l->nstr)
+		return snap_bad(e, AT(S_DISPLAY), "more display names than strings");
+	for (int i = 0; i < S_COUNT; i++) {
+		const section *s = &snap_sections[i];
+		if (s->same != i && l->count[i] != l->count[s->same])
+			return snap_bad(e, AT(i), "%s: %llu, for %llu %s",
+			                s->name, (unsigned long long)l->count[i],
+			                (unsigned long long)l->count[s->same],
+			                snap_sections[s->same].name);
+		if (s->f == snap_sections[S_STACK].f && l->count[i] == 0)
+			return snap_bad(e, AT(i), "%s: no root", s->name);
+	}
+#undef AT
+	return 0;
+}
+
+static int check_strings(const msg *e, const layout *l)
+{
+	const unsigned char *o = l->p + l->off[S_OFFSETS];
+	const unsigned char *a = l->p + l->off[S_ARENA];
+	uint64_t prev = le32(o);
+	/* the loop checks its NUL */
+	if (prev != 0 || le32(o + 4) != 1)
+		return snap_bad(e, l->off[S_OFFSETS], "string 0 is not the empty string");
+	for (uint32_t id = 1; id <= l->nstr; id++) {
+		uint64_t next = le32(o + 4 * (size_t)id);
+		if (next <= prev || next > l->count[S_ARENA] || a[next - 1] != 0)
+			return snap_bad(e, l->off[S_OFFSETS] + 4 * (uint64_t)id,
+			                "string %u: bad offset %llu", (unsigned)(id - 1),
+			                (unsigned long long)next);
+		prev = next;
+	}
+	if (prev != l->count[S_ARENA])
+		return snap_bad(e, l->off[S_OFFSETS] + 4 * (uint64_t)l->nstr,
+		                "the strings end at %llu, not %llu", (unsigned long long)prev,
+		                (unsigned long long)l->count[S_ARENA]);
+	return 0;
+}
+
+/* Every field's value against what it must be. */
+static int check_fields(const msg *e, const layout *l, int i)
+{
+	const section *s = &snap_sections[i];
+	field f[16];
+	unsigned nf = 0;
+	for (unsigned k = 0; k < s->nf; k++)   /* the fields worth a look */
+		if (s->f[k].type != F_ANY)
+			f[nf++] = s->f[k];
+	if (!nf)
+		return 0;
+	const unsigned char *p = l->p + l->off[i];
+	for (uint64_t r = 0; r < l->count[i]; r++, p += s->rec) {
+		for (unsigned k = 0; k < nf; k++) {
+			uint64_t v = get_le(p + f[k].disk, f[k].size), lim;
+			bool ok;
+			switch (f[k].type) {
+			case F_BOOL: ok = v <= 1; lim = 2; break;
+			case F_ENUM: ok = v < f[k].arg; lim = f[k].arg; break;
+			case F_STR: ok = v < l->nstr; lim = l->nstr; break;
+			case F_OPTSTR: ok = v < l->nstr || v == ST_NOSTR; lim = l->nstr; break;
+			case F_DISPLAY: ok = v <= l->nstr; lim = l->nstr + 1ull; break;
+			default:   /* F_REF, F_OPTREF */
+				lim = l->count[f[k].arg == SELF ? i : f[k].arg];
+				ok = v < lim || (f[k].type == F_OPTREF && v == ST_NIL);
+				break;
+			}
+			if (!ok)
+				return snap_bad(e, (uint64_t)(p - l->p) + f[k].disk,
+				                "%s: record %llu: value %llu out of range "
+				                "(below %llu)", s->name, (unsigned long long)r,
+				                (unsigned long long)v, (unsigned long long)lim);
+		}
+	}
+	return 0;
+}
+
+/* The quick proof that a tree's links make one tree, in two sequential
+ * passes (a walk in tree order misses the cache at every node): parents
+ * come before their children, so parent chains end at the root; each child
+ * list holds nodes of one parent, and its links go to older siblings, as
+ * st_tree_add makes them, so it has no cycle; and every node but the root
+ * is linked to exactly once, so all are reached.  False when any of it does
+ * not hold: check_tree then walks the tree to tell. */
+static bool tree_quick(const unsigned char *nodes, uint32_t n)
+{
+	uint32_t *parent = st_xreallocarray(NULL, n, sizeof *parent);
+	uint8_t *linked = st_xcalloc((size_t)n / 8 + 1, 1);
+	bool ok = le32(nodes) == ST_NIL && le32(nodes + 8) == ST_NIL;
+	for (uint32_t id = 0; id < n; id++) {
+		parent[id] = le32(nodes + (size_t)id * 40);
+		ok &= id == 0 || parent[id] < id;
+	}
+	uint32_t links = 0;
+	for (uint32_t id = 0; ok && id < n; id++) {
+		const unsigned char *p = nodes + (size_t)id * 40;
+		uint32_t c = le32(p + 4), s = le32(p + 8);
+		if (c != ST_NIL) {
+			ok = c < n && parent[c] == id && !(linked[c / 8] & (1u << (c % 8)));
+			if (ok)
+				linked[c / 8] |= (uint8_t)(1u << (c % 8));
+			links++;
+		}
+		if (ok && s != ST_NIL && id != 0) {
+			ok = s < id && parent[s] == parent[id] &&
+			     !(linked[s / 8] & (1u << (s % 8)));
+			if (ok)
+				linked[s / 8] |= (uint8_t)(1u << (s % 8));
+			links++;
+		}
+	}
+	free(parent);
+	free(linked);
+	return ok && links == n - 1;
+}
+
+/* A tree's links make one tree: every node is reached once from the root
+ * through child lists, and names the node it is reached from as its
+ * parent.  Then every walk ends (parents lead to the root) and stays in
+ * bounds. */
+static int check_tree(const msg *e, const layout *l, int i)
+{
+	const unsigned char *nodes = l->p + l->off[i];
+	uint32_t n = (uint32_t)l->count[i];
+	if (tree_quick(nodes, n))
+		return 0;
+#define LINK(id, at) le32(nodes + (size_t)(id) * 40 + (at))
+	if (LINK(0, 0) != ST_NIL || LINK(0, 8) != ST_NIL)
+		return snap_bad(e, l->off[i], "%s: the root has a parent or a sibling",
+		                snap_sections[i].name);
+	uint8_t *seen = st_xcalloc((size_t)n / 8 + 1, 1);
+	uint32_t id = 0, reached = 1, to = ST_NIL, from = 0;
+	seen[0] = 1;
+	for (;;) {
+		uint32_t c = LINK(id, 4);
+		if (c == ST_NIL) {   /* climb to the first ancestor with a sibling */
+			while (id != 0 && (c = LINK(id, 8)) == ST_NIL)
+				id = LINK(id, 0);
+			if (id == 0)
+				break;
+			from = LINK(id, 0);
+		} else {
+			from = id;
+		}
+		if (c >= n || seen[c / 8] & (1u << (c % 8)) || LINK(c, 0) != from) {
+			to = c;
+			break;
+		}
+		seen[c / 8] |= (uint8_t)(1u << (c % 8));
+		reached++;
+		id = c;
+	}
+	free(seen);
+	if (to != ST_NIL)
+		return snap_bad(e, l->off[i] + (uint64_t)id * 40,
+		                "%s: node %u: bad link to %u", snap_sections[i].name,
+		                (unsigned)id, (unsigned)to);
+	if (reached != n)
+		return snap_bad(e, l->off[i], "%s: %u of %u nodes unreachable",
+		                snap_sections[i].name, (unsigned)(n - reached), (unsigned)n);
+#undef LINK
+	return 0;
+}
+
+static int check_generics(const msg *e, const layout *l)
+{
+	const unsigned char *p = l->p + l->off[S_GENERICS];
+	for (uint64_t r = 0; r < l->count[S_GENERICS]; r++, p += 24)
+		if ((uint64_t)le32(p + 16) + le32(p + 20) > l->count[S_GENERIC_FNS])
+			return snap_bad(e, (uint64_t)(p - l->p) + 16, "generic sets: record %llu: "
+			                "instances past the end", (unsigned long long)r);
+	return 0;
+}
+
+int snap_check_all(const msg *e, layout *l)
+{
+	if (snap_check_header(e, l->p, l->len))
+		return 1;
+	uint64_t want = le64(l->p + SUM_AT), got = snap_file_sum(l->p, l->len);
+	if (want != got)
+		return snap_bad(e, SUM_AT, "checksum mismatch: the snapshot is corrupt");
+	if (check_table(e, l) || check_counts(e, l) || check_strings(e, l) ||
+	    check_generics(e, l))
+		return 1;
+	for (int i = 0; i < S_COUNT; i++)
+		if (i != S_OFFSETS && check_fields(e, l, i))
+			return 1;
+	return check_tree(e, l, S_STACK) || check_tree(e, l, S_CODEGEN) ||
+	       check_tree(e, l, S_PIVOT);
+}
