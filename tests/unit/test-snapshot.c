@@ -254,7 +254,7 @@ int main(void)
 	if (!top || !*top)
 		top = ".";
 	/* every field of the model must be in the snapshot: when st_model
-	 * grows, add the field to src/snapshot.c's sections, then this */
+	 * grows, add the field to src/snapshot-format.c's sections, then this */
 	CHECK_INT(sizeof(st_model), 416);   /* 392 + each tree's split flag (set on open) */
 	if (!mkdtemp(tmpdir))
 		return 1;
