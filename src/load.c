@@ -430,13 +430,38 @@ static int load_pipe(loader *ld, st_builder *b, const input *in, int fd,
 	return rc;
 }
 
+/* A pipe or a device opened by name, with O_NONBLOCK: a FIFO is waited
+ * for until a writer has opened it, in WAIT_MS slices that tell progress
+ * (which may cancel), or for good when nothing can cancel (as cat waits;
+ * a signal still ends the process); then reads block again.  On Linux such
+ * a FIFO polls as nothing at all, not even POLLHUP, until a writer has
+ * come: then POLLIN for data, or POLLHUP for a writer gone without writing
+ * (read gives EOF, as it would to cat).  Before that read would give EOF at
+ * once, so it is not tried.  0, or -1 with errno (ECANCELED: progress said
+ * stop). */
+static int ready_for_reads(loader *ld, int fd, const struct stat *st)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	int slice = ld->opts->progress || ld->job ? WAIT_MS : -1;
+	for (int pr; S_ISFIFO(st->st_mode) && (pr = poll(&pf, 1, slice)) <= 0;) {
+		if (pr < 0 && errno != EINTR)
+			return -1;
+		if (!load_tell(ld, ld->base)) {
+			errno = ECANCELED;
+			return -1;
+		}
+	}
+	int fl = fcntl(fd, F_GETFL);
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+}
+
 int load_one(loader *ld, st_builder *b, const input *in, char *err,
              size_t errlen)
 {
-	/* a directory's entry was a regular file when scanned; O_NONBLOCK
-	 * keeps a FIFO swapped in since from blocking the open */
-	int fd = in->is_stdin ? 0 : open(in->path, O_RDONLY |
-	                                 (in->from_dir ? O_NONBLOCK : 0));
+	/* O_NONBLOCK: the open of a FIFO does not wait for a writer
+	 * (ready_for_reads does), nor that of a directory's entry, a regular file
+	 * when scanned, that a FIFO has replaced since */
+	int fd = in->is_stdin ? 0 : open(in->path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return load_fail(err, errlen, in->path, "%s", strerror(errno));
 	struct stat st;
@@ -454,6 +479,8 @@ int load_one(loader *ld, st_builder *b, const input *in, char *err,
 		               "file changed while being read");
 	else if (S_ISREG(st.st_mode) && st.st_size > 0)
 		rc = load_mapped(ld, b, in, fd, &st, err, errlen);
+	else if (!in->is_stdin && ready_for_reads(ld, fd, &st) != 0)
+		rc = load_fail(err, errlen, in->path, "%s", strerror(errno));
 	else
 		rc = load_pipe(ld, b, in, fd, err, errlen);
 	if (!in->is_stdin)

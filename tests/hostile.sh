@@ -107,6 +107,31 @@ mkfifo "$f/pipe.mm_profdata" "$f/other"
 expect "FIFOs in a directory do not block" 0 timeout 20 "$st" --report "$f"
 one_line "FIFOs in a directory: skipped" "^stalactite: warning: $f: skipped 2 files that are not profiles\$"
 
+# A FIFO given by name is waited for as cat would wait (in the viewer the
+# wait can be abandoned: tests/tui/tmux.sh), then read: a writer that comes
+# later is loaded, one that sends nothing is an empty input, and Ctrl-C
+# (SIGINT) ends the wait.
+late="$tmp/late"
+mkfifo "$late"
+timeout 20 sh -c "sleep 0.5; cat '$valid' >'$late'" &
+expect "a FIFO whose writer comes later loads" 0 timeout 20 "$st" --report "$late"
+"$st" --report "$valid" 2>&1 | sed "s|$valid|$late|g" >"$tmp/want"
+cmp -s "$tmp/want" "$tmp/out" && ok "a FIFO's late writer: the same report as the file" ||
+	fail "a FIFO's late writer: the report differs from the file's"
+wait
+timeout 20 sh -c ": >'$late'" &
+expect "a FIFO whose writer sends nothing" 1 timeout 20 "$st" --report "$late"
+one_line "a FIFO whose writer sends nothing: empty input" \
+	"^stalactite: $late: offset 0: file too short to be a profile\$"
+wait
+# SIGINT is ignored here when the suite runs in the background: nothing to see
+if grep -q '^SigIgn:.*[2367abef]$' /proc/$$/status 2>/dev/null; then
+	ok "Ctrl-C while waiting for a FIFO's writer: skipped (SIGINT ignored)"
+else
+	expect "Ctrl-C ends a report waiting for a FIFO's writer" 124 \
+		timeout -s INT -k 5 1 "$st" --report "$late"
+fi
+
 # ---- names and errors ---------------------------------------------------------
 
 evil="$tmp/$(printf 'evil\033[31m\342\200\256.mm_profdata')"

@@ -151,6 +151,53 @@ load_ends C-c 0 Ctrl-C
 load_ends Escape 0 Esc
 load_ends TERM 143 SIGTERM
 
+# A FIFO no writer has opened: the open does not wait for one, so the
+# viewer shows its loading screen and reads keys meanwhile; q and Ctrl-C
+# end it at once with status 0, SIGTERM with 143, the terminal given back
+# each time.  With two threads and a profile beside it too (the worker
+# waiting for the writer stops).  A writer that comes later is read.
+lonely_start() {   # [ENV...]: the viewer on a FIFO without a writer
+	new_session || fail "tmux: cannot start a session"
+	T send-keys -t t "PS1='READY\$ '; ulimit -c 0; stty -a > $tmp/stty.before" Enter
+	wait_for READY || fail "shell did not start"
+	rm -f "$tmp/stty.after" "$tmp/lonely"
+	mkfifo "$tmp/lonely"
+	T send-keys -t t "TERM=screen-256color $* sh $tmp/run $tmp/pid $tmp/stty.after $st $tmp/lonely" Enter
+	wait_for "Loading: 0.0 MB read" || { fail "tmux: no loading screen without a writer"; cat "$tmp/pane"; }
+}
+lonely_ends() {   # KEY STATUS NAME
+	lonely_start
+	local t0=$SECONDS
+	if [ "$1" = TERM ]; then kill -TERM "$(cat "$tmp/pid")"; else T send-keys -t t "$1"; fi
+	if wait_for "EXIT=$2" && [ $((SECONDS - t0)) -le 3 ]; then
+		ok "tmux: $3 while a FIFO has no writer ends it at once with status $2"
+	else fail "tmux: $3 while a FIFO has no writer: want EXIT=$2 at once"; cat "$tmp/pane"; fi
+	modes_restored "tmux: $3 while a FIFO has no writer"
+}
+lonely_ends q 0 q
+lonely_ends C-c 0 Ctrl-C
+lonely_ends TERM 143 SIGTERM
+new_session || fail "tmux: cannot start a session"
+rm -f "$tmp/lonely"
+mkfifo "$tmp/lonely"
+T send-keys -t t "clear; TERM=screen-256color STALACTITE_JOBS=2 $st $sample $tmp/lonely; echo JOBSEXIT=\$?" Enter
+wait_for "Loading:" || { fail "tmux: no loading screen (two threads, no writer)"; cat "$tmp/pane"; }
+t0=$SECONDS
+T send-keys -t t q
+if wait_for "JOBSEXIT=0" && [ $((SECONDS - t0)) -le 3 ]; then
+	ok "tmux: q while a worker waits for a FIFO's writer ends it at once"
+else fail "tmux: q while a worker waits for a writer"; cat "$tmp/pane"; fi
+lonely_start
+sleep 0.3   # still waiting: then the writer comes
+cat "$sample" >"$tmp/lonely" &
+writer=$!
+wait_for "1 Icicle" && ok "tmux: a FIFO whose writer comes later loads" ||
+	{ fail "tmux: a FIFO's late writer"; cat "$tmp/pane"; }
+T send-keys -t t q
+wait_for "EXIT=0" && ok "tmux: q after a late writer's profile" || fail "tmux: q after a late writer"
+modes_restored "tmux: q after a late writer's profile"
+wait "$writer" 2>/dev/null
+
 # A profile on standard input: keys still come from the terminal.
 T send-keys -t t "TERM=screen-256color $st - < $sample; echo EXIT=\$?" Enter
 wait_for "1 Icicle" && ok "tmux: profile from stdin opens" || fail "tmux: stdin profile"

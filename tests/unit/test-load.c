@@ -1,11 +1,16 @@
 /* test-load: the loader against a file that changes under it.  A profile
  * truncated while it is decoded (from the progress callback, so the moment
  * is certain) must end the load with "offset N: file changed while being
- * read", not kill the process with SIGBUS. */
+ * read", not kill the process with SIGBUS.  A FIFO without a writer does
+ * not block the load where it cannot be cancelled. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "check.h"
 #include "stalactite/load.h"
@@ -131,6 +136,86 @@ static void test_cancelled(const char *dir)
 	unlink(gz);
 }
 
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Says stop at its third call. */
+static bool stop_third(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)done;
+	(void)total;
+	return ++*(int *)ctx < 3;
+}
+
+static bool go_on(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)done;
+	(void)total;
+	++*(int *)ctx;
+	return true;
+}
+
+/* A FIFO no writer opens: the loader waits for one in slices that call
+ * progress, so that saying stop cancels the load (at once: by the third
+ * call), on the calling thread or with a worker waiting beside a file;
+ * a writer that comes later is read. */
+static void test_fifo(const char *dir)
+{
+	char fifo[4200], prof[4200];
+	snprintf(fifo, sizeof fifo, "%s/lonely", dir);
+	snprintf(prof, sizeof prof, "%s/beside.mm_profdata", dir);
+	CHECK(mkfifo(fifo, 0600) == 0);
+	alarm(30);   /* a load blocked for good fails the test, not hangs it */
+	mk_prof p;
+	CHECK(mk_build("valid-v9", &p));
+	FILE *f = fopen(prof, "wb");
+	CHECK(f && fwrite(p.out.p, 1, p.out.len, f) == p.out.len);
+	if (f)
+		fclose(f);
+	for (unsigned jobs = 1; jobs <= 2; jobs++) {
+		char *paths[] = { prof, fifo };
+		char err[1024];
+		int calls = 0;
+		st_load_opts o = { .progress = stop_third, .progress_ctx = &calls,
+		                   .jobs = jobs };
+		st_model *m = st_model_new();
+		double t0 = now();
+		CHECK_INT(st_load_paths(m, paths + 2 - jobs, (int)jobs, &o, err,
+		                        sizeof err), 2);
+		CHECK_STR(err, "cancelled");
+		CHECK_INT(calls, 3);
+		CHECK(now() - t0 < 2);
+		st_model_free(m);
+	}
+	pid_t w = fork();
+	if (w == 0) {   /* the writer, once the load waits for it */
+		usleep(300000);
+		int fd = open(fifo, O_WRONLY);
+		_exit(fd >= 0 && write(fd, p.out.p, p.out.len) == (ssize_t)p.out.len
+		      ? 0 : 1);
+	}
+	CHECK(w > 0);
+	char *paths[] = { fifo };
+	char err[1024];
+	int calls = 0;
+	st_load_opts o = { .progress = go_on, .progress_ctx = &calls };
+	st_model *m = st_model_new();
+	CHECK_INT(st_load_paths(m, paths, 1, &o, err, sizeof err), 0);
+	CHECK_INT(m->total_events, 5);
+	CHECK(calls > 1);   /* between files, and while it waited */
+	st_model_free(m);
+	int status = 1;
+	CHECK(w > 0 && waitpid(w, &status, 0) == w && status == 0);
+	alarm(0);
+	mk_free(&p);
+	unlink(fifo);
+	unlink(prof);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/test-load.XXXXXX";
@@ -139,6 +224,7 @@ int main(void)
 	test_loads(dir);
 	test_truncated_while_loading(dir);
 	test_cancelled(dir);
+	test_fifo(dir);
 	rmdir(dir);
 	return check_done();
 }
