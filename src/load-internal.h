@@ -82,7 +82,12 @@ typedef struct job {
 	char *crate;               /* for load_note_crate, at the file's turn, */
 	st_crate_kind kind;
 	size_t crate_at;           /* after this many of warns */
-	bool timings;              /* cargo timings: loaded at its turn instead */
+	/* cargo timings: loaded at the file's turn from a copy of its bytes
+	 * (a pipe cannot be read twice), named tname in messages */
+	bool timings, timings_log;
+	unsigned char *tdata;
+	size_t tlen;
+	char *tname, *tcut;
 	bool finished;             /* under jobs.mu, */
 	uint64_t held;             /* and what it holds: see may_start */
 	_Atomic uint64_t done;     /* progress: bytes of the file */
@@ -120,6 +125,9 @@ bool load_tell(loader *ld, uint64_t done);
 ssize_t load_read_head(loader *ld, int fd, unsigned char *buf, size_t cap);
 void load_note_crate(loader *ld, const char *crate, st_crate_kind kind,
                      const char *path);
+int load_timings(loader *ld, const input *in, const char *name,
+                 const unsigned char *data, size_t len, bool log,
+                 const char *cut, char *err, size_t errlen);
 /* Opens, reads and decodes one input into b; 0, or 1 with err. */
 int load_one(loader *ld, st_builder *b, const input *in, char *err,
              size_t errlen);

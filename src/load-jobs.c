@@ -6,8 +6,9 @@
  * which gives the model one thread builds, whatever the thread count and
  * timing.  At each file's turn the calling thread also does what must
  * happen in file order or on its own thread: the file's warnings and crate
- * note, cargo timings (loaded there and then: they go straight into the
- * build's model and depend on the timings before them), the first error in
+ * note, cargo timings (loaded there and then from the bytes the worker
+ * kept: they go straight into the build's model and depend on the timings
+ * before them, and a pipe cannot be read again), the first error in
  * file order.  While it waits it calls the progress callback every
  * PROGRESS_MS with the bytes all workers have done.  Cancelling, or a file
  * that failed, stops the workers at their next progress step (a MiB of
@@ -71,7 +72,8 @@ static void *worker(void *arg)
 		run_job(js, j);
 		pthread_mutex_lock(&js->mu);
 		js->held -= j->held;
-		j->held = j->m ? st_model_bytes(j->m) : 0;   /* now its model */
+		/* now its model, or the timings it keeps */
+		j->held = (j->m ? st_model_bytes(j->m) : 0) + j->tlen;
 		js->held += j->held;
 		j->finished = true;
 		pthread_cond_broadcast(&js->cv);
@@ -88,23 +90,22 @@ static void free_job(job *j)
 		free(j->warns[k]);
 	free(j->warns);
 	free(j->crate);
+	free(j->tdata);
+	free(j->tname);
+	free(j->tcut);
 	j->b = NULL;
 	j->m = NULL;
 	j->warns = NULL;
 	j->crate = NULL;
 	j->nwarns = 0;
+	j->tdata = NULL;
+	j->tname = j->tcut = NULL;
 }
 
 /* A finished file at its turn: what it told, then its model merged. */
-static int take_job(loader *ld, st_builder *b, job *j, uint64_t base,
-                    char *err, size_t errlen)
+static int take_job(loader *ld, st_builder *b, job *j, char *err,
+                    size_t errlen)
 {
-	if (j->timings) {   /* everything again, here */
-		ld->base = base;
-		ld->size = j->in->size;
-		ld->lo = ld->span = 0;
-		return load_one(ld, b, j->in, err, errlen);
-	}
 	for (size_t k = 0; k <= j->nwarns; k++) {
 		if (j->crate && k == j->crate_at)
 			load_note_crate(ld, j->crate, j->kind, j->in->path);
@@ -115,6 +116,9 @@ static int take_job(loader *ld, st_builder *b, job *j, uint64_t base,
 		snprintf(err, errlen, "%s", j->err);
 		return 1;
 	}
+	if (j->timings)
+		return load_timings(ld, j->in, j->tname, j->tdata, j->tlen,
+		                    j->timings_log, j->tcut, err, errlen);
 	st_builder_merge(b, j->b);
 	return 0;
 }
@@ -166,7 +170,7 @@ int load_jobs(loader *ld, st_builder *b, unsigned nthreads, char *err,
 		pthread_mutex_unlock(&js.mu);
 		if (rc != 0)   /* j may still be running: freed after the join */
 			break;
-		rc = take_job(ld, b, j, base, err, errlen);
+		rc = take_job(ld, b, j, err, errlen);
 		free_job(j);
 		base += j->in->size;
 		told = base > told ? base : told;

@@ -209,6 +209,19 @@ static int other_done(loader *ld, const input *in, const char *name, const char 
 	return 0;
 }
 
+/* Cargo timings, which go straight into the build's model and depend on
+ * the timings before them: on the calling thread, in file order. */
+int load_timings(loader *ld, const input *in, const char *name,
+                 const unsigned char *data, size_t len, bool log,
+                 const char *cut, char *err, size_t errlen)
+{
+	char msg[512], note[1024] = "";
+	int rc = st_timings_load(ld->m, in->path, data, len, log, note, sizeof note,
+	                         msg, sizeof msg);
+	/* the timings loader's notes name the file themselves */
+	return other_done(ld, in, name, cut, rc, msg, NULL, note, err, errlen);
+}
+
 /* Decodes data, named name in messages ("PATH", or "PATH (decompressed)"
  * where offsets are in the decompressed data).  cut, when not NULL, says
  * where a compressed stream ended early: it replaces the decoder's own
@@ -223,15 +236,19 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 	st_mmprof *p = NULL;
 	in_format f = load_sniff_format(data, len);
 	if (f == FORMAT_CARGO_HTML || f == FORMAT_CARGO_LOG) {
-		if (ld->job) {   /* they go straight into the build's model */
-			ld->job->timings = true;
+		if (ld->job) {   /* kept for the file's turn (load_timings) */
+			job *j = ld->job;
+			j->timings = true;
+			j->timings_log = f == FORMAT_CARGO_LOG;
+			j->tdata = st_xmalloc(len ? len : 1);
+			memcpy(j->tdata, data, len);
+			j->tlen = len;
+			j->tname = st_xstrdup(name);
+			j->tcut = cut ? st_xstrdup(cut) : NULL;
 			return 0;
 		}
-		char note[1024] = "";
-		int rc = st_timings_load(ld->m, in->path, data, len, f == FORMAT_CARGO_LOG,
-		                         note, sizeof note, msg, sizeof msg);
-		/* the timings loader's notes name the file themselves */
-		return other_done(ld, in, name, cut, rc, msg, NULL, note, err, errlen);
+		return load_timings(ld, in, name, data, len, f == FORMAT_CARGO_LOG, cut,
+		                    err, errlen);
 	}
 	if (f == FORMAT_TEXT) {
 		char note[512] = "";

@@ -44,6 +44,27 @@ same "by function" two-crates two-crates-inline --by function --top 0
 same "diff of two directories" --format json --diff two-crates two-crates-inline
 same "match (one thread)" --match 'Inliner' two-crates
 
+# cargo timings on standard input or a FIFO beside profiles: the worker
+# that reads them keeps their bytes for the calling thread, since a pipe
+# cannot be read twice
+c="$data/cargo/two-crates"
+"$st" -j 1 --report --format json "$c"/*.zst - <"$c/cargo-timing.html" >"$tmp/want" 2>&1
+for j in 2 4; do
+	"$st" -j $j --report --format json "$c"/*.zst - <"$c/cargo-timing.html" >"$tmp/got" 2>&1
+	cmp -s "$tmp/want" "$tmp/got" && ok "cargo timings on stdin beside profiles (-j $j)" ||
+		{ fail "cargo timings on stdin beside profiles (-j $j) differ from -j 1"; head -3 "$tmp/got"; }
+	mkfifo "$tmp/timings"
+	timeout 20 sh -c "cat '$c/build-analysis.jsonl' >'$tmp/timings'" &
+	timeout 20 "$st" -j $j --report "$c"/*.zst "$tmp/timings" >"$tmp/got" 2>&1
+	"$st" -j 1 --report "$c"/*.zst "$c/build-analysis.jsonl" 2>&1 |
+		sed "s|$c/build-analysis.jsonl|$tmp/timings|g" >"$tmp/want.fifo"
+	cmp -s "$tmp/want.fifo" "$tmp/got" && ok "cargo timings from a FIFO beside profiles (-j $j)" ||
+		{ fail "cargo timings from a FIFO beside profiles (-j $j)"; diff "$tmp/want.fifo" "$tmp/got" | head -5; }
+	wait
+	rm -f "$tmp/timings"
+done
+contains "the timings on stdin were loaded" "$tmp/want" '"build":\{'
+
 # one file: decoded on a thread of its own, built on the calling one
 same "one profile, json" --format json lib-crate.mm_profdata
 same "one compressed profile, text" two-crates/app-0006256.mm_profdata.zst --top 0
