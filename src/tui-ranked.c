@@ -12,6 +12,7 @@
  * sorted once per order, children made when a row is first opened and the
  * visible list once per change, never per frame: a whole build has tens of
  * thousands of functions. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,8 @@
 
 /* What a row stands for: a model item (E_FN ... E_LABEL: its index in the
  * model's vector), a function's CGU (E_FN_CGU: the pivot tree's function
- * node there) or a diff row (E_DIFF: its index in the diff table dt). */
+ * node there) or a diff row (E_DIFF: its index in the diff table dt).  In
+ * a diff the index of tree nodes (make_index) is by diff row too. */
 enum { E_FN, E_ASYNC, E_PASS, E_CGU, E_CRATE, E_LABEL, E_FN_CGU, E_DIFF };
 enum { T_FIND, T_CODEGEN, T_PIVOT };   /* the tree Enter shows a row in */
 enum { KF_ALL, KF_ASYNC, KF_CLOSURE, KF_FN, KF_COUNT };
@@ -38,6 +40,10 @@ typedef struct ent {
 	uint32_t id;
 	uint32_t node;      /* the node Enter selects, or ST_NIL: found then */
 	uint8_t what, tree, dt;
+	/* diff: a child whose figures are its own where it is (a function in
+	 * a pass, a CGU of a function): NEW's f[0], BASE's f[1], on which
+	 * side it is (dstat, st_diff_status), not its row's in dt */
+	uint8_t local, dstat;
 } ent;
 
 typedef struct kids {
@@ -80,10 +86,12 @@ struct tables {
 	int selpos, page;
 	/* made once per model */
 	bool indexed, multi_crate;
+	uint32_t nfn;                      /* function items */
 	st_idmap fn_of, pass_of, cgu_of;   /* (crate, name), pass, (crate, cgu) */
 	uint32_t *fn_at, *fn_nodes;        /* per function: its pivot nodes */
 	uint32_t *pass_at, *pass_nodes;    /* per pass name: its codegen nodes */
 	uint32_t *cgu_pivot, *cgu_codegen, *cgu_fns;
+	uint32_t *own_at, *own_fns;        /* per async fn: its member functions */
 	uint32_t *kid_of;   /* scratch for a pass's children, per function */
 	uint32_t *downer;   /* diff: per function row, its async fn's name */
 };
@@ -174,6 +182,7 @@ void tui_tables_free(app *a)
 	free(T->fn_at); free(T->fn_nodes);
 	free(T->pass_at); free(T->pass_nodes);
 	free(T->cgu_pivot); free(T->cgu_codegen); free(T->cgu_fns);
+	free(T->own_at); free(T->own_fns);
 	free(T->downer);
 	free(T->kid_of);
 	free(T);
@@ -224,6 +233,107 @@ static void group_pairs(pairs *p, uint32_t nkeys, uint32_t **at, uint32_t **vals
 #define CHILDREN(t, id, c) \
 	for (uint32_t c = (t)->nodes[id].first_child; c != ST_NIL; c = (t)->nodes[c].next_sibling)
 
+/* The keys of the items that tree nodes are found for: a function's
+ * (crate, name), a pass's name, a CGU's (crate, name), from the model's
+ * vectors or, in a diff, from the paired tables (whose ids are the merged
+ * model's, as its trees' are). */
+static uint32_t n_items(const app *a, st_diff_table dt)
+{
+	const st_model *m = a->m;
+	if (a->diff)
+		return a->diff->tables[dt].len;
+	return dt == ST_DT_FUNCTIONS ? m->functions.len : dt == ST_DT_PASSES ? m->passes.len
+	       : m->cgus.len;
+}
+
+static void item_key(const app *a, st_diff_table dt, uint32_t i, uint32_t *crate,
+                     uint32_t *name)
+{
+	const st_model *m = a->m;
+	if (a->diff) {
+		*crate = a->diff->tables[dt].v[i].crate;
+		*name = a->diff->tables[dt].v[i].name;
+	} else if (dt == ST_DT_FUNCTIONS) {
+		*crate = m->functions.v[i].crate;
+		*name = m->functions.v[i].name;
+	} else if (dt == ST_DT_PASSES) {
+		*crate = ST_NOSTR;
+		*name = m->passes.v[i].pass;
+	} else {
+		*crate = m->cgus.v[i].crate;
+		*name = m->cgus.v[i].cgu;
+	}
+}
+
+/* diff: the async fn that owns each function row, by its name in the
+ * merged string table (NEW's grouping, else BASE's for a gone function). */
+static void diff_owners(app *a)
+{
+	struct tables *T = st(a);
+	if (T->downer)
+		return;
+	const st_model *m = a->m, *b = a->diff->base;
+	const st_diff_rows *rs = &a->diff->tables[ST_DT_FUNCTIONS];
+	T->downer = st_xreallocarray(NULL, (size_t)rs->len + 1, sizeof *T->downer);
+	st_idmap nfn = { 0 }, bfn = { 0 };   /* (crate, name) -> NEW's, BASE's function */
+	for (uint32_t i = 0; i < m->functions.len; i++)
+		st_idmap_get_or_put(&nfn, st_idmap_pair(m->functions.v[i].crate,
+		                                        m->functions.v[i].name), i);
+	for (uint32_t i = 0; i < b->functions.len; i++)
+		st_idmap_get_or_put(&bfn, st_idmap_pair(b->functions.v[i].crate,
+		                                        b->functions.v[i].name), i);
+	for (uint32_t i = 0; i < rs->len; i++) {
+		const st_diff_row *r = &rs->v[i];
+		uint32_t o = ST_NOSTR;
+		uint32_t fi = st_idmap_get(&nfn, st_idmap_pair(r->crate, r->name));
+		if (fi != ST_IDMAP_NONE && m->functions.v[fi].owner != ST_NIL) {
+			o = m->async_fns.v[m->functions.v[fi].owner].name;
+		} else if (fi == ST_IDMAP_NONE) {
+			uint32_t bc = st_lookup(b->strs, st_model_str(m, r->crate),
+			                        st_strlen(m->strs, r->crate));
+			uint32_t bn = st_lookup(b->strs, st_model_str(m, r->name),
+			                        st_strlen(m->strs, r->name));
+			uint32_t bi = bc == ST_NOSTR || bn == ST_NOSTR ? ST_IDMAP_NONE
+			              : st_idmap_get(&bfn, st_idmap_pair(bc, bn));
+			if (bi != ST_IDMAP_NONE && b->functions.v[bi].owner != ST_NIL) {
+				uint32_t on = b->async_fns.v[b->functions.v[bi].owner].name;
+				o = st_lookup(m->strs, st_str(b->strs, on), st_strlen(b->strs, on));
+			}
+		}
+		T->downer[i] = o;
+	}
+	st_idmap_free(&nfn);
+	st_idmap_free(&bfn);
+}
+
+/* An async fn's members, grouped once (opening one is then no scan of
+ * every function): the model's owner, or in a diff the owner's name. */
+static void index_members(app *a)
+{
+	struct tables *T = st(a);
+	const st_model *m = a->m;
+	pairs op = { 0 };
+	uint32_t nasync = a->diff ? a->diff->tables[ST_DT_ASYNC].len : m->async_fns.len;
+	if (a->diff) {
+		diff_owners(a);
+		st_idmap async_of = { 0 };
+		for (uint32_t i = 0; i < nasync; i++)
+			st_idmap_get_or_put(&async_of, a->diff->tables[ST_DT_ASYNC].v[i].name, i);
+		for (uint32_t j = 0; j < T->nfn; j++) {
+			uint32_t o = T->downer[j] == ST_NOSTR ? ST_IDMAP_NONE
+			             : st_idmap_get(&async_of, T->downer[j]);
+			if (o != ST_IDMAP_NONE)
+				pair_push(&op, o, j);
+		}
+		st_idmap_free(&async_of);
+	} else {
+		for (uint32_t j = 0; j < m->functions.len; j++)
+			if (m->functions.v[j].owner != ST_NIL && m->functions.v[j].owner < nasync)
+				pair_push(&op, m->functions.v[j].owner, j);
+	}
+	group_pairs(&op, nasync, &T->own_at, &T->own_fns);
+}
+
 static void make_index(app *a)
 {
 	struct tables *T = st(a);
@@ -231,23 +341,31 @@ static void make_index(app *a)
 		return;
 	T->indexed = true;
 	const st_model *m = a->m;
-	st_idmap_reserve(&T->fn_of, m->functions.len);
-	for (uint32_t i = 0; i < m->functions.len; i++) {
-		const st_fn_stat *f = &m->functions.v[i];
-		st_idmap_get_or_put(&T->fn_of, st_idmap_pair(f->crate, f->name), i);
-		T->multi_crate |= f->crate != m->functions.v[0].crate;
+	uint32_t nfn = T->nfn = n_items(a, ST_DT_FUNCTIONS);
+	uint32_t npass = n_items(a, ST_DT_PASSES), ncgu = n_items(a, ST_DT_CGUS);
+	uint32_t kc0 = ST_NOSTR, kc, kn;
+	st_idmap_reserve(&T->fn_of, nfn);
+	for (uint32_t i = 0; i < nfn; i++) {
+		item_key(a, ST_DT_FUNCTIONS, i, &kc, &kn);
+		st_idmap_get_or_put(&T->fn_of, st_idmap_pair(kc, kn), i);
+		if (!i)
+			kc0 = kc;
+		T->multi_crate |= kc != kc0;
 	}
-	for (uint32_t i = 0; i < m->passes.len; i++)
-		st_idmap_get_or_put(&T->pass_of, m->passes.v[i].pass, i);
-	size_t nc = (size_t)m->cgus.len + 1;
+	for (uint32_t i = 0; i < npass; i++) {
+		item_key(a, ST_DT_PASSES, i, &kc, &kn);
+		st_idmap_get_or_put(&T->pass_of, kn, i);
+	}
+	size_t nc = (size_t)ncgu + 1;
 	T->cgu_pivot = st_xreallocarray(NULL, nc, sizeof *T->cgu_pivot);
 	T->cgu_codegen = st_xreallocarray(NULL, nc, sizeof *T->cgu_codegen);
 	T->cgu_fns = st_xcalloc(nc, sizeof *T->cgu_fns);
 	memset(T->cgu_pivot, 0xff, nc * sizeof *T->cgu_pivot);
 	memset(T->cgu_codegen, 0xff, nc * sizeof *T->cgu_codegen);
-	for (uint32_t i = 0; i < m->cgus.len; i++)
-		st_idmap_get_or_put(&T->cgu_of, st_idmap_pair(m->cgus.v[i].crate,
-		                                              m->cgus.v[i].cgu), i);
+	for (uint32_t i = 0; i < ncgu; i++) {
+		item_key(a, ST_DT_CGUS, i, &kc, &kn);
+		st_idmap_get_or_put(&T->cgu_of, st_idmap_pair(kc, kn), i);
+	}
 	pairs fp = { 0 }, pp = { 0 };
 	const st_tree *pv = &m->pivot, *cg = &m->codegen;
 	CHILDREN(pv, 0, cr) CHILDREN(pv, cr, cu) {
@@ -278,8 +396,9 @@ static void make_index(app *a)
 				pair_push(&pp, pi, p);
 		}
 	}
-	group_pairs(&fp, m->functions.len, &T->fn_at, &T->fn_nodes);
-	group_pairs(&pp, m->passes.len, &T->pass_at, &T->pass_nodes);
+	group_pairs(&fp, nfn, &T->fn_at, &T->fn_nodes);
+	group_pairs(&pp, npass, &T->pass_at, &T->pass_nodes);
+	index_members(a);
 }
 
 /* A node's time; in a diff the larger side, so that gone items are found. */
@@ -505,10 +624,34 @@ static bool ent_matches(const app *a, const ent *e)
 static app *sort_app;   /* qsort has no context argument in C11 */
 static const ent *sort_base;
 
-/* A row's figure for key (t, s, c) in a diff: the slot NEW has. */
-static int64_t diff_fig(const app *a, const ent *e, int slot)
+/* A diff row's figures of slot, BASE's and NEW's; a child's own (local)
+ * whatever the slot. */
+static void ent_sides(const app *a, const ent *e, int slot, int64_t *base, int64_t *new)
 {
-	return slot < 0 ? 0 : drow(a, e)->new[slot];
+	if (e->local) {
+		*base = e->f[1];
+		*new = e->f[0];
+	} else if (e->what == E_DIFF && slot >= 0) {
+		*base = drow(a, e)->base[slot];
+		*new = drow(a, e)->new[slot];
+	} else {
+		*base = *new = 0;
+	}
+}
+
+/* Which side a row is on: a child's own side where it is, a diff row's. */
+static int ent_status(const app *a, const ent *e)
+{
+	if (e->local)
+		return e->dstat;
+	return e->what == E_DIFF ? drow(a, e)->status : ST_DIFF_BOTH;
+}
+
+/* The slot a diff row shows: the table's figure (t->fig), a child from
+ * another table its own first one. */
+static int shown_slot(const app *a, const table *t, const ent *e)
+{
+	return e->dt == tdefs[a->tables->cur].dt ? t->fig : 0;
 }
 
 static int cmp_ents(const app *a, const ent *x, const ent *y, int sort, bool top)
@@ -526,16 +669,17 @@ static int cmp_ents(const app *a, const ent *x, const ent *y, int sort, bool top
 			           y2 == ST_NOSTR ? "" : st_model_str(a->m, y2));
 		return c;
 	}
-	if (x->what == E_DIFF) {
+	if (a->diff) {
 		int slot = sort == SORT_TOTAL ? d->tfig : sort == SORT_SELF ? d->sfig
 		           : sort == SORT_COUNT ? d->dcount : t->fig;
 		if (x->dt != d->dt)   /* a child from another table: its own figure */
 			slot = 0;
-		u = diff_fig(a, x, slot);
-		v = diff_fig(a, y, slot);
+		int64_t bu, bv;
+		ent_sides(a, x, slot, &bu, &u);
+		ent_sides(a, y, slot, &bv, &v);
 		if (sort == SORT_DELTA || sort == SORT_ABS_DELTA) {
-			u = drow(a, x)->new[slot] - drow(a, x)->base[slot];
-			v = drow(a, y)->new[slot] - drow(a, y)->base[slot];
+			u -= bu;
+			v -= bv;
 			if (sort == SORT_ABS_DELTA) {
 				u = u < 0 ? -u : u;
 				v = v < 0 ? -v : v;
@@ -610,17 +754,52 @@ static ent *kpush(kbuf *k)
 	return e;
 }
 
-/* An async fn's members: their LLVM time is already summed across CGUs. */
+/* An async fn's members: their LLVM time is already summed across CGUs;
+ * in a diff each member's own row, both sides. */
 static void kids_async(app *a, uint32_t i, kbuf *k)
 {
-	const st_model *m = a->m;
-	for (uint32_t j = 0; j < m->functions.len; j++)
-		if (m->functions.v[j].owner == i) {
-			ent *e = kpush(k);
-			e->what = E_FN; e->tree = T_PIVOT; e->id = j;
-			e->f[0] = m->functions.v[j].llvm_ns;
-			e->n = fn_ncgus(a->tables, j);
+	struct tables *T = st(a);
+	for (uint32_t p = T->own_at[i]; p < T->own_at[i + 1]; p++) {
+		uint32_t j = T->own_fns[p];
+		ent *e = kpush(k);
+		e->id = j;
+		if (a->diff) {
+			e->what = E_DIFF; e->dt = ST_DT_FUNCTIONS;
+			continue;
 		}
+		e->what = E_FN; e->tree = T_PIVOT;
+		e->f[0] = a->m->functions.v[j].llvm_ns;
+		e->n = fn_ncgus(T, j);
+	}
+}
+
+/* A child's figure where it is, from node id of t: NEW's (f[0]) and in a
+ * diff BASE's (f[1]), and which side it is on, summed over the nodes
+ * added.  self: the nodes' self time, else their total. */
+static void add_node(const app *a, ent *e, const st_tree *t, uint32_t id, bool self,
+                     bool first)
+{
+	e->f[0] += self ? t->nodes[id].self_ns : (int64_t)t->nodes[id].total_ns;
+	if (!a->diff)
+		return;
+	const st_diff_node *b = st_diff_node_of(a->diff, t, id);
+	e->f[1] += self ? b->self_ns : (int64_t)b->total_ns;
+	e->local = 1;
+	e->dstat = first || e->dstat == b->status ? b->status : ST_DIFF_BOTH;
+}
+
+/* A function child: the model's function, or in a diff its paired row. */
+static ent *push_fn(app *a, kbuf *k, uint32_t fi, int tree)
+{
+	ent *e = kpush(k);
+	e->id = fi;
+	e->tree = (uint8_t)tree;
+	if (a->diff) {
+		e->what = E_DIFF; e->dt = ST_DT_FUNCTIONS;
+	} else {
+		e->what = E_FN;
+	}
+	return e;
 }
 
 /* A pass's functions in every CGU, each with the pass's self time on it
@@ -628,12 +807,10 @@ static void kids_async(app *a, uint32_t i, kbuf *k)
 static void kids_pass(app *a, uint32_t i, kbuf *k)
 {
 	struct tables *T = st(a);
-	const st_model *m = a->m;
-	const st_tree *t = &m->codegen;
-	if (!T->kid_of) {   /* function index -> its child; ST_NIL between uses */
-		T->kid_of = st_xreallocarray(NULL, (size_t)m->functions.len + 1,
-		                             sizeof *T->kid_of);
-		memset(T->kid_of, 0xff, ((size_t)m->functions.len + 1) * sizeof *T->kid_of);
+	const st_tree *t = &a->m->codegen;
+	if (!T->kid_of) {   /* function item -> its child; ST_NIL between uses */
+		T->kid_of = st_xreallocarray(NULL, (size_t)T->nfn + 1, sizeof *T->kid_of);
+		memset(T->kid_of, 0xff, ((size_t)T->nfn + 1) * sizeof *T->kid_of);
 	}
 	for (uint32_t p = T->pass_at[i]; p < T->pass_at[i + 1]; p++) {
 		uint32_t pn = T->pass_nodes[p];
@@ -643,15 +820,14 @@ static void kids_pass(app *a, uint32_t i, kbuf *k)
 			if (fi == ST_IDMAP_NONE)
 				continue;
 			uint32_t ki = T->kid_of[fi];
-			if (ki == ST_NIL) {
+			bool first = ki == ST_NIL;
+			if (first) {
 				ki = T->kid_of[fi] = k->n;
-				ent *e = kpush(k);
-				e->what = E_FN; e->tree = T_CODEGEN; e->id = fi;
+				push_fn(a, k, fi, T_CODEGEN);
 			}
 			ent *e = &k->v[ki];
-			e->f[0] += t->nodes[f].self_ns;
-			if (e->node == ST_NIL || t->nodes[f].total_ns > t->nodes[e->node].total_ns)
-				e->node = f;
+			add_node(a, e, t, f, true, first);
+			e->node = heavier(a, t, e->node, f);
 		}
 	}
 	for (uint32_t j = 0; j < k->n; j++)
@@ -668,7 +844,7 @@ static void kids_fn(app *a, uint32_t i, kbuf *k)
 		ent *e = kpush(k);
 		e->what = E_FN_CGU; e->tree = T_PIVOT;
 		e->id = e->node = T->fn_nodes[p];
-		e->f[0] = (int64_t)a->m->pivot.nodes[e->id].total_ns;
+		add_node(a, e, &a->m->pivot, e->id, false, true);
 	}
 }
 
@@ -687,59 +863,24 @@ static void kids_cgu(app *a, uint32_t i, kbuf *k)
 		uint32_t fi = st_idmap_get(&T->fn_of, st_idmap_pair(crate, t->nodes[f].name));
 		if (fi == ST_IDMAP_NONE)
 			continue;
-		ent *e = kpush(k);
-		e->what = E_FN; e->tree = T_PIVOT; e->id = fi; e->node = f;
-		e->f[0] = (int64_t)t->nodes[f].total_ns;
+		ent *e = push_fn(a, k, fi, T_PIVOT);
+		e->node = f;
+		add_node(a, e, t, f, false, true);
 	}
 }
 
-/* diff: the async fn that owns each function row, by its name in the
- * merged string table (NEW's grouping, else BASE's for a gone function). */
-static void diff_owners(app *a)
+/* What a row of table dt holds, whatever the mode: a diff row stands for
+ * the item of its table. */
+static int row_kind(const ent *e)
 {
-	struct tables *T = st(a);
-	if (T->downer)
-		return;
-	const st_model *m = a->m, *b = a->diff->base;
-	const st_diff_rows *rs = &a->diff->tables[ST_DT_FUNCTIONS];
-	T->downer = st_xreallocarray(NULL, (size_t)rs->len + 1, sizeof *T->downer);
-	st_idmap bfn = { 0 };   /* BASE's (crate, name) -> function */
-	for (uint32_t i = 0; i < b->functions.len; i++)
-		st_idmap_get_or_put(&bfn, st_idmap_pair(b->functions.v[i].crate,
-		                                        b->functions.v[i].name), i);
-	for (uint32_t i = 0; i < rs->len; i++) {
-		const st_diff_row *r = &rs->v[i];
-		uint32_t o = ST_NOSTR;
-		uint32_t fi = st_idmap_get(&T->fn_of, st_idmap_pair(r->crate, r->name));
-		if (fi != ST_IDMAP_NONE && m->functions.v[fi].owner != ST_NIL) {
-			o = m->async_fns.v[m->functions.v[fi].owner].name;
-		} else if (fi == ST_IDMAP_NONE) {
-			uint32_t bc = st_lookup(b->strs, st_model_str(m, r->crate),
-			                        st_strlen(m->strs, r->crate));
-			uint32_t bn = st_lookup(b->strs, st_model_str(m, r->name),
-			                        st_strlen(m->strs, r->name));
-			uint32_t bi = bc == ST_NOSTR || bn == ST_NOSTR ? ST_IDMAP_NONE
-			              : st_idmap_get(&bfn, st_idmap_pair(bc, bn));
-			if (bi != ST_IDMAP_NONE && b->functions.v[bi].owner != ST_NIL) {
-				uint32_t on = b->async_fns.v[b->functions.v[bi].owner].name;
-				o = st_lookup(m->strs, st_str(b->strs, on), st_strlen(b->strs, on));
-			}
-		}
-		T->downer[i] = o;
-	}
-	st_idmap_free(&bfn);
-}
-
-static void kids_diff_async(app *a, uint32_t i, kbuf *k)
-{
-	diff_owners(a);
-	uint32_t name = a->diff->tables[ST_DT_ASYNC].v[i].name;
-	const st_diff_rows *rs = &a->diff->tables[ST_DT_FUNCTIONS];
-	for (uint32_t j = 0; j < rs->len; j++)
-		if (a->tables->downer[j] == name) {
-			ent *e = kpush(k);
-			e->what = E_DIFF; e->dt = ST_DT_FUNCTIONS; e->id = j;
-		}
+	if (e->what != E_DIFF)
+		return e->what;
+	static const int of[ST_DT_COUNT] = {
+		[ST_DT_LABELS] = E_LABEL, [ST_DT_PASSES] = E_PASS, [ST_DT_CGUS] = E_CGU,
+		[ST_DT_FUNCTIONS] = E_FN, [ST_DT_ASYNC] = E_ASYNC, [ST_DT_CRATES] = E_CRATE,
+		[ST_DT_GENERICS] = E_LABEL,
+	};
+	return of[e->dt];
 }
 
 static kids *kids_of(app *a, table *t, uint32_t top)
@@ -749,12 +890,11 @@ static kids *kids_of(app *a, table *t, uint32_t top)
 		goto sort;
 	kbuf k = { 0 };
 	const ent *e = &t->top[top];
-	switch (e->what) {
+	switch (row_kind(e)) {
 	case E_ASYNC: kids_async(a, e->id, &k); break;
 	case E_PASS: kids_pass(a, e->id, &k); break;
 	case E_FN: kids_fn(a, e->id, &k); break;
 	case E_CGU: kids_cgu(a, e->id, &k); break;
-	case E_DIFF: if (e->dt == ST_DT_ASYNC) kids_diff_async(a, e->id, &k); break;
 	default: break;
 	}
 	ks->v = k.v;
@@ -770,23 +910,30 @@ sort:
 	return ks;
 }
 
+/* Children made only to be looked at (n and N through a closed row) go
+ * again, so that a walk over a table holds no more than it shows. */
+static void drop_kids(table *t, uint32_t top)
+{
+	free(t->kids[top].v);
+	t->kids[top] = (kids){ 0 };
+}
+
 /* Whether a row opens, without making its children where that is cheap. */
 static bool opens(app *a, table *t, uint32_t top)
 {
 	const ent *e = &t->top[top];
-	switch (e->what) {
-	case E_ASYNC: return a->m->async_fns.v[e->id].members > 0;
-	case E_FN: return fn_ncgus(a->tables, e->id) > 1;
-	case E_CGU: return e->n && e->n != NO_COUNT;
+	struct tables *T = a->tables;
+	switch (row_kind(e)) {
+	case E_ASYNC: return T->own_at[e->id + 1] > T->own_at[e->id];
+	case E_FN: return fn_ncgus(T, e->id) > 1;
+	case E_CGU: return T->cgu_fns[e->id] > 0;
 	case E_PASS: {   /* a pass run on modules only has no functions */
 		const st_tree *cg = &a->m->codegen;
-		struct tables *T = a->tables;
 		for (uint32_t p = T->pass_at[e->id]; p < T->pass_at[e->id + 1]; p++)
 			if (cg->nodes[T->pass_nodes[p]].first_child != ST_NIL)
 				return true;
 		return false;
 	}
-	case E_DIFF: return kids_of(a, t, top)->n > 0;
 	default: return false;
 	}
 }
@@ -805,10 +952,11 @@ static void vpush(struct tables *T, uint32_t top, uint32_t kid, bool match)
 /* A diff row hidden by the H threshold: its shown figure changed less. */
 static bool diff_small(const app *a, const table *t, const ent *e)
 {
-	if (!a->diff || !a->min_delta || e->what != E_DIFF)
+	if (!a->diff || !a->min_delta)
 		return false;
-	int slot = e->dt == tdefs[a->tables->cur].dt ? t->fig : 0;
-	int64_t d = drow(a, e)->new[slot] - drow(a, e)->base[slot];
+	int64_t b, n;
+	ent_sides(a, e, shown_slot(a, t, e), &b, &n);
+	int64_t d = n - b;
 	return (d < 0 ? -d : d) < a->min_delta;
 }
 
@@ -1054,13 +1202,14 @@ static void draw_row(app *a, canvas *c, const layout *L, int y, int r)
 	const ent *e = row_ent(a, vr);
 	char b[64], line[256];
 	int x = 0;
-	if (e->what == E_DIFF) {
-		const st_diff_row *dr = drow(a, e);
-		int slot = e->dt == def(a)->dt ? t->fig : 0;
-		bool count = e->dt == def(a)->dt && slot == def(a)->dcount;
+	if (a->diff) {
+		int slot = shown_slot(a, t, e);
+		bool count = !e->local && e->dt == def(a)->dt && slot == def(a)->dcount;
+		int64_t base, new;
+		ent_sides(a, e, slot, &base, &new);
 		size_t span;
-		style ds = tui_diff_cols(line, sizeof line, dr->base[slot], dr->new[slot], count,
-		                         c->w >= 64, a->ascii, &span);
+		style ds = tui_diff_cols(line, sizeof line, base, new, count, c->w >= 64,
+		                         a->ascii, &span);
 		x = cv_text(c, y, 0, c->w, line, S_NORMAL);
 		line[span] = '\0';
 		cv_restyle(c, y, cv_width(c, line), x, ds);
@@ -1103,9 +1252,10 @@ static void draw_row(app *a, canvas *c, const layout *L, int y, int r)
 	x = cv_text(c, y, x, c->w, mark, S_DIM);
 	if (e->what == E_ASYNC && !a->m->async_fns.v[e->id].exact)
 		x = cv_text(c, y, x, c->w, "~", S_DIM);
-	if (e->what == E_DIFF && drow(a, e)->status != ST_DIFF_BOTH)
-		x = cv_text(c, y, x, c->w, drow(a, e)->status == ST_DIFF_NEW ? "[new] " : "[gone] ",
-		            drow(a, e)->status == ST_DIFF_NEW ? S_SLOWER : S_FASTER);
+	int side = ent_status(a, e);
+	if (side != ST_DIFF_BOTH)
+		x = cv_text(c, y, x, c->w, side == ST_DIFF_NEW ? "[new] " : "[gone] ",
+		            side == ST_DIFF_NEW ? S_SLOWER : S_FASTER);
 	char name[2048];
 	ent_name(a, e, name, sizeof name);
 	style ns = vr->match ? S_MATCH : e->what == E_ASYNC || (e->what == E_DIFF &&
@@ -1199,7 +1349,7 @@ static void tables_status(app *a, canvas *c, int y)
 	make_rows(a);
 	table *t = cur(a);
 	const tdef *d = def(a);
-	char buf[1024], fig[160] = "", what[64] = "";
+	char buf[1024], fig[400] = "", what[64] = "";
 	if (!T->nrows) {
 		snprintf(buf, sizeof buf, "%s: no rows  [ ]: other tables", d->tab);
 		cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
@@ -1217,15 +1367,24 @@ static void tables_status(app *a, canvas *c, int y)
 			st_fmt_pct(p, sizeof p, (double)e->f[0], (double)t->top[vr->top].f[0]);
 			snprintf(fig + n, sizeof fig - (size_t)n, ", %s of its parent", p);
 		}
+	} else if (a->diff) {   /* the figure shown, both sides spelt out */
+		int slot = shown_slot(a, t, e);
+		bool own = e->local || e->dt == d->dt;
+		const char *name = !own ? tdefs[TB_FUNCTIONS].figs[0]
+		                   : t->fig == d->dcount ? d->count : d->figs[t->fig];
+		int64_t b, n;
+		ent_sides(a, e, slot, &b, &n);
+		char both[160];
+		tui_diff_both(both, sizeof both, b, n, own && slot == d->dcount, a->ascii);
+		snprintf(fig, sizeof fig, "%s %s", name, both);
 	}
-	static const char *const inside[] = { [E_FN] = "its CGUs", [E_ASYNC] = "its members",
-		[E_PASS] = "its functions in every CGU", [E_CGU] = "its functions",
-		[E_DIFF] = "its members" };
+	static const char *const inside[E_DIFF + 1] = { [E_FN] = "its CGUs", [E_ASYNC] = "its members",
+		[E_PASS] = "its functions in every CGU", [E_CGU] = "its functions" };
+	int kind = row_kind(e);
 	if (vr->kid == ST_NIL && opens(a, t, vr->top))
 		snprintf(what, sizeof what, "Enter: %s", t->open[vr->top] ? "close"
-		         : inside[e->what]);
-	else if (e->what == E_CRATE || e->what == E_LABEL ||
-	         (e->what == E_DIFF && (e->dt == ST_DT_CRATES || e->dt == ST_DT_LABELS)))
+		         : inside[kind]);
+	else if (kind == E_CRATE || kind == E_LABEL)
 		snprintf(what, sizeof what, "Enter: show it in Tree");
 	else
 		snprintf(what, sizeof what, "Enter: show it in Codegen");
@@ -1279,28 +1438,102 @@ static void set_open(app *a, table *t, uint32_t top, bool open)
 	st(a)->rows_ok = false;
 }
 
-/* n and N: the next matching row below (above) the selection, wrapping. */
+/* n and N walk the rows in the order they show, a closed row's children
+ * where they would be if it were open (as a tree view's folded subtrees).
+ * Within the row at order position r, place 0 is the row itself and place
+ * q > 0 its child q - 1; Q_END is its last place.  Rows the kind filter or
+ * the threshold hides are not walked (the search's filter hides only rows
+ * that do not match). */
+#define Q_END LONG_MAX
+
+static bool row_shown(app *a, table *t, const ent *e)
+{
+	return kind_passes(a, e) && !diff_small(a, t, e);
+}
+
+/* The first place from `from` to `to` (inclusive, dir 1 or -1) of row r
+ * that matches: true and its child (ST_NIL: the row) in *kid.  Children
+ * made only to be looked at go again unless one of them is the answer:
+ * a walk holds no more than the rows show. */
+static bool row_match(app *a, table *t, uint32_t r, int dir, long from, long to,
+                      uint32_t *kid)
+{
+	uint32_t i = t->order[r];
+	if (!row_shown(a, t, &t->top[i]))
+		return false;
+	kids *ks = NULL;
+	bool made = false;
+	long n = 0;
+	if (opens(a, t, i)) {
+		made = !t->kids[i].v && t->kids[i].sorted != -2;
+		ks = kids_of(a, t, i);
+		n = ks->n;
+	}
+	/* the ends clamped to the places there are (a walk forward from past
+	 * the last one finds none) */
+	if (from == Q_END || (dir < 0 && from > n))
+		from = n;
+	if (to == Q_END || (dir > 0 && to > n))
+		to = n;
+	bool found = false;
+	for (long q = from; !found && (dir > 0 ? q <= to : q >= to); q += dir) {
+		const ent *c = q ? &ks->v[q - 1] : NULL;
+		found = q ? row_shown(a, t, c) && ent_matches(a, c) : t->match[i];
+		if (found)
+			*kid = q ? (uint32_t)(q - 1) : ST_NIL;
+	}
+	if (made && !t->open[i] && !(found && *kid != ST_NIL))
+		drop_kids(t, i);
+	return found;
+}
+
+/* n and N: the next matching row below (above) the selection in the
+ * order shown, inside closed rows too (which then open), wrapping with a
+ * note. */
 static redraw find_match(app *a, int dir)
 {
 	struct tables *T = st(a);
+	table *t = cur(a);
 	if (!a->re) {
 		snprintf(a->message, sizeof a->message, "no search: / searches the names");
 		return R_STATUS;
 	}
-	int n = (int)T->nrows;
-	for (int k = 1; k <= n; k++) {
-		int i = ((T->selpos + dir * k) % n + n) % n;
-		if (T->rows[i].match) {
-			bool wrapped = dir > 0 ? i <= T->selpos : i >= T->selpos;
-			select_row(a, i);
-			if (wrapped)
-				snprintf(a->message, sizeof a->message, "search wrapped to the %s",
-				         dir > 0 ? "top" : "bottom");
-			return R_VIEW;
+	uint32_t at = 0, kid = ST_NIL;
+	long q = 0;   /* the selection's place in its row */
+	for (uint32_t r = 0; r < t->ntop; r++)
+		if (t->order[r] == t->sel_top) {
+			at = r;
+			q = t->sel_kid == ST_NIL ? 0 : (long)t->sel_kid + 1;
 		}
+	uint32_t r = at;
+	bool wrapped = false, found = t->ntop &&
+	    row_match(a, t, at, dir, q + dir, dir > 0 ? Q_END : 0, &kid);
+	for (uint32_t k = 1; !found && k < t->ntop; k++) {
+		wrapped |= dir > 0 ? at + k >= t->ntop : k > at;
+		r = (uint32_t)(((long)at + dir * (long)k + t->ntop) % t->ntop);
+		found = row_match(a, t, r, dir, dir > 0 ? 0 : Q_END, dir > 0 ? Q_END : 0, &kid);
 	}
-	snprintf(a->message, sizeof a->message, "no row matches");
-	return R_STATUS;
+	if (!found && t->ntop) {   /* round to the selection's row again */
+		wrapped = true;
+		r = at;
+		found = row_match(a, t, at, dir, dir > 0 ? 0 : Q_END, q, &kid);
+	}
+	if (!found) {
+		snprintf(a->message, sizeof a->message, "no row matches");
+		return R_STATUS;
+	}
+	uint32_t i = t->order[r];
+	if (kid != ST_NIL && !t->open[i])
+		set_open(a, t, i, true);
+	bool same = i == t->sel_top && kid == t->sel_kid;
+	t->sel_top = i;
+	t->sel_kid = kid;
+	T->rows_ok = false;
+	make_rows(a);
+	if (wrapped)
+		snprintf(a->message, sizeof a->message, same ? "the only match"
+		         : dir > 0 ? "search wrapped to the top" : "search wrapped to the bottom");
+	return R_VIEW;
 }
 
 static const char *const tree_views[] = { "Codegen, pass first (p: function first)",
@@ -1314,18 +1547,12 @@ static redraw show_in_tree(app *a, const ent *e)
 	const st_model *m = a->m;
 	uint32_t node = e->node;
 	int tree = e->tree;
-	if (e->what == E_DIFF) {
-		const st_diff_row *r = drow(a, e);
-		switch (e->dt) {
-		case ST_DT_FUNCTIONS: tree = T_PIVOT; node = find_node(a, &m->pivot, 3, r->crate, r->name); break;
-		case ST_DT_CGUS: tree = T_CODEGEN; node = find_node(a, &m->codegen, 2, r->crate, r->name); break;
-		case ST_DT_PASSES: tree = T_CODEGEN; node = find_node(a, &m->codegen, 3, ST_NOSTR, r->name); break;
-		case ST_DT_CRATES: tree = T_FIND; node = find_node(a, &m->stack, 1, ST_NOSTR, r->name); break;
-		case ST_DT_LABELS: tree = T_FIND; node = find_node(a, &m->stack, 0, ST_NOSTR, r->name); break;
-		default: break;
-		}
-	} else if (node == ST_NIL) {
-		switch (e->what) {
+	int kind = row_kind(e);
+	if (e->what == E_DIFF && node == ST_NIL)
+		tree = kind == E_FN ? T_PIVOT : kind == E_PASS || kind == E_CGU ? T_CODEGEN : T_FIND;
+	if (node == ST_NIL) {
+		/* the nodes found once by make_index, in a diff by row */
+		switch (kind) {
 		case E_FN:
 			for (uint32_t p = T->fn_at[e->id]; p < T->fn_at[e->id + 1]; p++)
 				node = heavier(a, &m->pivot, node, T->fn_nodes[p]);
@@ -1334,8 +1561,15 @@ static redraw show_in_tree(app *a, const ent *e)
 			for (uint32_t p = T->pass_at[e->id]; p < T->pass_at[e->id + 1]; p++)
 				node = heavier(a, &m->codegen, node, T->pass_nodes[p]);
 			break;
-		case E_CRATE: node = find_node(a, &m->stack, 1, ST_NOSTR, m->crates.v[e->id].display); break;
-		case E_LABEL: node = find_node(a, &m->stack, 0, ST_NOSTR, m->labels.v[e->id].label); break;
+		case E_CGU: node = T->cgu_codegen[e->id]; break;
+		case E_CRATE:
+			node = find_node(a, &m->stack, 1, ST_NOSTR, e->what == E_DIFF ? drow(a, e)->name
+			                 : m->crates.v[e->id].display);
+			break;
+		case E_LABEL:
+			node = find_node(a, &m->stack, 0, ST_NOSTR, e->what == E_DIFF ? drow(a, e)->name
+			                 : m->labels.v[e->id].label);
+			break;
 		default: break;
 		}
 	}

@@ -446,6 +446,8 @@ void tui_diff_fig(const app *a, const tview *v, uint32_t id, int fig,
  * aligned; *span is the byte offset of the delta, whose style is returned. */
 style tui_diff_cols(char *out, size_t cap, int64_t base, int64_t new, bool count,
                     bool with_base, bool ascii, size_t *span);
+/* "base -> new (delta, %)" of a figure (count: not a time). */
+void tui_diff_both(char *buf, size_t cap, int64_t base, int64_t new, bool count, bool ascii);
 int tui_diff_cmp(const app *a, const tview *v, uint32_t x, uint32_t y);
 void tui_diff_prepare(app *a, tview *v);  /* before rows are made */
 bool tui_diff_visible(const app *a, const tview *v, uint32_t id);

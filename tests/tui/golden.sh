@@ -98,6 +98,11 @@ ui summary-next 100x24 '4/Inline<Enter>n<dump>n<dump>N' "$sample"
 ui tables-heading 80x24 '4<Up><dump><Enter><dump><Enter>' "$sample"
 # search and n/N among the rows, then only the matching ones (f)
 ui tables-search 80x24 '6/drop_glue<Enter>n<dump>n<dump>Nf' "$sample"
+# n and N reach the children of closed rows in the order they would show,
+# opening the row: a CGU among a function's CGUs, a function under the
+# passes that ran on it; N past the first wraps to the bottom
+ui tables-next-closed 90x16 '6/cgu\.3$<Enter>n<dump>n<dump>N<dump>N' "$sample"
+ui tables-next-pass 90x12 '6]]/^photo_service::main$<Enter>n<dump>n<dump>N' "$sample"
 # a function in several CGUs opens onto them; Enter on one shows it in
 # Codegen, function first, and says so
 ui tables-fn-cgus 80x24 '6jjjjjj<Enter><Down><dump><Enter>' "$sample"
@@ -180,6 +185,11 @@ ui diff-search 120x14 '2/InlinerPass<Enter><dump>f' --diff two-crates two-crates
 # change, by NEW's figure; a table's H threshold
 ui diff-tables 100x24 '6]<Enter><dump>D<dump>t' --diff two-crates two-crates-inline
 ui diff-tables-threshold 100x16 '6HH' --diff two-crates two-crates-inline
+# rows open in a diff as outside one, each child's own figures both sides:
+# a pass onto the functions it ran on (Enter on one shows it in Codegen),
+# a function onto its CGUs, a CGU onto its functions
+ui diff-tables-pass 110x16 '6]]<Enter><dump>j<Enter>' --diff two-crates two-crates-inline
+ui diff-tables-fn-cgus 110x12 '6<Enter><dump>]]]<Enter>' --diff two-crates two-crates-inline
 # merged by label, BASE's figures merged alike
 ui diff-merged 100x16 'm<Down><dump>2m' --diff two-crates two-crates-inline
 cd - >/dev/null
@@ -192,6 +202,8 @@ ui diff-new 100x14 '2<dump>4' --diff base3 inline
 ui diff-gone 100x14 '2<End>e' --diff inline base3
 # an async fn gone from NEW opens onto its members in BASE
 ui diff-tables-gone 110x16 '6]<Enter>' --diff inline base3
+# a pass's functions of a crate only NEW has are marked new
+ui diff-tables-pass-new 110x12 '6]]<Enter>' --diff base3 inline
 cd - >/dev/null
 # sorting by change outside a diff says why it does nothing
 ui diff-keys-single 90x12 '2D' "$sample"
