@@ -1711,6 +1711,9 @@ static void tables_search(app *a)
 		a->tables->rows_ok = false;
 }
 
+/* Opening a row from the Summary lands on a row with the Summary's
+ * figure: a diff shows its first figure again (the Summary's), and a
+ * search's filter that would hide the row goes off. */
 redraw tui_tables_open(app *a, int tb, uint32_t item)
 {
 	struct tables *T = st(a);
@@ -1719,15 +1722,39 @@ redraw tui_tables_open(app *a, int tb, uint32_t item)
 	T->rows_ok = false;
 	make_table(a, tb);
 	table *t = cur(a);
-	if (item != ST_NIL && item < t->ntop) {
-		T->kind = KF_ALL;   /* the row asked for must show */
-		t->sel_top = item;
-		t->sel_kid = ST_NIL;
-		if (opens(a, t, item))
-			t->open[item] = 1;
-	} else {
+	if (item == ST_NIL || item >= t->ntop) {
 		T->selpos = 0;
 		t->sel_top = ST_NIL;
+		a->view = V_TABLES;
+		return R_ALL;
+	}
+	T->kind = KF_ALL;   /* the row asked for must show */
+	t->sel_top = item;
+	t->sel_kid = ST_NIL;
+	if (opens(a, t, item))
+		t->open[item] = 1;
+	const tdef *d = def(a);
+	if (a->diff && t->fig != 0) {
+		t->sort = d->tfig == 0 ? SORT_TOTAL : SORT_SELF;
+		t->reverse = false;
+		t->fig = 0;
+		snprintf(a->message, sizeof a->message, "sorted by %s, the Summary's figure",
+		         d->figs[0]);
+	}
+	make_rows(a);
+	if (a->filter && a->re && !t->match[item]) {
+		bool shown = false;
+		for (uint32_t r = 0; r < T->nrows && !shown; r++)
+			shown = T->rows[r].top == item;
+		if (!shown) {
+			a->filter = false;
+			tui_search_refilter(a);
+			T->rows_ok = false;
+			t->sel_top = item;
+			t->sel_kid = ST_NIL;
+			snprintf(a->message, sizeof a->message, "filter off: the row asked for "
+			         "does not match /%.160s/", a->pattern);
+		}
 	}
 	a->view = V_TABLES;
 	return R_ALL;

@@ -22,15 +22,23 @@ typedef struct row {
 	style st;
 	unsigned short d0, d1; /* diff: the delta's bytes in text, styled dst */
 	style dst;
-	int view;              /* view to jump to, or -1 for a heading */
+	/* Where Enter leads: a row that shows the same figure.  A tree's row
+	 * when it has one (view >= 0, checked against fig and bfig when
+	 * Enter is pressed), else the row of its item in Tables, whose
+	 * figures are the Summary's own (table >= 0; a heading: the table). */
+	int view;              /* view to jump to, or -1 */
 	const st_tree *tree;
 	bool merged;           /* in the tree merged by label (over all CGUs):
 	                          where passes and functions have the figures
 	                          the Summary gives, summed over CGUs */
 	uint32_t name_id;      /* node name to look for */
+	uint32_t crate;        /* in this crate (a CGU's), or ST_NOSTR */
 	int kind;              /* node kind wanted, or -1 */
+	bool self;             /* the figure is the node's self time, not total */
+	int64_t fig, bfig;     /* the figure, NEW's and (diff) BASE's */
 	int table;             /* Enter opens this Tables table (TB_*), or -1 */
 	uint32_t item;         /* at this item of it, or ST_NIL */
+	uint32_t crates;       /* a function: the crates with one of its name */
 	bool match;            /* its name matches the search */
 } row;
 
@@ -49,6 +57,7 @@ static row *add(rows *r)
 	memset(w, 0, sizeof *w);
 	w->view = -1;
 	w->kind = -1;
+	w->crate = ST_NOSTR;
 	w->table = -1;
 	w->item = ST_NIL;
 	w->name_off = -1;
@@ -123,6 +132,22 @@ static void bar_text(app *a, char *buf, size_t cap, double frac, int width)
 	for (int i = 0; i < width && o + 4 < cap; i++)
 		o += (size_t)snprintf(buf + o, cap - o, "%s",
 		                      i < n ? (a->ascii ? "#" : "\xe2\x96\x88") : " ");
+}
+
+/* The crates with a function of this name (a diff's: on either side):
+ * Codegen merged over all CGUs adds them up in one row. */
+static uint32_t fn_crates(const app *a, uint32_t name)
+{
+	uint32_t n = 0;
+	if (a->diff) {
+		const st_diff_rows *rs = &a->diff->tables[ST_DT_FUNCTIONS];
+		for (uint32_t i = 0; i < rs->len; i++)
+			n += rs->v[i].name == name;
+	} else {
+		for (uint32_t i = 0; i < a->m->functions.len; i++)
+			n += a->m->functions.v[i].name == name;
+	}
+	return n;
 }
 
 static row *item(app *a, rows *r, int64_t ns, double whole, const char *extra,
@@ -274,6 +299,8 @@ static void cgu_section(app *a, rows *r, uint32_t top)
 		         st_str(m->strs, c->cgu));
 		row *w = item(a, r, c->self_ns, (double)m->cpu_ns, "", name);
 		w->view = V_CODEGEN; w->tree = &m->codegen; w->name_id = c->cgu; w->kind = ST_K_CGU;
+		w->crate = c->crate; w->fig = c->self_ns;
+		w->table = TB_CGUS; w->item = i;
 	}
 }
 
@@ -302,8 +329,8 @@ static void crate_section(app *a, rows *r, uint32_t top)
 		snprintf(extra, sizeof extra, "cpu %-8s ", cpu);
 		row *w = item(a, r, (int64_t)c->wall_ns, (double)t.wall_ns, extra,
 		              st_str(m->strs, c->display));
-		w->view = V_TREE; w->tree = &m->stack; w->name_id = c->display;
-		w->kind = ST_K_CRATE;
+		/* its wall time is no tree row's (the stack tree sums threads) */
+		w->table = TB_CRATES; w->item = i;
 	}
 }
 
@@ -339,6 +366,8 @@ static void build_rows(app *a, rows *r)
 		              st_str(m->strs, m->passes.v[i].pass));
 		w->view = V_CODEGEN; w->tree = &m->codegen; w->merged = true;
 		w->name_id = m->passes.v[i].pass; w->kind = ST_K_PASS;
+		w->self = true; w->fig = m->passes.v[i].self_ns;
+		w->table = TB_PASSES; w->item = i;
 	}
 	cgu_section(a, r, lim[2]);
 	heading_of(r, "Functions by LLVM time (% of all LLVM time)", TB_FUNCTIONS, lim[3],
@@ -350,6 +379,9 @@ static void build_rows(app *a, rows *r)
 		row *w = item(a, r, f->llvm_ns, (double)m->llvm_self_ns, kind,
 		              st_str(m->strs, f->name));
 		w->view = V_CODEGEN; w->tree = &m->pivot; w->merged = true; w->name_id = f->name;
+		w->fig = f->llvm_ns;
+		w->table = TB_FUNCTIONS; w->item = i;
+		w->crates = fn_crates(a, f->name);
 		if (f->kind == ST_K_ASYNC_FN || f->kind == ST_K_ASYNC_BLOCK ||
 		    f->kind == ST_K_ASYNC_CLOSURE)
 			w->st = S_ASYNC;
@@ -371,7 +403,8 @@ static void build_rows(app *a, rows *r)
 	for (uint32_t i = 0; i < m->labels.len && i < lim[5]; i++) {
 		row *w = item(a, r, m->labels.v[i].self_ns, (double)m->cpu_ns, "",
 		              st_str(m->strs, m->labels.v[i].label));
-		w->view = V_TREE; w->tree = &m->stack; w->name_id = m->labels.v[i].label;
+		/* summed over every place it ran: no tree row has it */
+		w->table = TB_LABELS; w->item = i;
 	}
 }
 
@@ -456,22 +489,30 @@ static void diff_section(app *a, rows *r, st_diff_table t, const char *title, ui
 			snprintf(name, sizeof name, "%s", st_str(m->strs, x->name));
 		row *w = diff_item(a, r, x->base[0], x->new[0], extra, name);
 		w->name_id = x->name;
+		w->fig = x->new[0];
+		w->bfig = x->base[0];
+		w->table = diff_tb[t];
+		w->item = i;
 		switch (t) {
-		case ST_DT_CRATES: w->view = V_TREE; w->tree = &m->stack; w->kind = ST_K_CRATE; break;
 		case ST_DT_PASSES:
 			w->view = V_CODEGEN; w->tree = &m->codegen; w->merged = true; w->kind = ST_K_PASS;
+			w->self = true;
 			break;
-		case ST_DT_CGUS: w->view = V_CODEGEN; w->tree = &m->codegen; w->kind = ST_K_CGU; break;
+		case ST_DT_CGUS:
+			w->view = V_CODEGEN; w->tree = &m->codegen; w->kind = ST_K_CGU;
+			w->crate = x->crate;
+			break;
 		case ST_DT_FUNCTIONS:
 			w->view = V_CODEGEN; w->tree = &m->pivot; w->merged = true;
+			w->crates = fn_crates(a, x->name);
 			if (x->kind == ST_K_ASYNC_FN || x->kind == ST_K_ASYNC_BLOCK ||
 			    x->kind == ST_K_ASYNC_CLOSURE)
 				w->st = S_ASYNC;
 			break;
 		case ST_DT_ASYNC:   /* Enter lists its members */
-			w->st = S_ASYNC; w->table = TB_ASYNC; w->item = i;
+			w->st = S_ASYNC;
 			break;
-		default: w->view = V_TREE; w->tree = &m->stack; break;
+		default: break;   /* crates and activities: their rows in Tables */
 		}
 	}
 	if (!shown) {
@@ -538,8 +579,10 @@ static uint64_t weight(const app *a, const st_tree *t, uint32_t id)
 	return w;
 }
 
-/* The node of t with this name (and kind) that has the most time. */
-static uint32_t find_node(const app *a, const st_tree *t, uint32_t name, int kind)
+/* The node of t with this name (and kind, in crate) that has the most
+ * time. */
+static uint32_t find_node(const app *a, const st_tree *t, uint32_t name, int kind,
+                          uint32_t crate)
 {
 	uint32_t best = ST_NIL;
 	name = st_model_display(a->m, name);
@@ -548,10 +591,28 @@ static uint32_t find_node(const app *a, const st_tree *t, uint32_t name, int kin
 			continue;
 		if (kind >= 0 && st_tree_kind(t, id) != (st_kind)kind)
 			continue;
+		if (crate != ST_NOSTR && t->nodes[t->nodes[id].parent].name != crate)
+			continue;
 		if (best == ST_NIL || weight(a, t, id) > weight(a, t, best))
 			best = id;
 	}
 	return best;
+}
+
+/* Whether node id of t shows row w's figure (both sides in a diff): the
+ * row Enter may land on.  A pass merged over every CGU has its summed self
+ * time, a function its LLVM time unless another crate's function of that
+ * name was merged with it, a CGU its self time as its row's total; a
+ * profile without a codegen tree has no such row at all. */
+static bool shows_figure(const app *a, const row *w, const st_tree *t, uint32_t id)
+{
+	const st_node *n = &t->nodes[id];
+	if ((w->self ? n->self_ns : (int64_t)n->total_ns) != w->fig)
+		return false;
+	if (!a->diff)
+		return true;
+	const st_diff_node *b = tui_diff_base(a, t, id);
+	return (w->self ? b->self_ns : (int64_t)b->total_ns) == w->bfig;
 }
 
 /* The rows are made once per model, threshold and height, and matched
@@ -586,6 +647,13 @@ static void make_rows(app *a)
 	}
 	current.n = 0;
 	build_rows(a, &current);
+	/* a profile without that tree (-Z time-llvm-passes has no CGUs): the
+	 * rows of the item in Tables, said before Enter */
+	for (int i = 0; i < current.n; i++) {
+		row *w = &current.v[i];
+		if (w->view >= 0 && w->table >= 0 && w->tree->nodes[0].first_child == ST_NIL)
+			w->view = -1;
+	}
 	made_for.made = true;
 	made_for.min_delta = a->min_delta;
 	made_for.h = a->h;
@@ -600,7 +668,8 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 	if (a->summary_sel < 0) a->summary_sel = 0;
 	/* the view opens on the first row of figures, below the headings */
 	if (!selectable(&current.v[a->summary_sel]))
-		while (a->summary_sel < current.n - 1 && current.v[a->summary_sel].view < 0)
+		while (a->summary_sel < current.n - 1 && current.v[a->summary_sel].view < 0 &&
+		       current.v[a->summary_sel].item == ST_NIL)
 			a->summary_sel++;
 	if (a->summary_sel < a->summary_scroll) a->summary_scroll = a->summary_sel;
 	if (a->summary_sel >= a->summary_scroll + h) a->summary_scroll = a->summary_sel - h + 1;
@@ -693,11 +762,16 @@ static void summary_status(app *a, canvas *c, int y)
 	if (a->diff)
 		snprintf(where, sizeof where, "  base %.60s  new %.60s", a->diff_paths[0],
 		         a->diff_paths[1]);
-	if (w->table >= 0)
+	if (w->view >= 0 && w->crates > 1)
+		snprintf(buf, sizeof buf, "row %d of %d  %.200s%sEnter: its row in Tables (Codegen "
+		         "merged adds up the %u crates' functions of this name)%s",
+		         a->summary_sel + 1, current.n, section, *section ? "  " : "", w->crates,
+		         where);
+	else if (w->view < 0 && w->table >= 0)
 		snprintf(buf, sizeof buf, "row %d of %d  %.200s%sEnter: %s in Tables%s",
 		         a->summary_sel + 1, current.n, section, *section ? "  " : "",
-		         w->view < 0 && w->item == ST_NIL ? "the whole table" : "its members",
-		         where);
+		         w->item == ST_NIL ? "the whole table" : w->table == TB_ASYNC
+		         ? "its members" : "its row", where);
 	else if (w->view >= 0 && w->tree)
 		snprintf(buf, sizeof buf, "row %d of %d  %.200s%sEnter: show it in %s%s%s",
 		         a->summary_sel + 1, current.n, section, *section ? "  " : "",
@@ -728,12 +802,19 @@ static redraw summary_action(app *a, int act)
 		if (a->summary_sel < 0 || a->summary_sel >= current.n)
 			return R_NONE;
 		const row *w = &current.v[a->summary_sel];
-		if (w->table >= 0)
+		if ((w->view < 0 || w->crates > 1) && w->table >= 0)
 			return tui_tables_open(a, w->table, w->item);
 		if (w->view < 0 || !w->tree)
 			return R_NONE;
 		const st_tree *t = w->merged ? &tui_merged_of(a, w->tree)->tree : w->tree;
-		uint32_t id = find_node(a, t, w->name_id, w->kind);
+		uint32_t id = find_node(a, t, w->name_id, w->kind, w->crate);
+		if ((id == ST_NIL || !shows_figure(a, w, t, id)) && w->table >= 0) {
+			redraw r = tui_tables_open(a, w->table, w->item);
+			snprintf(a->message, sizeof a->message, "its row in Tables: %s",
+			         id == ST_NIL ? "the codegen tree has none"
+			         : "no row of the codegen tree shows its figure");
+			return r;
+		}
 		if (id == ST_NIL) {
 			snprintf(a->message, sizeof a->message, "not found in the tree");
 			return R_STATUS;

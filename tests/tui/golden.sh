@@ -20,6 +20,21 @@ ui() {
 	compare_golden "ui-$name" "$want" "$got"
 }
 
+# same_figure NAME ROW: in scenario NAME the Summary's row matching ROW (on
+# its first screen) and the status line of the last screen, where Enter
+# landed, show the same figure (in a diff: base, new and delta).
+same_figure() {
+	local f="$tmp/ui-$1.txt" row status fig n=1 missing=""
+	row=$(sed '/^--$/q' "$f" | grep -E -- "$2" | head -1)
+	status=$(grep -v '^exit ' "$f" | tail -1)
+	case $(sed -n 1p "$f") in *"stalactite diff"*) n=3 ;; esac
+	for fig in $(echo "$row" | awk -v n=$n '{ for (i = 1; i <= n; i++) print $i }'); do
+		case $status in *"$fig"*) ;; *) missing="$missing $fig" ;; esac
+	done
+	if [ -n "$row" ] && [ -z "$missing" ]; then ok "ui-$1: Summary and landed row agree"
+	else fail "ui-$1: the Summary's /$2/ and the landed status line differ:$missing"; fi
+}
+
 v9="$data/measureme-test-v9.mm_profdata"
 llvm="$data/llvm-events-only.mm_profdata"
 ui icicle-80x24 80x24 '' "$sample"
@@ -47,6 +62,29 @@ ui summary-cgus 100x30 '4' "$data/cgus"
 ui summary-fat-lto 100x14 '4' "$data/cgus/fatapp.crox.json"
 # a pass summed over crates and CGUs lands on a row with the same figure
 ui summary-jump-build 100x16 '4<Down><Down><Enter>' "$data/cgus"
+# Enter on a row of every section lands on a row with the Summary's figure
+# (~ clears the notice to show the status line): a crate's wall time and
+# an activity's summed self time are no tree row's, so they open their
+# rows in Tables, as an async fn does; a pass and a function go to Codegen
+# merged over all CGUs, a CGU to its row there, but a function whose name
+# two crates have (merged, they add up) to Tables, and so does a pass
+# where there is no codegen tree (-Z time-llvm-passes)
+ui jump-crate 100x16 '4/^app$<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-crate ' app$'
+ui jump-pass 100x16 '4/^InlinerPass$<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-pass ' InlinerPass$'
+ui jump-cgu 100x16 '4/app-cgu\.1$<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-cgu 'app-cgu\.1$'
+ui jump-fn 100x16 '4/^app::main$<Enter>nx<dump><Enter>~' "$data/two-crates"
+same_figure jump-fn ' app::main$'
+ui jump-fn-crates 120x56 '4/NOOP<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-fn-crates 'NOOP'
+ui jump-async 100x16 '4/^app::upload_photo$<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-async ' app::upload_photo$'
+ui jump-activity 100x16 '4/^metadata_register_crate$<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-activity ' metadata_register_crate$'
+ui jump-pass-nocodegen 130x12 '4<dump><Enter>' "$data/formats/photo_service.time-llvm-passes.txt"
+same_figure jump-pass-nocodegen 'Instruction Selection$'
 ui help 90x70 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 # in a diff the detail pane gives both sides' total and self
@@ -167,6 +205,19 @@ ui tables-sort 120x20 '6]]]]]c<dump>]]]]]a<dump>a<dump>]]]]s' "$data/two-crates"
 cd "$data"
 ui diff-summary 100x80 '4' --diff two-crates two-crates-inline
 ui diff-summary-jump 100x14 '4<Down><Down><Down><Down><Down><Enter>' --diff two-crates two-crates-inline
+# every section's row lands on a row with the Summary's base, new and delta
+ui diff-jump-crate 100x16 '4/^app$<Enter>nx<dump><Enter>' --diff two-crates two-crates-inline
+same_figure diff-jump-crate ' app$'
+ui diff-jump-pass 100x16 '4/^InlinerPass$<Enter>nx<dump><Enter>' --diff two-crates two-crates-inline
+same_figure diff-jump-pass ' InlinerPass$'
+ui diff-jump-cgu 100x16 '4/app-cgu\.1$<Enter>nx<dump><Enter>' --diff two-crates two-crates-inline
+same_figure diff-jump-cgu 'app-cgu\.1$'
+ui diff-jump-fn 100x36 '4/block_on::<lt>app<Enter>nx<dump><Enter>~' --diff two-crates two-crates-inline
+same_figure diff-jump-fn 'block_on::<'
+ui diff-jump-async 100x36 '4/^app::main$<Enter>nnx<dump><Enter>' --diff two-crates two-crates-inline
+same_figure diff-jump-async '%  app::main$'
+ui diff-jump-activity 100x16 '4/^metadata_register_crate$<Enter>nx<dump><Enter>' --diff two-crates two-crates-inline
+same_figure diff-jump-activity ' metadata_register_crate$'
 ui diff-tree-delta 100x22 '2jeD<dump>D<dump>M' --diff two-crates two-crates-inline
 ui diff-tree-self 100x14 '2<Down><Right>s<dump>c' --diff two-crates two-crates-inline
 ui diff-codegen 100x20 '3<Down><Right><Down><Right>' --diff two-crates two-crates-inline
