@@ -83,6 +83,8 @@ ui jump-async 100x16 '4/^app::upload_photo$<Enter>nx<dump><Enter>' "$data/two-cr
 same_figure jump-async ' app::upload_photo$'
 ui jump-activity 100x16 '4/^metadata_register_crate$<Enter>nx<dump><Enter>' "$data/two-crates"
 same_figure jump-activity ' metadata_register_crate$'
+# a filter that would hide the row asked for goes off, and says so
+ui jump-filter 100x12 '4/^app$<Enter>f<Enter><dump>~' "$data/two-crates"
 ui jump-pass-nocodegen 130x12 '4<dump><Enter>' "$data/formats/photo_service.time-llvm-passes.txt"
 same_figure jump-pass-nocodegen 'Instruction Selection$'
 ui help 90x70 '?' "$sample"
@@ -218,6 +220,8 @@ ui diff-jump-async 100x36 '4/^app::main$<Enter>nnx<dump><Enter>' --diff two-crat
 same_figure diff-jump-async '%  app::main$'
 ui diff-jump-activity 100x16 '4/^metadata_register_crate$<Enter>nx<dump><Enter>' --diff two-crates two-crates-inline
 same_figure diff-jump-activity ' metadata_register_crate$'
+# a table showing another figure (sorted by count) shows the Summary's again
+ui diff-jump-figure 100x12 '6[c<dump>4/^metadata_register_crate$<Enter>nx<Enter><dump>~' --diff two-crates two-crates-inline
 ui diff-tree-delta 100x22 '2jeD<dump>D<dump>M' --diff two-crates two-crates-inline
 ui diff-tree-self 100x14 '2<Down><Right>s<dump>c' --diff two-crates two-crates-inline
 ui diff-codegen 100x20 '3<Down><Right><Down><Right>' --diff two-crates two-crates-inline
