@@ -260,7 +260,9 @@ typedef struct script {
 /* Next key of the script: a character, or <Name> for special keys, <C-x>
  * for Ctrl-X; <dump> prints the screen, <resize WxH> resizes, <frames>
  * prints how many frames were drawn (what the redraw flags save shows in
- * tests).  -1 at the end. */
+ * tests); <click X,Y> and <dclick X,Y> are a click and a double click on
+ * column X of row Y (from 0), <wheelup> and <wheeldown> the mouse wheel.
+ * -1 at the end. */
 static int script_key(script *s, app *a, canvas *c, bool *dump)
 {
 	static const struct { const char *name; int key; } names[] = {
@@ -289,6 +291,23 @@ static int script_key(script *s, app *a, canvas *c, bool *dump)
 				return 0;
 			}
 			int w, h;
+			static const struct { const char *name; int what; } mouse[] = {
+				{ "click ", MOUSE_CLICK }, { "dclick ", MOUSE_DOUBLE },
+				{ "wheelup", MOUSE_WHEEL_UP }, { "wheeldown", MOUSE_WHEEL_DOWN },
+			};
+			for (size_t i = 0; i < sizeof mouse / sizeof mouse[0]; i++) {
+				size_t k = strlen(mouse[i].name);
+				if (n >= k && !memcmp(name, mouse[i].name, k)) {
+					w = h = 0;
+					if (mouse[i].name[k - 1] == ' ' &&
+					    sscanf(name + k, "%d,%d", &w, &h) != 2)
+						return 0;
+					a->script_mouse.x = w;
+					a->script_mouse.y = h;
+					a->script_mouse.what = mouse[i].what;
+					return KEY_MOUSE;
+				}
+			}
 			if (n > 7 && !memcmp(name, "resize ", 7) &&
 			    sscanf(name + 7, "%dx%d", &w, &h) == 2) {
 				a->w = w; a->h = h;
@@ -485,25 +504,37 @@ static bool global_action(app *a, int act, bool *quit, redraw *r)
 	}
 }
 
-static redraw on_mouse(app *a, canvas *c)
+/* A mouse event at cell (y, x), from the terminal or a key script: the
+ * wheel moves as Up and Down do (in any view), a click selects what was
+ * drawn there in a tree view (an icicle's lump too), a double click also
+ * zooms into it. */
+static redraw mouse_event(app *a, canvas *c, int y, int x, int what)
 {
-	MEVENT ev;
+	if (what == MOUSE_WHEEL_UP || what == MOUSE_WHEEL_DOWN)
+		return tui_views[a->view]->action(a, what == MOUSE_WHEEL_UP ? ACT_UP : ACT_DOWN);
 	tview *v = tui_cur_tview(a);
-	if (getmouse(&ev) != OK || !v)
+	if (!v || y < 0 || y >= c->h || x < 0 || x >= c->w)
 		return R_NONE;
-	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
-		return tui_views[a->view]->action(a, ev.bstate & BUTTON4_PRESSED ? ACT_UP
-		                                                                 : ACT_DOWN);
-	if (ev.y < 0 || ev.y >= c->h || ev.x < 0 || ev.x >= c->w)
-		return R_NONE;
-	uint32_t id = v->shape->at(v, c, ev.y, ev.x);
+	uint64_t cut;
+	uint32_t id = v->shape->at(v, c, y, x, &cut);
 	if (id == ST_NIL)
 		return R_NONE;
 	v->sel = id;
-	v->sel_cut = 0;   /* a lump's cells name its parent */
-	if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+	v->sel_cut = cut;
+	if (what == MOUSE_DOUBLE)
 		tui_views[a->view]->action(a, ACT_ZOOM);
 	return R_VIEW;
+}
+
+static redraw on_mouse(app *a, canvas *c)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return R_NONE;
+	int what = ev.bstate & BUTTON4_PRESSED ? MOUSE_WHEEL_UP
+	           : ev.bstate & BUTTON5_PRESSED ? MOUSE_WHEEL_DOWN
+	           : ev.bstate & BUTTON1_DOUBLE_CLICKED ? MOUSE_DOUBLE : MOUSE_CLICK;
+	return mouse_event(a, c, ev.y, ev.x, what);
 }
 
 /* One key: what it changed. */
@@ -516,8 +547,10 @@ static redraw handle_key(app *a, canvas *c, int key, bool *quit)
 		}
 		return R_ALL;
 	}
-	if (key == KEY_MOUSE && !a->headless)
-		return on_mouse(a, c);
+	if (key == KEY_MOUSE)
+		return a->headless ? mouse_event(a, c, a->script_mouse.y, a->script_mouse.x,
+		                                 a->script_mouse.what)
+		                   : on_mouse(a, c);
 	/* a notice lasts until the next key */
 	redraw r = a->message[0] ? R_STATUS : R_NONE;
 	a->message[0] = '\0';

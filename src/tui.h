@@ -83,8 +83,9 @@ typedef struct shape_ops {
 	const char *name;
 	void (*draw)(app *a, tview *v, canvas *c, int top, int bottom);
 	redraw (*key)(app *a, tview *v, int act);
-	/* the node drawn at (y, x) in the last frame, or ST_NIL (the mouse) */
-	uint32_t (*at)(const tview *v, const canvas *c, int y, int x);
+	/* the node drawn at (y, x) in the last frame, or ST_NIL (the mouse),
+	 * and in *cut the lump's cut when it is an icicle's lump (else 0) */
+	uint32_t (*at)(const tview *v, const canvas *c, int y, int x, uint64_t *cut);
 } shape_ops;
 
 extern const shape_ops tui_shape_table, tui_shape_icicle;
@@ -209,6 +210,9 @@ enum action {
 	ACT_COUNT_ACTIONS
 };
 
+/* Mouse events (tui.c), from the terminal or a key script. */
+enum { MOUSE_CLICK, MOUSE_DOUBLE, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN };
+
 typedef struct action_def {
 	int id;
 	const char *name;
@@ -284,6 +288,7 @@ struct app {
 	int hscroll_max, hscroll_step;  /* as far as it goes, and a step: from the last frame */
 	int w, h;
 	unsigned long frames;       /* drawn so far (tests count them) */
+	struct { int x, y, what; } script_mouse;   /* a key script's mouse event */
 };
 
 /* tui-name.c: names fitted into their columns.  Elision levels of generic

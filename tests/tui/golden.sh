@@ -4,7 +4,8 @@
 # Script syntax: characters are keys; <Enter> <Tab> <Esc> <BS> <Del> <Up>
 # <Down> <Left> <Right> <PgUp> <PgDn> <Home> <End> <Space>, <C-x> for
 # Ctrl-X; <dump> prints the screen; <resize WxH> resizes; <frames> prints
-# the count of frames drawn.
+# the count of frames drawn; <click X,Y> and <dclick X,Y> click and double
+# click column X of row Y (from 0), <wheelup> <wheeldown> turn the wheel.
 # The last screen is printed at the end.
 . "$(dirname "$0")/../lib.sh"
 golden="$top_srcdir/tests/golden"
@@ -121,6 +122,11 @@ ui icicle-120x40 120x40 '' "$sample"
 ui icicle-fn-first 120x24 'jll<Enter>jj<Enter>' "$sample"
 # a lump is selected, zoomed into (its members share the width), left
 ui icicle-lump 100x24 'jlllllll<dump><Enter><dump><Down><dump><BS>' "$sample"
+# the mouse: a click on a box selects it, on a lump ("+31 (1.57s)") the
+# lump, not its parent; a double click zooms into it as Enter does
+ui icicle-click-lump 100x24 '<click 3,5><dump><click 60,4><dump><click 45,11><dump><dclick 60,5>' "$sample"
+# a click selects a table's row; the wheel moves in every view
+ui mouse-wheel 100x12 '2<click 10,6><dump>4<wheeldown><wheeldown><dump>6<wheeldown><wheelup><wheeldown>' "$sample"
 # m: merged by label alone, InlinerPass over every function one box
 ui icicle-merged-80x24 80x24 'm' "$sample"
 ui icicle-merged-120x40 120x40 'm' "$sample"
