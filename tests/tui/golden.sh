@@ -242,6 +242,10 @@ ui diff-threshold-fig 80x12 '2/drop_glue<Enter>fskDH<End><Enter>D<dump>t' --diff
 ui diff-min-delta 100x12 '2je' --diff --min-delta 10ms two-crates two-crates-inline
 ui diff-summary-threshold 100x28 '4HHH' --diff two-crates two-crates-inline
 ui diff-search 120x14 '2/InlinerPass<Enter><dump>f' --diff two-crates two-crates-inline
+# b in a diff: each row's total before and after, and the change (at 60
+# columns new and change only)
+ui diff-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>b' --diff two-crates two-crates-inline
+ui diff-breakdown-narrow 60x12 '2/drop_glue<Enter>b' --diff two-crates two-crates-inline
 # the Tables of a diff: an async fn's members before and after, sorted by
 # change, by NEW's figure; a table's H threshold
 ui diff-tables 100x24 '6]<Enter><dump>D<dump>t' --diff two-crates two-crates-inline
