@@ -280,7 +280,7 @@ struct app {
 		bool reverse, critical; /* critical: the critical path only */
 		uint32_t *rows, nrows;  /* units shown, in order; made on draw */
 	} build;
-	struct tables *tables;      /* the Tables view (tui-ranked.c), made when shown */
+	struct tables *tables;      /* the Tables view (tui-tables.c), made when shown */
 	/* names (tui-name.c) */
 	int elide;                  /* ELIDE_*, cycled by v */
 	int hscroll;                /* columns the selected name is scrolled by */
@@ -436,7 +436,7 @@ void tui_summary_free(app *a);
 bool tui_build_loaded(const app *a);
 void tui_build_free(app *a);
 
-/* tui-ranked.c: the Tables view, one whole ranked table at a time.  Open
+/* tui-tables.c: the Tables view, one whole ranked table at a time.  Open
  * shows table tb (TB_*) with its row for model item (the index in the
  * model's vector, a diff's row index), or ST_NIL, selected and opened. */
 enum { TB_FUNCTIONS, TB_ASYNC, TB_PASSES, TB_CGUS, TB_CRATES, TB_LABELS, TB_COUNT };
