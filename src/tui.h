@@ -329,6 +329,14 @@ void tui_tview_select(app *a, tview *v, uint32_t node);
  * into when the view shows that tree merged).  Returns the view's state. */
 tview *tui_show_node(app *a, view_id view, const st_tree *src, uint32_t node);
 void tui_search_apply(app *a);            /* the pattern changed */
+/* tui-search.c: brings v's match set up to date with the search (wait:
+ * now, not in slices between keys); n and N from v's selection. */
+void tui_refresh_match(app *a, tview *v, bool wait);
+void tui_next_match(app *a, tview *v, bool backwards);
+/* tui-merge.c: the merged twin of tv[i], made on first use; m in the view
+ * shown (the selection and zoom go to what they merged into, or back). */
+tview *tui_twin(app *a, int i);
+redraw tui_toggle_merge(app *a);
 /* The tree view states that exist (tv, and the merged ones made so far)
  * into out; returns how many. */
 int tui_tviews(app *a, tview *out[8]);
