@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <wchar.h>
 #include "stalactite/diff.h"
 #include "stalactite/model.h"
@@ -425,6 +426,41 @@ void tui_tview_status(app *a, canvas *c, int y);  /* the tree views' */
 void tui_totals_line(app *a, canvas *c, int y);   /* the build's totals */
 void tui_breadcrumbs(app *a, tview *v, canvas *c, int y);   /* path to the selection */
 int tui_draw_detail(app *a, tview *v, canvas *c, int bottom);  /* returns its top row */
+
+/* tui-term.c: the terminal.  start takes it (mono set when it has no
+ * colours; mouse: report the mouse), end gives it back for good, restore
+ * gives it back (also the cleanup hook of st_fatal and atexit); a key (0:
+ * none in time, -1: a signal ended the viewer; wait: up to the timeout
+ * that lets signals be noticed); the signal that ended it, or 0; its size;
+ * the mouse event a KEY_MOUSE brought (MOUSE_*), false when none. */
+void tui_term_start(app *a, bool mouse);
+void tui_term_end(void);
+void tui_term_restore(void);
+void tui_term_blit(app *a, const canvas *c);
+int tui_term_read_key(bool wait);
+int tui_term_signal(void);
+void tui_term_size(int *w, int *h);
+bool tui_term_mouse(int *y, int *x, int *what);
+
+/* tui-script.c: a key script being replayed, its screens printed to out
+ * (NULL: nowhere).  The next key (KEY_MOUSE for a mouse event, put in
+ * a->script_mouse; KEY_RESIZE after resizing a and c); 0 and *dump for
+ * <dump>, 0 for what is no key; -1 at the end. */
+typedef struct script {
+	const char *p;
+	FILE *out;
+} script;
+int tui_script_key(script *s, app *a, canvas *c, bool *dump);
+
+/* tui-breakdown.c: the b overlay over the view drawn in c */
+void tui_draw_breakdown(app *a, canvas *c);
+
+/* tui.c: the views' states made for a's model, and everything freed (the
+ * model or diff too); the loop on the terminal or a script (sc), true
+ * when the quit key ended it. */
+void tui_app_init(app *a);
+void tui_app_free(app *a);
+bool tui_run(app *a, canvas *c, script *sc);
 
 /* tui.c: replays a key script headlessly on a loaded model (which it then
  * owns and frees), calling on_key with the milliseconds each key took from
