@@ -90,6 +90,8 @@ void tui_tables_free(app *a)
 	free(T->own_at); free(T->own_fns);
 	free(T->downer);
 	free(T->kid_of);
+	free(T->smemo);
+	free(T->cmemo);
 	free(T);
 	a->tables = NULL;
 }
@@ -140,6 +142,104 @@ static bool row_shown(app *a, table *t, const ent *e)
  * that matches: true and its child (ST_NIL: the row) in *kid.  Children
  * made only to be looked at go again unless one of them is the answer:
  * a walk holds no more than the rows show. */
+/* Matches remembered for the search: a walk through a table of millions of
+ * children tests each name once, not once per place it is in. */
+static void memo_reset(app *a)
+{
+	struct tables *T = tb_st(a);
+	if (T->memo_gen == a->search_gen + 1)
+		return;
+	uint32_t n = st_strtab_count(a->m->strs);
+	free(T->smemo);
+	free(T->cmemo);
+	T->smemo = st_xcalloc((size_t)n + 1, 1);
+	T->cmemo = st_xcalloc((size_t)a->m->pivot.len + 1, 1);
+	T->smemo_len = n;
+	T->memo_gen = a->search_gen + 1;
+}
+
+/* Whether the search matches string s (a function's name). */
+static bool name_matches(app *a, uint32_t s)
+{
+	struct tables *T = tb_st(a);
+	if (s >= T->smemo_len)
+		return st_regex_match(a->re, st_model_str(a->m, s), st_strlen(a->m->strs, s));
+	if (!T->smemo[s])
+		T->smemo[s] = (uint8_t)(1 + st_regex_match(a->re, st_model_str(a->m, s),
+		                                           st_strlen(a->m->strs, s)));
+	return T->smemo[s] == 2;
+}
+
+/* Whether it matches "crate / CGU" of CGU node cu of the pivot tree. */
+static bool cgu_matches(app *a, uint32_t cu)
+{
+	struct tables *T = tb_st(a);
+	if (!T->cmemo[cu]) {
+		const st_tree *t = &a->m->pivot;
+		char buf[2048];
+		snprintf(buf, sizeof buf, "%s / %s",
+		         st_model_str(a->m, t->nodes[t->nodes[cu].parent].name),
+		         st_model_str(a->m, t->nodes[cu].name));
+		T->cmemo[cu] = (uint8_t)(1 + st_regex_match(a->re, buf, strlen(buf)));
+	}
+	return T->cmemo[cu] == 2;
+}
+
+/* tb_ent_matches of a child, through the memos (raw names: not these). */
+static bool kid_matches(app *a, const ent *c)
+{
+	if (a->raw)
+		return tb_ent_matches(a, c);
+	if (c->what == E_FN)
+		return name_matches(a, a->m->functions.v[c->id].name);
+	if (c->what == E_DIFF && c->dt == ST_DT_FUNCTIONS)
+		return name_matches(a, tb_drow(a, c)->name);
+	if (c->what == E_FN_CGU)
+		return cgu_matches(a, a->m->pivot.nodes[c->id].parent);
+	return tb_ent_matches(a, c);
+}
+
+/* Whether a closed row may hold a matching child, from the tree nodes its
+ * children would be made of, without making them (a superset: the kind
+ * filter and the threshold are applied to the children themselves). */
+static bool may_hold_match(app *a, table *t, uint32_t i)
+{
+	if (a->raw)
+		return true;
+	struct tables *T = tb_st(a);
+	const ent *e = &t->top[i];
+	const st_tree *pv = &a->m->pivot, *cg = &a->m->codegen;
+	switch (tb_row_kind(e)) {
+	case E_FN:
+		for (uint32_t p = T->fn_at[e->id]; p < T->fn_at[e->id + 1]; p++)
+			if (cgu_matches(a, pv->nodes[T->fn_nodes[p]].parent))
+				return true;
+		return false;
+	case E_PASS:
+		for (uint32_t p = T->pass_at[e->id]; p < T->pass_at[e->id + 1]; p++)
+			CHILDREN(cg, T->pass_nodes[p], f)
+				if (name_matches(a, cg->nodes[f].name))
+					return true;
+		return false;
+	case E_CGU:
+		if (T->cgu_pivot[e->id] != ST_NIL)
+			CHILDREN(pv, T->cgu_pivot[e->id], f)
+				if (name_matches(a, pv->nodes[f].name))
+					return true;
+		return false;
+	case E_ASYNC:
+		for (uint32_t p = T->own_at[e->id]; p < T->own_at[e->id + 1]; p++) {
+			uint32_t j = T->own_fns[p];
+			if (name_matches(a, a->diff ? a->diff->tables[ST_DT_FUNCTIONS].v[j].name
+			                            : a->m->functions.v[j].name))
+				return true;
+		}
+		return false;
+	default:
+		return true;
+	}
+}
+
 static bool row_match(app *a, table *t, uint32_t r, int dir, long from, long to,
                       uint32_t *kid)
 {
@@ -149,7 +249,8 @@ static bool row_match(app *a, table *t, uint32_t r, int dir, long from, long to,
 	kids *ks = NULL;
 	bool made = false;
 	long n = 0;
-	if (tb_opens(a, t, i)) {
+	bool built = t->kids[i].v || t->kids[i].sorted == -2;
+	if (tb_opens(a, t, i) && (built || may_hold_match(a, t, i))) {
 		made = !t->kids[i].v && t->kids[i].sorted != -2;
 		ks = tb_kids_of(a, t, i);
 		n = ks->n;
@@ -163,7 +264,7 @@ static bool row_match(app *a, table *t, uint32_t r, int dir, long from, long to,
 	bool found = false;
 	for (long q = from; !found && (dir > 0 ? q <= to : q >= to); q += dir) {
 		const ent *c = q ? &ks->v[q - 1] : NULL;
-		found = q ? row_shown(a, t, c) && tb_ent_matches(a, c) : t->match[i];
+		found = q ? row_shown(a, t, c) && kid_matches(a, c) : t->match[i];
 		if (found)
 			*kid = q ? (uint32_t)(q - 1) : ST_NIL;
 	}
@@ -183,6 +284,7 @@ static redraw find_match(app *a, int dir)
 		snprintf(a->message, sizeof a->message, "no search: / searches the names");
 		return R_STATUS;
 	}
+	memo_reset(a);
 	uint32_t at = 0, kid = ST_NIL;
 	long q = 0;   /* the selection's place in its row */
 	for (uint32_t r = 0; r < t->ntop; r++)

@@ -85,6 +85,12 @@ struct tables {
 	uint32_t *cgu_pivot, *cgu_codegen, *cgu_fns;
 	uint32_t *own_at, *own_fns;        /* per async fn: its member functions */
 	uint32_t *kid_of;   /* scratch for a pass's children, per function */
+	/* n and N: per string id (a function's name) and per pivot node (a
+	 * CGU's "crate / CGU"), 0 not tested yet, 1 no match, 2 a match; for
+	 * the search of memo_gen (a->search_gen + 1) */
+	uint8_t *smemo, *cmemo;
+	uint32_t smemo_len;
+	unsigned memo_gen;
 	uint32_t *downer;   /* diff: per function row, its async fn's name */
 };
 

@@ -255,6 +255,8 @@ ui diff-tables-threshold 100x16 '6HH' --diff two-crates two-crates-inline
 # a function onto its CGUs, a CGU onto its functions
 ui diff-tables-pass 110x16 '6]]<Enter><dump>j<Enter>' --diff two-crates two-crates-inline
 ui diff-tables-fn-cgus 110x12 '6<Enter><dump>]]]<Enter>' --diff two-crates two-crates-inline
+# n reaches a function under the passes of a diff, and opens the pass
+ui diff-tables-next 110x12 '6]]/^app::main$<Enter>n<dump>n' --diff two-crates two-crates-inline
 # merged by label, BASE's figures merged alike
 ui diff-merged 100x16 'm<Down><dump>2m' --diff two-crates two-crates-inline
 cd - >/dev/null
