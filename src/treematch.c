@@ -417,9 +417,16 @@ typedef struct bframe {
 	uint32_t node, key, row;   /* row: ST_NIL when the node is no match */
 } bframe;
 
+static uint64_t larger_total(const st_breakdown_row *r)
+{
+	return r->total_ns > r->base_total_ns ? r->total_ns : r->base_total_ns;
+}
+
 static int cmp_rows(const void *x, const void *y)
 {
 	const st_breakdown_row *a = x, *b = y;
+	if (larger_total(a) != larger_total(b))
+		return larger_total(a) > larger_total(b) ? -1 : 1;
 	if (a->total_ns != b->total_ns)
 		return a->total_ns > b->total_ns ? -1 : 1;
 	if (a->self_ns != b->self_ns)
@@ -430,6 +437,14 @@ static int cmp_rows(const void *x, const void *y)
 st_breakdown_row *st_tree_match_breakdown(const st_tree_match *tm,
                                           const st_model *m, const st_tree *t,
                                           st_breakdown_key key, uint32_t *n)
+{
+	return st_tree_match_breakdown_base(tm, m, t, key, NULL, n);
+}
+
+st_breakdown_row *st_tree_match_breakdown_base(const st_tree_match *tm,
+                                               const st_model *m, const st_tree *t,
+                                               st_breakdown_key key,
+                                               const st_diff_node *base, uint32_t *n)
 {
 	*n = 0;
 	if (!tm->flags || tm->count == 0 || t->len == 0)
@@ -478,8 +493,13 @@ st_breakdown_row *st_tree_match_breakdown(const st_tree_match *tm,
 			f->row = r;
 			rows[r].count++;
 			rows[r].self_ns += t->nodes[id].self_ns;
-			if (open[r]++ == 0)
+			if (base)
+				rows[r].base_self_ns += base[id].self_ns;
+			if (open[r]++ == 0) {
 				rows[r].total_ns += t->nodes[id].total_ns;
+				if (base)
+					rows[r].base_total_ns += base[id].total_ns;
+			}
 		}
 		uint32_t c = first_relevant_child(tm, t, id);
 		if (c != ST_NIL) {
@@ -514,8 +534,10 @@ st_breakdown_row *st_tree_match_breakdown(const st_tree_match *tm,
 		free(rows);
 		return NULL;
 	}
-	for (uint32_t r = 0; t->split && r < nrows; r++)
+	for (uint32_t r = 0; t->split && r < nrows; r++) {
 		rows[r].self_ns = (int64_t)rows[r].total_ns;
+		rows[r].base_self_ns = (int64_t)rows[r].base_total_ns;
+	}
 	if (nrows > 1)
 		qsort(rows, nrows, sizeof *rows, cmp_rows);
 	*n = nrows;

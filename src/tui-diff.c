@@ -325,15 +325,26 @@ void tui_diff_match(app *a, tview *v)
 	}
 }
 
-/* "1.00ms -> 3.00ms (+2.00ms, +200.0%)" */
-static void both(char *buf, size_t cap, int64_t b, int64_t n, bool ascii)
+/* "1.00ms -> 3.00ms (+2.00ms, +200.0%)", or of counts */
+void tui_diff_both(char *buf, size_t cap, int64_t b, int64_t n, bool count, bool ascii)
 {
 	char sb[32], sn[32], sd[32], sp[16];
-	st_fmt_ns(sb, sizeof sb, b, ascii);
-	st_fmt_ns(sn, sizeof sn, n, ascii);
-	st_fmt_delta_ns(sd, sizeof sd, n - b, ascii);
+	if (count) {
+		snprintf(sb, sizeof sb, "%lld", (long long)b);
+		snprintf(sn, sizeof sn, "%lld", (long long)n);
+		st_fmt_delta_count(sd, sizeof sd, n - b);
+	} else {
+		st_fmt_ns(sb, sizeof sb, b, ascii);
+		st_fmt_ns(sn, sizeof sn, n, ascii);
+		st_fmt_delta_ns(sd, sizeof sd, n - b, ascii);
+	}
 	st_fmt_delta_pct(sp, sizeof sp, b, n);
 	snprintf(buf, cap, "%s -> %s (%s, %s)", sb, sn, sd, sp);
+}
+
+static void both(char *buf, size_t cap, int64_t b, int64_t n, bool ascii)
+{
+	tui_diff_both(buf, cap, b, n, false, ascii);
 }
 
 void tui_diff_status(app *a, tview *v, canvas *c, int y, int x0)

@@ -109,6 +109,7 @@ typedef struct drawn_box {
 	uint32_t id;
 	uint64_t cut;
 	int parent;        /* index of the box above, or -1 */
+	int y0, y1, x0, x1;   /* the cells it covers, for the mouse */
 } drawn_box;
 
 /* The boxes of the last frame, in drawing order (parents first), and the
@@ -129,8 +130,16 @@ static int remember(const tview *v, const box *b, int parent)
 		drawn.cap = drawn.cap ? drawn.cap * 2 : 256;
 		drawn.b = st_xreallocarray(drawn.b, (size_t)drawn.cap, sizeof *drawn.b);
 	}
-	drawn.b[drawn.n] = (drawn_box){ b->id, b->cut, parent };
+	drawn.b[drawn.n] = (drawn_box){ b->id, b->cut, parent, 0, 0, 0, 0 };
 	return drawn.n++;
+}
+
+static void covers(int i, int y0, int y1, int x0, int x1)
+{
+	drawn.b[i].y0 = y0;
+	drawn.b[i].y1 = y1;
+	drawn.b[i].x0 = x0;
+	drawn.b[i].x1 = x1;
 }
 
 static int find_drawn(const tview *v, uint32_t id, uint64_t cut)
@@ -328,6 +337,7 @@ static void draw_box(app *a, tview *v, canvas *c, const box *b, int depth,
 		                                    L'\x258c', L'\x258b', L'\x258a', L'\x2589' };
 		int cx = (int)(b->x0 / 8);
 		bool sel = v->sel == b->id && v->sel_cut == b->cut;
+		covers(self, y0, y1, cx, cx + 1);
 		for (int y = y0; y < y1; y++)
 			if (!a->ascii && cx < c->w && c->cells[y * c->w + cx].ch == L' ') {
 				cv_fill(c, y, cx, cx + 1, eighths[b->x1 - b->x0], sel ? S_SELECTED
@@ -340,6 +350,7 @@ static void draw_box(app *a, tview *v, canvas *c, const box *b, int depth,
 	int cx0 = (int)((b->x0 + 4) / 8), cx1 = (int)((b->x1 + 4) / 8);
 	if (cx1 <= cx0)
 		cx1 = cx0 + 1;
+	covers(self, y0, y1, cx0, cx1);
 	bool hides_match;
 	style st = box_style(a, v, b, shade, &hides_match);
 	char label[1024], tm[32];
@@ -510,12 +521,21 @@ static redraw icicle_key(app *a, tview *v, int act)
 	return v->sel == was && v->sel_cut == was_cut ? R_KEPT : R_VIEW;
 }
 
-/* Boxes are found by the cells they were drawn on (a lump's name its
- * parent). */
-static uint32_t icicle_at(const tview *v, const canvas *c, int y, int x)
+/* Boxes are found by the cells they were drawn on; a lump's cells name
+ * its parent, and the box drawn there last says which lump (a later box
+ * overwrites a cell that rounding gave two). */
+static uint32_t icicle_at(const tview *v, const canvas *c, int y, int x, uint64_t *cut)
 {
-	(void)v;
-	return c->hit[y * c->w + x];
+	uint32_t id = c->hit[y * c->w + x];
+	*cut = 0;
+	for (int i = drawn.v == v ? drawn.n : 0; id != ST_NIL && i-- > 0;) {
+		const drawn_box *d = &drawn.b[i];
+		if (d->id == id && y >= d->y0 && y < d->y1 && x >= d->x0 && x < d->x1) {
+			*cut = d->cut;
+			break;
+		}
+	}
+	return id;
 }
 
 /* ---- a selected lump in the status line ------------------------------------------ */

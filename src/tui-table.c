@@ -598,9 +598,10 @@ static redraw table_key(app *a, tview *v, int act)
 }
 
 /* A row is its whole line, whatever column was hit. */
-static uint32_t table_at(const tview *v, const canvas *c, int y, int x)
+static uint32_t table_at(const tview *v, const canvas *c, int y, int x, uint64_t *cut)
 {
 	(void)c; (void)x;
+	*cut = 0;
 	int r = y - v->top;
 	return y >= v->top && r < v->nshown && v->rows_ok ? v->shown[r] : ST_NIL;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <wchar.h>
 #include "stalactite/diff.h"
 #include "stalactite/model.h"
@@ -83,8 +84,9 @@ typedef struct shape_ops {
 	const char *name;
 	void (*draw)(app *a, tview *v, canvas *c, int top, int bottom);
 	redraw (*key)(app *a, tview *v, int act);
-	/* the node drawn at (y, x) in the last frame, or ST_NIL (the mouse) */
-	uint32_t (*at)(const tview *v, const canvas *c, int y, int x);
+	/* the node drawn at (y, x) in the last frame, or ST_NIL (the mouse),
+	 * and in *cut the lump's cut when it is an icicle's lump (else 0) */
+	uint32_t (*at)(const tview *v, const canvas *c, int y, int x, uint64_t *cut);
 } shape_ops;
 
 extern const shape_ops tui_shape_table, tui_shape_icicle;
@@ -209,6 +211,9 @@ enum action {
 	ACT_COUNT_ACTIONS
 };
 
+/* Mouse events (tui.c), from the terminal or a key script. */
+enum { MOUSE_CLICK, MOUSE_DOUBLE, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN };
+
 typedef struct action_def {
 	int id;
 	const char *name;
@@ -276,7 +281,7 @@ struct app {
 		bool reverse, critical; /* critical: the critical path only */
 		uint32_t *rows, nrows;  /* units shown, in order; made on draw */
 	} build;
-	struct tables *tables;      /* the Tables view (tui-ranked.c), made when shown */
+	struct tables *tables;      /* the Tables view (tui-tables.c), made when shown */
 	/* names (tui-name.c) */
 	int elide;                  /* ELIDE_*, cycled by v */
 	int hscroll;                /* columns the selected name is scrolled by */
@@ -284,6 +289,7 @@ struct app {
 	int hscroll_max, hscroll_step;  /* as far as it goes, and a step: from the last frame */
 	int w, h;
 	unsigned long frames;       /* drawn so far (tests count them) */
+	struct { int x, y, what; } script_mouse;   /* a key script's mouse event */
 };
 
 /* tui-name.c: names fitted into their columns.  Elision levels of generic
@@ -324,6 +330,14 @@ void tui_tview_select(app *a, tview *v, uint32_t node);
  * into when the view shows that tree merged).  Returns the view's state. */
 tview *tui_show_node(app *a, view_id view, const st_tree *src, uint32_t node);
 void tui_search_apply(app *a);            /* the pattern changed */
+/* tui-search.c: brings v's match set up to date with the search (wait:
+ * now, not in slices between keys); n and N from v's selection. */
+void tui_refresh_match(app *a, tview *v, bool wait);
+void tui_next_match(app *a, tview *v, bool backwards);
+/* tui-merge.c: the merged twin of tv[i], made on first use; m in the view
+ * shown (the selection and zoom go to what they merged into, or back). */
+tview *tui_twin(app *a, int i);
+redraw tui_toggle_merge(app *a);
 /* The tree view states that exist (tv, and the merged ones made so far)
  * into out; returns how many. */
 int tui_tviews(app *a, tview *out[8]);
@@ -413,6 +427,41 @@ void tui_totals_line(app *a, canvas *c, int y);   /* the build's totals */
 void tui_breadcrumbs(app *a, tview *v, canvas *c, int y);   /* path to the selection */
 int tui_draw_detail(app *a, tview *v, canvas *c, int bottom);  /* returns its top row */
 
+/* tui-term.c: the terminal.  start takes it (mono set when it has no
+ * colours; mouse: report the mouse), end gives it back for good, restore
+ * gives it back (also the cleanup hook of st_fatal and atexit); a key (0:
+ * none in time, -1: a signal ended the viewer; wait: up to the timeout
+ * that lets signals be noticed); the signal that ended it, or 0; its size;
+ * the mouse event a KEY_MOUSE brought (MOUSE_*), false when none. */
+void tui_term_start(app *a, bool mouse);
+void tui_term_end(void);
+void tui_term_restore(void);
+void tui_term_blit(app *a, const canvas *c);
+int tui_term_read_key(bool wait);
+int tui_term_signal(void);
+void tui_term_size(int *w, int *h);
+bool tui_term_mouse(int *y, int *x, int *what);
+
+/* tui-script.c: a key script being replayed, its screens printed to out
+ * (NULL: nowhere).  The next key (KEY_MOUSE for a mouse event, put in
+ * a->script_mouse; KEY_RESIZE after resizing a and c); 0 and *dump for
+ * <dump>, 0 for what is no key; -1 at the end. */
+typedef struct script {
+	const char *p;
+	FILE *out;
+} script;
+int tui_script_key(script *s, app *a, canvas *c, bool *dump);
+
+/* tui-breakdown.c: the b overlay over the view drawn in c */
+void tui_draw_breakdown(app *a, canvas *c);
+
+/* tui.c: the views' states made for a's model, and everything freed (the
+ * model or diff too); the loop on the terminal or a script (sc), true
+ * when the quit key ended it. */
+void tui_app_init(app *a);
+void tui_app_free(app *a);
+bool tui_run(app *a, canvas *c, script *sc);
+
 /* tui.c: replays a key script headlessly on a loaded model (which it then
  * owns and frees), calling on_key with the milliseconds each key took from
  * reading it to a finished frame.  For the latency benchmark. */
@@ -431,7 +480,7 @@ void tui_summary_free(app *a);
 bool tui_build_loaded(const app *a);
 void tui_build_free(app *a);
 
-/* tui-ranked.c: the Tables view, one whole ranked table at a time.  Open
+/* tui-tables.c: the Tables view, one whole ranked table at a time.  Open
  * shows table tb (TB_*) with its row for model item (the index in the
  * model's vector, a diff's row index), or ST_NIL, selected and opened. */
 enum { TB_FUNCTIONS, TB_ASYNC, TB_PASSES, TB_CGUS, TB_CRATES, TB_LABELS, TB_COUNT };
@@ -446,6 +495,8 @@ void tui_diff_fig(const app *a, const tview *v, uint32_t id, int fig,
  * aligned; *span is the byte offset of the delta, whose style is returned. */
 style tui_diff_cols(char *out, size_t cap, int64_t base, int64_t new, bool count,
                     bool with_base, bool ascii, size_t *span);
+/* "base -> new (delta, %)" of a figure (count: not a time). */
+void tui_diff_both(char *buf, size_t cap, int64_t base, int64_t new, bool count, bool ascii);
 int tui_diff_cmp(const app *a, const tview *v, uint32_t x, uint32_t y);
 void tui_diff_prepare(app *a, tview *v);  /* before rows are made */
 bool tui_diff_visible(const app *a, const tview *v, uint32_t id);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "stalactite/diff.h"
 #include "stalactite/model.h"
 #include "stalactite/search.h"
 
@@ -74,10 +75,20 @@ typedef struct st_breakdown_row {
 	uint32_t count;
 	uint64_t total_ns;
 	int64_t self_ns;
+	/* with BASE's figures (a diff): the same matches' figures there */
+	uint64_t base_total_ns;
+	int64_t base_self_ns;
 } st_breakdown_row;
 /* Returns a malloc'd array sorted by total time (caller frees), *n rows. */
 st_breakdown_row *st_tree_match_breakdown(const st_tree_match *tm,
                                           const st_model *m, const st_tree *t,
                                           st_breakdown_key key, uint32_t *n);
+/* The same with a diff's BASE figures per node of t (base[id]; NULL:
+ * none) summed alike into base_total_ns and base_self_ns; rows are sorted
+ * by the larger of the two totals, so that what is gone ranks too. */
+st_breakdown_row *st_tree_match_breakdown_base(const st_tree_match *tm,
+                                               const st_model *m, const st_tree *t,
+                                               st_breakdown_key key,
+                                               const st_diff_node *base, uint32_t *n);
 
 #endif

@@ -4,7 +4,8 @@
 # Script syntax: characters are keys; <Enter> <Tab> <Esc> <BS> <Del> <Up>
 # <Down> <Left> <Right> <PgUp> <PgDn> <Home> <End> <Space>, <C-x> for
 # Ctrl-X; <dump> prints the screen; <resize WxH> resizes; <frames> prints
-# the count of frames drawn.
+# the count of frames drawn; <click X,Y> and <dclick X,Y> click and double
+# click column X of row Y (from 0), <wheelup> <wheeldown> turn the wheel.
 # The last screen is printed at the end.
 . "$(dirname "$0")/../lib.sh"
 golden="$top_srcdir/tests/golden"
@@ -18,6 +19,21 @@ ui() {
 	STALACTITE_SIZE=$size STALACTITE_SCRIPT=$keys "$st" "$@" >"$got" 2>&1 || rc=$?
 	echo "exit $rc" >>"$got"
 	compare_golden "ui-$name" "$want" "$got"
+}
+
+# same_figure NAME ROW: in scenario NAME the Summary's row matching ROW (on
+# its first screen) and the status line of the last screen, where Enter
+# landed, show the same figure (in a diff: base, new and delta).
+same_figure() {
+	local f="$tmp/ui-$1.txt" row status fig n=1 missing=""
+	row=$(sed '/^--$/q' "$f" | grep -E -- "$2" | head -1)
+	status=$(grep -v '^exit ' "$f" | tail -1)
+	case $(sed -n 1p "$f") in *"stalactite diff"*) n=3 ;; esac
+	for fig in $(echo "$row" | awk -v n=$n '{ for (i = 1; i <= n; i++) print $i }'); do
+		case $status in *"$fig"*) ;; *) missing="$missing $fig" ;; esac
+	done
+	if [ -n "$row" ] && [ -z "$missing" ]; then ok "ui-$1: Summary and landed row agree"
+	else fail "ui-$1: the Summary's /$2/ and the landed status line differ:$missing"; fi
 }
 
 v9="$data/measureme-test-v9.mm_profdata"
@@ -47,6 +63,31 @@ ui summary-cgus 100x30 '4' "$data/cgus"
 ui summary-fat-lto 100x14 '4' "$data/cgus/fatapp.crox.json"
 # a pass summed over crates and CGUs lands on a row with the same figure
 ui summary-jump-build 100x16 '4<Down><Down><Enter>' "$data/cgus"
+# Enter on a row of every section lands on a row with the Summary's figure
+# (~ clears the notice to show the status line): a crate's wall time and
+# an activity's summed self time are no tree row's, so they open their
+# rows in Tables, as an async fn does; a pass and a function go to Codegen
+# merged over all CGUs, a CGU to its row there, but a function whose name
+# two crates have (merged, they add up) to Tables, and so does a pass
+# where there is no codegen tree (-Z time-llvm-passes)
+ui jump-crate 100x16 '4/^app$<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-crate ' app$'
+ui jump-pass 100x16 '4/^InlinerPass$<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-pass ' InlinerPass$'
+ui jump-cgu 100x16 '4/app-cgu\.1$<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-cgu 'app-cgu\.1$'
+ui jump-fn 100x16 '4/^app::main$<Enter>nx<dump><Enter>~' "$data/two-crates"
+same_figure jump-fn ' app::main$'
+ui jump-fn-crates 120x56 '4/NOOP<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-fn-crates 'NOOP'
+ui jump-async 100x16 '4/^app::upload_photo$<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-async ' app::upload_photo$'
+ui jump-activity 100x16 '4/^metadata_register_crate$<Enter>nx<dump><Enter>' "$data/two-crates"
+same_figure jump-activity ' metadata_register_crate$'
+# a filter that would hide the row asked for goes off, and says so
+ui jump-filter 100x12 '4/^app$<Enter>f<Enter><dump>~' "$data/two-crates"
+ui jump-pass-nocodegen 130x12 '4<dump><Enter>' "$data/formats/photo_service.time-llvm-passes.txt"
+same_figure jump-pass-nocodegen 'Instruction Selection$'
 ui help 90x70 '?' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 # in a diff the detail pane gives both sides' total and self
@@ -81,6 +122,11 @@ ui icicle-120x40 120x40 '' "$sample"
 ui icicle-fn-first 120x24 'jll<Enter>jj<Enter>' "$sample"
 # a lump is selected, zoomed into (its members share the width), left
 ui icicle-lump 100x24 'jlllllll<dump><Enter><dump><Down><dump><BS>' "$sample"
+# the mouse: a click on a box selects it, on a lump ("+31 (1.57s)") the
+# lump, not its parent; a double click zooms into it as Enter does
+ui icicle-click-lump 100x24 '<click 3,5><dump><click 60,4><dump><click 45,11><dump><dclick 60,5>' "$sample"
+# a click selects a table's row; the wheel moves in every view
+ui mouse-wheel 100x12 '2<click 10,6><dump>4<wheeldown><wheeldown><dump>6<wheeldown><wheelup><wheeldown>' "$sample"
 # m: merged by label alone, InlinerPass over every function one box
 ui icicle-merged-80x24 80x24 'm' "$sample"
 ui icicle-merged-120x40 120x40 'm' "$sample"
@@ -98,6 +144,11 @@ ui summary-next 100x24 '4/Inline<Enter>n<dump>n<dump>N' "$sample"
 ui tables-heading 80x24 '4<Up><dump><Enter><dump><Enter>' "$sample"
 # search and n/N among the rows, then only the matching ones (f)
 ui tables-search 80x24 '6/drop_glue<Enter>n<dump>n<dump>Nf' "$sample"
+# n and N reach the children of closed rows in the order they would show,
+# opening the row: a CGU among a function's CGUs, a function under the
+# passes that ran on it; N past the first wraps to the bottom
+ui tables-next-closed 90x16 '6/cgu\.3$<Enter>n<dump>n<dump>N<dump>N' "$sample"
+ui tables-next-pass 90x12 '6]]/^photo_service::main$<Enter>n<dump>n<dump>N' "$sample"
 # a function in several CGUs opens onto them; Enter on one shows it in
 # Codegen, function first, and says so
 ui tables-fn-cgus 80x24 '6jjjjjj<Enter><Down><dump><Enter>' "$sample"
@@ -162,6 +213,21 @@ ui tables-sort 120x20 '6]]]]]c<dump>]]]]]a<dump>a<dump>]]]]s' "$data/two-crates"
 cd "$data"
 ui diff-summary 100x80 '4' --diff two-crates two-crates-inline
 ui diff-summary-jump 100x14 '4<Down><Down><Down><Down><Down><Enter>' --diff two-crates two-crates-inline
+# every section's row lands on a row with the Summary's base, new and delta
+ui diff-jump-crate 100x16 '4/^app$<Enter>nx<dump><Enter>' --diff two-crates two-crates-inline
+same_figure diff-jump-crate ' app$'
+ui diff-jump-pass 100x16 '4/^InlinerPass$<Enter>nx<dump><Enter>' --diff two-crates two-crates-inline
+same_figure diff-jump-pass ' InlinerPass$'
+ui diff-jump-cgu 100x16 '4/app-cgu\.1$<Enter>nx<dump><Enter>' --diff two-crates two-crates-inline
+same_figure diff-jump-cgu 'app-cgu\.1$'
+ui diff-jump-fn 100x36 '4/block_on::<lt>app<Enter>nx<dump><Enter>~' --diff two-crates two-crates-inline
+same_figure diff-jump-fn 'block_on::<'
+ui diff-jump-async 100x36 '4/^app::main$<Enter>nnx<dump><Enter>' --diff two-crates two-crates-inline
+same_figure diff-jump-async '%  app::main$'
+ui diff-jump-activity 100x16 '4/^metadata_register_crate$<Enter>nx<dump><Enter>' --diff two-crates two-crates-inline
+same_figure diff-jump-activity ' metadata_register_crate$'
+# a table showing another figure (sorted by count) shows the Summary's again
+ui diff-jump-figure 100x12 '6[c<dump>4/^metadata_register_crate$<Enter>nx<Enter><dump>~' --diff two-crates two-crates-inline
 ui diff-tree-delta 100x22 '2jeD<dump>D<dump>M' --diff two-crates two-crates-inline
 ui diff-tree-self 100x14 '2<Down><Right>s<dump>c' --diff two-crates two-crates-inline
 ui diff-codegen 100x20 '3<Down><Right><Down><Right>' --diff two-crates two-crates-inline
@@ -176,10 +242,21 @@ ui diff-threshold-fig 80x12 '2/drop_glue<Enter>fskDH<End><Enter>D<dump>t' --diff
 ui diff-min-delta 100x12 '2je' --diff --min-delta 10ms two-crates two-crates-inline
 ui diff-summary-threshold 100x28 '4HHH' --diff two-crates two-crates-inline
 ui diff-search 120x14 '2/InlinerPass<Enter><dump>f' --diff two-crates two-crates-inline
+# b in a diff: each row's total before and after, and the change (at 60
+# columns new and change only)
+ui diff-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>b' --diff two-crates two-crates-inline
+ui diff-breakdown-narrow 60x12 '2/drop_glue<Enter>b' --diff two-crates two-crates-inline
 # the Tables of a diff: an async fn's members before and after, sorted by
 # change, by NEW's figure; a table's H threshold
 ui diff-tables 100x24 '6]<Enter><dump>D<dump>t' --diff two-crates two-crates-inline
 ui diff-tables-threshold 100x16 '6HH' --diff two-crates two-crates-inline
+# rows open in a diff as outside one, each child's own figures both sides:
+# a pass onto the functions it ran on (Enter on one shows it in Codegen),
+# a function onto its CGUs, a CGU onto its functions
+ui diff-tables-pass 110x16 '6]]<Enter><dump>j<Enter>' --diff two-crates two-crates-inline
+ui diff-tables-fn-cgus 110x12 '6<Enter><dump>]]]<Enter>' --diff two-crates two-crates-inline
+# n reaches a function under the passes of a diff, and opens the pass
+ui diff-tables-next 110x12 '6]]/^app::main$<Enter>n<dump>n' --diff two-crates two-crates-inline
 # merged by label, BASE's figures merged alike
 ui diff-merged 100x16 'm<Down><dump>2m' --diff two-crates two-crates-inline
 cd - >/dev/null
@@ -192,6 +269,8 @@ ui diff-new 100x14 '2<dump>4' --diff base3 inline
 ui diff-gone 100x14 '2<End>e' --diff inline base3
 # an async fn gone from NEW opens onto its members in BASE
 ui diff-tables-gone 110x16 '6]<Enter>' --diff inline base3
+# a pass's functions of a crate only NEW has are marked new
+ui diff-tables-pass-new 110x12 '6]]<Enter>' --diff base3 inline
 cd - >/dev/null
 # sorting by change outside a diff says why it does nothing
 ui diff-keys-single 90x12 '2D' "$sample"

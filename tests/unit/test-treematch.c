@@ -271,6 +271,32 @@ static void test_stack(const st_model *m)
 		CHECK_INT(r[1].self_ns, 30);
 	}
 	free(r);
+	/* with a diff's BASE figures per node, summed as NEW's are (nested
+	 * matches once); rows rank by the larger total of the two sides */
+	st_diff_node *base = calloc(t->len, sizeof *base);
+	for (uint32_t id = 0; base && id < t->len; id++) {
+		base[id].total_ns = 2 * t->nodes[id].total_ns;
+		base[id].self_ns = 3 * t->nodes[id].self_ns;
+	}
+	r = base ? st_tree_match_breakdown_base(&tm, m, t, ST_BY_CRATE, base, &n) : NULL;
+	CHECK_INT(n, 2);
+	if (r && n == 2) {
+		CHECK_STR(st_model_str(m, r[0].name), "app");
+		CHECK_INT(r[0].total_ns, 580); CHECK_INT(r[0].base_total_ns, 1160);
+		CHECK_INT(r[0].base_self_ns, 1620);
+		CHECK_INT(r[1].base_total_ns, 60); CHECK_INT(r[1].base_self_ns, 90);
+	}
+	free(r);
+	if (base)
+		base[orq].total_ns = 5000;   /* "other" was larger before */
+	r = base ? st_tree_match_breakdown_base(&tm, m, t, ST_BY_CRATE, base, &n) : NULL;
+	CHECK_INT(n, 2);
+	if (r && n == 2) {
+		CHECK_STR(st_model_str(m, r[0].name), "other");
+		CHECK_INT(r[0].total_ns, 30); CHECK_INT(r[0].base_total_ns, 5000);
+	}
+	free(r);
+	free(base);
 	r = st_tree_match_breakdown(&tm, m, t, ST_BY_CGU, &n);
 	CHECK_INT(n, 2);
 	if (r && n == 2) {
