@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include "stalactite/bigmem.h"
 #include "stalactite/xalloc.h"
 
@@ -77,4 +78,19 @@ void st_big_free(void *p, size_t size)
 		munmap(p, round_up(size));
 	else
 		free(p);
+}
+
+void st_big_release(void *p, size_t size, size_t from, size_t to)
+{
+	static size_t page;
+	if (!page) {
+		long n = sysconf(_SC_PAGESIZE);
+		page = n > 0 ? (size_t)n : 4096;
+	}
+	if (!p || size < THRESHOLD || to > size)
+		return;
+	from = (from + page - 1) / page * page;
+	to = to / page * page;
+	if (to > from)
+		madvise((char *)p + from, to - from, MADV_DONTNEED);
 }

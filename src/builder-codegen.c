@@ -11,50 +11,26 @@
 
 /* ---- codegen contributions ------------------------------------------------ */
 
-static uint32_t cg_hash(uint32_t cgu, uint32_t label, uint32_t fn)
+static bool cg_is(const cg_entry *e, uint32_t cgu, uint32_t label, uint32_t fn)
 {
-	return mix3(cgu, label, fn);
-}
-
-static void cg_grow(cg_table *t)
-{
-	uint32_t n = t->nslots ? t->nslots * 2 : 4096;
-	st_big_free(t->slots, (size_t)t->nslots * sizeof *t->slots);
-	t->slots = st_big_realloc(NULL, 0, (size_t)n * sizeof *t->slots);
-	memset(t->slots, 0xff, (size_t)n * sizeof *t->slots);
-	t->nslots = n;
-	for (uint32_t i = 0; i < t->len; i++) {
-		const cg_entry *e = &t->v[i];
-		if (e->unindexed)
-			continue;
-		uint32_t h = cg_hash(e->cgu_idx, e->label, e->fn_raw) & (n - 1);
-		while (t->slots[h] != ST_NIL)
-			h = (h + 1) & (n - 1);
-		t->slots[h] = i;
-	}
+	return e->cgu_idx == cgu && e->label == label && e->fn_raw == fn;
 }
 
 void bld_cg_add(cg_table *t, uint32_t cgu, uint32_t label, uint32_t fn,
                 bool pass, uint32_t count, uint32_t lead, int64_t v)
 {
-	if ((t->indexed + 1) * 2 > t->nslots)
-		cg_grow(t);
-	uint32_t h = cg_hash(cgu, label, fn) & (t->nslots - 1);
-	for (;;) {
-		uint32_t i = t->slots[h];
-		if (i == ST_NIL)
-			break;
+	st_idtab_room(&t->index);
+	st_idtab_probe p = st_idtab_start(&t->index, st_hash3(cgu, label, fn));
+	for (uint32_t i; (i = st_idtab_next(&t->index, &p)) != ST_IDTAB_END;) {
 		cg_entry *e = &t->v[i];
-		if (e->cgu_idx == cgu && e->label == label && e->fn_raw == fn) {
+		if (cg_is(e, cgu, label, fn)) {
 			e->count += count;
 			e->lead += lead;
 			e->self_ns += v;
 			return;
 		}
-		h = (h + 1) & (t->nslots - 1);
 	}
-	t->slots[h] = t->len;
-	t->indexed++;
+	st_idtab_insert(&t->index, &p, t->len);
 	bld_cg_append(t, cgu, label, fn, pass, count, lead, v);
 	t->v[t->len - 1].unindexed = false;
 }
@@ -79,13 +55,7 @@ void bld_cg_index_cgus(cg_table *t, const uint8_t *need)
 		cg_entry *e = &t->v[i];
 		if (!e->unindexed || !need[e->cgu_idx])
 			continue;
-		if ((t->indexed + 1) * 2 > t->nslots)
-			cg_grow(t);
-		uint32_t h = cg_hash(e->cgu_idx, e->label, e->fn_raw) & (t->nslots - 1);
-		while (t->slots[h] != ST_NIL)
-			h = (h + 1) & (t->nslots - 1);
-		t->slots[h] = i;
-		t->indexed++;
+		st_idtab_add(&t->index, st_hash3(e->cgu_idx, e->label, e->fn_raw), i);
 		e->unindexed = false;
 	}
 }

@@ -49,23 +49,21 @@ typedef struct cg_entry {
 	 * entries, and counts for its pass in the first one only */
 	uint32_t lead;
 	bool pass;
-	bool unindexed;    /* not in slots: see bld_cg_append */
+	bool unindexed;    /* not in the index: see bld_cg_append */
 	int64_t self_ns;
 } cg_entry;
 
 typedef struct cg_table {
 	cg_entry *v;
 	uint32_t len, cap;
-	uint32_t indexed;          /* entries in slots */
-	uint32_t *slots;           /* entry index or ST_NIL */
-	uint32_t nslots;
+	st_idtab index;            /* entries by (cgu, label, fn), but those
+	                              marked unindexed */
 } cg_table;
 
-/* Child lookup for one tree: a hash set of node ids keyed by
- * (parent, name[, arg]); the key lives in the node itself. */
+/* Child lookup for one tree: node ids keyed by (parent, name[, arg]); the
+ * key lives in the node itself. */
 typedef struct child_index {
-	uint32_t *slots;       /* node id or ST_NIL */
-	uint32_t cap, len;
+	st_idtab tab;
 	bool by_arg;           /* arg is part of the key */
 } child_index;
 
@@ -119,18 +117,6 @@ struct st_builder {
 	((vec).cap = (vec).cap ? (vec).cap * 2 : 64, \
 	 (vec).v = st_xrealloc((vec).v, (size_t)(vec).cap * sizeof *(vec).v)) : 0), \
 	&(vec).v[(vec).len++])
-
-/* Mixes three ids into a hash whose low bits (the slot) depend on every
- * bit of every id (splitmix64's finaliser). */
-static inline uint32_t mix3(uint32_t a, uint32_t b, uint32_t c)
-{
-	uint64_t h = a * 0x9E3779B97F4A7C15ull ^ b * 0xC2B2AE3D27D4EB4Full ^
-	             c * 0x165667B19E3779F9ull;
-	h ^= h >> 31;
-	h *= 0xBF58476D1CE4E5B9ull;
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
 
 /* ---- builder.c ------------------------------------------------------------ */
 

@@ -214,9 +214,7 @@ void st_builder_trim(st_builder *b)
 	b->cgu_raw = NULL;
 	b->evidence = NULL;
 	bld_free_lookups(b);
-	st_big_free(cg.slots, (size_t)cg.nslots * sizeof *cg.slots);
-	cg.slots = NULL;
-	cg.nslots = 0;
+	st_idtab_free(&cg.index);
 	b->cg = cg;
 	b->cgu_raw = cgu_raw;
 	b->evidence = ev;

@@ -34,86 +34,53 @@
 #include "builder-internal.h"
 
 /* ---- child lookup ------------------------------------------------------ */
-static uint32_t child_hash(uint32_t parent, uint32_t name, uint32_t arg)
+
+static uint32_t child_hash(const child_index *ix, uint32_t parent,
+                           uint32_t name, uint32_t arg)
 {
-	return mix3(parent, name, arg);
+	return st_hash3(parent, name, ix->by_arg ? arg : 0);
 }
 
-static void index_grow(child_index *ix, const st_tree *t)
+static bool child_is(const st_node *n, const child_index *ix, uint32_t parent,
+                     uint32_t name, uint32_t arg)
 {
-	uint32_t cap = ix->cap ? ix->cap * 2 : 4096;
-	uint32_t *slots = st_big_realloc(NULL, 0, (size_t)cap * sizeof *slots);
-	memset(slots, 0xff, (size_t)cap * sizeof *slots);
-	for (uint32_t i = 0; i < ix->cap; i++) {
-		uint32_t id = ix->slots[i];
-		if (id == ST_NIL)
-			continue;
-		const st_node *n = &t->nodes[id];
-		uint32_t h = child_hash(n->parent, n->name,
-		                        ix->by_arg ? n->arg : 0) & (cap - 1);
-		while (slots[h] != ST_NIL)
-			h = (h + 1) & (cap - 1);
-		slots[h] = id;
-	}
-	st_big_free(ix->slots, (size_t)ix->cap * sizeof *ix->slots);
-	ix->slots = slots;
-	ix->cap = cap;
+	return n->parent == parent && n->name == name &&
+	       (!ix->by_arg || n->arg == arg);
 }
 
 /* The child of parent with this name (and arg, for the stack tree),
- * created with the given kind when missing. */
+ * created with the given kind when missing.  The slots keep each node's
+ * hash: a missing child (most of them while a trace loads) costs no read of
+ * the nodes. */
 uint32_t bld_child(st_tree *t, child_index *ix, uint32_t parent,
                    uint32_t name, uint32_t arg, st_kind kind)
 {
-	if ((ix->len + 1) * 2 > ix->cap)
-		index_grow(ix, t);
-	uint32_t key_arg = ix->by_arg ? arg : 0;
-	uint32_t h = child_hash(parent, name, key_arg) & (ix->cap - 1);
-	for (;;) {
-		uint32_t id = ix->slots[h];
-		if (id == ST_NIL)
-			break;
-		const st_node *n = &t->nodes[id];
-		if (n->parent == parent && n->name == name &&
-		    (!ix->by_arg || n->arg == arg))
+	st_idtab_room(&ix->tab);
+	st_idtab_probe p = st_idtab_start(&ix->tab, child_hash(ix, parent, name, arg));
+	for (uint32_t id; (id = st_idtab_next(&ix->tab, &p)) != ST_IDTAB_END;)
+		if (child_is(&t->nodes[id], ix, parent, name, arg))
 			return id;
-		h = (h + 1) & (ix->cap - 1);
-	}
 	uint32_t id = st_tree_add(t, parent, name, arg, kind);
-	ix->slots[h] = id;
-	ix->len++;
+	st_idtab_insert(&ix->tab, &p, id);
 	return id;
 }
 
 uint32_t bld_find_child(const st_tree *t, const child_index *ix, uint32_t parent,
                         uint32_t name, uint32_t arg)
 {
-	if (!ix->cap)
+	if (!ix->tab.cap)
 		return ST_NIL;
-	uint32_t h = child_hash(parent, name, ix->by_arg ? arg : 0) & (ix->cap - 1);
-	for (;;) {
-		uint32_t id = ix->slots[h];
-		if (id == ST_NIL)
-			return ST_NIL;
-		const st_node *n = &t->nodes[id];
-		if (n->parent == parent && n->name == name &&
-		    (!ix->by_arg || n->arg == arg))
+	st_idtab_probe p = st_idtab_start(&ix->tab, child_hash(ix, parent, name, arg));
+	for (uint32_t id; (id = st_idtab_next(&ix->tab, &p)) != ST_IDTAB_END;)
+		if (child_is(&t->nodes[id], ix, parent, name, arg))
 			return id;
-		h = (h + 1) & (ix->cap - 1);
-	}
+	return ST_NIL;
 }
 
 void bld_index_node(const st_tree *t, child_index *ix, uint32_t id)
 {
-	if ((ix->len + 1) * 2 > ix->cap)
-		index_grow(ix, t);
 	const st_node *n = &t->nodes[id];
-	uint32_t h = child_hash(n->parent, n->name, ix->by_arg ? n->arg : 0) &
-	             (ix->cap - 1);
-	while (ix->slots[h] != ST_NIL)
-		h = (h + 1) & (ix->cap - 1);
-	ix->slots[h] = id;
-	ix->len++;
+	st_idtab_add(&ix->tab, child_hash(ix, n->parent, n->name, n->arg), id);
 }
 
 /* ---- strings ----------------------------------------------------------- */
@@ -290,12 +257,9 @@ st_strtab *st_builder_strs(st_builder *b)
 
 void bld_free_lookups(st_builder *b)
 {
-	child_index *ixs[] = { &b->idx_stack, &b->idx_codegen, &b->idx_pivot };
-	for (size_t i = 0; i < 3; i++)
-		st_big_free(ixs[i]->slots, (size_t)ixs[i]->cap * sizeof *ixs[i]->slots);
-	b->idx_stack.slots = b->idx_codegen.slots = b->idx_pivot.slots = NULL;
-	b->idx_stack.cap = b->idx_codegen.cap = b->idx_pivot.cap = 0;
-	b->idx_stack.len = b->idx_codegen.len = b->idx_pivot.len = 0;
+	st_idtab_free(&b->idx_stack.tab);
+	st_idtab_free(&b->idx_codegen.tab);
+	st_idtab_free(&b->idx_pivot.tab);
 	free(b->label_info);
 	b->label_info = NULL;
 	b->label_info_len = 0;
@@ -308,7 +272,7 @@ void bld_free_lookups(st_builder *b)
 	b->artifact_of = b->hit_count_src = NULL;
 	b->artifact_of_len = b->hit_count_src_len = 0;
 	st_big_free(b->cg.v, (size_t)b->cg.cap * sizeof *b->cg.v);
-	st_big_free(b->cg.slots, (size_t)b->cg.nslots * sizeof *b->cg.slots);
+	st_idtab_free(&b->cg.index);
 	b->label_of = b->pass_of = b->cgu_raw = NULL;
 	b->label_of_len = b->pass_of_len = 0;
 	b->cg = (cg_table){ 0 };

@@ -283,7 +283,7 @@ st_diff *st_diff_build(st_model *base, st_model *new)
 
 	table t[ST_DT_COUNT];
 	for (int i = 0; i < ST_DT_COUNT; i++)
-		t[i] = (table){ &d->tables[i], { 0 } };
+		t[i] = (table){ .rows = &d->tables[i] };
 	fill(&p, t, new, false);
 	fill(&p, t, base, true);
 	sort_strs = new->strs;   /* qsort has no context argument */

@@ -5,10 +5,12 @@
  * events in file order (and whole microseconds make children end past their
  * parents), so every loader collects its events here; feeding first nests
  * them by start (cutting partial overlaps at the parent's end, so that the
- * builder never refuses a rounding artefact) and then sorts them by end. */
+ * builder never refuses a rounding artefact) and then sorts them by end,
+ * unless they lie in the builder's order already (see "in file order"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "stalactite/bigmem.h"
 #include "stalactite/formats.h"
 #include "stalactite/xalloc.h"
 
@@ -161,12 +163,19 @@ void st_evbuf_add(st_evbuf *eb, uint32_t thread, uint32_t kind, uint32_t label,
                   uint32_t nargs, uint64_t at)
 {
 	if (eb->len == eb->cap) {
-		eb->cap = eb->cap ? eb->cap * 2 : 1024;
-		eb->v = st_xreallocarray(eb->v, eb->cap, sizeof *eb->v);
+		size_t cap = eb->cap ? eb->cap * 2 : 1024;
+		if (cap > SIZE_MAX / sizeof *eb->v)
+			st_fatal("out of memory (%zu events)", eb->cap);
+		eb->v = st_big_realloc(eb->v, eb->cap * sizeof *eb->v, cap * sizeof *eb->v);
+		eb->cap = cap;
 	}
 	while (eb->nargs + nargs > eb->argcap) {
-		eb->argcap = eb->argcap ? eb->argcap * 2 : 1024;
-		eb->args = st_xreallocarray(eb->args, eb->argcap, sizeof *eb->args);
+		size_t cap = eb->argcap ? eb->argcap * 2 : 1024;
+		if (cap > SIZE_MAX / sizeof *eb->args)
+			st_fatal("out of memory (%zu arguments)", eb->argcap);
+		eb->args = st_big_realloc(eb->args, eb->argcap * sizeof *eb->args,
+		                          cap * sizeof *eb->args);
+		eb->argcap = cap;
 	}
 	if (nargs)
 		memcpy(eb->args + eb->nargs, args, nargs * sizeof *args);
@@ -285,10 +294,28 @@ static void sort_events(st_fev *v, size_t n,
 	sort_fev(v, n, cmp, levels);
 }
 
-int st_evbuf_feed(st_evbuf *eb, st_builder *b, char *err, size_t errlen)
+/* Feeds events [lo, hi) in the order they lie. */
+static int feed_range(st_evbuf *eb, st_builder *b, size_t lo, size_t hi,
+                      char *err, size_t errlen)
 {
-	if (eb->len < 1)
-		return 0;
+	for (size_t i = lo; i < hi; i++) {
+		const st_fev *f = &eb->v[i];
+		st_event e = { .type = ST_EV_INTERVAL, .thread = f->thread,
+			.kind = f->kind, .label = f->label,
+			.args = f->nargs ? eb->args + f->arg0 : NULL,
+			.nargs = f->nargs, .start = f->start, .end = f->end };
+		const char *why;
+		if (!st_builder_event(b, &e, &why)) {
+			snprintf(err, errlen, "%s %llu: %s", eb->at_unit,
+			         (unsigned long long)f->at, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int feed_sorted(st_evbuf *eb, st_builder *b, char *err, size_t errlen)
+{
 	sort_events(eb->v, eb->len, by_start);
 	size_t *stack = NULL, depth = 0, cap = 0;
 	for (size_t i = 0; i < eb->len; i++) {
@@ -315,26 +342,210 @@ int st_evbuf_feed(st_evbuf *eb, st_builder *b, char *err, size_t errlen)
 	}
 	free(stack);
 	sort_events(eb->v, eb->len, by_end);
-	for (size_t i = 0; i < eb->len; i++) {
-		const st_fev *f = &eb->v[i];
-		st_event e = { .type = ST_EV_INTERVAL, .thread = f->thread,
-			.kind = f->kind, .label = f->label,
-			.args = f->nargs ? eb->args + f->arg0 : NULL,
-			.nargs = f->nargs, .start = f->start, .end = f->end };
-		const char *why;
-		if (!st_builder_event(b, &e, &why)) {
-			snprintf(err, errlen, "%s %llu: %s", eb->at_unit,
-			         (unsigned long long)f->at, why);
-			return -1;
+	return feed_range(eb, b, 0, eb->len, err, errlen);
+}
+
+/* ---- in file order ---------------------------------------------------------
+ *
+ * An LLVM time trace lists each thread's events together, each event when it
+ * ends, so children before their parent: read backwards, that is the
+ * builder's order already.  When every thread's events lie in one run, and
+ * read backwards (a run of equal intervals in the order added, after the
+ * thread's enclosing event of seq 0 that to_llvm appends) they are strictly
+ * in the order by_end would give and properly nested, they are fed as they
+ * lie: nesting would cut nothing and give equal intervals their depths in
+ * the order added, so by_end's order is this one, and the sorts would
+ * change nothing.  The check reads every event once before the first is
+ * fed; any other input takes the sorts. */
+
+typedef struct run {
+	size_t lo, hi;   /* the thread's events, hi == 0: none */
+	size_t outer;    /* its enclosing event of seq 0, or SIZE_MAX */
+} run;
+
+/* Per thread id, its run; NULL when some thread's events are apart. */
+static run *thread_runs(const st_evbuf *eb, uint32_t *nruns)
+{
+	const st_fev *v = eb->v;
+	size_t n = eb->len, body = n;
+	while (body && v[body - 1].seq == 0)
+		body--;
+	uint32_t max = 0;
+	for (size_t i = 0; i < n; i++)
+		max = v[i].thread > max ? v[i].thread : max;
+	if (max >= n)   /* more thread ids than events: not worth it */
+		return NULL;
+	run *r = st_xreallocarray(NULL, (size_t)max + 1, sizeof *r);
+	for (uint32_t t = 0; t <= max; t++)
+		r[t] = (run){ 0, 0, SIZE_MAX };
+	for (size_t i = 0; i < body;) {
+		uint32_t t = v[i].thread;
+		size_t j = i;
+		while (j < body && v[j].thread == t && v[j].seq != 0)
+			j++;
+		if (j == i || r[t].hi) {   /* a stray seq 0, or a second run */
+			free(r);
+			return NULL;
+		}
+		r[t].lo = i;
+		r[t].hi = j;
+		i = j;
+	}
+	for (size_t i = body; i < n; i++) {
+		if (r[v[i].thread].outer != SIZE_MAX) {
+			free(r);
+			return NULL;
+		}
+		r[v[i].thread].outer = i;
+	}
+	*nruns = max + 1;
+	return r;
+}
+
+/* Whether b comes strictly after a in by_end's order, equal intervals by
+ * the order added. */
+static bool after(const st_fev *a, const st_fev *b)
+{
+	if (a->end != b->end)
+		return a->end > b->end;
+	if (a->start != b->start)
+		return a->start < b->start;
+	return a->seq < b->seq;
+}
+
+/* An event of a group of equal ends, by start and then the order added. */
+typedef struct member {
+	uint64_t start;
+	size_t i;
+} member;
+
+static int by_member(const void *pa, const void *pb)
+{
+	const member *a = pa, *b = pb;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+typedef struct walker {
+	st_evbuf *eb;
+	st_builder *b;        /* NULL: check only */
+	const st_fev *prev;
+	const st_fev **open;  /* the check's enclosing events */
+	size_t depth, cap;
+	member *group;        /* events of one end, in order */
+	size_t groupcap;
+	size_t done;          /* bytes of eb->v given back below this */
+	char *err;
+	size_t errlen;
+} walker;
+
+/* One event in order: checked (false: not in order, not nested, or nested
+ * deeper than the builder takes), or fed (false: the builder refused it). */
+static bool visit(walker *w, const st_fev *e)
+{
+	if (w->b)
+		return feed_range(w->eb, w->b, (size_t)(e - w->eb->v),
+		                  (size_t)(e - w->eb->v) + 1, w->err, w->errlen) == 0;
+	if (e->end < e->start || (w->prev && !after(w->prev, e)))
+		return false;
+	w->prev = e;
+	while (w->depth) {   /* the builder's walk, as in st_builder_event */
+		const st_fev *top = w->open[w->depth - 1];
+		if (top->start <= e->start && e->end <= top->end)
+			break;
+		if (e->start < top->start && e->end > top->start)
+			return false;
+		w->depth--;
+	}
+	if (w->depth >= ST_MAX_NESTING)
+		return false;
+	if (w->depth == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->open = st_xreallocarray(w->open, w->cap, sizeof *w->open);
+	}
+	w->open[w->depth++] = e;
+	return true;
+}
+
+/* Thread r's events in the builder's order, checked or fed: backwards,
+ * events of one end (a child recorded before the parent that ends in the
+ * same microsecond, and an empty one just after it) by start and then the
+ * order added.  Events fed are given back a few MiB at a time. */
+static bool walk_run(walker *w, const run *r)
+{
+	st_fev *v = w->eb->v;
+	size_t bytes = w->eb->cap * sizeof *v, top = r->hi * sizeof *v;
+	w->prev = NULL;
+	w->depth = 0;
+	if (r->outer != SIZE_MAX && !visit(w, &v[r->outer]))
+		return false;
+	for (size_t i = r->hi; i > r->lo;) {
+		size_t j = i - 1;
+		while (j > r->lo && v[j - 1].end == v[i - 1].end)
+			j--;
+		if (i - j == 1) {
+			if (!visit(w, &v[j]))
+				return false;
+		} else {
+			if (i - j > w->groupcap) {
+				w->groupcap = i - j > 2 * w->groupcap ? i - j : 2 * w->groupcap;
+				w->group = st_xreallocarray(w->group, w->groupcap,
+				                            sizeof *w->group);
+			}
+			for (size_t k = j; k < i; k++)
+				w->group[k - j] = (member){ v[k].start, k };
+			qsort(w->group, i - j, sizeof *w->group, by_member);
+			for (size_t k = 0; k < i - j; k++)
+				if (!visit(w, &v[w->group[k].i]))
+					return false;
+		}
+		i = j;
+		if (w->b && top - i * sizeof *v >= ((size_t)4 << 20)) {
+			st_big_release(v, bytes, i * sizeof *v, top);
+			top = i * sizeof *v;
 		}
 	}
-	return 0;
+	if (w->b)
+		st_big_release(v, bytes, r->lo * sizeof *v, top);
+	return true;
+}
+
+/* 1: fed in file order; 0: not in order (nothing fed); -1 with err. */
+static int feed_in_order(st_evbuf *eb, st_builder *b, char *err, size_t errlen)
+{
+	uint32_t nruns;
+	run *r = thread_runs(eb, &nruns);
+	if (!r)
+		return 0;
+	walker w = { .eb = eb, .err = err, .errlen = errlen };
+	uint32_t t = 0;
+	while (t < nruns && walk_run(&w, &r[t]))
+		t++;
+	free(w.open);
+	w.open = NULL;
+	int rc = t == nruns;
+	w.b = b;
+	for (t = 0; rc == 1 && t < nruns; t++)
+		if (!walk_run(&w, &r[t]))
+			rc = -1;
+	free(w.group);
+	free(r);
+	return rc;
+}
+
+int st_evbuf_feed(st_evbuf *eb, st_builder *b, char *err, size_t errlen)
+{
+	if (eb->len < 1)
+		return 0;
+	int rc = feed_in_order(eb, b, err, errlen);
+	return rc ? (rc < 0 ? -1 : 0) : feed_sorted(eb, b, err, errlen);
 }
 
 void st_evbuf_free(st_evbuf *eb)
 {
-	free(eb->v);
-	free(eb->args);
+	st_big_free(eb->v, eb->cap * sizeof *eb->v);
+	st_big_free(eb->args, eb->argcap * sizeof *eb->args);
 	memset(eb, 0, sizeof *eb);
 }
 

@@ -197,10 +197,32 @@ static bool sp(unsigned char c)
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-/* A string without escapes or control bytes at d[i] == '"': its end. */
+/* The eight bytes of w with the high bit set in each that is '"', '\\' or a
+ * control byte, and maybe in later ones (the classic bit tricks: a borrow
+ * marks a zero byte, or one below 0x20; a byte of 0x80 or more never
+ * counts).  Zero when there is none; the lowest byte marked is the first. */
+static uint64_t specials(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = ones << 7;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) &
+	       high;
+}
+
+/* A string without escapes or control bytes at d[i] == '"': its end.
+ * Names are most of a trace's bytes: eight at a time. */
 static size_t fast_str(const unsigned char *d, size_t len, size_t i, jstr *out)
 {
 	size_t j = i + 1;
+	for (uint64_t w, m; len - j >= 8; j += 8) {
+		memcpy(&w, d + j, sizeof w);
+		if ((m = specials(w))) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			j += (size_t)__builtin_ctzll(m) / 8;
+#endif
+			break;
+		}
+	}
 	while (j < len && d[j] != '"' && d[j] != '\\' && d[j] >= 0x20)
 		j++;
 	if (j >= len || d[j] != '"')
@@ -215,11 +237,10 @@ static size_t fast_scalar(const unsigned char *d, size_t len, size_t i,
                           bool *isnum, double *v)
 {
 	*isnum = false;
-	static const char *const lit[] = { "true", "false", "null" };
-	for (int k = 0; k < 3; k++) {
-		size_t n = strlen(lit[k]);
-		if (len - i >= n && memcmp(d + i, lit[k], n) == 0)
-			return i + n;
+	if (i < len && (d[i] == 't' || d[i] == 'f' || d[i] == 'n')) {
+		const char *w = d[i] == 't' ? "true" : d[i] == 'f' ? "false" : "null";
+		size_t n = d[i] == 'f' ? 5 : 4;
+		return len - i >= n && memcmp(d + i, w, n) == 0 ? i + n : 0;
 	}
 	bool neg = i < len && d[i] == '-';
 	size_t j = i + neg, s = j;

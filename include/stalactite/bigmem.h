@@ -20,5 +20,9 @@ void *st_big_realloc(void *p, size_t old_size, size_t new_size);
  * where they are written, which an array filled on demand wants. */
 void *st_big_calloc(size_t size);
 void st_big_free(void *p, size_t size);
+/* Gives back the whole pages of bytes [from, to) of block p (of size bytes)
+ * when it is a mapping: the caller is done with them, and they read as
+ * zeros if touched again.  Nothing for a heap block. */
+void st_big_release(void *p, size_t size, size_t from, size_t to);
 
 #endif
