@@ -290,6 +290,10 @@ static void sort_artifacts(st_model *m)
 void st_builder_finish(st_builder *b)
 {
 	st_model *m = b->m;
+	/* what only loading looks up goes before the codegen trees are made,
+	 * which would otherwise add to it at the peak */
+	st_idtab_free(&b->idx_stack.tab);
+	st_idtab_free(&b->cg.index);
 	bld_build_codegen(b);
 	classify_functions(b);
 	set_tree_kinds(m, &m->codegen);

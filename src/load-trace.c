@@ -672,7 +672,7 @@ static void to_llvm(tparse *t)
 
 /* ---- the document --------------------------------------------------------- */
 
-/* Gives back the mapped pages of data[*done, upto) once 8 MB have been read
+/* Gives back the mapped pages of data[*done, upto) once 1 MiB has been read
  * past *done: they are clean pages of a private file mapping, so the kernel
  * can drop them (and would read them again if touched), and peak memory no
  * longer grows with the file.  Every string kept has been interned. */
@@ -683,7 +683,7 @@ static void release_read(const unsigned char *data, size_t *done, size_t upto)
 		long p = sysconf(_SC_PAGESIZE);
 		page = p > 0 ? (size_t)p : 4096;
 	}
-	if (upto - *done < ((size_t)8 << 20))
+	if (upto - *done < ((size_t)1 << 20))
 		return;
 	size_t from = (*done + page - 1) / page * page, to = upto / page * page;
 	if (to > from)
