@@ -140,7 +140,27 @@ static int check_strings(const msg *e, const layout *l)
 	return 0;
 }
 
-static int first_bad_field(const msg *e, const layout *l, int i);
+/* What field f of section i must be: below *lim or, when *has_alt, *alt.
+ * False for a field that may hold anything. */
+static bool field_limit(const layout *l, int i, const field *f, uint64_t *lim,
+                        bool *has_alt, uint64_t *alt)
+{
+	*has_alt = false;
+	*alt = 0;
+	switch (f->type) {
+	case F_ANY: return false;
+	case F_BOOL: *lim = 2; break;
+	case F_ENUM: *lim = f->arg; break;
+	case F_STR: *lim = l->nstr; break;
+	case F_OPTSTR: *lim = l->nstr, *has_alt = true, *alt = ST_NOSTR; break;
+	case F_DISPLAY: *lim = l->nstr + 1ull; break;
+	default:   /* F_REF, F_OPTREF */
+		*lim = l->count[f->arg == SELF ? i : f->arg];
+		*has_alt = f->type == F_OPTREF, *alt = ST_NIL;
+		break;
+	}
+	return true;
+}
 
 /* Whether field f of all n records at p is below lim or, when has_alt, is
  * alt: one branch-free pass down the column, the common case.  Sizes are 1,
@@ -171,63 +191,21 @@ static bool column_ok(const unsigned char *p, uint64_t n, unsigned rec,
 	return !bad;
 }
 
-/* Every field's value against what it must be: each column in one pass,
- * and only when one fails, the records in order to name the first wrong
- * value. */
-static int check_fields(const msg *e, const layout *l, int i)
-{
-	const section *s = &snap_sections[i];
-	bool ok = true;
-	for (unsigned k = 0; ok && k < s->nf; k++) {
-		const field *f = &s->f[k];
-		uint64_t lim = 0, alt = 0;
-		bool has_alt = false;
-		switch (f->type) {
-		case F_ANY: continue;
-		case F_BOOL: lim = 2; break;
-		case F_ENUM: lim = f->arg; break;
-		case F_STR: lim = l->nstr; break;
-		case F_OPTSTR: lim = l->nstr, has_alt = true, alt = ST_NOSTR; break;
-		case F_DISPLAY: lim = l->nstr + 1ull; break;
-		default:   /* F_REF, F_OPTREF */
-			lim = l->count[f->arg == SELF ? i : f->arg];
-			has_alt = f->type == F_OPTREF, alt = ST_NIL;
-			break;
-		}
-		ok = column_ok(l->p + l->off[i], l->count[i], s->rec, f, lim, has_alt, alt);
-	}
-	return ok ? 0 : first_bad_field(e, l, i);
-}
-
 /* The first record of section i with a field out of range, as an error. */
 static int first_bad_field(const msg *e, const layout *l, int i)
 {
 	const section *s = &snap_sections[i];
-	field f[16];
-	unsigned nf = 0;
-	for (unsigned k = 0; k < s->nf; k++)   /* the fields worth a look */
-		if (s->f[k].type != F_ANY)
-			f[nf++] = s->f[k];
-	if (!nf)
-		return 0;
 	const unsigned char *p = l->p + l->off[i];
 	for (uint64_t r = 0; r < l->count[i]; r++, p += s->rec) {
-		for (unsigned k = 0; k < nf; k++) {
-			uint64_t v = get_le(p + f[k].disk, f[k].size), lim;
-			bool ok;
-			switch (f[k].type) {
-			case F_BOOL: ok = v <= 1; lim = 2; break;
-			case F_ENUM: ok = v < f[k].arg; lim = f[k].arg; break;
-			case F_STR: ok = v < l->nstr; lim = l->nstr; break;
-			case F_OPTSTR: ok = v < l->nstr || v == ST_NOSTR; lim = l->nstr; break;
-			case F_DISPLAY: ok = v <= l->nstr; lim = l->nstr + 1ull; break;
-			default:   /* F_REF, F_OPTREF */
-				lim = l->count[f[k].arg == SELF ? i : f[k].arg];
-				ok = v < lim || (f[k].type == F_OPTREF && v == ST_NIL);
-				break;
-			}
-			if (!ok)
-				return snap_bad(e, (uint64_t)(p - l->p) + f[k].disk,
+		for (unsigned k = 0; k < s->nf; k++) {
+			const field *f = &s->f[k];
+			uint64_t lim, alt;
+			bool has_alt;
+			if (!field_limit(l, i, f, &lim, &has_alt, &alt))
+				continue;
+			uint64_t v = get_le(p + f->disk, f->size);
+			if (v >= lim && !(has_alt && v == alt))
+				return snap_bad(e, (uint64_t)(p - l->p) + f->disk,
 				                "%s: record %llu: value %llu out of range "
 				                "(below %llu)", s->name, (unsigned long long)r,
 				                (unsigned long long)v, (unsigned long long)lim);
@@ -235,6 +213,23 @@ static int first_bad_field(const msg *e, const layout *l, int i)
 	}
 	/* not reached: column_ok found a value this loop did not */
 	return snap_bad(e, l->off[i], "%s: a value out of range", s->name);
+}
+
+/* Every field's value against what it must be: each column in one pass,
+ * and only when one fails, the records in order to name the first wrong
+ * value. */
+static int check_fields(const msg *e, const layout *l, int i)
+{
+	const section *s = &snap_sections[i];
+	for (unsigned k = 0; k < s->nf; k++) {
+		const field *f = &s->f[k];
+		uint64_t lim, alt;
+		bool has_alt;
+		if (field_limit(l, i, f, &lim, &has_alt, &alt) &&
+		    !column_ok(l->p + l->off[i], l->count[i], s->rec, f, lim, has_alt, alt))
+			return first_bad_field(e, l, i);
+	}
+	return 0;
 }
 
 /* The quick proof that a tree's links make one tree, in two sequential

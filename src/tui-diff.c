@@ -54,20 +54,31 @@ static size_t pad(char *out, size_t cap, const char *s, int width)
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
+/* A pair's four figures as text: base, new, signed change, change in %. */
+typedef struct figs {
+	char b[32], n[32], d[32], p[16];
+} figs;
+
+static void diff_figs(figs *f, int64_t base, int64_t new, bool count, bool ascii)
+{
+	if (count) {
+		snprintf(f->b, sizeof f->b, "%lld", (long long)base);
+		snprintf(f->n, sizeof f->n, "%lld", (long long)new);
+		st_fmt_delta_count(f->d, sizeof f->d, new - base);
+	} else {
+		st_fmt_ns(f->b, sizeof f->b, base, ascii);
+		st_fmt_ns(f->n, sizeof f->n, new, ascii);
+		st_fmt_delta_ns(f->d, sizeof f->d, new - base, ascii);
+	}
+	st_fmt_delta_pct(f->p, sizeof f->p, base, new);
+}
+
 style tui_diff_cols(char *out, size_t cap, int64_t base, int64_t new, bool count,
                     bool with_base, bool ascii, size_t *span)
 {
-	char b[32], n[32], d[32], p[16];
-	if (count) {
-		snprintf(b, sizeof b, "%lld", (long long)base);
-		snprintf(n, sizeof n, "%lld", (long long)new);
-		st_fmt_delta_count(d, sizeof d, new - base);
-	} else {
-		st_fmt_ns(b, sizeof b, base, ascii);
-		st_fmt_ns(n, sizeof n, new, ascii);
-		st_fmt_delta_ns(d, sizeof d, new - base, ascii);
-	}
-	st_fmt_delta_pct(p, sizeof p, base, new);
+	figs f;
+	diff_figs(&f, base, new, count, ascii);
+	const char *b = f.b, *n = f.n, *d = f.d, *p = f.p;
 	size_t o = 0;
 	if (with_base && o + 1 < cap) {
 		out[o++] = ' ';
@@ -328,18 +339,9 @@ void tui_diff_match(app *a, tview *v)
 /* "1.00ms -> 3.00ms (+2.00ms, +200.0%)", or of counts */
 void tui_diff_both(char *buf, size_t cap, int64_t b, int64_t n, bool count, bool ascii)
 {
-	char sb[32], sn[32], sd[32], sp[16];
-	if (count) {
-		snprintf(sb, sizeof sb, "%lld", (long long)b);
-		snprintf(sn, sizeof sn, "%lld", (long long)n);
-		st_fmt_delta_count(sd, sizeof sd, n - b);
-	} else {
-		st_fmt_ns(sb, sizeof sb, b, ascii);
-		st_fmt_ns(sn, sizeof sn, n, ascii);
-		st_fmt_delta_ns(sd, sizeof sd, n - b, ascii);
-	}
-	st_fmt_delta_pct(sp, sizeof sp, b, n);
-	snprintf(buf, cap, "%s -> %s (%s, %s)", sb, sn, sd, sp);
+	figs f;
+	diff_figs(&f, b, n, count, ascii);
+	snprintf(buf, cap, "%s -> %s (%s, %s)", f.b, f.n, f.d, f.p);
 }
 
 static void both(char *buf, size_t cap, int64_t b, int64_t n, bool ascii)
