@@ -90,6 +90,20 @@ for at in 9 20 70 700 $((size / 2)) $((size - 1)); do
 	one_line "byte $at changed: one line" "bad\.snap: offset [0-9]+: "
 done
 contains "a changed byte fails the checksum" "$tmp/err" "checksum mismatch"
+# a snapshot of a megabyte or more is summed on a thread beside the layout
+# checks: a changed byte is still a checksum mismatch, wherever it is
+"$st" --save "$tmp/big.snap" "$top_builddir/examples/photo-service.mm_profdata" 2>/dev/null
+bsize=$(wc -c <"$tmp/big.snap")
+[ "$bsize" -ge 1048576 ] && ok "the sample's snapshot is over 1 MiB" ||
+	fail "the sample's snapshot is $bsize bytes: the threaded sum is not tested"
+"$st" --report --by crate -n 3 "$tmp/big.snap" >"$tmp/big.out" 2>&1 &&
+	ok "the sample's snapshot opens" || fail "the sample's snapshot does not open"
+for at in 100 $((bsize / 3)) $((bsize / 2)) $((bsize - 1)); do
+	cp "$tmp/big.snap" "$tmp/bad.snap"
+	printf '\x5a' | dd of="$tmp/bad.snap" bs=1 seek="$at" conv=notrunc 2>/dev/null
+	expect "large snapshot, byte $at changed" 1 "$st" --report "$tmp/bad.snap"
+	contains "large snapshot, byte $at: the checksum" "$tmp/err" "checksum mismatch"
+done
 for len in 30 640 $((size / 2)) $((size - 8)); do
 	head -c "$len" "$snap" >"$tmp/cut.snap"
 	expect "cut to $len bytes" 1 "$st" --report "$tmp/cut.snap"

@@ -168,11 +168,13 @@ static void corruption(void)
 
 	/* a valid checksum does not make bad structure pass */
 	unsigned char *q = malloc(len);
-	struct { const char *what; unsigned sec; uint32_t field; uint32_t value; } cases[] = {
-		{ "stack root's child out of range", 5, 4, 100000 },
-		{ "stack root has a parent", 5, 0, 0 },
-		{ "node name past the strings", 5, 12, 99999999 },
-		{ "kind past the enum", 6, 0, 200 },
+	struct { const char *what; unsigned sec; uint32_t field; uint32_t value;
+	         const char *says; } cases[] = {
+		{ "stack root's child out of range", 5, 4, 100000, NULL },
+		{ "stack root has a parent", 5, 0, 0, NULL },
+		{ "node name past the strings", 5, 12, 99999999,
+		  "record 0: value 99999999 out of range" },
+		{ "kind past the enum", 6, 0, 200, "record 0: value 200 out of range" },
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 		memcpy(q, p, len);
@@ -188,6 +190,19 @@ static void corruption(void)
 		CHECK_INT(rc, 1);
 		if (rc != 1)
 			fprintf(stderr, "not refused: %s\n", cases[k].what);
+		/* the first wrong record is named, whatever pass found it */
+		if (cases[k].says && !strstr(err, cases[k].says))
+			fprintf(stderr, "%s: %s\n", cases[k].what, err);
+		CHECK(!cases[k].says || strstr(err, cases[k].says) != NULL);
+		/* unsealed, the same change is a checksum mismatch, not a layout
+		 * error found first by the checks that run beside the sum */
+		memcpy(q, p, len);
+		if (cases[k].sec == 6)
+			q[off] = (unsigned char)cases[k].value;
+		else
+			put32(q + off + cases[k].field, cases[k].value);
+		CHECK_INT(open_bytes(q, len, err, sizeof err), 1);
+		CHECK(strstr(err, "checksum mismatch") != NULL);
 	}
 	/* a cycle: the root's first child made its own sibling */
 	memcpy(q, p, len);
