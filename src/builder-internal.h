@@ -103,6 +103,9 @@ struct st_builder {
 	uint32_t crate, crate_stack;
 	uint64_t src_llvm_base;    /* m->llvm_self_ns when the source began */
 	int64_t src_overhead;      /* self time of the profiler's own activities */
+	uint64_t src_time, time;   /* event time of the source, of all sources */
+	uint64_t src_first, src_last;  /* the source's span so far */
+	bool src_seen;
 	uint32_t s_unnamed_loop;
 	char *scratch;
 	size_t scratch_cap;

@@ -200,6 +200,7 @@ void st_builder_merge(st_builder *dst, st_builder *src)
 	merge_rows(dst, src, str);
 	merge_codegen(dst, src, str);
 	st_async_evidence_merge(dst->evidence, src->evidence);
+	dst->time += src->time;
 	free(str);
 }
 

@@ -318,6 +318,8 @@ void st_builder_begin_source(st_builder *b, const char *path, const char *format
 	                  .bytes = bytes };
 	b->src_llvm_base = m->llvm_self_ns;
 	b->src_overhead = 0;
+	b->src_time = 0;
+	b->src_seen = false;
 	b->src_grouped = strcmp(format, "time-llvm-passes") == 0;
 	b->crate = s->crate;
 	b->crate_stack = bld_child(&m->stack, &b->idx_stack, 0, s->crate, ST_NOSTR,
@@ -589,6 +591,55 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 	f->ev.keylen = 0;
 }
 
+/* What e widens the span [*first, *last] by, widening it; anything above
+ * ST_MAX_SOURCE_NS counts as just above it, so that sums of a few cannot
+ * wrap. */
+static uint64_t widen(uint64_t *first, uint64_t *last, bool *seen,
+                      const st_event *e)
+{
+	const uint64_t over = ST_MAX_SOURCE_NS + 1;
+	if (!*seen) {
+		*seen = true;
+		*first = e->start;
+		*last = e->end;
+		return e->end - e->start < over ? e->end - e->start : over;
+	}
+	uint64_t by = 0;
+	if (e->start < *first) {
+		by += *first - e->start < over ? *first - e->start : over;
+		*first = e->start;
+	}
+	if (e->end > *last) {
+		by += e->end - *last < over ? e->end - *last : over;
+		*last = e->end;
+	}
+	return by;
+}
+
+/* Counts e's time against ST_MAX_SOURCE_NS and ST_MAX_LOAD_NS: its length
+ * and what it widens its thread's span and its source's by, which bounds
+ * every self, total, wall and cpu figure (timestamps themselves may be
+ * large: crox writes microseconds since 1970). */
+static bool account_time(st_builder *b, thread_stack *ts, const st_event *e,
+                         const char **why)
+{
+	uint64_t len = e->end - e->start;
+	uint64_t add = len > ST_MAX_SOURCE_NS ? ST_MAX_SOURCE_NS + 1 : len;
+	add += widen(&ts->first, &ts->last, &ts->seen, e);
+	add += widen(&b->src_first, &b->src_last, &b->src_seen, e);
+	if (add > ST_MAX_SOURCE_NS - b->src_time) {
+		*why = "events add up to more than " ST_MAX_SOURCE_DAYS " days";
+		return false;
+	}
+	b->src_time += add;
+	b->time += add;
+	if (b->time > ST_MAX_LOAD_NS) {
+		*why = "the load's events add up to more than 2^61 ns";
+		return false;
+	}
+	return true;
+}
+
 bool st_builder_event(st_builder *b, const st_event *e, const char **why)
 {
 	*why = NULL;
@@ -613,11 +664,8 @@ bool st_builder_event(st_builder *b, const st_event *e, const char **why)
 		}
 		leave(b, ts);
 	}
-	if (!ts->seen || e->start < ts->first)
-		ts->first = e->start;
-	if (!ts->seen || e->end > ts->last)
-		ts->last = e->end;
-	ts->seen = true;
+	if (!account_time(b, ts, e, why))
+		return false;
 	/* real profiles nest a few hundred deep; a crafted one 100,000 deep
 	 * would grow the stack without end and make every tree walk deep */
 	if (ts->len >= ST_MAX_NESTING) {
@@ -626,6 +674,11 @@ bool st_builder_event(st_builder *b, const st_event *e, const char **why)
 	}
 	enter(b, ts, e);
 	return true;
+}
+
+uint64_t st_builder_time(const st_builder *b)
+{
+	return b->time;
 }
 
 void st_builder_end_source(st_builder *b, uint64_t events)

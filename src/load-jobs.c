@@ -119,6 +119,12 @@ static int take_job(loader *ld, st_builder *b, job *j, char *err,
 	if (j->timings)
 		return load_timings(ld, j->in, j->tname, j->tdata, j->tlen,
 		                    j->timings_log, j->tcut, err, errlen);
+	/* each builder checked its own sum; the build's is checked here */
+	if (st_builder_time(j->b) > ST_MAX_LOAD_NS - st_builder_time(b)) {
+		snprintf(err, errlen, "%s: the load's events add up to more than "
+		         "2^61 ns", j->in->path);
+		return 1;
+	}
 	st_builder_merge(b, j->b);
 	return 0;
 }

@@ -402,7 +402,7 @@ static bool us_to_ns(bool isnum, double v, uint64_t *out)
 {
 	if (!isnum)
 		return false;
-	if (!(v >= 0) || v > 1e16)
+	if (!(v >= 0) || v > 9e15)   /* v * 1000 stays an int64 for llround */
 		return false;
 	*out = (uint64_t)llround(v * 1000.0);
 	return true;

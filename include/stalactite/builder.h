@@ -67,12 +67,24 @@ void st_builder_set_crate(st_builder *b, const char *name, uint8_t kind);
 #define ST_STR_(x) #x
 #define ST_STR(x) ST_STR_(x)
 
+/* The most event time accepted, in ns: one source's intervals summed with
+ * its threads' spans (2^53 ns, 104 days: real profiles hold hours), and a
+ * whole load's (2^61).  Every figure of the model is a sum of such times,
+ * so no sum, and no difference of two in a diff, can overflow. */
+#define ST_MAX_SOURCE_NS ((uint64_t)1 << 53)
+#define ST_MAX_SOURCE_DAYS "104"
+#define ST_MAX_LOAD_NS ((uint64_t)1 << 61)
+
 /* Feeds one event.  Returns false, with *why set to a static message, when
  * the event cannot be placed (an interval that partly overlaps its parent on
- * the same thread, or nests deeper than ST_MAX_NESTING); the caller reports
- * it with the file offset. */
+ * the same thread, nests deeper than ST_MAX_NESTING, or takes the time past
+ * ST_MAX_SOURCE_NS or ST_MAX_LOAD_NS); the caller reports it with the file
+ * offset. */
 bool st_builder_event(st_builder *b, const st_event *e, const char **why);
 void st_builder_end_source(st_builder *b, uint64_t events);
+/* The event time (as ST_MAX_SOURCE_NS counts it) of every source b took,
+ * merged ones included: a load that merges builders checks the sum. */
+uint64_t st_builder_time(const st_builder *b);
 
 /* Moves everything src's sources gave (src builds a model of its own) into
  * dst's model, as if those sources had been fed to dst after its own: the
