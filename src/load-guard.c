@@ -12,6 +12,11 @@
  * async-signal-safe functions; on Linux it is a plain system call that
  * touches no state of the C library.)
  *
+ * A snapshot's mapping is different: the model points into it for as long
+ * as it is viewed, so there is nothing to run on to.  Its slot is fatal: a
+ * fault there gives the terminal back (the signal-safe cleanup), prints the
+ * same one line and exits 1 from the handler (st_fatal_in_signal).
+ *
  * Several threads decode mappings at once: each guarded mapping has a slot
  * in a fixed table, which the handler reads with lock-free atomics only
  * (async-signal-safe); the handler is installed while any slot is in use. */
@@ -22,6 +27,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "stalactite/xalloc.h"
 #include "load-internal.h"
 
 #define GUARD_SLOTS (ST_LOAD_MAX_JOBS + 8)   /* workers and the calling thread */
@@ -29,6 +35,7 @@ static struct guard_slot {
 	_Atomic uintptr_t lo, hi;    /* the mapping in whole pages; hi 0: free */
 	atomic_bool hit;
 	_Atomic uint64_t at;         /* offset of the first fault */
+	_Atomic(const char *) fatal; /* "PATH: offset " of a fatal slot, or NULL */
 } guards[GUARD_SLOTS];
 static _Atomic uintptr_t guard_page;
 static struct sigaction guard_old;
@@ -44,6 +51,9 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 		uintptr_t lo = atomic_load(&g->lo), hi = atomic_load(&g->hi);
 		if (a < lo || a >= hi)
 			continue;
+		const char *fatal = atomic_load(&g->fatal);
+		if (fatal)
+			st_fatal_in_signal(fatal, a - lo, ": file changed while being read");
 		uintptr_t from = a & ~(page - 1);
 		if (mmap((void *)from, hi - from, PROT_READ,
 		         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
@@ -64,6 +74,11 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
  * threads than ST_LOAD_MAX_JOBS: not done). */
 int load_guard_on(const void *map, size_t len)
 {
+	return load_guard_fatal(map, len, NULL);
+}
+
+int load_guard_fatal(const void *map, size_t len, const char *head)
+{
 	long ps = sysconf(_SC_PAGESIZE);
 	uintptr_t page = ps > 0 ? (uintptr_t)ps : 4096;
 	pthread_mutex_lock(&guard_mu);
@@ -75,6 +90,7 @@ int load_guard_on(const void *map, size_t len)
 		atomic_store(&guard_page, page);
 		atomic_store(&g->hit, false);
 		atomic_store(&g->at, 0);
+		atomic_store(&g->fatal, head);
 		atomic_store(&g->lo, (uintptr_t)map);
 		atomic_store(&g->hi, (uintptr_t)map + ((len + page - 1) & ~(page - 1)));
 		if (guard_users++ == 0) {
@@ -98,8 +114,9 @@ bool load_guard_off(int slot, uint64_t *at)
 	pthread_mutex_lock(&guard_mu);
 	bool hit = atomic_load(&g->hit);
 	*at = atomic_load(&g->at);
-	atomic_store(&g->lo, 0);
 	atomic_store(&g->hi, 0);
+	atomic_store(&g->lo, 0);
+	atomic_store(&g->fatal, NULL);
 	if (--guard_users == 0)
 		sigaction(SIGBUS, &guard_old, NULL);
 	pthread_mutex_unlock(&guard_mu);

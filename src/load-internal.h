@@ -141,8 +141,6 @@ int load_collect(loader *ld, char *const *paths, int npaths, char *err,
 int load_jobs(loader *ld, st_builder *b, unsigned nthreads, char *err,
               size_t errlen);
 
-/* load-guard.c */
-int load_guard_on(const void *map, size_t len);
-bool load_guard_off(int slot, uint64_t *at);
+#include "load-guard.h"
 
 #endif

@@ -18,6 +18,7 @@
 #include "stalactite/bigmem.h"
 #include "stalactite/fmt.h"
 #include "stalactite/xalloc.h"
+#include "load-guard.h"
 #include "snapshot-internal.h"
 
 /* err made safe for a terminal (a path may hold escapes). */
@@ -35,14 +36,22 @@ struct st_snapshot_map {
 	bool heap;
 	uint32_t *offsets;     /* the strings' offsets decoded, or NULL */
 	uint32_t borrowed;     /* a bit per section the model points into */
+	/* a mapping is guarded for as long as it lives: the file shrinking
+	 * under it ends the process with one line (load-guard.h) */
+	int guard;
+	char *guard_head;
 };
 
 static void map_free(struct st_snapshot_map *s)
 {
-	if (s->heap)
+	if (s->heap) {
 		free(s->base);
-	else
+	} else {
+		uint64_t at;
+		load_guard_off(s->guard, &at);
 		munmap(s->base, s->len);
+		free(s->guard_head);
+	}
 	free(s->offsets);
 	free(s);
 }
@@ -163,6 +172,11 @@ int st_snapshot_open(st_model *m, const char *path, char *err, size_t errlen)
 	struct st_snapshot_map *map = st_xcalloc(1, sizeof *map);
 	map->base = p;
 	map->len = (size_t)st.st_size;
+	size_t n_head = 4 * strlen(path) + 16;   /* room for escapes */
+	map->guard_head = st_xmalloc(n_head);
+	snprintf(map->guard_head, n_head, "%s: offset ", path);
+	snap_sanitize(map->guard_head, n_head);
+	map->guard = load_guard_fatal(p, map->len, map->guard_head);
 	return open_map(m, map, false, &e);
 }
 

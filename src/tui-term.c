@@ -49,9 +49,10 @@ static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, S
 #define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
 static struct sigaction fatal_old[NFATAL];
 
-static void on_fatal_signal(int sig, siginfo_t *si, void *uc)
+/* The terminal given back from a signal handler: write() and tcsetattr()
+ * only.  Also the cleanup of st_fatal_in_signal. */
+static void restore_in_signal(void)
 {
-	(void)uc;
 	if (curses_on) {
 		curses_on = false;
 		ssize_t r = write(STDOUT_FILENO, undo_seq, undo_len);
@@ -59,6 +60,12 @@ static void on_fatal_signal(int sig, siginfo_t *si, void *uc)
 		if (have_tty)
 			tcsetattr(STDOUT_FILENO, TCSANOW, &saved_tty);
 	}
+}
+
+static void on_fatal_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	restore_in_signal();
 	size_t i = 0;
 	while (i < NFATAL && fatal_signals[i] != sig)
 		i++;
@@ -184,6 +191,7 @@ void tui_term_start(app *a, bool mouse)
 	curses_on = true;
 	atexit(tui_term_restore);
 	st_fatal_set_cleanup(tui_term_restore);
+	st_fatal_set_signal_cleanup(restore_in_signal);
 	raw();
 	noecho();
 	nonl();
@@ -270,6 +278,7 @@ void tui_term_end(void)
 {
 	tui_term_restore();
 	st_fatal_set_cleanup(NULL);
+	st_fatal_set_signal_cleanup(NULL);
 	if (screen) {
 		delscreen(screen);
 		screen = NULL;

@@ -14,6 +14,45 @@ void st_fatal_set_cleanup(void (*fn)(void))
 	cleanup = fn;
 }
 
+static void (*volatile signal_cleanup)(void);
+
+void st_fatal_set_signal_cleanup(void (*fn)(void))
+{
+	signal_cleanup = fn;
+}
+
+static void put(const char *s)
+{
+	size_t n = strlen(s);   /* async-signal-safe since POSIX 2016 */
+	while (n) {
+		ssize_t w = write(STDERR_FILENO, s, n);
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+void st_fatal_in_signal(const char *head, uint64_t n, const char *tail)
+{
+	void (*fn)(void) = signal_cleanup;
+	signal_cleanup = NULL;
+	if (fn)
+		fn();
+	char num[21];
+	char *p = num + sizeof num;
+	*--p = 0;
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	put("stalactite: ");
+	put(head);
+	put(p);
+	put(tail);
+	put("\n");
+	_exit(1);
+}
+
 void st_fatal(const char *fmt, ...)
 {
 	void (*fn)(void) = cleanup;

@@ -10,6 +10,7 @@
 #define STALACTITE_XALLOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define ST_EXIT_FATAL 1
 
@@ -25,5 +26,13 @@ char *st_xstrdup(const char *s);
 _Noreturn void st_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The hook st_fatal runs first (NULL: none).  It must not allocate. */
 void st_fatal_set_cleanup(void (*fn)(void));
+/* The part of that cleanup a signal handler may run: write() and
+ * tcsetattr() only, no curses or stdio (NULL: none). */
+void st_fatal_set_signal_cleanup(void (*fn)(void));
+/* st_fatal from a signal handler, async-signal-safe: runs the signal
+ * cleanup, writes "stalactite: HEAD<N>TAIL" and a newline to standard error
+ * with write() and ends the process with status 1 (bad input: the one
+ * caller is a mapped file that shrank). */
+_Noreturn void st_fatal_in_signal(const char *head, uint64_t n, const char *tail);
 
 #endif

@@ -42,12 +42,12 @@ echo "EXIT=$?"
 stty -a > "$after.tmp" && mv "$after.tmp" "$after"   # whole, or not yet: never half written
 EOF
 
-start() {   # a shell in a 120x40 pane running stalactite on the sample
+start() {   # [PATH]: a shell in a 120x40 pane running stalactite on the sample
 	new_session || fail "tmux: cannot start a session"
 	T send-keys -t t "PS1='READY\$ '; ulimit -c 0; stty -a > $tmp/stty.before" Enter
 	wait_for READY || fail "shell did not start"
 	rm -f "$tmp/stty.after"
-	T send-keys -t t "TERM=screen-256color sh $tmp/run $tmp/pid $tmp/stty.after $st $sample" Enter
+	T send-keys -t t "TERM=screen-256color sh $tmp/run $tmp/pid $tmp/stty.after $st ${1:-$sample}" Enter
 }
 
 # modes_restored NAME: after the viewer ended, the pane is as before it:
@@ -234,4 +234,17 @@ T send-keys -t t q
 if wait_for "BUILDEXIT=0"; then ok "tmux: q quits the Build view with status 0"; else fail "tmux: Build q"; cat "$tmp/pane"; fi
 [ "$(T display -p -t t '#{alternate_on}')" = 0 ] && ok "tmux: restored after the Build view" ||
 	fail "tmux: not restored after the Build view"
+
+# A snapshot truncated while it is viewed: the model reads its pages, so
+# the next key that draws a name faults; that is bad input, not a crash:
+# one line naming the file and offset, status 1, the terminal given back.
+"$st" --save "$tmp/view.stsnap" "$sample" || fail "tmux: --save for the truncation"
+start "$tmp/view.stsnap"
+wait_for "1 Icicle" || fail "tmux: start on a snapshot"
+truncate -s 0 "$tmp/view.stsnap"
+T send-keys -t t 2 e
+if wait_for "EXIT=1" && grep -q "view.stsnap: offset [0-9]*: file changed while being read" "$tmp/pane"
+then ok "tmux: a snapshot truncated while viewed ends it with one line and status 1"
+else fail "tmux: a snapshot truncated while viewed"; cat "$tmp/pane"; fi
+modes_restored "tmux: a snapshot truncated while viewed"
 finish

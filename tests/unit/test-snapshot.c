@@ -1,12 +1,14 @@
 /* test-snapshot: a model saved and opened again gives the same reports,
  * mapped or copied (as a big-endian host would), thawed or not; every byte
  * changed and every cut of a small snapshot is refused; structure that a
- * valid checksum covers is still checked; and the fuzz target's seeds
+ * valid checksum covers is still checked; a snapshot cut while its model
+ * is in use ends the process with one line; and the fuzz target's seeds
  * replay. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "check.h"
 #include "stalactite/load.h"
@@ -263,6 +265,48 @@ static int replay_seeds(void)
 	return n;
 }
 
+/* The model reads the mapped file for as long as it lives: a file cut
+ * under it is bad input, not a SIGBUS.  A child opens a snapshot, cuts it
+ * and reads a string; it must exit 1 with the one line naming the file. */
+static void cut_while_open(void)
+{
+	char snap[4096], errf[4096], err[1024];
+	snprintf(snap, sizeof snap, "%s/cut.snap", tmpdir);
+	snprintf(errf, sizeof errf, "%s/cut.err", tmpdir);
+	st_model *m = load("tests/data/two-crates");
+	CHECK_INT(st_snapshot_save(m, NULL, 0, snap, err, sizeof err), 0);
+	st_model_free(m);
+	fflush(NULL);
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		if (!freopen(errf, "w", stderr))
+			_exit(9);
+		st_model *a = st_model_new();
+		if (st_snapshot_open(a, snap, err, sizeof err) != 0)
+			_exit(8);
+		if (truncate(snap, 0) != 0)
+			_exit(7);
+		uint32_t n = st_strtab_count(a->strs);
+		volatile size_t sum = 0;
+		for (uint32_t id = 0; id < n; id++)
+			sum += strlen(st_str(a->strs, id));
+		_exit(0);   /* read past the end without a fault: wrong */
+	}
+	int status = 0;
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status));
+	CHECK_INT(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), 1);
+	size_t len = 0;
+	unsigned char *got = slurp(errf, &len);
+	char want[4200];
+	snprintf(want, sizeof want, "stalactite: %s: offset ", snap);
+	CHECK(got && len > strlen(want) && memcmp(got, want, strlen(want)) == 0);
+	CHECK(got && len > 32 &&
+	      memcmp(got + len - 32, ": file changed while being read\n", 32) == 0);
+	free(got);
+}
+
 int main(void)
 {
 	top = getenv("top_srcdir");
@@ -278,6 +322,7 @@ int main(void)
 	round_trip("tests/data/cargo/tokio-hyper.html");
 	round_trip("tests/data/two-crates");
 	corruption();
+	cut_while_open();
 	frozen_strtab();
 	int seeds = replay_seeds();
 	CHECK(seeds >= 3);
