@@ -20,6 +20,14 @@
 #    under half the file).
 # 2c. Snapshots: --save time and size, and the short report from the
 #    snapshot against the profiles (target: at most 0.05x).
+# 2d. Against measureme's summarize, the tool a user runs instead (SUMMARIZE=
+#    path of its binary, e.g. ../shared/peers/summarize; skipped, saying so,
+#    when unset): `summarize summarize FILE` against `stalactite --report
+#    FILE` on the big profile, and on the whole build summarize one file at a
+#    time (it reads one profile per run) against one `stalactite --report
+#    DIR`, in the same run: wall (mean) and peak RSS (for the loop, its
+#    largest run).  Targets: wall 0.10x and RSS 0.40x on the profile; wall
+#    0.05x on the build, its RSS under a third of the build's bytes.
 # 3. Other benchmark programs: every executable bench/bench-* in the build
 #    directory (bench-demangle, bench-search, ...), run with top_srcdir set.
 #
@@ -313,6 +321,51 @@ if [ "$report_ok" = 1 ] && [ -n "$inputs" ]; then
     done
     rmdir "$snapdir" 2>/dev/null
     say "(ratio = reopen time / load time; at most 0.05x is the target)"
+fi
+
+# ---------------------------------------------------------------- summarize
+
+if [ "$report_ok" = 1 ] && [ -z "${SUMMARIZE:-}" ]; then
+    hr "summarize: SUMMARIZE is not set; the comparison with measureme's summarize is skipped"
+    say "(SUMMARIZE=/path/to/summarize make bench runs it)"
+elif [ "$report_ok" = 1 ] && [ ! -x "$SUMMARIZE" ]; then
+    hr "summarize: $SUMMARIZE is not an executable; comparison skipped"
+elif [ "$report_ok" = 1 ]; then
+    hr "vs summarize: the same files in the same run (warm cache, mean; peak RSS)"
+    printf '%-28s %10s %11s %11s %8s %10s %10s %8s %8s\n' input size summarize stalactite ratio \
+        "RSS sum." "RSS st." ratio RSS/size
+    for in in $big $builddir; do
+        [ -e "$in" ] || continue
+        bytes=$(size_of "$in")
+        if [ -d "$in" ]; then
+            name="$(basename "$in")/ ($(ls "$in" | wc -l) files)"
+            scmd="for f in $in/*.mm_profdata; do $SUMMARIZE summarize \$f >/dev/null || exit 1; done"
+        else
+            name=$(basename "$in")
+            scmd="$SUMMARIZE summarize $in >/dev/null"
+        fi
+        stcmd="$bin --report $in >/dev/null"
+        ts=$(measure "$scmd" 3) || ts=""
+        tt=$(measure "$stcmd" 3) || tt=""
+        rs="" rt=""
+        if [ -n "$timebin" ]; then
+            rs=$($timebin -f %M sh -c "$scmd" 2>&1 >/dev/null | tail -n 1)
+            rt=$($timebin -f %M sh -c "$stcmd" 2>&1 >/dev/null | tail -n 1)
+        fi
+        awk -v name="$name" -v bytes="$bytes" -v ts="$ts" -v tt="$tt" -v rs="$rs" -v rt="$rt" 'BEGIN {
+            num = "^[0-9]+$"
+            printf "%-28s %7.1f MB %11s %11s %8s %10s %10s %8s %8s\n", name, bytes / 1e6,
+                ts == "" ? "failed" : sprintf("%.3f s", ts),
+                tt == "" ? "failed" : sprintf("%.3f s", tt),
+                (ts > 0 && tt > 0) ? sprintf("%.3fx", tt / ts) : "-",
+                rs ~ num ? sprintf("%.0f MB", rs * 1024 / 1e6) : "-",
+                rt ~ num ? sprintf("%.0f MB", rt * 1024 / 1e6) : "-",
+                (rs ~ num && rt ~ num) ? sprintf("%.2fx", rt / rs) : "-",
+                rt ~ num ? sprintf("%.2f", rt * 1024 / bytes) : "-"
+        }'
+    done
+    say "(ratio = stalactite / summarize; targets: profile wall 0.10x, RSS 0.40x;"
+    say " build wall 0.05x, RSS/size under 0.33)"
 fi
 
 # ---------------------------------------------------------------- 3

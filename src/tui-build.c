@@ -397,6 +397,7 @@ static void draw_detail(app *a, canvas *c, int y);
 
 static void draw_build(app *a, canvas *c, int top, int bottom)
 {
+	a->build.hits.n = 0;
 	if (!tui_build_loaded(a)) {
 		cv_text_crop(c, top + 1, 2, c->w, "no cargo timings loaded (cargo build "
 		             "--timings writes target/cargo-timings/)", S_DIM);
@@ -428,8 +429,10 @@ static void draw_build(app *a, canvas *c, int top, int bottom)
 		a->build.scroll = (int)a->build.nrows - h;
 	if (a->build.scroll < 0)
 		a->build.scroll = 0;
+	a->build.hits = (row_hits){ y, a->build.scroll, 0 };
 	for (int i = 0; i < h && a->build.scroll + i < (int)a->build.nrows; i++) {
 		int r = a->build.scroll + i;
+		a->build.hits.n++;
 		draw_unit(a, c, &L, y + i, a->build.rows[r], r == pos);
 	}
 }
@@ -592,6 +595,18 @@ static redraw build_action(app *a, int act)
 	}
 }
 
+/* A click on a unit's row (its name or its bar) selects it; a double
+ * click opens its self-profile, as Enter does. */
+static redraw build_click(app *a, canvas *c, int y, int x, int what)
+{
+	(void)c, (void)x;
+	int pos = tui_row_at(&a->build.hits, y);
+	if (!tui_build_loaded(a) || pos < 0 || pos >= (int)a->build.nrows)
+		return R_NONE;
+	move_to(a, pos);
+	return what == MOUSE_DOUBLE ? open_unit(a) : R_VIEW;
+}
+
 static bool build_available(const app *a)
 {
 	return tui_build_loaded(a);
@@ -599,4 +614,5 @@ static bool build_available(const app *a)
 
 const view_ops tui_view_build = {
 	"Build", draw_build, build_action, build_status, NULL, NULL, build_available,
+	build_click,
 };

@@ -27,7 +27,8 @@ static void draw_help(app *a, canvas *c, int top, int bottom)
 		"  6 Tables   each Summary table whole: [ ] switch, K kinds, Enter opens a row",
 		NULL, NULL,   /* the colours */
 		"Scrolling: the view follows the selection (Up/Down, PgUp/PgDn, Home/End,",
-		"  the mouse wheel); < and > scroll a long name, v elides its generics.",
+		"  the mouse wheel); a click selects, a double click is Enter;",
+		"  < and > scroll a long name, v elides its generics.",
 		"--diff BASE NEW: base, new, change (+slower, -faster) and %; boxes by own change.",
 		"",
 	};
@@ -70,5 +71,5 @@ static void help_status(app *a, canvas *c, int y)
 }
 
 const view_ops tui_view_help = {
-	"Help", draw_help, help_action, help_status, NULL, NULL, NULL,
+	"Help", draw_help, help_action, help_status, NULL, NULL, NULL, NULL,
 };

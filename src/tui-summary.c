@@ -109,7 +109,9 @@ static void draw_summary(app *a, canvas *c, int top, int bottom)
 			a->summary_sel++;
 	if (a->summary_sel < a->summary_scroll) a->summary_scroll = a->summary_sel;
 	if (a->summary_sel >= a->summary_scroll + h) a->summary_scroll = a->summary_sel - h + 1;
+	a->summary_hits = (row_hits){ top, a->summary_scroll, 0 };
 	for (int i = 0; i < h && a->summary_scroll + i < current.n; i++) {
+		a->summary_hits.n++;
 		const row *w = &current.v[a->summary_scroll + i];
 		style st = w->match ? S_MATCH : w->st;
 		int idx = a->summary_scroll + i;
@@ -272,6 +274,19 @@ static redraw summary_action(app *a, int act)
 	}
 }
 
+/* A click selects a row of figures (a section header or a blank line
+ * keeps the selection); a double click is Enter on it. */
+static redraw summary_click(app *a, canvas *c, int y, int x, int what)
+{
+	(void)c, (void)x;
+	int pos = tui_row_at(&a->summary_hits, y);
+	if (pos < 0 || pos >= current.n || !tui_summary_selectable(&current.v[pos]))
+		return R_NONE;
+	a->summary_sel = pos;
+	return what == MOUSE_DOUBLE ? summary_action(a, ACT_ZOOM) : R_VIEW;
+}
+
 const view_ops tui_view_summary = {
 	"Summary", draw_summary, summary_action, summary_status, summary_search, NULL, NULL,
+	summary_click,
 };

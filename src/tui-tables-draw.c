@@ -306,6 +306,7 @@ void tb_draw(app *a, canvas *c, int top, int bottom)
 	draw_header(a, c, &L, top++);
 	int h = bottom - top;
 	T->page = h > 1 ? h : 1;
+	T->hits.n = 0;
 	if (!T->nrows) {
 		const char *why = !t->ntop ? "(empty: nothing of this in the profiles)"
 		                  : a->filter && a->re ? "(nothing matches)"
@@ -318,7 +319,8 @@ void tb_draw(app *a, canvas *c, int top, int bottom)
 	if (T->selpos >= t->scroll + h) t->scroll = T->selpos - h + 1;
 	if (t->scroll > (int)T->nrows - h) t->scroll = (int)T->nrows - h;
 	if (t->scroll < 0) t->scroll = 0;
-	for (int i = 0; i < h && t->scroll + i < (int)T->nrows; i++)
+	T->hits = (row_hits){ top, t->scroll, 0 };
+	for (int i = 0; i < h && t->scroll + i < (int)T->nrows; i++, T->hits.n++)
 		draw_row(a, c, &L, top + i, t->scroll + i);
 }
 

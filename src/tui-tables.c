@@ -547,7 +547,21 @@ redraw tui_tables_open(app *a, int tb, uint32_t item)
 	return R_ALL;
 }
 
+/* A click selects the row drawn there; a double click is Enter on it
+ * (a row that opens opens, another shows its node). */
+static redraw tables_click(app *a, canvas *c, int y, int x, int what)
+{
+	(void)c, (void)x;
+	struct tables *T = tb_st(a);
+	int pos = tui_row_at(&T->hits, y);
+	if (pos < 0 || pos >= (int)T->nrows)
+		return R_NONE;
+	select_row(a, pos);
+	return what == MOUSE_DOUBLE ? tables_action(a, ACT_ZOOM) : R_VIEW;
+}
+
 const view_ops tui_view_tables = {
 	"Tables", tb_draw, tables_action, tb_status, tables_search, NULL, NULL,
+	tables_click,
 };
 

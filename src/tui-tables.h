@@ -76,6 +76,7 @@ struct tables {
 	bool rows_ok;
 	struct { int cur, kind; unsigned gen; bool filter; int64_t min_delta; } rows_for;
 	int selpos, page;
+	row_hits hits;      /* where the last draw put the rows */
 	/* made once per model */
 	bool indexed, multi_crate;
 	uint32_t nfn;                      /* function items */

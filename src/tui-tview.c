@@ -517,13 +517,33 @@ static void search_tview(app *a)
 		tui_refresh_match(a, v, false);
 }
 
+/* A click selects the node drawn there (an icicle's lump too); a double
+ * click also zooms into it. */
+static redraw tview_click(app *a, canvas *c, int y, int x, int what)
+{
+	tview *v = tui_cur_tview(a);
+	if (!v)
+		return R_NONE;
+	uint64_t cut;
+	uint32_t id = v->shape->at(v, c, y, x, &cut);
+	if (id == ST_NIL)
+		return R_NONE;
+	v->sel = id;
+	v->sel_cut = cut;
+	if (what == MOUSE_DOUBLE)
+		tui_views[a->view]->action(a, ACT_ZOOM);
+	return R_VIEW;
+}
+
 const view_ops tui_view_icicle = {
 	"Icicle", draw_tview, tview_action, tui_tview_status, search_tview, icicle_tview, NULL,
+	tview_click,
 };
 const view_ops tui_view_tree = {
 	"Tree", draw_tview, tview_action, tui_tview_status, search_tview, tree_tview, NULL,
+	tview_click,
 };
 const view_ops tui_view_codegen = {
 	"Codegen", draw_tview, codegen_action, tui_tview_status, search_tview, codegen_tview,
-	NULL,
+	NULL, tview_click,
 };

@@ -162,25 +162,16 @@ static bool global_action(app *a, int act, bool *quit, redraw *r)
 }
 
 /* A mouse event at cell (y, x), from the terminal or a key script: the
- * wheel moves as Up and Down do (in any view), a click selects what was
- * drawn there in a tree view (an icicle's lump too), a double click also
- * zooms into it. */
+ * wheel moves as Up and Down do (in any view); a click is the view's to
+ * place (it selects what was drawn there, a double click also opens it). */
 static redraw mouse_event(app *a, canvas *c, int y, int x, int what)
 {
+	const view_ops *ops = tui_views[a->view];
 	if (what == MOUSE_WHEEL_UP || what == MOUSE_WHEEL_DOWN)
-		return tui_views[a->view]->action(a, what == MOUSE_WHEEL_UP ? ACT_UP : ACT_DOWN);
-	tview *v = tui_cur_tview(a);
-	if (!v || y < 0 || y >= c->h || x < 0 || x >= c->w)
+		return ops->action(a, what == MOUSE_WHEEL_UP ? ACT_UP : ACT_DOWN);
+	if (!ops->click || y < 0 || y >= c->h || x < 0 || x >= c->w)
 		return R_NONE;
-	uint64_t cut;
-	uint32_t id = v->shape->at(v, c, y, x, &cut);
-	if (id == ST_NIL)
-		return R_NONE;
-	v->sel = id;
-	v->sel_cut = cut;
-	if (what == MOUSE_DOUBLE)
-		tui_views[a->view]->action(a, ACT_ZOOM);
-	return R_VIEW;
+	return ops->click(a, c, y, x, what);
 }
 
 static redraw on_mouse(app *a, canvas *c)

@@ -191,7 +191,18 @@ typedef struct view_ops {
 	tview *(*tview)(app *a);
 	/* offered only when it has something to show; NULL: always */
 	bool (*available)(const app *a);
+	/* a click (MOUSE_CLICK, MOUSE_DOUBLE) on cell (y, x); NULL: ignored */
+	redraw (*click)(app *a, canvas *c, int y, int x, int what);
 } view_ops;
+
+/* Where a list view drew its rows, for clicks: screen row y0 shows row
+ * first, then n rows in all (set by each draw). */
+typedef struct row_hits { int y0, first, n; } row_hits;
+/* The row drawn at screen row y, or -1. */
+static inline int tui_row_at(const row_hits *h, int y)
+{
+	return y >= h->y0 && y < h->y0 + h->n ? h->first + (y - h->y0) : -1;
+}
 
 extern const view_ops *const tui_views[V_COUNT];
 
@@ -259,6 +270,7 @@ struct app {
 	bool mtv_made[4];
 	bool detail;             /* detail pane */
 	int summary_sel, summary_scroll, summary_rows;
+	row_hits summary_hits;
 	struct { int view; const st_tree *tree; uint32_t node; } *summary_targets;
 	int help_scroll;
 	/* search */
@@ -280,6 +292,7 @@ struct app {
 		int scroll, page, sort;
 		bool reverse, critical; /* critical: the critical path only */
 		uint32_t *rows, nrows;  /* units shown, in order; made on draw */
+		row_hits hits;
 	} build;
 	struct tables *tables;      /* the Tables view (tui-tables.c), made when shown */
 	/* names (tui-name.c) */

@@ -127,6 +127,10 @@ ui icicle-lump 100x24 'jlllllll<dump><Enter><dump><Down><dump><BS>' "$sample"
 ui icicle-click-lump 100x24 '<click 3,5><dump><click 60,4><dump><click 45,11><dump><dclick 60,5>' "$sample"
 # a click selects a table's row; the wheel moves in every view
 ui mouse-wheel 100x12 '2<click 10,6><dump>4<wheeldown><wheeldown><dump>6<wheeldown><wheelup><wheeldown>' "$sample"
+# in Tables and Summary a click selects the row drawn there (a Summary
+# heading too: Enter on it opens the whole table) and a double click is Enter
+ui tables-click 100x16 '6<click 10,9><dump><dclick 10,9>' "$sample"
+ui summary-click 100x16 '4<click 10,10><dump><click 10,9><dump><dclick 10,10>' "$sample"
 # m: merged by label alone, InlinerPass over every function one box
 ui icicle-merged-80x24 80x24 'm' "$sample"
 ui icicle-merged-120x40 120x40 'm' "$sample"
@@ -290,6 +294,8 @@ ui build-enter 120x16 '5j<Enter><dump><End><Enter>' two-crates
 ui build-tokio 120x40 '5' tokio-hyper.html
 ui build-critical 120x20 '5C<End>' tokio-hyper.html
 ui build-sort 100x20 '5T<dump>T<dump>S<dump>a' tokio-hyper.html
+# a click on a unit's row selects it, a double click opens it as Enter does
+ui build-click 100x20 '5<click 10,9><dump><dclick 10,9>' tokio-hyper.html
 ui build-search 100x14 '5/^h<Enter>n<dump>nN' tokio-hyper.html
 ui build-narrow 80x24 '5<PgDn><dump><End><dump><resize 40x10><dump><resize 80x24><Home>' tokio-hyper.html
 if LC_ALL=C true; then
