@@ -43,6 +43,8 @@ const action_def tui_actions[] = {
 	{ ACT_SORT_START,   "sort-start",    "S",            "build: sort units by start (again: reverse)" },
 	{ ACT_SORT_DURATION, "sort-duration", "T",           "build: sort units by duration (again: reverse)" },
 	{ ACT_CRITICAL_ONLY, "critical-only", "C",           "build: only the critical path (again: all units)" },
+	{ ACT_TIME_IN,      "time-zoom-in",  "+  =",         "build: zoom the timeline in twice, around the selected unit" },
+	{ ACT_TIME_OUT,     "time-zoom-out", "-",            "build: zoom the timeline out twice" },
 	{ ACT_NEXT_TABLE,   "next-table",    "]",            "tables: next table" },
 	{ ACT_PREV_TABLE,   "prev-table",    "[",            "tables: previous table" },
 	{ ACT_KIND_FILTER,  "kind-filter",   "K",            "tables: functions of every kind, async, closures, fns (again: next)" },

@@ -100,9 +100,17 @@ static void make_rows(app *a)
 	a->build.rows = st_xreallocarray(a->build.rows, t->units.len + 1,
 	                                 sizeof *a->build.rows);
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < t->units.len; i++)
-		if (!a->build.critical || t->units.v[i].critical)
-			a->build.rows[n++] = i;
+	for (uint32_t i = 0; i < t->units.len; i++) {
+		if (a->build.critical && !t->units.v[i].critical)
+			continue;
+		if (a->filter && a->re) {   /* f: the units whose name matches */
+			char lb[256];
+			unit_label(a, &t->units.v[i], lb, sizeof lb, false);
+			if (!st_regex_match(a->re, lb, strlen(lb)))
+				continue;
+		}
+		a->build.rows[n++] = i;
+	}
 	a->build.nrows = n;
 	if (a->build.sort == BSORT_START && a->build.reverse) {
 		for (uint32_t i = 0; i < n / 2; i++) {
@@ -134,6 +142,7 @@ typedef struct layout {
 	int kind_x;            /* -1: no kind column (narrow screens) */
 	int dur_x;
 	int bar_x, bar_w;      /* the timeline, right of a separator */
+	uint64_t t0, span;     /* the part of the build it shows (zoom) */
 	double ns_per_col;
 } layout;
 
@@ -161,14 +170,32 @@ static layout make_layout(app *a, canvas *c)
 	if (L.bar_w < 1)
 		L.bar_w = 1;
 	uint64_t wall = t->wall_ns ? t->wall_ns : 1;
-	L.ns_per_col = (double)wall / L.bar_w;
+	/* zoomed, the window is centred on the selected unit (it follows the
+	 * selection, as the other views do) and stays inside the build; no
+	 * finer than a microsecond a column */
+	uint64_t span = wall >> a->build.zoom, least = (uint64_t)L.bar_w * 1000;
+	if (span < least)
+		span = least < wall ? least : wall;
+	L.span = span;
+	L.t0 = 0;
+	if (span < wall && a->build.sel < t->units.len) {
+		const st_unit *u = &t->units.v[a->build.sel];
+		uint64_t mid = u->start_ns + u->duration_ns / 2;
+		L.t0 = mid > span / 2 ? mid - span / 2 : 0;
+		if (L.t0 > wall - span)
+			L.t0 = wall - span;
+	}
+	L.ns_per_col = (double)span / L.bar_w;
 	return L;
 }
 
+/* The column of time ns, clamped to the timeline. */
 static int col_of(const layout *L, uint64_t ns)
 {
-	int x = (int)((double)ns / L->ns_per_col);
-	return x < 0 ? 0 : x > L->bar_w ? L->bar_w : x;
+	if (ns < L->t0)
+		return 0;
+	int x = (int)((double)(ns - L->t0) / L->ns_per_col);
+	return x > L->bar_w ? L->bar_w : x;
 }
 
 /* ---- the rows above the units ---------------------------------------------- */
@@ -213,8 +240,9 @@ static void draw_titles(app *a, canvas *c, const layout *L, int y)
 {
 	static const char *const by[] = { "by start", "by duration", "by name" };
 	char buf[128];
-	snprintf(buf, sizeof buf, "unit (%s%s%s)", a->build.critical ? "critical, " : "",
-	         by[a->build.sort], a->build.reverse ? ", reversed" : "");
+	snprintf(buf, sizeof buf, "unit (%s%s%s%s)", a->build.critical ? "critical, " : "",
+	         a->filter && a->re ? "matching, " : "", by[a->build.sort],
+	         a->build.reverse ? ", reversed" : "");
 	cv_text_crop(c, y, 2, 2 + L->name_w, buf, S_HEADER);
 	if (L->kind_x >= 0)
 		cv_text(c, y, L->kind_x, c->w, "kind", S_HEADER);
@@ -273,8 +301,8 @@ static void draw_concurrency(app *a, canvas *c, const layout *L, int y, bool wai
 	cv_text_crop(c, y, 2, L->bar_x - 1, buf, S_DIM);
 	cv_text(c, y, L->bar_x - 1, c->w, gl(a)->sep, S_DIM);
 	for (int x = 0; x < L->bar_w && peak; x++) {
-		uint64_t t0 = (uint64_t)(x * L->ns_per_col);
-		uint64_t t1 = (uint64_t)((x + 1) * L->ns_per_col);
+		uint64_t t0 = L->t0 + (uint64_t)(x * L->ns_per_col);
+		uint64_t t1 = L->t0 + (uint64_t)((x + 1) * L->ns_per_col);
 		uint32_t v = conc_at(t, &i, t0, t1, waiting);
 		if (!v)
 			continue;
@@ -323,9 +351,14 @@ static void draw_axis(app *a, canvas *c, const layout *L, int y)
 		step = 3600000000000ull;
 	char scale[32], buf[64];
 	st_fmt_ns(scale, sizeof scale, (int64_t)L->ns_per_col, a->ascii);
-	snprintf(buf, sizeof buf, "time (1 column %s)", scale);
+	if (a->build.zoom && L->span < timings(a)->wall_ns)
+		snprintf(buf, sizeof buf, "time x%.0f (1 column %s)",
+		         (double)timings(a)->wall_ns / (double)L->span, scale);
+	else
+		snprintf(buf, sizeof buf, "time (1 column %s)", scale);
 	cv_text_crop(c, y, 2, L->bar_x - 1, buf, S_DIM);
-	for (uint64_t tk = 0; tk <= timings(a)->wall_ns; tk += step) {
+	for (uint64_t tk = (L->t0 + step - 1) / step * step; tk <= L->t0 + L->span;
+	     tk += step) {
 		int x = L->bar_x + col_of(L, tk);
 		char lb[32];
 		tick_label(lb, sizeof lb, tk, step);
@@ -363,17 +396,25 @@ static void draw_unit(app *a, canvas *c, const layout *L, int y, uint32_t ui, bo
 	/* each cell shows the section its middle falls in; a unit shorter
 	 * than a column still gets one */
 	int x0 = col_of(L, u->start_ns), x1 = col_of(L, unit_end(u));
-	if (x1 <= x0)
+	if (unit_end(u) < L->t0 || u->start_ns > L->t0 + L->span) {
+		/* zoomed past it: which side it lies on */
+		bool left = unit_end(u) < L->t0;
+		cv_text(c, y, L->bar_x + (left ? 0 : L->bar_w - 1), c->w, left ? "<" : ">", S_DIM);
+		x0 = x1 = -1;
+	} else if (x1 <= x0) {
 		x1 = x0 + 1;
+	}
 	if (x1 > L->bar_w) {
 		x1 = L->bar_w;
 		x0 = x0 < x1 - 1 ? x0 : x1 - 1;
 	}
+	if (x0 < 0)
+		x0 = x1 = 0;   /* no bar */
 	uint64_t f = u->frontend_ns, cg = u->codegen_ns;
 	double fe = f != ST_NO_TIME ? (double)f : 0;
 	double ce = fe + (cg != ST_NO_TIME ? (double)cg : 0), dur = (double)u->duration_ns;
 	for (int x = x0; x < x1; x++) {
-		double mid = (x + 0.5) * L->ns_per_col - (double)u->start_ns;
+		double mid = (double)L->t0 + (x + 0.5) * L->ns_per_col - (double)u->start_ns;
 		if (x1 - x0 == 1 || mid >= dur)
 			mid = x1 - x0 == 1 ? dur / 2 : dur - 1;
 		if (mid < 0)
@@ -416,7 +457,8 @@ static void draw_build(app *a, canvas *c, int top, int bottom)
 	if (h < 1)
 		return;
 	if (!a->build.nrows) {   /* C on a build whose path the input hides */
-		cv_text_crop(c, y, 2, c->w, "no unit on the critical path (C: all units)", S_DIM);
+		cv_text_crop(c, y, 2, c->w, a->filter && a->re ? "no unit matches the search "
+		             "(f: all units)" : "no unit on the critical path (C: all units)", S_DIM);
 		return;
 	}
 	draw_detail(a, c, bottom - 1);
@@ -589,6 +631,15 @@ static redraw build_action(app *a, int act)
 	case ACT_SORT_DURATION: set_sort(a, BSORT_DURATION); make_rows(a); move_to(a, pos); return R_VIEW;
 	case ACT_SORT_NAME: set_sort(a, BSORT_NAME); make_rows(a); move_to(a, pos); return R_VIEW;
 	case ACT_CRITICAL_ONLY: a->build.critical = !a->build.critical; return R_VIEW;
+	case ACT_TIME_IN:
+		if (a->build.zoom < 40)
+			a->build.zoom++;
+		return R_VIEW;
+	case ACT_TIME_OUT:
+		if (a->build.zoom == 0)
+			return R_NONE;
+		a->build.zoom--;
+		return R_VIEW;
 	case ACT_NEXT_MATCH: find_match(a, 1); return R_ALL;
 	case ACT_PREV_MATCH: find_match(a, -1); return R_ALL;
 	default: return R_NONE;

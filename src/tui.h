@@ -218,7 +218,7 @@ enum action {
 	ACT_RAW, ACT_VIEW5, ACT_SORT_START, ACT_SORT_DURATION, ACT_CRITICAL_ONLY,
 	ACT_VIEW6, ACT_NEXT_TABLE, ACT_PREV_TABLE, ACT_KIND_FILTER,
 	ACT_MERGE,
-	ACT_ELIDE, ACT_SCROLL_LEFT, ACT_SCROLL_RIGHT,
+	ACT_ELIDE, ACT_SCROLL_LEFT, ACT_SCROLL_RIGHT, ACT_TIME_IN, ACT_TIME_OUT,
 	ACT_COUNT_ACTIONS
 };
 
@@ -293,6 +293,7 @@ struct app {
 		bool reverse, critical; /* critical: the critical path only */
 		uint32_t *rows, nrows;  /* units shown, in order; made on draw */
 		row_hits hits;
+		int zoom;               /* the timeline shows the wall time / 2^zoom */
 	} build;
 	struct tables *tables;      /* the Tables view (tui-tables.c), made when shown */
 	/* names (tui-name.c) */
