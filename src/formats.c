@@ -553,8 +553,19 @@ int st_formats_load(st_text_format f, const unsigned char *data, size_t len,
                     bool mapped, st_builder *b, const char *path, char *warn, size_t warnlen,
                     char *err, size_t errlen)
 {
+	return st_formats_load_progress(f, data, len, mapped, b, path, NULL, NULL,
+	                                warn, warnlen, err, errlen);
+}
+
+int st_formats_load_progress(st_text_format f, const unsigned char *data,
+                             size_t len, bool mapped, st_builder *b,
+                             const char *path, st_progress_fn progress,
+                             void *progress_ctx, char *warn, size_t warnlen,
+                             char *err, size_t errlen)
+{
 	st_evbuf eb = { .at_unit = f == ST_TF_TRACE ? "offset" : "line",
-	                .mapped = mapped };
+	                .mapped = mapped, .progress = progress,
+	                .progress_ctx = progress_ctx, .total = len };
 	char crate[256];
 	st_strtab *strs = st_builder_strs(b);
 	warn[0] = '\0';
@@ -576,6 +587,11 @@ int st_formats_load(st_text_format f, const unsigned char *data, size_t len,
 		break;
 	default:
 		snprintf(err, errlen, "offset 0: not a format stalactite reads");
+		rc = -1;
+	}
+	eb.next_tell = 0;   /* parsed: said once more before the feed */
+	if (rc == 0 && !st_evbuf_tell(&eb, len)) {
+		snprintf(err, errlen, "cancelled");
 		rc = -1;
 	}
 	if (rc == 0) {

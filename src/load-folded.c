@@ -43,6 +43,11 @@ int st_folded_parse(const unsigned char *data, size_t len, st_strtab *strs,
 		size_t n = nl ? (size_t)(nl - s) : len - at;
 		at += n + 1;
 		line++;
+		if (!st_evbuf_tell(eb, at)) {
+			snprintf(err, errlen, "cancelled");
+			rc = -1;
+			break;
+		}
 		while (n && s[n - 1] == '\r')
 			n--;
 		if (n == 0 || s[0] == '#')

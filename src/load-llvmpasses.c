@@ -112,6 +112,10 @@ int st_llvmpasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
 		const char *e = s + ln;
 		at += ln + 1;
 		line++;
+		if (!st_evbuf_tell(eb, at)) {
+			snprintf(err, errlen, "cancelled");
+			return -1;
+		}
 		if (memchr(s, '\0', ln)) {
 			snprintf(err, errlen, "line %llu: a NUL byte in a text report",
 			         (unsigned long long)line);

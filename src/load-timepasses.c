@@ -108,6 +108,11 @@ int st_timepasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
 		size_t ln = nl ? (size_t)(nl - s) : len - at;
 		at += ln + 1;
 		line++;
+		if (!st_evbuf_tell(eb, at)) {
+			snprintf(err, errlen, "cancelled");
+			rc = -1;
+			break;
+		}
 		if (ln < 5 || memcmp(s, "time:", 5) != 0) {
 			other += ln > 0;
 			continue;

@@ -744,6 +744,11 @@ int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
 			rc = -1;
 			break;
 		}
+		if (!st_evbuf_tell(eb, i)) {
+			snprintf(err, errlen, "cancelled");
+			rc = -1;
+			break;
+		}
 		rawev r;
 		size_t e = fast_event(data, len, i, &r);
 		if (e) {

@@ -252,8 +252,11 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 	}
 	if (f == FORMAT_TEXT) {
 		char note[512] = "";
-		int rc = st_formats_load(st_formats_sniff(data, len), data, len, mapped, b,
-		                         in->path, note, sizeof note, msg, sizeof msg);
+		/* a worker is told to stop through progress, as for profiles */
+		st_progress_fn progress = ld->opts->progress || ld->job ? on_progress : NULL;
+		int rc = st_formats_load_progress(st_formats_sniff(data, len), data, len,
+		                                  mapped, b, in->path, progress, ld, note,
+		                                  sizeof note, msg, sizeof msg);
 		return other_done(ld, in, name, cut, rc, msg, name, note, err, errlen);
 	}
 	if (f != FORMAT_MMPROF)
@@ -592,7 +595,7 @@ int st_load_paths(st_model *m, char *const *paths, int npaths,
 	for (size_t i = 0; par < 0 && rc == 0 && i < ld.l.len; i++) {
 		ld.size = ld.l.v[i].size;
 		ld.lo = ld.span = 0;
-		/* also between files: a text format has no progress of its own */
+		/* also between files (an empty one tells nothing) */
 		rc = load_tell(&ld, ld.base)
 		     ? load_one(&ld, b, &ld.l.v[i], err, errlen) : 1;
 		ld.base += ld.l.v[i].size;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "stalactite/builder.h"
+#include "stalactite/mmprof.h"   /* st_progress_fn */
 
 typedef enum st_text_format {
 	ST_TF_NONE, ST_TF_TRACE, ST_TF_TIMEPASSES, ST_TF_LLVMPASSES, ST_TF_FOLDED
@@ -38,6 +39,14 @@ void st_formats_crate(const char *path, char *out, size_t cap);
 int st_formats_load(st_text_format f, const unsigned char *data, size_t len,
                     bool mapped, st_builder *b, const char *path, char *warn, size_t warnlen,
                     char *err, size_t errlen);
+/* The same, telling progress (bytes of data parsed, of len) about every
+ * MiB and once more before the events are fed; progress returning false
+ * stops the load: -1 with "cancelled" in err.  progress may be NULL. */
+int st_formats_load_progress(st_text_format f, const unsigned char *data,
+                             size_t len, bool mapped, st_builder *b,
+                             const char *path, st_progress_fn progress,
+                             void *progress_ctx, char *warn, size_t warnlen,
+                             char *err, size_t errlen);
 
 /* ---- for the loaders ----------------------------------------------------- */
 
@@ -62,7 +71,20 @@ typedef struct st_evbuf {
 	const char *at_unit;   /* "offset" or "line" */
 	uint64_t clipped;      /* events cut to fit their parent */
 	bool mapped;           /* the input may be given back as it is read */
+	st_progress_fn progress;   /* NULL: none (st_evbuf_tell) */
+	void *progress_ctx;
+	uint64_t total, next_tell;
 } st_evbuf;
+
+/* For the parsers' loops: tells progress when done has passed the next
+ * MiB; false when it said stop (the parser then fails with "cancelled"). */
+static inline bool st_evbuf_tell(st_evbuf *eb, uint64_t done)
+{
+	if (!eb->progress || done < eb->next_tell)
+		return true;
+	eb->next_tell = done + ((uint64_t)1 << 20);
+	return eb->progress(eb->progress_ctx, done, eb->total);
+}
 
 void st_evbuf_add(st_evbuf *eb, uint32_t thread, uint32_t kind, uint32_t label,
                   uint64_t start, uint64_t end, const uint32_t *args,

@@ -109,7 +109,8 @@ static bool stop_at(void *ctx, uint64_t done, uint64_t total)
 
 /* A progress callback that says stop cancels the load: at once between
  * files (before the first), or during a file's events; plain or
- * compressed.  Nothing is reported as bad input. */
+ * compressed; a profile or a text format.  Nothing is reported as bad
+ * input. */
 static void test_cancelled(const char *dir)
 {
 	char big[4200], gz[4200], cmd[9000];
@@ -134,6 +135,38 @@ static void test_cancelled(const char *dir)
 		}
 	unlink(big);
 	unlink(gz);
+	/* the text formats tell progress while they parse, not only between
+	 * files: stopping at half of a 4 MB trace or folded file cancels it */
+	char trace[4200], folded[4200];
+	snprintf(trace, sizeof trace, "%s/cancel.json", dir);
+	snprintf(folded, sizeof folded, "%s/cancel.folded", dir);
+	FILE *tf = fopen(trace, "w"), *ff = fopen(folded, "w");
+	CHECK(tf && ff);
+	if (!tf || !ff)
+		return;
+	fputs("{\"traceEvents\":[", tf);
+	for (int k = 0; k < 60000; k++)
+		fprintf(tf, "%s{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":%d,"
+		        "\"dur\":1,\"name\":\"event\"}", k ? "," : "", 2 * k);
+	fputs("]}", tf);
+	for (int k = 0; k < 300000; k++)
+		fprintf(ff, "main;work;step%d 10\n", k % 100);
+	fclose(tf);
+	fclose(ff);
+	const char *texts[] = { trace, folded };
+	for (int f = 0; f < 2; f++) {
+		char *paths[] = { (char *)texts[f] };
+		char err[1024];
+		stopper s = { true, 0 };
+		st_load_opts o = { .progress = stop_at, .progress_ctx = &s };
+		st_model *m = st_model_new();
+		CHECK_INT(st_load_paths(m, paths, 1, &o, err, sizeof err), 2);
+		CHECK_STR(err, "cancelled");
+		CHECK(s.calls >= 2 && s.calls < 40);
+		st_model_free(m);
+	}
+	unlink(trace);
+	unlink(folded);
 }
 
 static double now(void)
