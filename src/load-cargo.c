@@ -441,9 +441,12 @@ static int parse_log(st_build_timings *t, st_strtab *strs,
 				         nl ? "" : " (the log is cut short)");
 				rc = 1;
 			} else if (miss) {
+				/* the reason's name alone: it is the input's text */
 				const char *r = str_of(o, "reason");
-				snprintf(err, errlen, "line %zu: %.40s event without a valid "
-				         "'%s'", line, r ? r : "an", miss);
+				size_t rn = r ? strspn(r, "abcdefghijklmnopqrstuvwxyz-_") : 0;
+				snprintf(err, errlen, "line %zu: %.*s event without a valid "
+				         "'%s'", line, rn ? (int)(rn < 40 ? rn : 40) : 2,
+				         rn ? r : "an", miss);
 				rc = 1;
 			}
 			cJSON_Delete(o);

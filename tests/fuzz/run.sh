@@ -14,7 +14,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 build=${FUZZ_BUILD:-$top/_build-fuzz}
-targets="mmprof demangle trace folded timepasses llvmpasses snapshot"
+targets="mmprof demangle trace folded timepasses llvmpasses snapshot cargo"
 command -v clang >/dev/null 2>&1 || { echo "run.sh: no clang: skipped"; exit 77; }
 printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' |
 	clang -fsanitize=fuzzer,address -x c - -o /dev/null 2>/dev/null ||
