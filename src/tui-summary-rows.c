@@ -100,7 +100,7 @@ static void bar_text(app *a, char *buf, size_t cap, double frac, int width)
 
 /* The crates with a function of this name (a diff's: on either side):
  * Codegen merged over all CGUs adds them up in one row. */
-static uint32_t fn_crates(const app *a, uint32_t name)
+uint32_t tui_summary_fn_crates(const app *a, uint32_t name)
 {
 	uint32_t n = 0;
 	if (a->diff) {
@@ -345,7 +345,7 @@ void tui_summary_rows(app *a, rows *r)
 		w->view = V_CODEGEN; w->tree = &m->pivot; w->merged = true; w->name_id = f->name;
 		w->fig = f->llvm_ns;
 		w->table = TB_FUNCTIONS; w->item = i;
-		w->crates = fn_crates(a, f->name);
+		w->crates = tui_summary_fn_crates(a, f->name);
 		if (f->kind == ST_K_ASYNC_FN || f->kind == ST_K_ASYNC_BLOCK ||
 		    f->kind == ST_K_ASYNC_CLOSURE)
 			w->st = S_ASYNC;
@@ -468,7 +468,7 @@ static void diff_section(app *a, rows *r, st_diff_table t, const char *title, ui
 			break;
 		case ST_DT_FUNCTIONS:
 			w->view = V_CODEGEN; w->tree = &m->pivot; w->merged = true;
-			w->crates = fn_crates(a, x->name);
+			w->crates = tui_summary_fn_crates(a, x->name);
 			if (x->kind == ST_K_ASYNC_FN || x->kind == ST_K_ASYNC_BLOCK ||
 			    x->kind == ST_K_ASYNC_CLOSURE)
 				w->st = S_ASYNC;

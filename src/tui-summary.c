@@ -222,6 +222,32 @@ static void summary_status(app *a, canvas *c, int y)
 	cv_text_crop(c, y, 0, c->w, buf, S_STATUS);
 }
 
+redraw tui_summary_land(app *a, const row *w, bool exact, const char **why)
+{
+	*why = "the codegen tree has none";
+	if (w->view < 0 || !w->tree)
+		return R_NONE;
+	const st_tree *t = w->merged ? &tui_merged_of(a, w->tree)->tree : w->tree;
+	uint32_t id = find_node(a, t, w->name_id, w->kind, w->crate);
+	if (id == ST_NIL)
+		return R_NONE;
+	if (exact && !shows_figure(a, w, t, id)) {
+		*why = "no row of the codegen tree shows its figure";
+		return R_NONE;
+	}
+	/* Codegen shows the tree the row names; turning it is said */
+	bool pivot = w->tree == &a->m->pivot;
+	if (w->view == V_CODEGEN && pivot != a->pivot)
+		snprintf(a->message, sizeof a->message, "Codegen, %s first (p: %s first)",
+		         pivot ? "function" : "pass", pivot ? "pass" : "function");
+	if (w->view == V_CODEGEN) {
+		a->pivot = pivot;
+		a->merged[2] = w->merged;
+	}
+	tui_show_node(a, (view_id)w->view, t, id);
+	return R_ALL;
+}
+
 static redraw summary_action(app *a, int act)
 {
 	int page = a->h - 4 > 1 ? a->h - 4 : 1;
@@ -244,30 +270,17 @@ static redraw summary_action(app *a, int act)
 			return tui_tables_open(a, w->table, w->item);
 		if (w->view < 0 || !w->tree)
 			return R_NONE;
-		const st_tree *t = w->merged ? &tui_merged_of(a, w->tree)->tree : w->tree;
-		uint32_t id = find_node(a, t, w->name_id, w->kind, w->crate);
-		if ((id == ST_NIL || !shows_figure(a, w, t, id)) && w->table >= 0) {
-			redraw r = tui_tables_open(a, w->table, w->item);
-			snprintf(a->message, sizeof a->message, "its row in Tables: %s",
-			         id == ST_NIL ? "the codegen tree has none"
-			         : "no row of the codegen tree shows its figure");
+		const char *why;
+		redraw r = tui_summary_land(a, w, w->table >= 0, &why);
+		if (r != R_NONE)
+			return r;
+		if (w->table >= 0) {
+			r = tui_tables_open(a, w->table, w->item);
+			snprintf(a->message, sizeof a->message, "its row in Tables: %s", why);
 			return r;
 		}
-		if (id == ST_NIL) {
-			snprintf(a->message, sizeof a->message, "not found in the tree");
-			return R_STATUS;
-		}
-		/* Codegen shows the tree the row names; turning it is said */
-		bool pivot = w->tree == &a->m->pivot;
-		if (w->view == V_CODEGEN && pivot != a->pivot)
-			snprintf(a->message, sizeof a->message, "Codegen, %s first (p: %s first)",
-			         pivot ? "function" : "pass", pivot ? "pass" : "function");
-		if (w->view == V_CODEGEN) {
-			a->pivot = pivot;
-			a->merged[2] = w->merged;
-		}
-		tui_show_node(a, (view_id)w->view, t, id);
-		return R_ALL;
+		snprintf(a->message, sizeof a->message, "not found in the tree");
+		return R_STATUS;
 	}
 	default:
 		return R_NONE;

@@ -49,5 +49,10 @@ static inline bool tui_summary_selectable(const row *w)
 /* The Summary's rows for the screen's height and a diff's threshold, into
  * r (emptied first by the caller). */
 void tui_summary_rows(app *a, rows *r);
+/* The crates that have a function of this name (both sides in a diff). */
+uint32_t tui_summary_fn_crates(const app *a, uint32_t name);
+/* Shows the node row w leads to (tui-summary.c): R_ALL, or R_NONE with
+ * *why when its tree has none or, when exact, none showing w's figure. */
+redraw tui_summary_land(app *a, const row *w, bool exact, const char **why);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/xalloc.h"
+#include "tui-summary.h"
 #include "tui-tables.h"
 
 /* ---- the tables ------------------------------------------------------------- */
@@ -328,13 +329,46 @@ static const char *const tree_views[] = { "Codegen, pass first (p: function firs
 
 /* Shows a row in its tree: the node it came from, or the heaviest of its
  * name. */
-static redraw show_in_tree(app *a, const ent *e)
+/* A pass, or a function of one crate, lands where the Summary's row of it
+ * does: on its node in the Codegen tree merged over every CGU, which shows
+ * the row's own figure.  False when that tree has no such node. */
+static bool show_merged(app *a, const ent *e, int kind)
+{
+	const st_model *m = a->m;
+	if (kind != E_PASS && kind != E_FN)
+		return false;
+	row w = { .view = V_CODEGEN, .merged = true, .crate = ST_NOSTR, .kind = -1,
+	          .table = -1, .self = kind == E_PASS };
+	w.tree = kind == E_PASS ? &m->codegen : &m->pivot;
+	if (kind == E_PASS)
+		w.kind = ST_K_PASS;
+	if (e->what == E_DIFF) {
+		const st_diff_row *d = tb_drow(a, e);
+		w.name_id = d->name;
+		w.fig = d->new[0];
+		w.bfig = d->base[0];
+	} else if (kind == E_PASS) {
+		w.name_id = m->passes.v[e->id].pass;
+		w.fig = m->passes.v[e->id].self_ns;
+	} else {
+		w.name_id = m->functions.v[e->id].name;
+		w.fig = m->functions.v[e->id].llvm_ns;
+	}
+	if (kind == E_FN && tui_summary_fn_crates(a, w.name_id) > 1)
+		return false;   /* merged by name, it sums crates: not the row's */
+	const char *why;
+	return tui_summary_land(a, &w, true, &why) != R_NONE;
+}
+
+static redraw show_in_tree(app *a, const ent *e, bool top)
 {
 	struct tables *T = tb_st(a);
 	const st_model *m = a->m;
 	uint32_t node = e->node;
 	int tree = e->tree;
 	int kind = tb_row_kind(e);
+	if (top && show_merged(a, e, kind))   /* a child's figure is where it is */
+		return R_ALL;
 	if (e->what == E_DIFF && node == ST_NIL)
 		tree = kind == E_FN ? T_PIVOT : kind == E_PASS || kind == E_CGU ? T_CODEGEN : T_FIND;
 	if (node == ST_NIL) {
@@ -463,7 +497,7 @@ static redraw tables_action(app *a, int act)
 			set_open(a, t, vr->top, !t->open[vr->top]);
 			return R_VIEW;
 		}
-		return show_in_tree(a, tb_row_ent(a, vr));
+		return show_in_tree(a, tb_row_ent(a, vr), top);
 	case ACT_TOGGLE:
 		if (!can && top)
 			return R_NONE;
