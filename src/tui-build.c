@@ -445,6 +445,7 @@ static void draw_build(app *a, canvas *c, int top, int bottom)
 		return;
 	}
 	make_rows(a);
+	sel_pos(a);   /* a unit the filter hides gives way first: the zoom centres on it */
 	layout L = make_layout(a, c);
 	int y = top;
 	draw_summary_line(a, c, y++);
