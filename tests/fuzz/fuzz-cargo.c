@@ -11,28 +11,21 @@
 #include <string.h>
 #include "stalactite/cargo.h"
 #include "stalactite/report.h"
+#include "fuzz-common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static FILE *sink;
-	if (!sink)
-		sink = fopen("/dev/null", "w");
 	char err[512], note[1024];
 	st_model *m = st_model_new();
 	bool log = !st_cargo_sniff_html(data, size);
 	int rc = st_timings_load(m, "fuzz.in", data, size, log, note, sizeof note,
 	                         err, sizeof err);
-	if (rc != 0 && ((strncmp(err, "offset ", 7) != 0 &&
-	                 strncmp(err, "line ", 5) != 0) || strchr(err, '\n')))
-		abort();
-	if (rc == 0) {
-		st_report_opts text = { .format = ST_REPORT_TEXT };
-		st_report_opts json = { .format = ST_REPORT_JSON };
-		st_report_write(sink, m, &text);
-		st_report_write(sink, m, &json);
-	}
+	if (rc != 0)
+		fuzz_check_message(err, 1);
+	else
+		fuzz_reports(m, NULL);
 	st_model_free(m);
 	return 0;
 }

@@ -16,16 +16,9 @@
 #include "stalactite/diff.h"
 #include "stalactite/report.h"
 #include "stalactite/snapshot.h"
+#include "fuzz-common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static FILE *fuzz_sink(void)
-{
-	static FILE *f;
-	if (!f)
-		f = fopen("/dev/null", "w");
-	return f;
-}
 
 /* Opens data into a new model (NULL when it is refused). */
 static st_model *fuzz_open(const uint8_t *data, size_t size, bool copy)

@@ -15,6 +15,7 @@
 #include "stalactite/report.h"
 #include "stalactite/snapshot.h"
 #include "../fuzz/fuzz-snapshot.c"
+#include "replay.h"
 
 static const char *top;
 static char tmpdir[] = "/tmp/test-snapshot-XXXXXX";
@@ -240,31 +241,6 @@ static void frozen_strtab(void)
 	st_strtab_free(t);
 }
 
-static int replay_seeds(void)
-{
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/tests/fuzz/snapshot", top);
-	DIR *d = opendir(dir);
-	if (!d)
-		return 0;
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[4096 + 256];
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		size_t len;
-		unsigned char *p = slurp(path, &len);
-		if (p)
-			CHECK_INT(LLVMFuzzerTestOneInput(p, len), 0);
-		free(p);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
 /* The model reads the mapped file for as long as it lives: a file cut
  * under it is bad input, not a SIGBUS.  A child opens a snapshot, cuts it
  * and reads a string; it must exit 1 with the one line naming the file. */
@@ -324,7 +300,9 @@ int main(void)
 	corruption();
 	cut_while_open();
 	frozen_strtab();
-	int seeds = replay_seeds();
+	char seeddir[4096];
+	snprintf(seeddir, sizeof seeddir, "%s/tests/fuzz/snapshot", top);
+	int seeds = replay_dir(seeddir);
 	CHECK(seeds >= 3);
 	char cmd[4200];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
