@@ -381,11 +381,18 @@ void tb_status(app *a, canvas *c, int y)
 	else
 		snprintf(rows, sizeof rows, "%s: row %d of %u", d->tab, T->selpos + 1, T->nrows);
 	if (a->re) {
+		/* the rows shown are counted; a closed row's children are not
+		 * made for a count (n finds them, opening the row), so say so */
 		uint32_t nm = 0;
 		for (uint32_t r = 0; r < T->nrows; r++)
 			nm += T->rows[r].match;
-		snprintf(buf, sizeof buf, "%s  /%s/ %u row%s%s  %s", rows, a->pattern, nm,
-		         nm == 1 ? "" : "s", a->filter ? " [filter]" : "", what);
+		bool closed = false;
+		for (uint32_t i = 0; i < t->ntop && !closed; i++)
+			closed = !t->open[i] && tb_opens(a, t, i);
+		snprintf(buf, sizeof buf, "%s  /%s/ %u %srow%s match%s%s%s  %s", rows, a->pattern,
+		         nm, closed ? "shown " : "", nm == 1 ? "" : "s", nm == 1 ? "es" : "",
+		         closed ? " (n: closed rows too)" : "", a->filter ? " [filter]" : "",
+		         what);
 	}
 	else
 		snprintf(buf, sizeof buf, "%s  %s%s%s", rows, what, *fig ? "  " : "", fig);
