@@ -591,9 +591,10 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 	f->ev.keylen = 0;
 }
 
-/* What e widens the span [*first, *last] by, widening it; anything above
- * ST_MAX_SOURCE_NS counts as just above it, so that sums of a few cannot
- * wrap. */
+/* What e widens the span [*first, *last] by beyond e's own length (a
+ * first event's span is its length, counted already), widening it;
+ * anything above ST_MAX_SOURCE_NS counts as just above it, so that sums of
+ * a few cannot wrap. */
 static uint64_t widen(uint64_t *first, uint64_t *last, bool *seen,
                       const st_event *e)
 {
@@ -602,7 +603,7 @@ static uint64_t widen(uint64_t *first, uint64_t *last, bool *seen,
 		*seen = true;
 		*first = e->start;
 		*last = e->end;
-		return e->end - e->start < over ? e->end - e->start : over;
+		return 0;
 	}
 	uint64_t by = 0;
 	if (e->start < *first) {
@@ -617,9 +618,11 @@ static uint64_t widen(uint64_t *first, uint64_t *last, bool *seen,
 }
 
 /* Counts e's time against ST_MAX_SOURCE_NS and ST_MAX_LOAD_NS: its length
- * and what it widens its thread's span and its source's by, which bounds
- * every self, total, wall and cpu figure (timestamps themselves may be
- * large: crox writes microseconds since 1970). */
+ * (so nested events count at each level, as totals sum them) and what it
+ * widens its thread's span and its source's by.  That bounds every figure
+ * on its own: self and total times by the lengths, cpu by the threads'
+ * spans, wall by the source's.  Timestamps themselves may be large (crox
+ * writes microseconds since 1970). */
 static bool account_time(st_builder *b, thread_stack *ts, const st_event *e,
                          const char **why)
 {
@@ -628,7 +631,8 @@ static bool account_time(st_builder *b, thread_stack *ts, const st_event *e,
 	add += widen(&ts->first, &ts->last, &ts->seen, e);
 	add += widen(&b->src_first, &b->src_last, &b->src_seen, e);
 	if (add > ST_MAX_SOURCE_NS - b->src_time) {
-		*why = "events add up to more than " ST_MAX_SOURCE_DAYS " days";
+		*why = "events add up to more than " ST_MAX_SOURCE_DAYS " days (summed "
+		       "over nesting levels and threads)";
 		return false;
 	}
 	b->src_time += add;

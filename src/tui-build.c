@@ -172,8 +172,13 @@ static layout make_layout(app *a, canvas *c)
 	uint64_t wall = t->wall_ns ? t->wall_ns : 1;
 	/* zoomed, the window is centred on the selected unit (it follows the
 	 * selection, as the other views do) and stays inside the build; no
-	 * finer than a microsecond a column */
-	uint64_t span = wall >> a->build.zoom, least = (uint64_t)L.bar_w * 1000;
+	 * finer than 0.1 ms a column (the axis's finest ticks are 1 ms, 10
+	 * columns apart; cargo times in ms), and the zoom level is brought
+	 * back to the first one that reaches that, so - acts at once */
+	uint64_t least = (uint64_t)L.bar_w * 100000;
+	while (a->build.zoom > 0 && (wall >> (a->build.zoom - 1)) <= least)
+		a->build.zoom--;
+	uint64_t span = wall >> a->build.zoom;
 	if (span < least)
 		span = least < wall ? least : wall;
 	L.span = span;
@@ -194,8 +199,8 @@ static int col_of(const layout *L, uint64_t ns)
 {
 	if (ns < L->t0)
 		return 0;
-	int x = (int)((double)(ns - L->t0) / L->ns_per_col);
-	return x > L->bar_w ? L->bar_w : x;
+	double x = (double)(ns - L->t0) / L->ns_per_col;   /* far right: huge */
+	return x >= L->bar_w ? L->bar_w : (int)x;
 }
 
 /* ---- the rows above the units ---------------------------------------------- */
@@ -326,9 +331,21 @@ static void tick_label(char *buf, size_t cap, uint64_t ns, uint64_t step)
 		snprintf(buf, cap, "0");
 	else if (step < 1000000000ull && ns < 1000000000ull)
 		snprintf(buf, cap, "%llums", (unsigned long long)ms);
-	else if (step < 1000000000ull)
-		snprintf(buf, cap, "%.*fs", ms % 1000 % 100 ? 2 : ms % 1000 ? 1 : 0,
-		         (double)ms / 1000);
+	else if (step < 1000000000ull) {
+		/* as many decimals as the step needs, so that ticks differ, less
+		 * the trailing zeros ("1.5s", "1s"), which keeps them apart */
+		uint64_t sm = step / 1000000;
+		int d = sm % 100 == 0 ? 1 : sm % 10 == 0 ? 2 : 3;
+		int n = snprintf(buf, cap, "%.*f", d, (double)ms / 1000);
+		while (n > 0 && (size_t)n < cap && buf[n - 1] == '0')
+			buf[--n] = '\0';
+		if (n > 0 && (size_t)n < cap && buf[n - 1] == '.')
+			buf[--n] = '\0';
+		if (n >= 0 && (size_t)n + 1 < cap) {
+			buf[n] = 's';
+			buf[n + 1] = '\0';
+		}
+	}
 	else if (s < 60)
 		snprintf(buf, cap, "%llus", (unsigned long long)s);
 	else if (s % 60)

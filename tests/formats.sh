@@ -104,17 +104,22 @@ printf '{"traceEvents":[{"ph":"X","ts":-1,"dur":1}]}' >"$tmp/neg.json"
 expect "trace: negative ts fails" 1 "$st" --report "$tmp/neg.json"
 one_line "trace: negative ts names the offset" 'neg\.json: offset 16: "X" event without a valid "ts"'
 # times a profile cannot hold: every figure is a sum of event times, so
-# the builder bounds them (a fuzzed trace once overflowed a self time)
+# the builder bounds them (a fuzzed trace once overflowed a self time): one
+# event longer than 104 days; events of 92 days each, fine alone, on two
+# threads (the second crosses the bound); folded frames of 46 days, nested
+# two deep and three (each level counts, as totals sum them)
 printf '{"traceEvents":[{"ph":"X","ts":1,"dur":9e15}]}' >"$tmp/long.json"
 expect "trace: an event longer than 104 days fails" 1 "$st" --report "$tmp/long.json"
 one_line "trace: an event longer than 104 days names it" 'long\.json: offset 16: events add up to more than 104 days'
-{ printf '{"traceEvents":['
-  for t in 1 2 3 4 5 6 7 8 9; do printf '{"ph":"X","tid":%d,"ts":0,"dur":8e12},' $t; done
-  printf '{"ph":"X","tid":10,"ts":0,"dur":8e12}]}'; } >"$tmp/sum.json"
-expect "trace: events summing past 104 days fail" 1 "$st" --report "$tmp/sum.json"
-one_line "trace: the sum names the event that crosses it" 'sum\.json: offset [0-9]+: events add up to more than 104 days'
+printf '{"traceEvents":[{"ph":"X","tid":1,"ts":0,"dur":8e12}]}' >"$tmp/one.json"
+expect "trace: one event of 92 days loads" 0 "$st" --report "$tmp/one.json"
+printf '{"traceEvents":[{"ph":"X","tid":1,"ts":0,"dur":8e12},{"ph":"X","tid":2,"ts":0,"dur":8e12}]}' >"$tmp/sum.json"
+expect "trace: two events summing past 104 days fail" 1 "$st" --report "$tmp/sum.json"
+one_line "trace: the sum names the second event" 'sum\.json: offset 53: events add up to more than 104 days'
+printf 'a;b 4000000000000000\n' >"$tmp/one.folded"
+expect "folded: frames of 46 days nested two deep load" 0 "$st" --report "$tmp/one.folded"
 printf 'a;b;c 4000000000000000\n' >"$tmp/big.folded"
-expect "folded: counts past 104 days fail" 1 "$st" --report "$tmp/big.folded"
+expect "folded: frames nested past 104 days fail" 1 "$st" --report "$tmp/big.folded"
 one_line "folded: names the line" 'big\.folded: line 1: events add up to more than 104 days'
 zstd -q -d -c "$fd/photo_service.llvm_timings.json.zst" | head -c 5000000 >"$tmp/cut.json"
 expect "trace: cut short loads" 0 "$st" --report "$tmp/cut.json"

@@ -67,10 +67,11 @@ void st_builder_set_crate(st_builder *b, const char *name, uint8_t kind);
 #define ST_STR_(x) #x
 #define ST_STR(x) ST_STR_(x)
 
-/* The most event time accepted, in ns: one source's intervals summed with
- * its threads' spans (2^53 ns, 104 days: real profiles hold hours), and a
- * whole load's (2^61).  Every figure of the model is a sum of such times,
- * so no sum, and no difference of two in a diff, can overflow. */
+/* The most event time accepted, in ns: one source's intervals summed over
+ * every nesting level, plus what its threads' spans and its own span add
+ * beyond them (2^53 ns, 104 days: real profiles hold hours), and a whole
+ * load's (2^61).  Every figure of the model is a sum of such times, so no
+ * sum, and no difference of two in a diff, can overflow. */
 #define ST_MAX_SOURCE_NS ((uint64_t)1 << 53)
 #define ST_MAX_SOURCE_DAYS "104"
 #define ST_MAX_LOAD_NS ((uint64_t)1 << 61)

@@ -82,6 +82,8 @@ static inline bool st_evbuf_tell(st_evbuf *eb, uint64_t done)
 {
 	if (!eb->progress || done < eb->next_tell)
 		return true;
+	if (done > eb->total)   /* a last line without its newline */
+		done = eb->total;
 	eb->next_tell = done + ((uint64_t)1 << 20);
 	return eb->progress(eb->progress_ctx, done, eb->total);
 }

@@ -304,6 +304,9 @@ ui build-click 100x20 '5<click 10,9><dump><dclick 10,9>' tokio-hyper.html
 # + and - zoom the timeline around the selected unit (units outside it get
 # a < or > at the edge); f keeps the units whose name matches
 ui build-zoom 100x20 '5<End><Up><Up>+++<dump><Up>-<dump>---' tokio-hyper.html
+# zoomed in as far as it goes (0.1 ms a column): ticks that differ, a unit
+# longer than the window drawn across it, and - acting at the first press
+ui build-deep-zoom 160x14 '5<End><Up><Up>++++++++++++++++++++<dump>-' tokio-hyper.html
 ui build-filter 100x16 '5/tokio<Enter>f<dump>/^zzz<Enter>' tokio-hyper.html
 ui build-search 100x14 '5/^h<Enter>n<dump>nN' tokio-hyper.html
 ui build-narrow 80x24 '5<PgDn><dump><End><dump><resize 40x10><dump><resize 80x24><Home>' tokio-hyper.html

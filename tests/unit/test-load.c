@@ -98,12 +98,15 @@ static void test_loads(const char *dir)
 typedef struct stopper {
 	bool midway;
 	int calls;
+	uint64_t done, total;   /* what the call that said stop was told */
 } stopper;
 
 static bool stop_at(void *ctx, uint64_t done, uint64_t total)
 {
 	stopper *s = ctx;
 	s->calls++;
+	s->done = done;
+	s->total = total;
 	return s->midway && done < total / 2;
 }
 
@@ -124,7 +127,7 @@ static void test_cancelled(const char *dir)
 		for (int i = 0; i < 2; i++) {
 			char *paths[] = { (char *)files[f] };
 			char err[1024];
-			stopper s = { i == 1, 0 };
+			stopper s = { .midway = i == 1 };
 			st_load_opts o = { .progress = stop_at, .progress_ctx = &s };
 			st_model *m = st_model_new();
 			CHECK_INT(st_load_paths(m, paths, 1, &o, err, sizeof err), 2);
@@ -157,12 +160,14 @@ static void test_cancelled(const char *dir)
 	for (int f = 0; f < 2; f++) {
 		char *paths[] = { (char *)texts[f] };
 		char err[1024];
-		stopper s = { true, 0 };
+		stopper s = { .midway = true };
 		st_load_opts o = { .progress = stop_at, .progress_ctx = &s };
 		st_model *m = st_model_new();
 		CHECK_INT(st_load_paths(m, paths, 1, &o, err, sizeof err), 2);
 		CHECK_STR(err, "cancelled");
 		CHECK(s.calls >= 2 && s.calls < 40);
+		/* stopped while parsing, not at the tell after it */
+		CHECK(s.done >= s.total / 2 && s.done < s.total);
 		st_model_free(m);
 	}
 	unlink(trace);
