@@ -31,7 +31,12 @@ int st_snapshot_save(const st_model *m, const char *const *notes, size_t nnotes,
 
 /* Opens the snapshot at path into m, replacing what m held (a new model
  * from st_model_new).  Bad input (not a snapshot, a future version, cut
- * short, corrupt) returns 1 with "PATH: offset N: what" in err. */
+ * short, corrupt) returns 1 with "PATH: offset N: what" in err.  The model
+ * reads the file's mapping for as long as it lives: the file cut under it
+ * (while it is checked here, or later) ends the process with "stalactite:
+ * PATH: offset N: file changed while being read" and status 1, the
+ * terminal given back first (load-guard.h; unguarded, as before, in the
+ * unlikely case that every guard slot is taken). */
 int st_snapshot_open(st_model *m, const char *path, char *err, size_t errlen);
 
 /* The same from memory (copied first, so data need not stay); with copy,
