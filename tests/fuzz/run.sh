@@ -8,13 +8,14 @@
 # scratch corpus, so nothing is written under tests/.
 #   FUZZ_BUILD   the build directory (default _build-fuzz)
 #   FUZZ_JOBS    make -j, and targets run at once (default 2)
+#   FUZZ_TARGETS the targets to run (default: all of them)
 # A finding is fixed in the parser, and its input is committed to
 # tests/data/NAME/crashers/ (make check replays it).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 build=${FUZZ_BUILD:-$top/_build-fuzz}
-targets="mmprof demangle trace folded timepasses llvmpasses snapshot cargo"
+targets=${FUZZ_TARGETS:-"mmprof demangle trace folded timepasses llvmpasses snapshot cargo"}
 command -v clang >/dev/null 2>&1 || { echo "run.sh: no clang: skipped"; exit 77; }
 printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' |
 	clang -fsanitize=fuzzer,address -x c - -o /dev/null 2>/dev/null ||
