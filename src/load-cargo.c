@@ -73,6 +73,15 @@ static bool secs(const cJSON *o, const char *key, uint64_t *ns)
 	return true;
 }
 
+/* A count of units (running, waiting): 0 when absent or not positive,
+ * UINT32_MAX at most (a double past it would not convert). */
+static uint32_t count_of(const cJSON *v)
+{
+	if (!cJSON_IsNumber(v) || !(v->valuedouble > 0))
+		return 0;
+	return v->valuedouble < 4294967295.0 ? (uint32_t)v->valuedouble : UINT32_MAX;
+}
+
 static bool index_of(const cJSON *v, uint32_t *i)
 {
 	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) ||
@@ -291,8 +300,7 @@ static int parse_html(st_build_timings *t, st_strtab *strs,
 			        t->concurrency.cap, sizeof *t->concurrency.v);
 		}
 		t->concurrency.v[t->concurrency.len++] = (st_conc_sample){
-			ts, a->valuedouble > 0 ? (uint32_t)a->valuedouble : 0,
-			cJSON_IsNumber(w) && w->valuedouble > 0 ? (uint32_t)w->valuedouble : 0 };
+			ts, count_of(a), count_of(w) };
 	}
 	cJSON_Delete(cd);
 	return 0;

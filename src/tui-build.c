@@ -317,7 +317,8 @@ static void draw_concurrency(app *a, canvas *c, const layout *L, int y, bool wai
 			d[0] = (char)('0' + v);
 			s = d;
 		} else {
-			s = gl(a)->spark[(v * 8 + peak - 1) / peak - 1];
+			/* in 64 bits: a timings file may claim 4 billion units */
+			s = gl(a)->spark[((uint64_t)v * 8 + peak - 1) / peak - 1];
 		}
 		cv_text(c, y, L->bar_x + x, c->w, s, waiting ? S_CRITICAL : S_BAR);
 	}

@@ -297,6 +297,9 @@ ui build-enter 120x16 '5j<Enter><dump><End><Enter>' two-crates
 # 77 units of a real tokio+hyper build, bound by cores: the first screen,
 # the critical path alone, sorted by duration (again: reversed), by start
 ui build-tokio 120x40 '5' tokio-hyper.html
+# a timings file claiming billions of running units: the concurrency line
+# still picks its glyphs from the eight there are (a fuzz finding)
+ui build-huge-concurrency 100x12 '5' crashers/huge-concurrency.html
 ui build-critical 120x20 '5C<End>' tokio-hyper.html
 ui build-sort 100x20 '5T<dump>T<dump>S<dump>a' tokio-hyper.html
 # a click on a unit's row selects it, a double click opens it as Enter does
