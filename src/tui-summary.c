@@ -287,8 +287,9 @@ static redraw summary_action(app *a, int act)
 	}
 }
 
-/* A click selects a row of figures (a section header or a blank line
- * keeps the selection); a double click is Enter on it. */
+/* A click selects the row under it, a row of figures or a heading (Enter
+ * on one opens its whole table); a blank line keeps the selection.  A
+ * double click is Enter on it. */
 static redraw summary_click(app *a, canvas *c, int y, int x, int what)
 {
 	(void)c, (void)x;
