@@ -122,6 +122,23 @@ void st_async_evidence_merge(st_async_evidence *dst,
 	dst->any |= src->any;
 }
 
+void st_async_evidence_absorb(st_async_evidence *dst,
+                              const st_async_evidence *src)
+{
+	uint32_t n = st_strtab_count(src->paths);
+	for (uint32_t id = 1; id < n; id++) {
+		uint32_t d = st_intern(dst->paths, st_str(src->paths, id),
+		                       st_strlen(src->paths, id));
+		*grow_bytes(&dst->raw, &dst->nraw, d) |= id < src->nraw ? src->raw[id] : 0;
+	}
+	n = st_strtab_count(src->bodies);
+	for (uint32_t id = 1; id < n; id++)
+		st_intern(dst->bodies, st_str(src->bodies, id), st_strlen(src->bodies, id));
+	n = st_strtab_count(src->tails);
+	for (uint32_t id = 1; id < n; id++)
+		st_intern(dst->tails, st_str(src->tails, id), st_strlen(src->tails, id));
+}
+
 /* "Coroutine(DefId(0:16 ~ PATH)" and the like, s[i] being the '(' of
  * "(DefId(".  Returns where scanning goes on. */
 static size_t scan_defid(st_async_evidence *ev, const char *s, size_t n, size_t i)

@@ -250,6 +250,21 @@ void st_builder_set_hook(st_builder *b, const st_event_hook *hook)
 		b->hook = *hook;
 }
 
+bool st_builder_has_hook(const st_builder *b)
+{
+	return b->has_hook;
+}
+
+void st_builder_scan_text(st_builder *b, const char *s, size_t n)
+{
+	st_async_evidence_scan(b->evidence, s, n);
+}
+
+void st_builder_add_evidence(st_builder *b, const st_async_evidence *ev)
+{
+	st_async_evidence_absorb(b->evidence, ev);
+}
+
 st_strtab *st_builder_strs(st_builder *b)
 {
 	return b->m->strs;

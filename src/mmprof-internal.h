@@ -102,6 +102,13 @@ struct st_mmprof {
 	char *cmd;
 	char warning[160];
 	bool mapped, populate;
+	/* the sweep (mmprof-sweep.c): a query invocation's label by virtual
+	 * id, as its address (0: not swept, 1: "<unknown>"); vl may be shared
+	 * by the decoders of one file */
+	bool sweep, vl_owned;
+	uint32_t *vl;
+	uint64_t *targets;              /* address << 32 | id, by address */
+	size_t ntargets;
 	st_mmprof_sink sink;            /* instead of the builder, when set */
 	void *sink_ctx;
 	char *err;
@@ -217,6 +224,12 @@ bool mm_resolve_addr(st_mmprof *p, uint64_t addr, uint64_t culprit);
 void mm_clean_utf8(const unsigned char *s, size_t n, buf *c);
 /* Interns str[0..n) in p->strs, invalid UTF-8 repaired. */
 uint32_t mm_intern_clean(st_mmprof *p, const char *str, size_t n);
+
+/* When the entry at addr is exactly "FE id (1E FE id)* FF" inside one page
+ * (how rustc writes label + arguments), stores the ids and the file offsets
+ * of their FE bytes and returns how many; else 0.  Reads only. */
+size_t mm_simple_refs(const st_mmprof *p, uint64_t addr, uint64_t *ids,
+                      uint64_t *offs);
 
 /* ---- metadata (mmprof-meta.c) ------------------------------------------- */
 

@@ -281,6 +281,9 @@ void st_mmprof_close(st_mmprof *p)
 	free(p->clean.p);
 	free(p->key.p);
 	free(p->dense);
+	if (p->vl_owned)
+		free(p->vl);
+	free(p->targets);
 	free(p->cmd);
 	free(p);
 }

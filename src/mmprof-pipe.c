@@ -547,6 +547,68 @@ static bool build_all(st_mmprof_pipe *pp)
 	return true;
 }
 
+/* ---- the sweep ---------------------------------------------------------------- */
+
+typedef struct sweeper {
+	st_mmprof *p;
+	unsigned part, parts;
+	st_async_evidence *ev;
+	pthread_t th;
+} sweeper;
+
+static void scan_into_builder(void *ctx, const char *s, size_t n)
+{
+	st_builder_scan_text(ctx, s, n);
+}
+
+static void scan_into(void *ctx, const char *s, size_t n)
+{
+	st_async_evidence_scan(ctx, s, n);
+}
+
+static void *sweep_thread(void *arg)
+{
+	sweeper *w = arg;
+	st_mmprof_sweep_part(w->p, w->part, w->parts, scan_into, w->ev);
+	return NULL;
+}
+
+/* The file's strings swept before its events are decoded (mmprof.h), in
+ * as many parts as there are decoders, the first here, the others on
+ * threads with evidence of their own, added to the builder's after; then
+ * every decoder has the labels. */
+static void sweep(st_mmprof_pipe *pp, st_builder *b)
+{
+	st_mmprof_sweep_begin(pp->p);
+	sweeper *w = st_xcalloc(pp->nd, sizeof *w);
+	sigset_t old;
+	st_block_async_signals(&old);
+	unsigned parts = pp->nd, started = 0;
+	for (unsigned k = 1; k < parts; k++) {
+		w[k] = (sweeper){ .p = pp->p, .part = k, .parts = parts,
+		                  .ev = st_async_evidence_new() };
+		if (pthread_create(&w[k].th, NULL, sweep_thread, &w[k]) != 0) {
+			st_async_evidence_free(w[k].ev);
+			break;
+		}
+		started = k;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* parts whose thread did not start are swept here */
+	st_mmprof_sweep_part(pp->p, 0, parts, scan_into_builder, b);
+	for (unsigned k = started + 1; k < parts; k++)
+		st_mmprof_sweep_part(pp->p, k, parts, scan_into_builder, b);
+	for (unsigned k = 1; k <= started; k++) {
+		pthread_join(w[k].th, NULL);
+		st_builder_add_evidence(b, w[k].ev);
+		st_async_evidence_free(w[k].ev);
+	}
+	free(w);
+	st_mmprof_sweep_end(pp->p);
+	for (uint32_t k = 1; k < pp->nd; k++)
+		st_mmprof_sweep_share(pp->d[k].p, pp->p);
+}
+
 int st_mmprof_pipe_feed(st_mmprof_pipe *pp, st_builder *b,
                         st_progress_fn progress, void *progress_ctx,
                         char *err, size_t errlen)
@@ -558,7 +620,10 @@ int st_mmprof_pipe_feed(st_mmprof_pipe *pp, st_builder *b,
 	pp->outlen = errlen;
 	for (uint32_t k = 0; k < pp->nd; k++)
 		st_mmprof_set_sink(pp->d[k].p, sink, &pp->d[k]);
-	st_mmprof_prefault(pp->p);   /* ranges give no pages back */
+	if (!st_builder_has_hook(b))
+		sweep(pp, b);
+	else
+		st_mmprof_prefault(pp->p);   /* keys at random; ranges give no pages back */
 	st_sync_init(&pp->mu, &pp->cv);
 	/* signals sent to the process stay with the calling thread */
 	sigset_t old;

@@ -172,11 +172,8 @@ static bool part_at(st_mmprof *p, uint64_t addr, uint64_t culprit,
 	return true;
 }
 
-/* When the entry at addr is exactly "FE id (1E FE id)* FF" inside one page
- * (how rustc writes label + arguments), stores the ids and the file offsets
- * of their FE bytes and returns how many; else 0. */
-static size_t simple_refs(const st_mmprof *p, uint64_t addr, uint64_t *ids,
-                          uint64_t *offs)
+size_t mm_simple_refs(const st_mmprof *p, uint64_t addr, uint64_t *ids,
+                      uint64_t *offs)
 {
 	const stream *s = &p->st[TAG_STRINGS];
 	if (addr < 8 || addr >= s->total)
@@ -338,11 +335,22 @@ static bool complex_name(st_mmprof *p, uint64_t addr, uint64_t culprit,
 static bool event_name(st_mmprof *p, uint64_t id, uint64_t culprit,
                        evname *e, bool query_key)
 {
+	if (query_key && p->sweep && id < p->ndense && p->vl[id]) {
+		/* the sweep read its event id: the label, and no key (its
+		 * evidence was scanned there) */
+		uint32_t v;
+		if (!part_at(p, p->vl[id] == 1 ? UINT64_MAX : p->vl[id], culprit, &v))
+			return false;
+		if (v != PART_COMPLEX) {
+			*e = (evname){ .label = v == PART_INVALID ? p->parse_error : v };
+			return true;
+		}
+	}
 	uint64_t at = culprit;
 	uint64_t addr = id_addr(p, id, &at);
 	uint64_t ids[MAX_SIMPLE], offs[MAX_SIMPLE];
 	bool complex = false;
-	size_t n = addr == UINT64_MAX ? 0 : simple_refs(p, addr, ids, offs);
+	size_t n = addr == UINT64_MAX ? 0 : mm_simple_refs(p, addr, ids, offs);
 	if (n > 0 && name_from_refs(p, ids, offs, n, e, &complex, query_key))
 		return true;
 	if (n > 0 && !complex)
@@ -454,14 +462,17 @@ static bool feed_record(st_mmprof *p, feed_state *f, const unsigned char *r,
  * they get read-ahead. */
 #define READY_WINDOW ((uint64_t)24 << 20)
 
-static void populate(const st_mmprof *p, feed_state *f, uint64_t from)
+static void populate(const st_mmprof *p, feed_state *f, uint64_t from,
+                     uint64_t to)
 {
 	if (!p->populate || f->pagesz == 0 || f->ready == 0 ||
 	    f->ready + READY_WINDOW / 2 < from)
 		return;
 	uint64_t lo = from > READY_WINDOW ? from - READY_WINDOW : 0;
 	uintptr_t a = (uintptr_t)(p->data + lo) & ~(uintptr_t)(f->pagesz - 1);
-	uintptr_t b = (uintptr_t)(p->data + f->ready);
+	/* swept, what lies above the events page (the strings of the events
+	 * after it, and the query strings at the end) is read no more */
+	uintptr_t b = (uintptr_t)(p->data + (p->sweep && to < f->ready ? to : f->ready));
 	if (b > a) {
 #ifdef MADV_POPULATE_READ
 		if (madvise((void *)a, b - a, MADV_POPULATE_READ) != 0)
@@ -518,7 +529,8 @@ static bool feed_all(st_mmprof *p, feed_state *f, uint64_t lo, uint64_t hi)
 	unsigned char tmp[32];
 	f->ready = p->len;
 	if (whole)
-		populate(p, f, s->pages[pi].hdr_off);
+		populate(p, f, s->pages[pi].hdr_off,
+		         s->pages[pi].file_off + s->pages[pi].len);
 	for (uint64_t i = hi; i-- > lo;) {
 		uint64_t off = 8 + i * p->recsz;
 		if (s->pages[pi].stream_off > off) {
@@ -526,7 +538,8 @@ static bool feed_all(st_mmprof *p, feed_state *f, uint64_t lo, uint64_t hi)
 				pi--;
 			if (whole) {
 				drop_tail(p, f, s->pages[pi].hdr_off, false);
-				populate(p, f, s->pages[pi].hdr_off);
+				populate(p, f, s->pages[pi].hdr_off,
+		         s->pages[pi].file_off + s->pages[pi].len);
 			}
 		}
 		const page *pg = &s->pages[pi];

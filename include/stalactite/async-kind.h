@@ -29,6 +29,10 @@ void st_async_evidence_scan(st_async_evidence *ev, const char *s, size_t len);
 /* False when st_async_evidence_scan would find nothing in s (neither
  * marker), so that a string can be left out before it is scanned. */
 bool st_async_evidence_may_hold(const char *s, size_t len);
+/* Adds what src's current source showed (scanned apart, on another
+ * thread) to dst's current source. */
+void st_async_evidence_absorb(st_async_evidence *dst,
+                              const st_async_evidence *src);
 /* Ends the current source: binds what it showed to its own crate.  Returns
  * true when the source had own-crate closure or coroutine keys (it was
  * profiled with query keys). */

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "stalactite/async-kind.h"
 #include "stalactite/model.h"
 
 typedef enum st_event_type {
@@ -52,6 +53,13 @@ typedef struct st_builder st_builder;
 
 st_builder *st_builder_new(st_model *m);
 void st_builder_set_hook(st_builder *b, const st_event_hook *hook);
+/* Whether an event hook is set (it is shown query keys: see st_event). */
+bool st_builder_has_hook(const st_builder *b);
+/* Text of the current source that may hold async evidence, read apart from
+ * its events (a profile's strings, mmprof.h's sweep), as if a key of one;
+ * or already scanned into ev on another thread. */
+void st_builder_scan_text(st_builder *b, const char *s, size_t n);
+void st_builder_add_evidence(st_builder *b, const st_async_evidence *ev);
 /* The strtab loaders intern into (the model's). */
 st_strtab *st_builder_strs(st_builder *b);
 

@@ -61,6 +61,25 @@ typedef bool (*st_mmprof_sink)(void *ctx, const st_event *e, uint64_t at,
                                const char **why);
 void st_mmprof_set_sink(st_mmprof *p, st_mmprof_sink fn, void *ctx);
 
+/* The sweep (mmprof-sweep.c): the string data read once, in order, before
+ * the events, which then read neither query keys nor the event ids of
+ * query invocations (their strings lie at random at the file's end).
+ * Every literal that may hold async evidence goes to scan; a mapped file's
+ * string pages are given back behind it.  The events then carry no key
+ * (e->key NULL): not with an event hook, which is shown the keys.
+ * begin sorts the index; the parts (part of parts, the string pages cut in
+ * as many runs) may run on threads of their own at once, each with its
+ * own scan; end frees what only the parts need.  share gives another
+ * decoder of the same file (st_mmprof_feed_range) what they found, which
+ * must outlive it. */
+typedef void (*st_mmprof_text_fn)(void *ctx, const char *s, size_t n);
+void st_mmprof_sweep(st_mmprof *p, st_mmprof_text_fn scan, void *ctx);
+void st_mmprof_sweep_begin(st_mmprof *p);
+void st_mmprof_sweep_part(st_mmprof *p, unsigned part, unsigned parts,
+                          st_mmprof_text_fn scan, void *ctx);
+void st_mmprof_sweep_end(st_mmprof *p);
+void st_mmprof_sweep_share(st_mmprof *dst, const st_mmprof *src);
+
 /* Decodes every event and feeds it to b (begin/end_source are the caller's).
  * Returns 0, or -1 with "offset N: what is wrong" in err, or -2 when the
  * progress callback asked to stop. */

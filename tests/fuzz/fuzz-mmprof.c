@@ -1,6 +1,7 @@
 /* libFuzzer target for the .mm_profdata decoder, fed to the builder as the
- * loader does (crate name from the command line, a --match hook), then both
- * report formats when it loads.  Any input must end in a model or in one
+ * loader does (crate name from the command line), then both report formats
+ * when it loads: with a --match hook (events decoded one by one, keys and
+ * all), and without one, the strings swept first (mmprof.h).  Any input must end in a model or in one
  * "offset N: ..." message: no crash, no overrun, no leak, no hang.
  *   ./configure --enable-fuzzing CC=clang && make tests/fuzz/fuzz-mmprof
  *   tests/fuzz/fuzz-mmprof -dict=tests/fuzz/mmprof.dict tests/fuzz/mmprof
@@ -20,13 +21,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The decoder and builder as load.c drives them; 0 when it loaded. */
+static void sweep_text(void *ctx, const char *s, size_t n)
+{
+	st_builder_scan_text(ctx, s, n);
+}
+
+/* The decoder and builder as load.c drives them, with mr's hook or swept;
+ * 0 when it loaded. */
 static int decode(const uint8_t *data, size_t size, st_model *m,
                   st_match_report *mr)
 {
 	char err[512], crate[300], cname[256];
 	st_builder *b = st_builder_new(m);
-	st_builder_set_hook(b, st_match_report_hook(mr));
+	if (mr)
+		st_builder_set_hook(b, st_match_report_hook(mr));
 	st_mmprof *p = st_mmprof_open(data, size, st_builder_strs(b), err, sizeof err);
 	int rc = -1;
 	if (p) {
@@ -36,6 +44,8 @@ static int decode(const uint8_t *data, size_t size, st_model *m,
 		st_crate_info(info->cmd, "fuzz.mm_profdata", cname, sizeof cname, &kind);
 		st_builder_begin_source(b, "fuzz.mm_profdata", "mm_profdata", crate, size);
 		st_builder_set_crate(b, cname, (uint8_t)kind);
+		if (!mr)
+			st_mmprof_sweep(p, sweep_text, b);
 		rc = st_mmprof_feed(p, b, NULL, NULL, err, sizeof err);
 		st_builder_end_source(b, info->events);
 		st_mmprof_close(p);
@@ -59,6 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (decode(data, size, m, mr) == 0)
 		fuzz_reports(m, mr);
 	st_match_report_free(mr);
+	st_model_free(m);
+	m = st_model_new();
+	if (decode(data, size, m, NULL) == 0)
+		fuzz_reports(m, NULL);
 	st_model_free(m);
 	return 0;
 }

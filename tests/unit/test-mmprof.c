@@ -344,6 +344,124 @@ static void test_mapped_and_progress(void)
 	munmap(map, len);
 }
 
+
+/* ---- the sweep ------------------------------------------------------------ */
+
+typedef struct swept {
+	char text[4096];             /* what the sweep handed over, one per line */
+	int calls;
+	st_strtab *strs;
+	char sig[1024];              /* label and key of each query event */
+	bool cut;
+} swept;
+
+static void on_text(void *ctx, const char *s, size_t n)
+{
+	swept *w = ctx;
+	size_t at = strlen(w->text);
+	for (size_t i = 0; i < n && at + 2 < sizeof w->text; i++)   /* lead bytes may be ids */
+		w->text[at++] = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F ? s[i] : '.';
+	w->text[at++] = '\n';
+	w->text[at] = 0;
+	w->calls++;
+}
+
+static bool on_sunk(void *ctx, const st_event *e, uint64_t at, const char **why)
+{
+	(void)at;
+	(void)why;
+	swept *w = ctx;
+	const char *kind = st_str(w->strs, e->kind);
+	if (strcmp(kind, "Query") && strcmp(kind, "QueryCacheHit"))
+		return true;
+	size_t n = strlen(w->sig);
+	snprintf(w->sig + n, sizeof w->sig - n, "%s %s [%.*s];", kind,
+	         st_str(w->strs, e->label), e->key ? (int)e->keylen : 1,
+	         e->key ? e->key : "-");
+	return true;
+}
+
+/* The base profile and two query invocations whose keys hold evidence
+ * markers; the string data in two pages cut inside the first marker
+ * (pages S E S I, as rustc writes them: its query strings come last). */
+static void sweep_profile(mk_prof *p, bool cut_short)
+{
+	mk_ids k;
+	mk_init(p, 9);
+	mk_strings(p, &k, mk_meta_json);
+	static const char k1[] = "PseudoCanonicalInput { args: [Coroutine(DefId(0:7 ~ "
+	                         "demo[1]::f::{closure#0}), [])] }";
+	static const char k2[] = "value: <{async fn body of demo::g()} as Future>";
+	uint64_t typeck = mk_str(p, "typeck");
+	uint64_t key1 = mk_str(p, k1);
+	size_t cut = (size_t)(key1 - MK_CONCRETE) + strlen("PseudoCanonicalInput { args: [Coroutine(De");
+	mk_index(p, 6, mk_pair(p, typeck, key1) - MK_CONCRETE);
+	mk_index(p, 7, mk_pair(p, typeck, mk_str(p, k2)) - MK_CONCRETE);
+	mk_events(p, &k);
+	mk_interval(p, k.query, 6, 3, 1100, 1200);
+	mk_interval(p, k.query, 7, 3, 1300, 1400);
+	mk_header(p);
+	mk_page(p, 1, &p->sd, 0, cut);
+	mk_page(p, 0, &p->ev, 0, p->ev.len);
+	mk_page(p, 1, &p->sd, cut, p->sd.len);
+	mk_page(p, 2, &p->si, 0, p->si.len);
+	if (cut_short) {   /* one more strings page, cut by the file's end */
+		mk_page(p, 1, &p->sd, 8, 40);
+		p->out.len -= 3;
+	}
+}
+
+static void sweep_decode(const mk_prof *p, bool sweep, swept *w)
+{
+	memset(w, 0, sizeof *w);
+	w->strs = st_strtab_new();
+	char err[256] = "";
+	st_mmprof *m = st_mmprof_open(p->out.p, p->out.len, w->strs, err, sizeof err);
+	CHECK_STR(err, "");
+	if (!m)
+		return;
+	w->cut = st_mmprof_get_info(m)->warning != NULL;
+	if (sweep)
+		st_mmprof_sweep(m, on_text, w);
+	st_mmprof_set_sink(m, on_sunk, w);
+	CHECK_INT(st_mmprof_feed(m, NULL, NULL, NULL, err, sizeof err), 0);
+	st_mmprof_close(m);
+	st_strtab_free(w->strs);
+	w->strs = NULL;
+}
+
+/* The sweep hands over each marker's literal whole (the one cut by a page
+ * boundary joined, with the bytes before it that tell a Coroutine from a
+ * Closure), and the query events then come with their labels and no key. */
+static void test_sweep(void)
+{
+	static swept with, without;
+	mk_prof p;
+	sweep_profile(&p, false);
+	sweep_decode(&p, true, &with);
+	sweep_decode(&p, false, &without);
+	CHECK(strstr(with.text, "Coroutine(DefId(0:7 ~ demo[1]::f::{closure#0}), [])] }\n") != NULL);
+	CHECK(strstr(with.text, "{async fn body of demo::g()} as Future>\n") != NULL);
+	CHECK_INT(with.calls, 2);
+	CHECK_STR(without.sig, "Query typeck [value: <{async fn body of demo::g()} as Future>];"
+	          "Query typeck [PseudoCanonicalInput { args: [Coroutine(DefId(0:7 ~ "
+	          "demo[1]::f::{closure#0}), [])] }];"
+	          "QueryCacheHit typeck [main];Query typeck [main];");
+	CHECK_STR(with.sig, "Query typeck [-];Query typeck [-];"
+	          "QueryCacheHit typeck [-];Query typeck [-];");
+	mk_free(&p);
+
+	/* a file cut short is decoded event by event, keys and all */
+	sweep_profile(&p, true);
+	sweep_decode(&p, true, &with);
+	sweep_decode(&p, false, &without);
+	CHECK(with.cut);
+	CHECK_INT(with.calls, 0);
+	CHECK_STR(with.sig, without.sig);
+	CHECK(strstr(with.sig, "[main]") != NULL);
+	mk_free(&p);
+}
+
 int main(void)
 {
 	test_real_files();
@@ -351,5 +469,6 @@ int main(void)
 	test_generated_contents();
 	test_truncations();
 	test_mapped_and_progress();
+	test_sweep();
 	return check_done();
 }

@@ -1,0 +1,254 @@
+/* mmprof-sweep.c: the string data read once, in order, before the events.
+ *
+ * rustc writes the strings of every query invocation (its event id: label
+ * and key; the key: a def path or a type printed whole) at the end of the
+ * compilation, in the order of its query caches, which is not the order of
+ * the events.  Decoding the events one by one then reads that part of the
+ * file at random: it stayed mapped whole (most of a large profile's bytes)
+ * and each key was expanded, for one use: the async evidence its text may
+ * hold.  Instead, this pass walks the string data front to back once:
+ *
+ *  - every literal that holds an evidence marker ("(DefId(", "{async fn
+ *    body of ") goes to the caller's scanner, found by memmem over whole
+ *    pages (the markers are rare, the text is not);
+ *  - the label of every query invocation's event id (virtual ids, through
+ *    the index sorted by address) is noted by the label's address, so that
+ *    the events need neither their event id string nor their key;
+ *  - and a mapped file's pages are given back behind it.
+ *
+ * The sweep only reads: it fails on nothing (an entry it cannot read in
+ * place is left to the events' decoding, which says what is wrong with
+ * it), and parts of it run on several threads at once. */
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "mmprof-internal.h"
+
+#define LEAD 16                   /* bytes a marker's scan looks back */
+
+static const char defid[] = "(DefId(";
+static const char body[] = "{async fn body of ";
+
+/* ---- the index, by address ---------------------------------------------- */
+
+/* LSD radix sort of v[0..n) on the upper 32 bits (the address). */
+static void sort_by_addr(uint64_t *v, size_t n)
+{
+	uint64_t *tmp = st_xreallocarray(NULL, n ? n : 1, sizeof *tmp);
+	for (int shift = 32; shift < 64; shift += 8) {
+		size_t count[257] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[((v[i] >> shift) & 0xFF) + 1]++;
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(v[i] >> shift) & 0xFF]++] = v[i];
+		uint64_t *t = v;
+		v = tmp;
+		tmp = t;
+	}
+	/* four passes: the sorted data is back in the caller's array */
+	free(tmp);
+}
+
+void st_mmprof_sweep_begin(st_mmprof *p)
+{
+	/* A file cut short lacks the query strings (rustc writes them last)
+	 * but holds strings of events it lost: what their text would show is
+	 * left out, as the events decoded one by one leave it. */
+	if (p->sweep || !p->ndense || p->cut || p->warning[0])
+		return;
+	p->sweep = true;
+	p->vl = st_xcalloc(p->ndense, sizeof *p->vl);
+	p->vl_owned = true;
+	size_t n = 0;
+	for (uint64_t id = 0; id < p->ndense; id++)
+		n += p->dense[id] != ST_IDMAP_NONE && p->dense[id] != IDX_FAR;
+	p->targets = st_xreallocarray(NULL, n ? n : 1, sizeof *p->targets);
+	n = 0;
+	for (uint64_t id = 0; id < p->ndense; id++)
+		if (p->dense[id] != ST_IDMAP_NONE && p->dense[id] != IDX_FAR)
+			p->targets[n++] = (uint64_t)p->dense[id] << 32 | id;
+	sort_by_addr(p->targets, n);
+	p->ntargets = n;
+}
+
+void st_mmprof_sweep_share(st_mmprof *dst, const st_mmprof *src)
+{
+	if (!src->sweep || dst->ndense != src->ndense)
+		return;
+	dst->sweep = true;
+	dst->vl = src->vl;
+	dst->vl_owned = false;
+}
+
+void st_mmprof_sweep_end(st_mmprof *p)
+{
+	free(p->targets);
+	p->targets = NULL;
+	p->ntargets = 0;
+}
+
+void st_mmprof_sweep(st_mmprof *p, st_mmprof_text_fn scan, void *ctx)
+{
+	st_mmprof_sweep_begin(p);
+	st_mmprof_sweep_part(p, 0, 1, scan, ctx);
+	st_mmprof_sweep_end(p);
+}
+
+/* The label address of the event id entry at addr, as vl holds it: 0 when
+ * it is not "FE label (1E FE arg)* FF" inside one page (the events decode
+ * it then), 1 for a label id that has no string ("<unknown>"). */
+static uint32_t label_of_entry(const st_mmprof *p, uint64_t addr)
+{
+	uint64_t ids[MAX_SIMPLE], offs[MAX_SIMPLE], at = 0;
+	if (mm_simple_refs(p, addr, ids, offs) == 0)
+		return 0;
+	uint64_t la;
+	if (ids[0] >= ID_FIRST_CONCRETE)
+		la = ids[0] - ID_FIRST_CONCRETE;
+	else if (!mm_index_find(p, ids[0], &la, &at))
+		return 1;
+	return la >= 8 && la < IDX_FAR ? (uint32_t)la : 0;
+}
+
+/* ---- evidence ----------------------------------------------------------- */
+
+typedef struct cursor {
+	const st_mmprof *p;
+	const stream *s;
+	st_mmprof_text_fn scan;
+	void *ctx;
+	buf copy;                 /* a window across pages */
+} cursor;
+
+static bool literal_byte(unsigned char c)
+{
+	return c < 0xFE;
+}
+
+/* Hands the literal around the marker at stream offset off (in page k, at
+ * byte i) to the scanner: from LEAD bytes before it to the literal's end;
+ * returns the stream offset where that window ends. */
+static uint64_t window(cursor *c, size_t k, size_t i)
+{
+	const stream *s = c->s;
+	const page *pg = &s->pages[k];
+	const unsigned char *d = c->p->data + pg->file_off;
+	size_t lead = i < LEAD ? i : LEAD, e = i;
+	while (e < pg->len && literal_byte(d[e]))
+		e++;
+	if ((lead == LEAD || k == 0) && e < pg->len) {   /* inside the page */
+		c->scan(c->ctx, (const char *)d + i - lead, e - i + lead);
+		return pg->stream_off + e;
+	}
+	/* across a page boundary: copied, the lead from the page before */
+	c->copy.len = 0;
+	if (lead < LEAD && k > 0) {
+		const page *pv = &s->pages[k - 1];
+		size_t want = LEAD - lead < pv->len ? LEAD - lead : pv->len;
+		buf_add(&c->copy, c->p->data + pv->file_off + pv->len - want, want);
+	}
+	buf_add(&c->copy, d + i - lead, e - i + lead);
+	uint64_t end = pg->stream_off + e;
+	for (size_t j = k + 1; e == pg->len && j < s->n &&
+	     c->copy.len < MAX_EXPANSION; j++) {
+		pg = &s->pages[j];
+		d = c->p->data + pg->file_off;
+		for (e = 0; e < pg->len && literal_byte(d[e]); e++)
+			;
+		buf_add(&c->copy, d, e);
+		end = pg->stream_off + e;
+	}
+	c->scan(c->ctx, c->copy.p, c->copy.len);
+	return end;
+}
+
+/* The markers of one page, in order of place, each window scanned once. */
+static void page_markers(cursor *c, size_t k, uint64_t *covered)
+{
+	const page *pg = &c->s->pages[k];
+	const unsigned char *d = c->p->data + pg->file_off;
+	const char *m[2] = { defid, body };
+	size_t ml[2] = { sizeof defid - 1, sizeof body - 1 };
+	/* the lead of a marker that starts in this page may lie in the one
+	 * before; one that straddles the boundary is found in the copy */
+	for (int w = 0; w < 2; w++) {
+		size_t from = 0;
+		for (const unsigned char *h;
+		     from < pg->len &&
+		     (h = memmem(d + from, pg->len - from, m[w], ml[w])) != NULL;) {
+			size_t i = (size_t)(h - d);
+			if (pg->stream_off + i >= covered[w])
+				covered[w] = window(c, k, i);
+			from = i + 1;
+		}
+	}
+	/* a marker cut by the page's end: the page's last bytes and the next
+	 * page's first, joined */
+	if (k + 1 < c->s->n) {
+		const page *nx = &c->s->pages[k + 1];
+		size_t a = pg->len < 32 ? pg->len : 32, b = nx->len < 32 ? nx->len : 32;
+		unsigned char j[64];
+		memcpy(j, d + pg->len - a, a);
+		memcpy(j + a, c->p->data + nx->file_off, b);
+		for (int w = 0; w < 2; w++)
+			for (size_t i = a > ml[w] ? a - ml[w] + 1 : 0; i < a && i + ml[w] <= a + b; i++)
+				if (!memcmp(j + i, m[w], ml[w]) &&
+				    pg->stream_off + (pg->len - a) + i >= covered[w])
+					covered[w] = window(c, k, pg->len - a + i);
+	}
+}
+
+/* ---- the sweep ---------------------------------------------------------- */
+
+static void give_back(const st_mmprof *p, const page *pg, size_t os)
+{
+	uintptr_t lo = (uintptr_t)(p->data + pg->file_off);
+	uintptr_t hi = lo + pg->len;
+	lo = (lo + os - 1) & ~(uintptr_t)(os - 1);
+	hi &= ~(uintptr_t)(os - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+void st_mmprof_sweep_part(st_mmprof *p, unsigned part, unsigned parts,
+                          st_mmprof_text_fn scan, void *ctx)
+{
+	const stream *s = &p->st[TAG_STRINGS];
+	if (!p->sweep || parts == 0 || part >= parts || s->n == 0)
+		return;
+	size_t k0 = s->n * part / parts, k1 = s->n * (part + 1) / parts;
+	cursor c = { .p = p, .s = s, .scan = scan, .ctx = ctx };
+	long ps = sysconf(_SC_PAGESIZE);
+	size_t os = ps > 0 && (ps & (ps - 1)) == 0 ? (size_t)ps : 0;
+	bool release = p->mapped && os;
+	uint64_t covered[2] = { 0, 0 };
+	/* the targets inside this part's pages */
+	uint64_t lo = s->pages[k0].stream_off;
+	uint64_t hi = k1 < s->n ? s->pages[k1].stream_off : s->total;
+	size_t t = 0, n = p->ntargets;
+	for (size_t a = 0, b = n; a < b;) {   /* first target at or above lo */
+		size_t mid = a + (b - a) / 2;
+		if ((p->targets[mid] >> 32) < lo)
+			a = mid + 1;
+		else
+			b = mid;
+		t = a;
+	}
+	for (size_t k = k0; k < k1; k++) {
+		const page *pg = &s->pages[k];
+		uint64_t end = pg->stream_off + pg->len;
+		for (; t < n && (p->targets[t] >> 32) < end && (p->targets[t] >> 32) < hi; t++)
+			p->vl[(uint32_t)p->targets[t]] =
+				label_of_entry(p, p->targets[t] >> 32);
+		page_markers(&c, k, covered);
+		if (release && k > k0)
+			give_back(p, &s->pages[k - 1], os);
+	}
+	if (release && k1 > k0)
+		give_back(p, &s->pages[k1 - 1], os);
+	free(c.copy.p);
+}
