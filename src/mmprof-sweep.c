@@ -241,10 +241,12 @@ void st_mmprof_sweep_part(st_mmprof *p, unsigned part, unsigned parts,
 	for (size_t k = k0; k < k1; k++) {
 		const page *pg = &s->pages[k];
 		uint64_t end = pg->stream_off + pg->len;
+		/* the markers first: memmem streams the page into the cache,
+		 * where the entries are then read */
+		page_markers(&c, k, covered);
 		for (; t < n && (p->targets[t] >> 32) < end && (p->targets[t] >> 32) < hi; t++)
 			p->vl[(uint32_t)p->targets[t]] =
 				label_of_entry(p, p->targets[t] >> 32);
-		page_markers(&c, k, covered);
 		if (release && k > k0)
 			give_back(p, &s->pages[k - 1], os);
 	}
