@@ -272,8 +272,8 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 		      : "offset 0: not a measureme profile (no MMPD magic)";
 	/* one large file on several threads: decoded on others, built here */
 	st_strtab *own = ld->pipe && f == FORMAT_MMPROF ? st_strtab_new() : NULL;
-	if (!why && !(p = st_mmprof_open(data, len, own ? own : st_builder_strs(b),
-	                                 msg, sizeof msg)))
+	if (!why && !(p = (mapped ? st_mmprof_open_mapped : st_mmprof_open)(
+	                      data, len, own ? own : st_builder_strs(b), msg, sizeof msg)))
 		why = msg;
 	if (why) {
 		st_strtab_free(own);

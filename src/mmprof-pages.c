@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "mmprof-internal.h"
 
 bool mm_fail(st_mmprof *p, uint64_t off, const char *fmt, ...)
@@ -38,6 +40,27 @@ static void stream_add(stream *s, uint64_t hdr_off, uint32_t len)
 
 /* ---- pages and headers -------------------------------------------------- */
 
+/* Gives back a mapped file's pages in [*from, to) once DROP_BATCH of them
+ * have been read past (all when to is the file's end): a page cache of
+ * large folios maps a whole folio on each fault, so reading one header per
+ * page of the file mapped the whole file while it was being opened. */
+static void open_release(const st_mmprof *p, uint64_t *from, uint64_t to)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	if (!p->mapped || ps <= 0 || (ps & (ps - 1)) ||
+	    (to < p->len && to - *from < DROP_BATCH))
+		return;
+	uintptr_t lo = (uintptr_t)(p->data + *from), hi = (uintptr_t)(p->data + to);
+	lo = (lo + (uintptr_t)ps - 1) & ~(uintptr_t)(ps - 1);
+	if (to < p->len)
+		hi &= ~(uintptr_t)(ps - 1);
+	else
+		hi = (hi + (uintptr_t)ps - 1) & ~(uintptr_t)(ps - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	*from = to;
+}
+
 static void set_incomplete(st_mmprof *p, uint64_t off, const char *what)
 {
 	if (!p->warning[0])
@@ -48,9 +71,10 @@ static void set_incomplete(st_mmprof *p, uint64_t off, const char *what)
 
 static bool scan_pages(st_mmprof *p)
 {
-	uint64_t off = 8;
+	uint64_t off = 8, released = 0;
 	int tail[3], ntail = 0;   /* tags after the last events page */
 	while (off < p->len) {
+		open_release(p, &released, off);
 		if (p->len - off < 5) {
 			p->cut = true, p->cut_off = off;
 			set_incomplete(p, off, "page header cut");
@@ -207,10 +231,12 @@ static bool open_checks(st_mmprof *p)
 	return mm_read_metadata(p);
 }
 
-st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
-                          st_strtab *strs, char *err, size_t errlen)
+static st_mmprof *open_common(const unsigned char *data, size_t len,
+                              st_strtab *strs, bool mapped, char *err,
+                              size_t errlen)
 {
 	st_mmprof *p = st_xcalloc(1, sizeof *p);
+	p->mapped = mapped;
 	p->data = data;
 	p->len = len;
 	p->strs = strs;
@@ -220,7 +246,10 @@ st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
 	p->last_kind = ST_IDMAP_NONE;
 	p->text = (buf){ .p = st_xmalloc(256), .cap = 256 };
 	p->clean = (buf){ .p = st_xmalloc(256), .cap = 256 };
-	if (!open_checks(p)) {
+	bool ok = open_checks(p);
+	uint64_t from = 0;
+	open_release(p, &from, p->len);   /* the index and the headers, read */
+	if (!ok) {
 		st_mmprof_close(p);
 		return NULL;
 	}
@@ -236,9 +265,26 @@ st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
 	return p;
 }
 
+st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
+                          st_strtab *strs, char *err, size_t errlen)
+{
+	return open_common(data, len, strs, false, err, errlen);
+}
+
+st_mmprof *st_mmprof_open_mapped(const unsigned char *data, size_t len,
+                                 st_strtab *strs, char *err, size_t errlen)
+{
+	return open_common(data, len, strs, true, err, errlen);
+}
+
 void st_mmprof_set_mapped(st_mmprof *p, bool mapped)
 {
 	p->mapped = mapped;
+}
+
+bool st_mmprof_is_mapped(const st_mmprof *p)
+{
+	return p->mapped;
 }
 
 void st_mmprof_set_populate(st_mmprof *p, bool populate)

@@ -160,7 +160,8 @@ st_mmprof_pipe *st_mmprof_pipe_new(st_mmprof *p, st_strtab *local,
 		            .local = st_strtab_new() };
 		/* the first open checked the file: this one only fails short of
 		 * memory, when one decoder less will do */
-		d->p = st_mmprof_open(data, len, d->local, msg, sizeof msg);
+		d->p = (st_mmprof_is_mapped(p) ? st_mmprof_open_mapped : st_mmprof_open)(
+			data, len, d->local, msg, sizeof msg);
 		if (!d->p) {
 			st_strtab_free(d->local);
 			break;

@@ -38,11 +38,16 @@ bool st_mmprof_header_ok(const unsigned char *data, size_t len);
  * valid until st_mmprof_close. */
 st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
                           st_strtab *strs, char *err, size_t errlen);
+/* The same for a read-only file mapping: what opening reads is given back
+ * as it goes, and st_mmprof_set_mapped(p, true) is set. */
+st_mmprof *st_mmprof_open_mapped(const unsigned char *data, size_t len,
+                                 st_strtab *strs, char *err, size_t errlen);
 const st_mmprof_info *st_mmprof_get_info(const st_mmprof *p);
 /* Tells the decoder that data is a read-only file mapping, so st_mmprof_feed
  * may release (madvise MADV_DONTNEED) the events pages it has finished with.
  * Never set it for a heap buffer.  Default: false. */
 void st_mmprof_set_mapped(st_mmprof *p, bool mapped);
+bool st_mmprof_is_mapped(const st_mmprof *p);
 /* With a mapping: st_mmprof_feed faults the file in ahead of where it
  * reads, a window at a time (a fault per page is costly on virtual
  * machines).  Not for a sparse file.  Default: false. */
