@@ -109,34 +109,33 @@ bool st_async_evidence_exact(const st_async_evidence *ev)
 	return ev && ev->any;
 }
 
+/* Every string of src in dst, its byte (when sbits) ORed into dbits. */
+static void union_into(st_strtab *dst, uint8_t **dbits, uint32_t *dn,
+                       const st_strtab *src, const uint8_t *sbits, uint32_t sn)
+{
+	uint32_t n = st_strtab_count(src);
+	for (uint32_t id = 1; id < n; id++) {
+		uint32_t d = st_intern(dst, st_str(src, id), st_strlen(src, id));
+		if (dbits)
+			*grow_bytes(dbits, dn, d) |= id < sn ? sbits[id] : 0;
+	}
+}
+
 void st_async_evidence_merge(st_async_evidence *dst,
                              const st_async_evidence *src)
 {
-	uint32_t n = st_strtab_count(src->keys);
-	for (uint32_t id = 1; id < n; id++) {
-		uint32_t d = st_intern(dst->keys, st_str(src->keys, id),
-		                       st_strlen(src->keys, id));
-		*grow_bytes(&dst->bits, &dst->nbits, d) |=
-			id < src->nbits ? src->bits[id] : 0;
-	}
+	union_into(dst->keys, &dst->bits, &dst->nbits, src->keys, src->bits,
+	           src->nbits);
 	dst->any |= src->any;
 }
 
 void st_async_evidence_absorb(st_async_evidence *dst,
                               const st_async_evidence *src)
 {
-	uint32_t n = st_strtab_count(src->paths);
-	for (uint32_t id = 1; id < n; id++) {
-		uint32_t d = st_intern(dst->paths, st_str(src->paths, id),
-		                       st_strlen(src->paths, id));
-		*grow_bytes(&dst->raw, &dst->nraw, d) |= id < src->nraw ? src->raw[id] : 0;
-	}
-	n = st_strtab_count(src->bodies);
-	for (uint32_t id = 1; id < n; id++)
-		st_intern(dst->bodies, st_str(src->bodies, id), st_strlen(src->bodies, id));
-	n = st_strtab_count(src->tails);
-	for (uint32_t id = 1; id < n; id++)
-		st_intern(dst->tails, st_str(src->tails, id), st_strlen(src->tails, id));
+	union_into(dst->paths, &dst->raw, &dst->nraw, src->paths, src->raw,
+	           src->nraw);
+	union_into(dst->bodies, NULL, NULL, src->bodies, NULL, 0);
+	union_into(dst->tails, NULL, NULL, src->tails, NULL, 0);
 }
 
 /* "Coroutine(DefId(0:16 ~ PATH)" and the like, s[i] being the '(' of
