@@ -9,8 +9,8 @@
  * hold.  Instead, this pass walks the string data front to back once:
  *
  *  - every literal that holds an evidence marker ("(DefId(", "{async fn
- *    body of ") goes to the caller's scanner, found by memmem over whole
- *    pages (the markers are rare, the text is not);
+ *    body of ") goes to the caller's scanner, the markers found over whole
+ *    pages (they are rare, the text around them is not);
  *  - the label of every query invocation's event id (virtual ids, through
  *    the index sorted by address) is noted by the label's address, so that
  *    the events need neither their event id string nor their key;
@@ -132,9 +132,9 @@ static bool literal_byte(unsigned char c)
 	return c < 0xFE;
 }
 
-/* Hands the literal around the marker at stream offset off (in page k, at
- * byte i) to the scanner: from LEAD bytes before it to the literal's end;
- * returns the stream offset where that window ends. */
+/* Hands the literal around the marker at byte i of page k to the scanner:
+ * from LEAD bytes before it to the literal's end, across pages when it
+ * goes on (in a copy); returns the stream offset where that window ends. */
 static uint64_t window(cursor *c, size_t k, size_t i)
 {
 	const stream *s = c->s;
@@ -178,7 +178,7 @@ static bool marker_at(const unsigned char *d, size_t n, size_t i)
 
 /* The first marker at or after from in d[0..n), or n: one pass for both,
  * sixteen bytes at a time on their first two bytes ("(D", "{a"), which
- * text seldom holds (twice the speed of two memmem passes). */
+ * text seldom holds: one pass, not a memmem pass for each. */
 static size_t next_marker(const unsigned char *d, size_t n, size_t from)
 {
 	size_t i = from;
@@ -258,18 +258,17 @@ void st_mmprof_sweep_part(st_mmprof *p, unsigned part, unsigned parts,
 	uint64_t lo = s->pages[k0].stream_off;
 	uint64_t hi = k1 < s->n ? s->pages[k1].stream_off : s->total;
 	size_t t = 0, n = p->ntargets;
-	for (size_t a = 0, b = n; a < b;) {   /* first target at or above lo */
-		size_t mid = a + (b - a) / 2;
+	for (size_t b = n; t < b;) {   /* the first target at or above lo */
+		size_t mid = t + (b - t) / 2;
 		if ((p->targets[mid] >> 32) < lo)
-			a = mid + 1;
+			t = mid + 1;
 		else
 			b = mid;
-		t = a;
 	}
 	for (size_t k = k0; k < k1; k++) {
 		const page *pg = &s->pages[k];
 		uint64_t end = pg->stream_off + pg->len;
-		/* the markers first: memmem streams the page into the cache,
+		/* the markers first: their pass brings the page into the cache,
 		 * where the entries are then read */
 		page_markers(&c, k, &covered);
 		for (; t < n && (p->targets[t] >> 32) < end && (p->targets[t] >> 32) < hi; t++)
