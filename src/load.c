@@ -306,7 +306,7 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 	/* a worker is told to stop through progress */
 	st_progress_fn progress = o->progress || ld->job ? on_progress : NULL;
 	if (!pipe && !st_builder_has_hook(b))
-		st_mmprof_sweep(p, scan_text, b);
+		st_mmprof_sweep(p, scan_text, b, progress, ld);
 	int rc = pipe ? st_mmprof_pipe_feed(pipe, b, progress, ld, msg, sizeof msg)
 	              : st_mmprof_feed(p, b, progress, ld, msg, sizeof msg);
 	st_builder_end_source(b, info->events);

@@ -551,6 +551,7 @@ static bool build_all(st_mmprof_pipe *pp)
 /* ---- the sweep ---------------------------------------------------------------- */
 
 typedef struct sweeper {
+	st_mmprof_pipe *pp;
 	st_mmprof *p;
 	unsigned part, parts;
 	st_async_evidence *ev;
@@ -567,10 +568,30 @@ static void scan_into(void *ctx, const char *s, size_t n)
 	st_async_evidence_scan(ctx, s, n);
 }
 
+/* The other parts stop when the calling thread's part was told to. */
+static bool sweep_go(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)done;
+	(void)total;
+	return !atomic_load(&((st_mmprof_pipe *)ctx)->stop);
+}
+
+/* The calling thread's part: progress says whether to go on. */
+static bool sweep_tell(void *ctx, uint64_t done, uint64_t total)
+{
+	st_mmprof_pipe *pp = ctx;
+	if (!pp->progress || pp->progress(pp->progress_ctx, done, total))
+		return true;
+	atomic_store(&pp->stop, true);
+	pp->cancelled = true;
+	return false;
+}
+
 static void *sweep_thread(void *arg)
 {
 	sweeper *w = arg;
-	st_mmprof_sweep_part(w->p, w->part, w->parts, scan_into, w->ev);
+	st_mmprof_sweep_part(w->p, w->part, w->parts, scan_into, w->ev, sweep_go,
+	                     w->pp);
 	return NULL;
 }
 
@@ -586,7 +607,7 @@ static void sweep(st_mmprof_pipe *pp, st_builder *b)
 	st_block_async_signals(&old);
 	unsigned parts = pp->nd, started = 0;
 	for (unsigned k = 1; k < parts; k++) {
-		w[k] = (sweeper){ .p = pp->p, .part = k, .parts = parts,
+		w[k] = (sweeper){ .pp = pp, .p = pp->p, .part = k, .parts = parts,
 		                  .ev = st_async_evidence_new() };
 		if (pthread_create(&w[k].th, NULL, sweep_thread, &w[k]) != 0) {
 			st_async_evidence_free(w[k].ev);
@@ -596,9 +617,9 @@ static void sweep(st_mmprof_pipe *pp, st_builder *b)
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	/* parts whose thread did not start are swept here */
-	st_mmprof_sweep_part(pp->p, 0, parts, scan_into_builder, b);
+	st_mmprof_sweep_part(pp->p, 0, parts, scan_into_builder, b, sweep_tell, pp);
 	for (unsigned k = started + 1; k < parts; k++)
-		st_mmprof_sweep_part(pp->p, k, parts, scan_into_builder, b);
+		st_mmprof_sweep_part(pp->p, k, parts, scan_into_builder, b, sweep_tell, pp);
 	for (unsigned k = 1; k <= started; k++) {
 		pthread_join(w[k].th, NULL);
 		st_builder_add_evidence(b, w[k].ev);
@@ -625,6 +646,10 @@ int st_mmprof_pipe_feed(st_mmprof_pipe *pp, st_builder *b,
 		sweep(pp, b);
 	else
 		st_mmprof_prefault(pp->p);   /* keys at random; ranges give no pages back */
+	if (pp->cancelled) {
+		snprintf(err, errlen, "cancelled");
+		return -2;
+	}
 	st_sync_init(&pp->mu, &pp->cv);
 	/* signals sent to the process stay with the calling thread */
 	sigset_t old;

@@ -30,6 +30,7 @@
 #include "mmprof-internal.h"
 
 #define LEAD 16                   /* bytes a marker's scan looks back */
+#define CHECK_PAGES 16            /* pages between two calls to progress */
 
 static const char defid[] = "(DefId(";
 static const char body[] = "{async fn body of ";
@@ -94,10 +95,11 @@ void st_mmprof_sweep_end(st_mmprof *p)
 	p->ntargets = 0;
 }
 
-void st_mmprof_sweep(st_mmprof *p, st_mmprof_text_fn scan, void *ctx)
+void st_mmprof_sweep(st_mmprof *p, st_mmprof_text_fn scan, void *ctx,
+                     st_progress_fn progress, void *progress_ctx)
 {
 	st_mmprof_sweep_begin(p);
-	st_mmprof_sweep_part(p, 0, 1, scan, ctx);
+	st_mmprof_sweep_part(p, 0, 1, scan, ctx, progress, progress_ctx);
 	st_mmprof_sweep_end(p);
 }
 
@@ -243,7 +245,8 @@ static void give_back(const st_mmprof *p, const page *pg, size_t os)
 }
 
 void st_mmprof_sweep_part(st_mmprof *p, unsigned part, unsigned parts,
-                          st_mmprof_text_fn scan, void *ctx)
+                          st_mmprof_text_fn scan, void *ctx,
+                          st_progress_fn progress, void *progress_ctx)
 {
 	const stream *s = &p->st[TAG_STRINGS];
 	if (!p->sweep || parts == 0 || part >= parts || s->n == 0)
@@ -266,6 +269,10 @@ void st_mmprof_sweep_part(st_mmprof *p, unsigned part, unsigned parts,
 			b = mid;
 	}
 	for (size_t k = k0; k < k1; k++) {
+		/* a chance to stop every few MiB; the events tell progress */
+		if (progress && (k - k0) % CHECK_PAGES == CHECK_PAGES - 1 &&
+		    !progress(progress_ctx, 0, p->len))
+			break;
 		const page *pg = &s->pages[k];
 		uint64_t end = pg->stream_off + pg->len;
 		/* the markers first: their pass brings the page into the cache,

@@ -76,12 +76,16 @@ void st_mmprof_set_sink(st_mmprof *p, st_mmprof_sink fn, void *ctx);
  * as many runs) may run on threads of their own at once, each with its
  * own scan; end frees what only the parts need.  share gives another
  * decoder of the same file (st_mmprof_feed_range) what they found, which
- * must outlive it. */
+ * must outlive it.  progress (may be NULL) is called every few MiB with 0
+ * done, only to be able to stop: a part stops when it returns false (the
+ * events then stop at their first progress step). */
 typedef void (*st_mmprof_text_fn)(void *ctx, const char *s, size_t n);
-void st_mmprof_sweep(st_mmprof *p, st_mmprof_text_fn scan, void *ctx);
+void st_mmprof_sweep(st_mmprof *p, st_mmprof_text_fn scan, void *ctx,
+                     st_progress_fn progress, void *progress_ctx);
 void st_mmprof_sweep_begin(st_mmprof *p);
 void st_mmprof_sweep_part(st_mmprof *p, unsigned part, unsigned parts,
-                          st_mmprof_text_fn scan, void *ctx);
+                          st_mmprof_text_fn scan, void *ctx,
+                          st_progress_fn progress, void *progress_ctx);
 void st_mmprof_sweep_end(st_mmprof *p);
 void st_mmprof_sweep_share(st_mmprof *dst, const st_mmprof *src);
 

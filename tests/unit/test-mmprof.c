@@ -424,12 +424,65 @@ static void sweep_decode(const mk_prof *p, bool sweep, swept *w)
 		return;
 	w->cut = st_mmprof_get_info(m)->warning != NULL;
 	if (sweep)
-		st_mmprof_sweep(m, on_text, w);
+		st_mmprof_sweep(m, on_text, w, NULL, NULL);
 	st_mmprof_set_sink(m, on_sunk, w);
 	CHECK_INT(st_mmprof_feed(m, NULL, NULL, NULL, err, sizeof err), 0);
 	st_mmprof_close(m);
 	st_strtab_free(w->strs);
 	w->strs = NULL;
+}
+
+static bool stop_now(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)done;
+	(void)total;
+	++*(int *)ctx;
+	return false;
+}
+
+/* Cancelling stops the sweep within a few pages: forty pages of strings,
+ * each with a marker, the progress callback saying stop at once. */
+static void test_sweep_cancel(void)
+{
+	mk_prof p;
+	mk_ids k;
+	mk_init(&p, 9);
+	mk_strings(&p, &k, mk_meta_json);
+	size_t cuts[41];
+	int n = 0;
+	cuts[n++] = 0;
+	for (int i = 0; i < 40; i++) {
+		char key[64];
+		snprintf(key, sizeof key, "Closure(DefId(0:%d ~ demo[1]::f::{closure#0}), [])", i);
+		mk_str(&p, key);
+		cuts[n++] = p.sd.len;
+	}
+	mk_events(&p, &k);
+	mk_header(&p);
+	for (int i = 0; i + 1 < n; i++)
+		mk_page(&p, 1, &p.sd, cuts[i], cuts[i + 1]);
+	mk_page(&p, 0, &p.ev, 0, p.ev.len);
+	mk_page(&p, 2, &p.si, 0, p.si.len);
+	for (int cancel = 0; cancel < 2; cancel++) {
+		static swept w;
+		memset(&w, 0, sizeof w);
+		st_strtab *strs = st_strtab_new();
+		char err[256] = "";
+		int asked = 0;
+		st_mmprof *m = st_mmprof_open(p.out.p, p.out.len, strs, err, sizeof err);
+		CHECK_STR(err, "");
+		if (m)
+			st_mmprof_sweep(m, on_text, &w, cancel ? stop_now : NULL, &asked);
+		st_mmprof_close(m);
+		st_strtab_free(strs);
+		if (cancel) {
+			CHECK_INT(asked, 1);
+			CHECK(w.calls > 0 && w.calls < 40);
+		} else {
+			CHECK_INT(w.calls, 40);
+		}
+	}
+	mk_free(&p);
 }
 
 /* The sweep hands over each marker's literal whole (the one cut by a page
@@ -472,5 +525,6 @@ int main(void)
 	test_truncations();
 	test_mapped_and_progress();
 	test_sweep();
+	test_sweep_cancel();
 	return check_done();
 }
