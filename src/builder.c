@@ -255,9 +255,9 @@ bool st_builder_has_hook(const st_builder *b)
 	return b->has_hook;
 }
 
-void st_builder_scan_text(st_builder *b, const char *s, size_t n)
+void st_builder_scan_text(void *builder, const char *s, size_t n)
 {
-	st_async_evidence_scan(b->evidence, s, n);
+	st_async_evidence_scan(((st_builder *)builder)->evidence, s, n);
 }
 
 void st_builder_add_evidence(st_builder *b, const st_async_evidence *ev)

@@ -222,12 +222,6 @@ int load_timings(loader *ld, const input *in, const char *name,
 	return other_done(ld, in, name, cut, rc, msg, NULL, note, err, errlen);
 }
 
-/* The sweep's text, scanned for async evidence in the builder's source. */
-static void scan_text(void *ctx, const char *s, size_t n)
-{
-	st_builder_scan_text(ctx, s, n);
-}
-
 /* Decodes data, named name in messages ("PATH", or "PATH (decompressed)"
  * where offsets are in the decompressed data).  cut, when not NULL, says
  * where a compressed stream ended early: it replaces the decoder's own
@@ -306,7 +300,7 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 	/* a worker is told to stop through progress */
 	st_progress_fn progress = o->progress || ld->job ? on_progress : NULL;
 	if (!pipe && !st_builder_has_hook(b))
-		st_mmprof_sweep(p, scan_text, b, progress, ld);
+		st_mmprof_sweep(p, st_builder_scan_text, b, progress, ld);
 	int rc = pipe ? st_mmprof_pipe_feed(pipe, b, progress, ld, msg, sizeof msg)
 	              : st_mmprof_feed(p, b, progress, ld, msg, sizeof msg);
 	st_builder_end_source(b, info->events);

@@ -558,11 +558,6 @@ typedef struct sweeper {
 	pthread_t th;
 } sweeper;
 
-static void scan_into_builder(void *ctx, const char *s, size_t n)
-{
-	st_builder_scan_text(ctx, s, n);
-}
-
 static void scan_into(void *ctx, const char *s, size_t n)
 {
 	st_async_evidence_scan(ctx, s, n);
@@ -617,9 +612,10 @@ static void sweep(st_mmprof_pipe *pp, st_builder *b)
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	/* parts whose thread did not start are swept here */
-	st_mmprof_sweep_part(pp->p, 0, parts, scan_into_builder, b, sweep_tell, pp);
+	st_mmprof_sweep_part(pp->p, 0, parts, st_builder_scan_text, b, sweep_tell, pp);
 	for (unsigned k = started + 1; k < parts; k++)
-		st_mmprof_sweep_part(pp->p, k, parts, scan_into_builder, b, sweep_tell, pp);
+		st_mmprof_sweep_part(pp->p, k, parts, st_builder_scan_text, b, sweep_tell,
+		                     pp);
 	for (unsigned k = 1; k <= started; k++) {
 		pthread_join(w[k].th, NULL);
 		st_builder_add_evidence(b, w[k].ev);

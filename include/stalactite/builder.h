@@ -57,8 +57,9 @@ void st_builder_set_hook(st_builder *b, const st_event_hook *hook);
 bool st_builder_has_hook(const st_builder *b);
 /* Text of the current source that may hold async evidence, read apart from
  * its events (a profile's strings, mmprof.h's sweep), as if a key of one;
- * or already scanned into ev on another thread. */
-void st_builder_scan_text(st_builder *b, const char *s, size_t n);
+ * or already scanned into ev on another thread.  builder is an st_builder:
+ * void *, so that the function is the sweep's callback itself. */
+void st_builder_scan_text(void *builder, const char *s, size_t n);
 void st_builder_add_evidence(st_builder *b, const st_async_evidence *ev);
 /* The strtab loaders intern into (the model's). */
 st_strtab *st_builder_strs(st_builder *b);

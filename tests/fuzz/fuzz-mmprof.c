@@ -21,11 +21,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void sweep_text(void *ctx, const char *s, size_t n)
-{
-	st_builder_scan_text(ctx, s, n);
-}
-
 /* The decoder and builder as load.c drives them, with mr's hook or swept;
  * 0 when it loaded. */
 static int decode(const uint8_t *data, size_t size, st_model *m,
@@ -45,7 +40,7 @@ static int decode(const uint8_t *data, size_t size, st_model *m,
 		st_builder_begin_source(b, "fuzz.mm_profdata", "mm_profdata", crate, size);
 		st_builder_set_crate(b, cname, (uint8_t)kind);
 		if (!mr)
-			st_mmprof_sweep(p, sweep_text, b, NULL, NULL);
+			st_mmprof_sweep(p, st_builder_scan_text, b, NULL, NULL);
 		rc = st_mmprof_feed(p, b, NULL, NULL, err, sizeof err);
 		st_builder_end_source(b, info->events);
 		st_mmprof_close(p);
