@@ -102,6 +102,7 @@ struct st_mmprof {
 	char *cmd;
 	char warning[160];
 	bool mapped, populate;
+	bool twin;                      /* st_mmprof_open_twin: the layout is shared */
 	/* the sweep (mmprof-sweep.c): a query invocation's label by virtual
 	 * id, as its address (0: not swept, 1: "<unknown>"); vl may be shared
 	 * by the decoders of one file */

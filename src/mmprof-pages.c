@@ -151,18 +151,35 @@ static bool check_records(st_mmprof *p, int tag, unsigned size, const char *what
 	               (unsigned long long)extra, size);
 }
 
+/* The index entry at stream offset off, read in place, or copied into tmp
+ * where it straddles two pages; *pg is the page of the previous entry
+ * (entries are read in order: no search per entry). */
+static const unsigned char *index_entry(const st_mmprof *p, size_t *pg,
+                                        uint64_t off, unsigned char *tmp)
+{
+	const stream *s = &p->st[TAG_INDEX];
+	while (*pg + 1 < s->n && s->pages[*pg + 1].stream_off <= off)
+		++*pg;
+	const page *g = &s->pages[*pg];
+	uint64_t at = off - g->stream_off;
+	if (at + p->idxsz <= g->len)
+		return p->data + g->file_off + at;
+	stream_copy(p, s, off, tmp, p->idxsz);
+	return tmp;
+}
+
 static void build_index(st_mmprof *p)
 {
 	const stream *s = &p->st[TAG_INDEX];
 	p->nidx = (s->total - 8) / p->idxsz;
-	unsigned char e[16];
+	unsigned char tmp[16];
 	uint64_t strings = p->st[TAG_STRINGS].total;
 	/* rustc's virtual ids are dep-node indices, dense from 0: when they fit
 	 * a small array, lookups skip the hash map */
 	uint64_t top = 0;
+	size_t pg = 0;
 	for (uint64_t k = 0; k < p->nidx && k < IDX_FAR; k++) {
-		stream_copy(p, s, 8 + k * p->idxsz, e, p->idxsz);
-		uint64_t id = rd_id(p, e);
+		uint64_t id = rd_id(p, index_entry(p, &pg, 8 + k * p->idxsz, tmp));
 		if (id < ID_METADATA && id + 1 > top)
 			top = id + 1;
 	}
@@ -171,8 +188,9 @@ static void build_index(st_mmprof *p)
 		p->dense = st_xmalloc(top * sizeof *p->dense);
 		memset(p->dense, 0xff, top * sizeof *p->dense);   /* ST_IDMAP_NONE */
 	}
+	pg = 0;
 	for (uint64_t k = 0; k < p->nidx && k < IDX_FAR; k++) {
-		stream_copy(p, s, 8 + k * p->idxsz, e, p->idxsz);
+		const unsigned char *e = index_entry(p, &pg, 8 + k * p->idxsz, tmp);
 		uint64_t id = rd_id(p, e), addr = rd_id(p, e + p->idw);
 		uint32_t v = IDX_FAR;
 		if (addr >= 8 && addr < strings && addr < IDX_FAR)
@@ -231,6 +249,20 @@ static bool open_checks(st_mmprof *p)
 	return mm_read_metadata(p);
 }
 
+/* The strings every decoder refers to, interned in this order (so that the
+ * twins of one file number them alike). */
+static void intern_fixed(st_mmprof *p)
+{
+	p->unknown = st_intern_cstr(p->strs, "<unknown>");
+	static const char *const qk[6] = {
+		"Query", "QueryBlocked", "IncrementalLoadResult",
+		"IncrementalResultHashing", "QueryCacheHit", "QueryCacheHitCount",
+	};
+	for (int i = 0; i < 6; i++)
+		p->query_kinds[i] = st_intern_cstr(p->strs, qk[i]);
+	p->parse_error = st_intern_cstr(p->strs, "<parse error>");
+}
+
 static st_mmprof *open_common(const unsigned char *data, size_t len,
                               st_strtab *strs, bool mapped, char *err,
                               size_t errlen)
@@ -254,14 +286,7 @@ static st_mmprof *open_common(const unsigned char *data, size_t len,
 		return NULL;
 	}
 	p->info.warning = p->warning[0] ? p->warning : NULL;
-	p->unknown = st_intern_cstr(strs, "<unknown>");
-	static const char *const qk[6] = {
-		"Query", "QueryBlocked", "IncrementalLoadResult",
-		"IncrementalResultHashing", "QueryCacheHit", "QueryCacheHitCount",
-	};
-	for (int i = 0; i < 6; i++)
-		p->query_kinds[i] = st_intern_cstr(strs, qk[i]);
-	p->parse_error = st_intern_cstr(strs, "<parse error>");
+	intern_fixed(p);
 	return p;
 }
 
@@ -275,6 +300,38 @@ st_mmprof *st_mmprof_open_mapped(const unsigned char *data, size_t len,
                                  st_strtab *strs, char *err, size_t errlen)
 {
 	return open_common(data, len, strs, true, err, errlen);
+}
+
+st_mmprof *st_mmprof_open_twin(const st_mmprof *src, st_strtab *strs)
+{
+	st_mmprof *p = st_xcalloc(1, sizeof *p);
+	p->twin = true;
+	p->data = src->data;
+	p->len = src->len;
+	p->strs = strs;
+	p->err = src->err;
+	p->errlen = src->errlen;
+	p->info = src->info;
+	memcpy(p->warning, src->warning, sizeof p->warning);
+	p->info.warning = p->warning[0] ? p->warning : NULL;
+	memcpy(p->st, src->st, sizeof p->st);
+	p->idw = src->idw;
+	p->recsz = src->recsz;
+	p->idxsz = src->idxsz;
+	p->nidx = src->nidx;
+	p->index = src->index;
+	p->dense = src->dense;
+	p->ndense = src->ndense;
+	p->far = src->far;
+	p->cut_off = src->cut_off;
+	p->cut = src->cut;
+	p->mapped = src->mapped;
+	p->populate = src->populate;
+	p->last_kind = ST_IDMAP_NONE;
+	p->text = (buf){ .p = st_xmalloc(256), .cap = 256 };
+	p->clean = (buf){ .p = st_xmalloc(256), .cap = 256 };
+	intern_fixed(p);
+	return p;
 }
 
 void st_mmprof_set_mapped(st_mmprof *p, bool mapped)
@@ -307,10 +364,14 @@ void st_mmprof_close(st_mmprof *p)
 {
 	if (!p)
 		return;
-	for (int t = 0; t < NTAGS; t++)
-		free(p->st[t].pages);
-	st_idmap_free(&p->index);
-	st_idmap_free(&p->far);
+	if (!p->twin) {   /* a twin's are its source's */
+		for (int t = 0; t < NTAGS; t++)
+			free(p->st[t].pages);
+		st_idmap_free(&p->index);
+		st_idmap_free(&p->far);
+		free(p->dense);
+		free(p->cmd);
+	}
 	st_idmap_free(&p->parts);
 	st_idmap_free(&p->complex);
 	st_idmap_free(&p->tuples);
@@ -326,10 +387,8 @@ void st_mmprof_close(st_mmprof *p)
 	free(p->text.p);
 	free(p->clean.p);
 	free(p->key.p);
-	free(p->dense);
 	if (p->vl_owned)
 		free(p->vl);
 	free(p->targets);
-	free(p->cmd);
 	free(p);
 }

@@ -4,10 +4,11 @@
  * Decoding takes most of a large profile's time (string expansion), so
  * several decoders share it: the events, in the order they are fed (last
  * first), are cut into chunks of CHUNK, which the decoders take in order,
- * each the next when it is done with one.  Each decoder opened the file
- * itself and interns into
- * a strtab of its own; it fills batches of events into a ring of its own,
- * RING of them, and waits when the ring is full.  The calling thread takes
+ * each the next when it is done with one.  Each decoder is a twin of the
+ * first (st_mmprof_open_twin: the file's layout and index, read once, are
+ * shared) and interns into a strtab of its own; it fills batches of
+ * events into a ring of its own, RING of them, and waits when the ring is
+ * full.  The calling thread takes
  * the chunks in order, each from its decoder's ring, and builds.  An
  * event's query key is kept in place when it points into the file, else
  * copied into its batch, and so are the strings its decoder interned since
@@ -104,6 +105,8 @@ struct st_mmprof_pipe {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;         /* a batch was handed over or given back */
 	atomic_bool stop;
+	atomic_uint next_run;      /* the sweep's next run to take */
+	unsigned runs;
 	bool inline_mode;          /* no thread: batches built as they fill */
 	/* the calling thread's side */
 	st_builder *bld;
@@ -155,17 +158,9 @@ st_mmprof_pipe *st_mmprof_pipe_new(st_mmprof *p, st_strtab *local,
 	memset(pp->owner, 0xff, ((size_t)pp->nchunks + 1) * sizeof *pp->owner);
 	for (unsigned k = 1; k < decoders && (uint64_t)k * CHUNK < pp->events; k++) {
 		dec *d = &pp->d[pp->nd];
-		char msg[256];
 		*d = (dec){ .pp = pp, .index = pp->nd, .owned = true,
 		            .local = st_strtab_new() };
-		/* the first open checked the file: this one only fails short of
-		 * memory, when one decoder less will do */
-		d->p = (st_mmprof_is_mapped(p) ? st_mmprof_open_mapped : st_mmprof_open)(
-			data, len, d->local, msg, sizeof msg);
-		if (!d->p) {
-			st_strtab_free(d->local);
-			break;
-		}
+		d->p = st_mmprof_open_twin(p, d->local);
 		take_opened(d, global);
 		pp->nd++;
 	}
@@ -552,18 +547,21 @@ static bool build_all(st_mmprof_pipe *pp)
 
 typedef struct sweeper {
 	st_mmprof_pipe *pp;
-	st_mmprof *p;
-	unsigned part, parts;
 	st_async_evidence *ev;
 	pthread_t th;
 } sweeper;
+
+/* The string pages are cut in SLICES runs per thread, taken in turn by
+ * whichever thread is free: the runs are not alike (the calling thread
+ * also sorted the index first). */
+#define SLICES 8
 
 static void scan_into(void *ctx, const char *s, size_t n)
 {
 	st_async_evidence_scan(ctx, s, n);
 }
 
-/* The other parts stop when the calling thread's part was told to. */
+/* The other threads stop when the calling thread was told to. */
 static bool sweep_go(void *ctx, uint64_t done, uint64_t total)
 {
 	(void)done;
@@ -571,7 +569,7 @@ static bool sweep_go(void *ctx, uint64_t done, uint64_t total)
 	return !atomic_load(&((st_mmprof_pipe *)ctx)->stop);
 }
 
-/* The calling thread's part: progress says whether to go on. */
+/* The calling thread's runs: progress says whether to go on. */
 static bool sweep_tell(void *ctx, uint64_t done, uint64_t total)
 {
 	st_mmprof_pipe *pp = ctx;
@@ -582,28 +580,37 @@ static bool sweep_tell(void *ctx, uint64_t done, uint64_t total)
 	return false;
 }
 
+/* Sweeps runs until none is left or the sweep was stopped. */
+static void sweep_runs(st_mmprof_pipe *pp, st_mmprof_text_fn scan, void *ctx,
+                       st_progress_fn go)
+{
+	for (unsigned k; !atomic_load(&pp->stop) &&
+	     (k = atomic_fetch_add(&pp->next_run, 1)) < pp->runs;)
+		st_mmprof_sweep_part(pp->p, k, pp->runs, scan, ctx, go, pp);
+}
+
 static void *sweep_thread(void *arg)
 {
 	sweeper *w = arg;
-	st_mmprof_sweep_part(w->p, w->part, w->parts, scan_into, w->ev, sweep_go,
-	                     w->pp);
+	sweep_runs(w->pp, scan_into, w->ev, sweep_go);
 	return NULL;
 }
 
-/* The file's strings swept before its events are decoded (mmprof.h), in
- * as many parts as there are decoders, the first here, the others on
- * threads with evidence of their own, added to the builder's after; then
- * every decoder has the labels. */
+/* The file's strings swept before its events are decoded (mmprof.h), on
+ * as many threads as there are decoders, the others with evidence of their
+ * own, added to the builder's after (a union: the same whichever thread
+ * swept which run); then every decoder has the labels. */
 static void sweep(st_mmprof_pipe *pp, st_builder *b)
 {
 	st_mmprof_sweep_begin(pp->p);
 	sweeper *w = st_xcalloc(pp->nd, sizeof *w);
 	sigset_t old;
 	st_block_async_signals(&old);
-	unsigned parts = pp->nd, started = 0;
-	for (unsigned k = 1; k < parts; k++) {
-		w[k] = (sweeper){ .pp = pp, .p = pp->p, .part = k, .parts = parts,
-		                  .ev = st_async_evidence_new() };
+	unsigned started = 0;
+	pp->runs = pp->nd > 1 ? pp->nd * SLICES : 1;
+	atomic_store(&pp->next_run, 0);
+	for (unsigned k = 1; k < pp->nd; k++) {
+		w[k] = (sweeper){ .pp = pp, .ev = st_async_evidence_new() };
 		if (pthread_create(&w[k].th, NULL, sweep_thread, &w[k]) != 0) {
 			st_async_evidence_free(w[k].ev);
 			break;
@@ -611,11 +618,8 @@ static void sweep(st_mmprof_pipe *pp, st_builder *b)
 		started = k;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	/* parts whose thread did not start are swept here */
-	st_mmprof_sweep_part(pp->p, 0, parts, st_builder_scan_text, b, sweep_tell, pp);
-	for (unsigned k = started + 1; k < parts; k++)
-		st_mmprof_sweep_part(pp->p, k, parts, st_builder_scan_text, b, sweep_tell,
-		                     pp);
+	/* runs no thread took are swept here */
+	sweep_runs(pp, st_builder_scan_text, b, sweep_tell);
 	for (unsigned k = 1; k <= started; k++) {
 		pthread_join(w[k].th, NULL);
 		st_builder_add_evidence(b, w[k].ev);

@@ -18,7 +18,7 @@ typedef struct st_mmprof_pipe st_mmprof_pipe;
 /* p was opened on local (its own strtab) over data[0..len); what opening
  * interned there is interned into global now, in id order, as opening on
  * global would have.  Call right after st_mmprof_open.  decoders: threads
- * that decode (each opens the file once more); fewer for a small file. */
+ * that decode (each a twin of p); fewer for a small file. */
 st_mmprof_pipe *st_mmprof_pipe_new(st_mmprof *p, st_strtab *local,
                                    st_strtab *global, const unsigned char *data,
                                    size_t len, unsigned decoders);

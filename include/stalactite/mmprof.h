@@ -42,6 +42,11 @@ st_mmprof *st_mmprof_open(const unsigned char *data, size_t len,
  * as it goes, and st_mmprof_set_mapped(p, true) is set. */
 st_mmprof *st_mmprof_open_mapped(const unsigned char *data, size_t len,
                                  st_strtab *strs, char *err, size_t errlen);
+/* A second decoder of the file src decodes, interning into strs: it
+ * shares src's page layout and string index, read-only (so the two may run
+ * on threads at once), instead of reading them again; close it before
+ * src. */
+st_mmprof *st_mmprof_open_twin(const st_mmprof *src, st_strtab *strs);
 const st_mmprof_info *st_mmprof_get_info(const st_mmprof *p);
 /* Tells the decoder that data is a read-only file mapping, so st_mmprof_feed
  * may release (madvise MADV_DONTNEED) the events pages it has finished with.

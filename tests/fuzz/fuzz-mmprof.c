@@ -1,7 +1,8 @@
 /* libFuzzer target for the .mm_profdata decoder, fed to the builder as the
  * loader does (crate name from the command line), then both report formats
  * when it loads: with a --match hook (events decoded one by one, keys and
- * all), and without one, the strings swept first (mmprof.h).  Any input must end in a model or in one
+ * all), and without one, the strings swept first (mmprof.h) and the
+ * events decoded by a twin.  Any input must end in a model or in one
  * "offset N: ..." message: no crash, no overrun, no leak, no hang.
  *   ./configure --enable-fuzzing CC=clang && make tests/fuzz/fuzz-mmprof
  *   tests/fuzz/fuzz-mmprof -dict=tests/fuzz/mmprof.dict tests/fuzz/mmprof
@@ -39,10 +40,18 @@ static int decode(const uint8_t *data, size_t size, st_model *m,
 		st_crate_info(info->cmd, "fuzz.mm_profdata", cname, sizeof cname, &kind);
 		st_builder_begin_source(b, "fuzz.mm_profdata", "mm_profdata", crate, size);
 		st_builder_set_crate(b, cname, (uint8_t)kind);
-		if (!mr)
+		/* swept, the events are decoded by a twin, as the pipe's
+		 * decoders are: the shared layout and index read by another */
+		st_mmprof *t = p;
+		if (!mr) {
 			st_mmprof_sweep(p, st_builder_scan_text, b, NULL, NULL);
-		rc = st_mmprof_feed(p, b, NULL, NULL, err, sizeof err);
+			t = st_mmprof_open_twin(p, st_builder_strs(b));
+			st_mmprof_sweep_share(t, p);
+		}
+		rc = st_mmprof_feed(t, b, NULL, NULL, err, sizeof err);
 		st_builder_end_source(b, info->events);
+		if (t != p)
+			st_mmprof_close(t);
 		st_mmprof_close(p);
 	}
 	if (rc != 0)

@@ -385,8 +385,9 @@ static bool on_sunk(void *ctx, const st_event *e, uint64_t at, const char **why)
 
 /* The base profile and two query invocations whose keys hold evidence
  * markers; the string data in two pages cut inside the first marker
- * (pages S E S I, as rustc writes them: its query strings come last). */
-static void sweep_profile(mk_prof *p, bool cut_short)
+ * (pages S E S I, as rustc writes them: its query strings come last;
+ * with split_index, S I I E S I, the index cut inside its entries). */
+static void sweep_profile(mk_prof *p, bool cut_short, bool split_index)
 {
 	mk_ids k;
 	mk_init(p, 9);
@@ -404,29 +405,47 @@ static void sweep_profile(mk_prof *p, bool cut_short)
 	mk_interval(p, k.query, 7, 3, 1300, 1400);
 	mk_header(p);
 	mk_page(p, 1, &p->sd, 0, cut);
+	size_t si = 0;
+	if (split_index) {   /* entries of 16 bytes cut by page boundaries */
+		mk_page(p, 2, &p->si, 0, 13);
+		mk_page(p, 2, &p->si, 13, 45);
+		si = 45;
+	}
 	mk_page(p, 0, &p->ev, 0, p->ev.len);
 	mk_page(p, 1, &p->sd, cut, p->sd.len);
-	mk_page(p, 2, &p->si, 0, p->si.len);
+	mk_page(p, 2, &p->si, si, p->si.len);
 	if (cut_short) {   /* one more strings page, cut by the file's end */
 		mk_page(p, 1, &p->sd, 8, 40);
 		p->out.len -= 3;
 	}
 }
 
-static void sweep_decode(const mk_prof *p, bool sweep, swept *w)
+/* twin: the events are decoded by a twin of the decoder that swept */
+static void sweep_decode(const mk_prof *p, bool sweep, bool twin, swept *w)
 {
 	memset(w, 0, sizeof *w);
 	w->strs = st_strtab_new();
+	st_strtab *first = twin ? st_strtab_new() : w->strs;
 	char err[256] = "";
-	st_mmprof *m = st_mmprof_open(p->out.p, p->out.len, w->strs, err, sizeof err);
+	st_mmprof *m = st_mmprof_open(p->out.p, p->out.len, first, err, sizeof err);
 	CHECK_STR(err, "");
 	if (!m)
 		return;
 	w->cut = st_mmprof_get_info(m)->warning != NULL;
 	if (sweep)
 		st_mmprof_sweep(m, on_text, w, NULL, NULL);
-	st_mmprof_set_sink(m, on_sunk, w);
-	CHECK_INT(st_mmprof_feed(m, NULL, NULL, NULL, err, sizeof err), 0);
+	st_mmprof *t = twin ? st_mmprof_open_twin(m, w->strs) : m;
+	if (twin) {
+		st_mmprof_sweep_share(t, m);
+		CHECK_INT(st_mmprof_get_info(t)->events, st_mmprof_get_info(m)->events);
+		CHECK_STR(st_mmprof_get_info(t)->cmd, st_mmprof_get_info(m)->cmd);
+	}
+	st_mmprof_set_sink(t, on_sunk, w);
+	CHECK_INT(st_mmprof_feed(t, NULL, NULL, NULL, err, sizeof err), 0);
+	if (twin) {
+		st_mmprof_close(t);
+		st_strtab_free(first);
+	}
 	st_mmprof_close(m);
 	st_strtab_free(w->strs);
 	w->strs = NULL;
@@ -492,9 +511,9 @@ static void test_sweep(void)
 {
 	static swept with, without;
 	mk_prof p;
-	sweep_profile(&p, false);
-	sweep_decode(&p, true, &with);
-	sweep_decode(&p, false, &without);
+	sweep_profile(&p, false, false);
+	sweep_decode(&p, true, false, &with);
+	sweep_decode(&p, false, false, &without);
 	CHECK(strstr(with.text, "Coroutine(DefId(0:7 ~ demo[1]::f::{closure#0}), [])] }\n") != NULL);
 	CHECK(strstr(with.text, "{async fn body of demo::g()} as Future>\n") != NULL);
 	CHECK_INT(with.calls, 2);
@@ -507,14 +526,41 @@ static void test_sweep(void)
 	mk_free(&p);
 
 	/* a file cut short is decoded event by event, keys and all */
-	sweep_profile(&p, true);
-	sweep_decode(&p, true, &with);
-	sweep_decode(&p, false, &without);
+	sweep_profile(&p, true, false);
+	sweep_decode(&p, true, false, &with);
+	sweep_decode(&p, false, false, &without);
 	CHECK(with.cut);
 	CHECK_INT(with.calls, 0);
 	CHECK_STR(with.sig, without.sig);
 	CHECK(strstr(with.sig, "[main]") != NULL);
 	mk_free(&p);
+}
+
+/* A twin decodes what its source would, with the source's sweep; and an
+ * index whose entries straddle pages reads as one in a single page. */
+static void test_twin_and_split_index(void)
+{
+	static swept plain, twin, split, split_twin;
+	mk_prof p;
+	sweep_profile(&p, false, false);
+	sweep_decode(&p, true, false, &plain);
+	sweep_decode(&p, true, true, &twin);
+	mk_free(&p);
+	sweep_profile(&p, false, true);
+	sweep_decode(&p, true, false, &split);
+	sweep_decode(&p, true, true, &split_twin);
+	mk_free(&p);
+	CHECK_STR(plain.sig, "Query typeck [-];Query typeck [-];"
+	          "QueryCacheHit typeck [-];Query typeck [-];");
+	CHECK_STR(twin.sig, plain.sig);
+	CHECK_STR(split.sig, plain.sig);
+	CHECK_STR(split_twin.sig, plain.sig);
+	CHECK_STR(split.text, plain.text);
+	/* unswept, the twin reads the keys through the shared index */
+	sweep_profile(&p, false, true);
+	sweep_decode(&p, false, true, &split_twin);
+	mk_free(&p);
+	CHECK(strstr(split_twin.sig, "Query typeck [value: <{async fn body of demo::g()} as Future>]") != NULL);
 }
 
 int main(void)
@@ -526,5 +572,6 @@ int main(void)
 	test_mapped_and_progress();
 	test_sweep();
 	test_sweep_cancel();
+	test_twin_and_split_index();
 	return check_done();
 }
