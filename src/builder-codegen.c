@@ -62,17 +62,31 @@ void bld_cg_index_cgus(cg_table *t, const uint8_t *need)
 
 /* An event that belongs to a CGU: LLVM passes split their self time over
  * their functions, other activities count for the CGU itself. */
+/* The functions a frame's time goes to, fns[0..n) (loop units go to the
+ * enclosing function); 0: to its label alone (not a pass, or a pass on no
+ * function or on the whole module). */
+static uint32_t cg_functions(const st_builder *b, const frame *f,
+                             const uint32_t **fns)
+{
+	const st_event *e = &f->ev;
+	*fns = e->args;
+	uint32_t n = e->nargs;
+	if (f->kclass != KC_LLVM_PASS)
+		return 0;
+	if (n && e->args[0] == b->s_unnamed_loop) {
+		*fns = &f->loop_fn;
+		n = f->loop_fn == ST_NOSTR ? 0 : 1;
+	}
+	return n && (*fns)[0] != f->cgu_raw ? n : 0;
+}
+
 void bld_add_codegen(st_builder *b, const frame *f, int64_t self)
 {
 	const st_event *e = &f->ev;
 	bool pass = f->kclass == KC_LLVM_PASS;
-	const uint32_t *fns = e->args;
-	uint32_t nfn = e->nargs;
-	if (pass && nfn && e->args[0] == b->s_unnamed_loop) {
-		fns = &f->loop_fn;
-		nfn = f->loop_fn == ST_NOSTR ? 0 : 1;
-	}
-	if (!pass || nfn == 0 || fns[0] == f->cgu_raw) {
+	const uint32_t *fns;
+	uint32_t nfn = cg_functions(b, f, &fns);
+	if (nfn == 0) {
 		bld_cg_add(&b->cg, f->cgu_idx, e->label, ST_NOSTR, pass, 1, 1, self);
 		return;
 	}
@@ -81,6 +95,20 @@ void bld_add_codegen(st_builder *b, const frame *f, int64_t self)
 		int64_t v = share + (i == 0 ? self - share * (int64_t)nfn : 0);
 		bld_cg_add(&b->cg, f->cgu_idx, e->label, fns[i], true, 1, i == 0, v);
 	}
+}
+
+/* Most entries are new while a large profile loads, so the probe's first
+ * slot is a cache miss: fetched when the frame starts, it is there when
+ * the frame ends (for a leaf, an event later). */
+void bld_cg_prefetch(const st_builder *b, const frame *f)
+{
+	const st_idtab *t = &b->cg.index;
+	if (!t->cap)
+		return;
+	const uint32_t *fns;
+	uint32_t fn = cg_functions(b, f, &fns) ? fns[0] : ST_NOSTR;
+	__builtin_prefetch(&t->slots[st_hash3(f->cgu_idx, f->ev.label, fn) &
+	                             (t->cap - 1)]);
 }
 
 /* Adds an entry's time to a tree path (crate, CGU, then the entry's one or

@@ -71,6 +71,7 @@ struct st_builder {
 	st_model *m;
 	st_event_hook hook;
 	bool has_hook;
+	const st_event *hint;      /* st_builder_hint, for one event */
 	child_index idx_stack, idx_codegen, idx_pivot;
 	st_idmap threads;          /* thread id -> index in stacks */
 	thread_stack *stacks;
@@ -125,6 +126,8 @@ struct st_builder {
 
 /* The child of parent with this name (and arg, for the stack tree),
  * created with the given kind when missing. */
+/* Fetches ahead the codegen entry slot a frame will add to when it ends. */
+void bld_cg_prefetch(const st_builder *b, const frame *f);
 uint32_t bld_child(st_tree *t, child_index *ix, uint32_t parent,
                    uint32_t name, uint32_t arg, st_kind kind);
 /* The child of parent with this name (and arg), or ST_NIL. */

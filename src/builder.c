@@ -65,6 +65,15 @@ uint32_t bld_child(st_tree *t, child_index *ix, uint32_t parent,
 	return id;
 }
 
+/* Fetches the first slot a lookup of that child will read. */
+static void prefetch_child(const child_index *ix, uint32_t parent,
+                           uint32_t name, uint32_t arg)
+{
+	if (ix->tab.cap)
+		__builtin_prefetch(&ix->tab.slots[child_hash(ix, parent, name, arg) &
+		                                  (ix->tab.cap - 1)]);
+}
+
 uint32_t bld_find_child(const st_tree *t, const child_index *ix, uint32_t parent,
                         uint32_t name, uint32_t arg)
 {
@@ -583,8 +592,16 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 	uint32_t arg = path_arg(b, e, c);
 	if (arg != ST_NOSTR)
 		bld_display_of(b, arg);
+	const st_event *next = b->hint;
+	uint32_t next_arg = ST_NOSTR;
+	if (next) {   /* its parent is e's parent (a sibling) or e */
+		next_arg = path_arg(b, next, classify_kind(b, next->kind));
+		prefetch_child(&b->idx_stack, pnode, next->label, next_arg);
+	}
 	f->stack_node = bld_child(&m->stack, &b->idx_stack, pnode, e->label, arg,
 	                          node_kind(c));
+	if (next)
+		prefetch_child(&b->idx_stack, f->stack_node, next->label, next_arg);
 	st_node *n = &m->stack.nodes[f->stack_node];
 	n->total_ns += dur;
 	n->count++;
@@ -593,6 +610,8 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 		m->stack.nodes[0].total_ns += dur;
 	}
 	fill_frame(b, f, parent, c);
+	if (f->cgu_idx != ST_NIL)
+		bld_cg_prefetch(b, f);
 	if (c != KC_LLVM_PASS)
 		for (uint32_t i = 0; i < e->nargs; i++)
 			scan_evidence(b, e->args[i]);
@@ -659,9 +678,13 @@ static bool account_time(st_builder *b, thread_stack *ts, const st_event *e,
 	return true;
 }
 
-bool st_builder_event(st_builder *b, const st_event *e, const char **why)
+void st_builder_hint(st_builder *b, const st_event *next)
 {
-	*why = NULL;
+	b->hint = next;
+}
+
+static bool builder_event(st_builder *b, const st_event *e, const char **why)
+{
 	if (e->type != ST_EV_INTERVAL) {
 		count_point(b, e);
 		return true;
@@ -693,6 +716,17 @@ bool st_builder_event(st_builder *b, const st_event *e, const char **why)
 	}
 	enter(b, ts, e);
 	return true;
+}
+
+bool st_builder_event(st_builder *b, const st_event *e, const char **why)
+{
+	*why = NULL;
+	if (b->hint && (b->hint->type != ST_EV_INTERVAL ||
+	                b->hint->thread != e->thread))
+		b->hint = NULL;   /* not a child of the same stack */
+	bool ok = builder_event(b, e, why);
+	b->hint = NULL;
+	return ok;
 }
 
 uint64_t st_builder_time(const st_builder *b)

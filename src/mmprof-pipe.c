@@ -258,6 +258,22 @@ static void take_strings(dec *d, const batch *bt, uint32_t upto, uint32_t *si,
 	}
 }
 
+/* The builder's hint (st_builder_hint) for event v, when the strings it
+ * names have model ids already (else it is left out). */
+static const st_event *hint_of(const dec *d, const pev *v, st_event *h,
+                               uint32_t *arg)
+{
+	const st_event *e = &v->e;
+	if (e->type != ST_EV_INTERVAL || e->kind >= d->nmap ||
+	    e->label >= d->nmap || (e->nargs && e->args[0] >= d->nmap))
+		return NULL;
+	*h = (st_event){ .type = e->type, .thread = e->thread,
+	                 .kind = d->map[e->kind], .label = d->map[e->label],
+	                 .nargs = e->nargs ? 1 : 0, .args = arg };
+	*arg = e->nargs ? d->map[e->args[0]] : 0;
+	return h;
+}
+
 static bool build_batch(dec *d, const batch *bt)
 {
 	st_mmprof_pipe *pp = d->pp;
@@ -266,6 +282,10 @@ static bool build_batch(dec *d, const batch *bt)
 	for (uint32_t i = 0; i < bt->len; i++) {
 		const pev *v = &bt->v[i];
 		take_strings(d, bt, v->strs, &si, &off);
+		st_event h;
+		uint32_t harg;
+		if (i + 1 < bt->len)
+			st_builder_hint(pp->bld, hint_of(d, &bt->v[i + 1], &h, &harg));
 		st_event e = v->e;
 		e.kind = d->map[e.kind];
 		e.label = d->map[e.label];

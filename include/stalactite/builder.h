@@ -91,6 +91,12 @@ void st_builder_set_crate(st_builder *b, const char *name, uint8_t kind);
  * ST_MAX_SOURCE_NS or ST_MAX_LOAD_NS); the caller reports it with the file
  * offset. */
 bool st_builder_event(st_builder *b, const st_event *e, const char **why);
+/* The event likely to come after the next one fed (only its type, thread,
+ * kind, label and arguments are read), or NULL: while building the next
+ * one, the builder fetches into the cache what that one will look up.  A
+ * hint only, used by the next st_builder_event call and then forgotten; it
+ * changes nothing in the model. */
+void st_builder_hint(st_builder *b, const st_event *next);
 void st_builder_end_source(st_builder *b, uint64_t events);
 /* The event time (as ST_MAX_SOURCE_NS counts it) of every source b took,
  * merged ones included: a load that merges builders checks the sum. */
