@@ -71,7 +71,8 @@ struct st_builder {
 	st_model *m;
 	st_event_hook hook;
 	bool has_hook;
-	const st_event *hint;      /* st_builder_hint, for one event */
+	const st_hint *hint;       /* st_builder_hint, for one event */
+	uint32_t nhint;
 	child_index idx_stack, idx_codegen, idx_pivot;
 	st_idmap threads;          /* thread id -> index in stacks */
 	thread_stack *stacks;

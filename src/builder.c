@@ -544,6 +544,23 @@ static uint32_t path_arg(st_builder *b, const st_event *e, enum kclass c)
 	return ST_NOSTR;
 }
 
+/* Fetches the stack-tree child slots the hinted events of this thread
+ * will probe if their parent is parent, as in a run of siblings (pass after
+ * pass on one function); returns how many, their path arguments in arg. */
+static uint32_t prefetch_hinted(st_builder *b, uint32_t thread, uint32_t parent,
+                                uint32_t *arg)
+{
+	uint32_t k = 0;
+	for (; k < b->nhint && b->hint[k].thread == thread; k++) {
+		const st_hint *h = &b->hint[k];
+		st_event e = { .kind = h->kind, .label = h->label,
+		               .nargs = h->nargs ? 1 : 0, .args = &h->arg0 };
+		arg[k] = path_arg(b, &e, classify_kind(b, h->kind));
+		prefetch_child(&b->idx_stack, parent, h->label, arg[k]);
+	}
+	return k;
+}
+
 static void fill_frame(st_builder *b, frame *f, const frame *parent,
                        enum kclass c)
 {
@@ -592,16 +609,12 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 	uint32_t arg = path_arg(b, e, c);
 	if (arg != ST_NOSTR)
 		bld_display_of(b, arg);
-	const st_event *next = b->hint;
-	uint32_t next_arg = ST_NOSTR;
-	if (next) {   /* its parent is e's parent (a sibling) or e */
-		next_arg = path_arg(b, next, classify_kind(b, next->kind));
-		prefetch_child(&b->idx_stack, pnode, next->label, next_arg);
-	}
+	uint32_t hargs[ST_HINTS];
+	uint32_t hinted = b->nhint ? prefetch_hinted(b, e->thread, pnode, hargs) : 0;
 	f->stack_node = bld_child(&m->stack, &b->idx_stack, pnode, e->label, arg,
 	                          node_kind(c));
-	if (next)
-		prefetch_child(&b->idx_stack, f->stack_node, next->label, next_arg);
+	if (hinted)   /* or the next is e's first child */
+		prefetch_child(&b->idx_stack, f->stack_node, b->hint[0].label, hargs[0]);
 	st_node *n = &m->stack.nodes[f->stack_node];
 	n->total_ns += dur;
 	n->count++;
@@ -678,9 +691,10 @@ static bool account_time(st_builder *b, thread_stack *ts, const st_event *e,
 	return true;
 }
 
-void st_builder_hint(st_builder *b, const st_event *next)
+void st_builder_hint(st_builder *b, const st_hint *next, uint32_t n)
 {
 	b->hint = next;
+	b->nhint = n < ST_HINTS ? n : ST_HINTS;
 }
 
 static bool builder_event(st_builder *b, const st_event *e, const char **why)
@@ -721,11 +735,8 @@ static bool builder_event(st_builder *b, const st_event *e, const char **why)
 bool st_builder_event(st_builder *b, const st_event *e, const char **why)
 {
 	*why = NULL;
-	if (b->hint && (b->hint->type != ST_EV_INTERVAL ||
-	                b->hint->thread != e->thread))
-		b->hint = NULL;   /* not a child of the same stack */
 	bool ok = builder_event(b, e, why);
-	b->hint = NULL;
+	b->nhint = 0;
 	return ok;
 }
 

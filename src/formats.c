@@ -304,15 +304,15 @@ static int feed_range(st_evbuf *eb, st_builder *b, size_t lo, size_t hi,
 			.kind = f->kind, .label = f->label,
 			.args = f->nargs ? eb->args + f->arg0 : NULL,
 			.nargs = f->nargs, .start = f->start, .end = f->end };
-		st_event h;
-		if (i + 1 < hi) {
-			const st_fev *g = &eb->v[i + 1];
-			h = (st_event){ .type = ST_EV_INTERVAL, .thread = g->thread,
-				.kind = g->kind, .label = g->label,
-				.args = g->nargs ? eb->args + g->arg0 : NULL,
-				.nargs = g->nargs };
-			st_builder_hint(b, &h);
+		st_hint h[ST_HINTS];
+		uint32_t nh = 0;
+		for (; nh < ST_HINTS && i + 1 + nh < hi; nh++) {
+			const st_fev *g = &eb->v[i + 1 + nh];
+			h[nh] = (st_hint){ .thread = g->thread, .kind = g->kind,
+				.label = g->label, .nargs = g->nargs,
+				.arg0 = g->nargs ? eb->args[g->arg0] : 0 };
 		}
+		st_builder_hint(b, h, nh);
 		const char *why;
 		if (!st_builder_event(b, &e, &why)) {
 			snprintf(err, errlen, "%s %llu: %s", eb->at_unit,

@@ -258,20 +258,18 @@ static void take_strings(dec *d, const batch *bt, uint32_t upto, uint32_t *si,
 	}
 }
 
-/* The builder's hint (st_builder_hint) for event v, when the strings it
- * names have model ids already (else it is left out). */
-static const st_event *hint_of(const dec *d, const pev *v, st_event *h,
-                               uint32_t *arg)
+/* The builder's hint (st_builder_hint) for event v into h; false when v is
+ * not an interval or names strings that have no model ids yet. */
+static bool hint_of(const dec *d, const pev *v, st_hint *h)
 {
 	const st_event *e = &v->e;
 	if (e->type != ST_EV_INTERVAL || e->kind >= d->nmap ||
 	    e->label >= d->nmap || (e->nargs && e->args[0] >= d->nmap))
-		return NULL;
-	*h = (st_event){ .type = e->type, .thread = e->thread,
-	                 .kind = d->map[e->kind], .label = d->map[e->label],
-	                 .nargs = e->nargs ? 1 : 0, .args = arg };
-	*arg = e->nargs ? d->map[e->args[0]] : 0;
-	return h;
+		return false;
+	*h = (st_hint){ .thread = e->thread, .kind = d->map[e->kind],
+	                .label = d->map[e->label], .nargs = e->nargs,
+	                .arg0 = e->nargs ? d->map[e->args[0]] : 0 };
+	return true;
 }
 
 static bool build_batch(dec *d, const batch *bt)
@@ -282,10 +280,12 @@ static bool build_batch(dec *d, const batch *bt)
 	for (uint32_t i = 0; i < bt->len; i++) {
 		const pev *v = &bt->v[i];
 		take_strings(d, bt, v->strs, &si, &off);
-		st_event h;
-		uint32_t harg;
-		if (i + 1 < bt->len)
-			st_builder_hint(pp->bld, hint_of(d, &bt->v[i + 1], &h, &harg));
+		st_hint h[ST_HINTS];
+		uint32_t nh = 0;
+		while (nh < ST_HINTS && i + 1 + nh < bt->len &&
+		       hint_of(d, &bt->v[i + 1 + nh], &h[nh]))
+			nh++;
+		st_builder_hint(pp->bld, h, nh);
 		st_event e = v->e;
 		e.kind = d->map[e.kind];
 		e.label = d->map[e.label];
