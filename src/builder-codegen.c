@@ -2,11 +2,15 @@
  * its pivot crate > CGU > function > pass): LLVM pass self time summed per
  * (CGU, label, function) while loading, turned into nodes at the end. */
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/async-kind.h"
 #include "stalactite/bigmem.h"
 #include "stalactite/names.h"
+#include "stalactite/threads.h"
 #include "builder-internal.h"
 
 /* ---- codegen contributions ------------------------------------------------ */
@@ -159,51 +163,120 @@ static uint32_t cgu_node(st_builder *b, st_tree *t, child_index *ix,
 	return cache[cgu_idx];
 }
 
+#define RELEASE_STEP ((size_t)4 << 20)   /* bytes of entries given back at once */
+#define PIVOT_THREAD_MIN 65536            /* entries worth a thread */
+
+/* The pivot tree (crate > CGU > function > label), built on a thread of its
+ * own beside the codegen tree: it reads the entries, the CGU rows and the
+ * display names, which nothing changes meanwhile, and writes only the
+ * pivot and its index. */
+typedef struct pivot_job {
+	st_builder *b;
+	atomic_uint done;          /* entries built */
+} pivot_job;
+
+/* release: the pivot reads the entries last, and gives them back behind */
+static void build_pivot(st_builder *b, atomic_uint *done, bool release)
+{
+	st_model *m = b->m;
+	size_t bytes = (size_t)(m->cgus.len + 1) * sizeof(uint32_t);
+	uint32_t *cache = st_xmalloc(bytes);
+	memset(cache, 0xff, bytes);
+	size_t cg_bytes = (size_t)b->cg.cap * sizeof *b->cg.v, given = 0;
+	for (uint32_t i = 0; i < b->cg.len; i++) {
+		const cg_entry *e = &b->cg.v[i];
+		if (release && (size_t)i * sizeof *e - given >= RELEASE_STEP) {
+			st_big_release(b->cg.v, cg_bytes, given, (size_t)i * sizeof *e);
+			given = (size_t)i * sizeof *e;
+		}
+		st_kind k = e->pass ? ST_K_PASS : ST_K_ACTIVITY;
+		uint32_t pv = cgu_node(b, &m->pivot, &b->idx_pivot, cache, e->cgu_idx);
+		uint32_t cr = m->pivot.nodes[pv].parent;
+		if (e->fn_raw == ST_NOSTR) {
+			uint32_t p = st_tree_add(&m->pivot, pv, e->label, ST_NOSTR, k);
+			add_path(&m->pivot, (uint32_t[]){ cr, pv, p }, 3, e, 0);
+		} else {
+			uint32_t name = m->display[e->fn_raw] - 1;
+			uint32_t fn = bld_child(&m->pivot, &b->idx_pivot, pv, name, e->fn_raw,
+			                        ST_K_FN);
+			uint32_t pass = st_tree_add(&m->pivot, fn, e->label, ST_NOSTR, k);
+			add_path(&m->pivot, (uint32_t[]){ cr, pv, fn, pass }, 4, e, e->count);
+		}
+		if ((i & 4095) == 4095)
+			atomic_store_explicit(done, i + 1, memory_order_release);
+	}
+	atomic_store_explicit(done, b->cg.len, memory_order_release);
+	free(cache);
+}
+
+static void *pivot_thread(void *arg)
+{
+	pivot_job *j = arg;
+	build_pivot(j->b, &j->done, false);
+	return NULL;
+}
+
 /* Builds both codegen trees from the contributions: codegen is crate > CGU >
- * label > function, pivot crate > CGU > function > label.  Each (CGU, label,
- * function) is unique, so the last level of each tree is added without a
- * lookup.  The contributions are given back as they are read: the trees
- * are about twice their size, and both at once were the load's peak. */
+ * label > function, pivot crate > CGU > function > label, the pivot on a
+ * second thread when the builder may use one.  Each (CGU, label, function)
+ * is unique, so the last level of each tree is added without a lookup.
+ * The contributions are given back as both trees are done with them: the
+ * trees are about twice their size, and both at once were the load's
+ * peak. */
 void bld_build_codegen(st_builder *b)
 {
 	st_model *m = b->m;
 	size_t bytes = (size_t)(m->cgus.len + 1) * sizeof(uint32_t);
-	uint32_t *cg_cache = st_xmalloc(bytes), *pv_cache = st_xmalloc(bytes);
+	uint32_t *cg_cache = st_xmalloc(bytes);
 	memset(cg_cache, 0xff, bytes);
-	memset(pv_cache, 0xff, bytes);
 	m->codegen.split = m->pivot.split = true;
+	/* every display name first: the pivot's thread reads them */
+	for (uint32_t i = 0; i < b->cg.len; i++)
+		if (b->cg.v[i].fn_raw != ST_NOSTR)
+			bld_display_of(b, b->cg.v[i].fn_raw);
+	pivot_job pj = { .b = b };
+	atomic_init(&pj.done, 0);
+	pthread_t th;
+	bool threaded = false;
+	if (b->finish_threads > 1 && b->cg.len >= PIVOT_THREAD_MIN) {
+		sigset_t old;
+		st_block_async_signals(&old);
+		threaded = pthread_create(&th, NULL, pivot_thread, &pj) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
 	size_t cg_bytes = (size_t)b->cg.cap * sizeof *b->cg.v, done = 0;
 	for (uint32_t i = 0; i < b->cg.len; i++) {
 		const cg_entry *e = &b->cg.v[i];
-		if ((size_t)i * sizeof *e - done >= ((size_t)4 << 20)) {
-			st_big_release(b->cg.v, cg_bytes, done, (size_t)i * sizeof *e);
-			done = (size_t)i * sizeof *e;
+		if (threaded && (size_t)i * sizeof *e - done >= RELEASE_STEP) {
+			size_t upto = (size_t)atomic_load_explicit(&pj.done,
+			              memory_order_acquire) * sizeof *e;
+			upto = upto < (size_t)i * sizeof *e ? upto : (size_t)i * sizeof *e;
+			if (upto - done >= RELEASE_STEP) {
+				st_big_release(b->cg.v, cg_bytes, done, upto);
+				done = upto;
+			}
 		}
 		st_kind k = e->pass ? ST_K_PASS : ST_K_ACTIVITY;
 		uint32_t cg = cgu_node(b, &m->codegen, &b->idx_codegen, cg_cache, e->cgu_idx);
-		uint32_t pv = cgu_node(b, &m->pivot, &b->idx_pivot, pv_cache, e->cgu_idx);
-		uint32_t cr1 = m->codegen.nodes[cg].parent, cr2 = m->pivot.nodes[pv].parent;
+		uint32_t cr = m->codegen.nodes[cg].parent;
 		if (e->fn_raw == ST_NOSTR) {
-			uint32_t p1 = bld_child(&m->codegen, &b->idx_codegen, cg, e->label,
-			                        ST_NOSTR, k);
-			uint32_t p2 = st_tree_add(&m->pivot, pv, e->label, ST_NOSTR, k);
-			add_path(&m->codegen, (uint32_t[]){ cr1, cg, p1 }, 3, e, 0);
-			add_path(&m->pivot, (uint32_t[]){ cr2, pv, p2 }, 3, e, 0);
+			uint32_t p = bld_child(&m->codegen, &b->idx_codegen, cg, e->label,
+			                       ST_NOSTR, k);
+			add_path(&m->codegen, (uint32_t[]){ cr, cg, p }, 3, e, 0);
 			continue;
 		}
 		uint32_t name = bld_display_of(b, e->fn_raw);
-		uint32_t cg_pass = bld_child(&m->codegen, &b->idx_codegen, cg, e->label,
-		                             ST_NOSTR, k);
-		uint32_t cg_fn = st_tree_add(&m->codegen, cg_pass, name, e->fn_raw, ST_K_FN);
-		uint32_t pv_fn = bld_child(&m->pivot, &b->idx_pivot, pv, name, e->fn_raw,
-		                           ST_K_FN);
-		uint32_t pv_pass = st_tree_add(&m->pivot, pv_fn, e->label, ST_NOSTR, k);
-		add_path(&m->codegen, (uint32_t[]){ cr1, cg, cg_pass, cg_fn }, 4, e, e->lead);
-		add_path(&m->pivot, (uint32_t[]){ cr2, pv, pv_fn, pv_pass }, 4, e, e->count);
+		uint32_t pass = bld_child(&m->codegen, &b->idx_codegen, cg, e->label,
+		                          ST_NOSTR, k);
+		uint32_t fn = st_tree_add(&m->codegen, pass, name, e->fn_raw, ST_K_FN);
+		add_path(&m->codegen, (uint32_t[]){ cr, cg, pass, fn }, 4, e, e->lead);
 		add_function_time(b, m->cgus.v[e->cgu_idx].crate, e->fn_raw, e);
 	}
 	free(cg_cache);
-	free(pv_cache);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		build_pivot(b, &pj.done, true);
 	st_big_free(b->cg.v, cg_bytes);
 	b->cg = (cg_table){ 0 };
 }

@@ -73,6 +73,7 @@ struct st_builder {
 	bool has_hook;
 	const st_hint *hint;       /* st_builder_hint, for one event */
 	uint32_t nhint;
+	unsigned finish_threads;   /* st_builder_set_threads */
 	child_index idx_stack, idx_codegen, idx_pivot;
 	st_idmap threads;          /* thread id -> index in stacks */
 	thread_stack *stacks;

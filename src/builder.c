@@ -252,6 +252,11 @@ st_builder *st_builder_new(st_model *m)
 	return b;
 }
 
+void st_builder_set_threads(st_builder *b, unsigned n)
+{
+	b->finish_threads = n;
+}
+
 void st_builder_set_hook(st_builder *b, const st_event_hook *hook)
 {
 	b->has_hook = hook != NULL;

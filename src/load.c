@@ -586,6 +586,7 @@ int st_load_paths(st_model *m, char *const *paths, int npaths,
 	/* a hook sees every event in order: one thread */
 	unsigned nj = ld.opts->jobs ? ld.opts->jobs : atomic_load(&default_jobs);
 	nj = nj < ST_LOAD_MAX_JOBS ? nj : ST_LOAD_MAX_JOBS;
+	st_builder_set_threads(b, nj);
 	int par = rc == 0 && nj > 1 && ld.l.len > 1 && !ld.opts->hook
 	          ? load_jobs(&ld, b, nj < ld.l.len ? nj : (unsigned)ld.l.len,
 	                      err, errlen)

@@ -124,6 +124,9 @@ void st_builder_trim(st_builder *b);
 
 /* Ends loading: classifies functions, groups async fns, sorts statistics,
  * frees every lookup structure.  The model is read-only afterwards. */
+/* Threads st_builder_finish may use (default 1): with two, the codegen
+ * tree and its pivot are built at once. */
+void st_builder_set_threads(st_builder *b, unsigned n);
 void st_builder_finish(st_builder *b);
 void st_builder_free(st_builder *b);
 

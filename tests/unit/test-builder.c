@@ -291,6 +291,91 @@ static void check_summarize_columns(void)
 	st_model_free(m);
 }
 
+/* A large LLVM profile's model: 4 CGUs, each an LLVM_module_optimize over
+ * 800 functions with 25 passes each (80 000 contributions: enough for the
+ * pivot's own thread), fed in reverse file order, with hints or without,
+ * finished with threads. */
+static st_model *big_codegen(unsigned threads, bool hints)
+{
+	st_model *m = st_model_new();
+	st_builder *b = st_builder_new(m);
+	st_builder_set_threads(b, threads);
+	st_strtab *s = st_builder_strs(b);
+	enum { CGUS = 4, FNS = 800, PASSES = 25 };
+	static uint32_t fn_id[FNS], cgu_id[CGUS], pass_id[PASSES];
+	uint32_t act = st_intern_cstr(s, "GenericActivity");
+	uint32_t llvm = st_intern_cstr(s, "LLVM Pass");
+	uint32_t opt = st_intern_cstr(s, "LLVM_module_optimize");
+	char name[96];
+	for (int c = 0; c < CGUS; c++) {
+		snprintf(name, sizeof name, "app.0123456789abcdef-cgu.%d", c);
+		cgu_id[c] = st_intern_cstr(s, name);
+	}
+	for (int i = 0; i < FNS; i++) {
+		snprintf(name, sizeof name, "app[0123456789abcdef]::f%d::{closure#0}", i);
+		fn_id[i] = st_intern_cstr(s, name);
+	}
+	for (int p = 0; p < PASSES; p++) {
+		snprintf(name, sizeof name, "Pass%dPass", p);
+		pass_id[p] = st_intern_cstr(s, name);
+	}
+	st_builder_begin_source(b, "big.mm_profdata", "test", "app", 0);
+	const char *why;
+	for (int c = CGUS - 1; c >= 0; c--) {   /* latest end first */
+		uint64_t base = (uint64_t)c * FNS * PASSES * 10;
+		st_event e = { .type = ST_EV_INTERVAL, .thread = 1 + (uint32_t)c % 2,
+		               .kind = act, .label = opt, .args = &cgu_id[c],
+		               .nargs = 1, .start = base,
+		               .end = base + FNS * PASSES * 10 };
+		CHECK(st_builder_event(b, &e, &why));
+		for (int i = FNS * PASSES - 1; i >= 0; i--) {
+			int fn = i / PASSES, pass = i % PASSES;
+			st_event p = { .type = ST_EV_INTERVAL, .thread = e.thread,
+			               .kind = llvm, .label = pass_id[pass],
+			               .args = &fn_id[fn], .nargs = 1,
+			               .start = base + (uint64_t)i * 10,
+			               .end = base + (uint64_t)i * 10 + 1 + (uint64_t)(i % 7) };
+			st_hint h = { .thread = p.thread, .kind = llvm,
+			              .label = pass_id[(pass + PASSES - 1) % PASSES],
+			              .nargs = 1, .arg0 = fn_id[i ? (i - 1) / PASSES : 0] };
+			if (hints && i > 0)
+				st_builder_hint(b, &h, 1);
+			CHECK(st_builder_event(b, &p, &why));
+		}
+	}
+	st_builder_end_source(b, CGUS * (FNS * PASSES + 1));
+	st_builder_finish(b);
+	st_builder_free(b);
+	return m;
+}
+
+static bool same_tree(const st_tree *a, const st_tree *b)
+{
+	return a->len == b->len &&
+	       memcmp(a->nodes, b->nodes, (size_t)a->len * sizeof *a->nodes) == 0 &&
+	       memcmp(a->kinds, b->kinds, a->len) == 0;
+}
+
+/* The same model with the pivot built on a thread of its own and with
+ * hints as built alone and without: every node, in the same order. */
+static void check_threaded_finish(void)
+{
+	st_model *one = big_codegen(1, false), *two = big_codegen(2, true);
+	CHECK(one->codegen.len > 80000 && one->pivot.len > 80000);
+	CHECK(same_tree(&one->stack, &two->stack));
+	CHECK(same_tree(&one->codegen, &two->codegen));
+	CHECK(same_tree(&one->pivot, &two->pivot));
+	CHECK_INT(one->functions.len, 800);   /* per crate and name */
+	CHECK_INT(two->functions.len, one->functions.len);
+	CHECK(memcmp(one->functions.v, two->functions.v,
+	             one->functions.len * sizeof *one->functions.v) == 0);
+	/* the two trees split the same time */
+	CHECK(one->pivot.nodes[0].total_ns == one->codegen.nodes[0].total_ns);
+	CHECK(one->pivot.nodes[0].total_ns > 0);
+	st_model_free(one);
+	st_model_free(two);
+}
+
 int main(void)
 {
 	st_model *m = st_model_new();
@@ -367,5 +452,6 @@ int main(void)
 	st_model_free(m);
 
 	check_summarize_columns();
+	check_threaded_finish();
 	return check_done();
 }
