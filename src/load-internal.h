@@ -88,7 +88,7 @@ typedef struct job {
 	unsigned char *tdata;
 	size_t tlen;
 	char *tname, *tcut;
-	bool finished;             /* under jobs.mu, */
+	bool started, finished;    /* under jobs.mu, */
 	uint64_t held;             /* and what it holds: see may_start */
 	_Atomic uint64_t done;     /* progress: bytes of the file */
 } job;
@@ -98,7 +98,10 @@ typedef struct jobs {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;         /* a file finished, or one was merged */
 	job *v;
-	size_t n, next, merged;    /* next to start, first not yet merged */
+	size_t n, merged;          /* files, the first not yet merged */
+	size_t *order, pos;        /* files by size (largest first), where in it */
+	size_t first;              /* no file before it is left to start */
+	unsigned workers;          /* started so far: which takes the largest */
 	uint64_t held;             /* what the files started and not merged hold */
 	atomic_bool stop;          /* cancelled, or an earlier file failed */
 	const loader *ld;          /* read-only while the workers run */

@@ -12,15 +12,16 @@
  * file order.  While it waits it calls the progress callback every
  * PROGRESS_MS with the bytes all workers have done.  Cancelling, or a file
  * that failed, stops the workers at their next progress step (a MiB of
- * events).  Workers take files in order; a file other than the first one
- * not yet merged starts only while what the started files hold stays under
- * HELD: a file being read holds its size (its pages are mapped), a file
- * read its model until merged.  That bounds the peak memory (a whole
+ * events).  Half the workers take the largest file not yet started, the
+ * others the next in file order (see pick); a file other than the first
+ * one not yet merged starts only while what the started files hold stays
+ * under HELD: a file being read holds its size (its pages are mapped), a
+ * file read its model until merged.  That bounds the peak memory (a whole
  * tokio+hyper build: BENCHMARKS.md), but it also keeps the largest files
- * of a build, which take most of its time, from loading beside each other:
- * so a file of PIPE_MIN or more (or an eighth of all) is decoded by two
- * threads more while its worker builds (mmprof-pipe.h), which puts it on
- * every core. */
+ * of a build, which take most of its time, from all loading beside each
+ * other: so a file of PIPE_MIN or more (or an eighth of all) is decoded by
+ * two threads more while its worker builds (mmprof-pipe.h), which puts it
+ * on every core. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -39,10 +40,47 @@
 #define HELD ((uint64_t)512 << 20)
 #define PIPE_MIN ((uint64_t)64 << 20)
 
-static bool may_start(const jobs *js)
+/* The file a worker starts next, or NULL to wait.  Half the workers take
+ * the largest file not yet started (the longest files must not start
+ * last), the others the first in file order (so that merging, which goes
+ * in file order, keeps up and the models it waits for are few), each
+ * while the budget allows it; and else the first file not yet merged if
+ * it has not started (what every later merge waits for: it may always
+ * start, so the load always moves). */
+static job *pick(jobs *js, bool largest)
 {
-	return js->next == js->merged ||
-	       js->held + js->v[js->next].in->size <= HELD;
+	while (js->pos < js->n && js->v[js->order[js->pos]].started)
+		js->pos++;
+	while (js->first < js->n && js->v[js->first].started)
+		js->first++;
+	if (js->pos == js->n)
+		return NULL;
+	job *j = largest ? &js->v[js->order[js->pos]] : &js->v[js->first];
+	if (js->held + j->in->size <= HELD)
+		return j;
+	if (js->merged < js->n && !js->v[js->merged].started)
+		return &js->v[js->merged];
+	return NULL;
+}
+
+static bool all_started(jobs *js)
+{
+	while (js->pos < js->n && js->v[js->order[js->pos]].started)
+		js->pos++;
+	return js->pos == js->n;
+}
+
+typedef struct sized {
+	uint64_t size;
+	size_t i;
+} sized;
+
+static int by_size_desc(const void *a, const void *b)
+{
+	const sized *x = a, *y = b;
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
 static void run_job(jobs *js, job *j)
@@ -63,12 +101,15 @@ static void *worker(void *arg)
 {
 	jobs *js = arg;
 	pthread_mutex_lock(&js->mu);
+	bool largest = js->workers++ % 2 == 1;
 	for (;;) {
-		while (!atomic_load(&js->stop) && js->next < js->n && !may_start(js))
+		job *j = NULL;
+		while (!atomic_load(&js->stop) && !all_started(js) &&
+		       !(j = pick(js, largest)))
 			pthread_cond_wait(&js->cv, &js->mu);
-		if (atomic_load(&js->stop) || js->next >= js->n)
+		if (atomic_load(&js->stop) || !j)
 			break;
-		job *j = &js->v[js->next++];
+		j->started = true;
 		j->held = j->in->size;   /* its pages, mapped */
 		js->held += j->held;
 		pthread_mutex_unlock(&js->mu);
@@ -147,10 +188,18 @@ int load_jobs(loader *ld, st_builder *b, unsigned nthreads, char *err,
 {
 	jobs js = { .n = ld->l.len, .ld = ld };
 	js.v = st_xcalloc(js.n, sizeof *js.v);
+	js.order = st_xmalloc(js.n * sizeof *js.order);
+	sized *by = st_xmalloc(js.n * sizeof *by);
 	for (size_t i = 0; i < js.n; i++) {
 		js.v[i].in = &ld->l.v[i];
 		atomic_init(&js.v[i].done, 0);
+		by[i] = (sized){ ld->l.v[i].size, i };
 	}
+	/* largest first, so that the longest files do not start last */
+	qsort(by, js.n, sizeof *by, by_size_desc);
+	for (size_t i = 0; i < js.n; i++)
+		js.order[i] = by[i].i;
+	free(by);
 	atomic_init(&js.stop, false);
 	st_sync_init(&js.mu, &js.cv);
 	/* signals sent to the process go to the calling thread, as without
@@ -202,5 +251,6 @@ int load_jobs(loader *ld, st_builder *b, unsigned nthreads, char *err,
 	pthread_cond_destroy(&js.cv);
 	pthread_mutex_destroy(&js.mu);
 	free(js.v);
+	free(js.order);
 	return rc;
 }
