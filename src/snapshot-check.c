@@ -330,66 +330,100 @@ static int check_generics(const msg *e, const layout *l)
 }
 
 /* The checks that need no checksum: the layout and every value, on
- * whatever bytes the file holds (they read nothing out of bounds). */
-static int check_layout(const msg *e, layout *l)
+ * whatever bytes the file holds (they read nothing out of bounds), in
+ * three parts: the table and counts first (the others need them), then
+ * the rest but the codegen and pivot trees, then those two (which the
+ * checksum's thread checks beside it). */
+static int check_front(const msg *e, layout *l)
 {
-	if (check_table(e, l) || check_counts(e, l) || check_strings(e, l) ||
-	    check_generics(e, l))
+	return check_table(e, l) || check_counts(e, l);
+}
+
+static int check_middle(const msg *e, const layout *l)
+{
+	if (check_strings(e, l) || check_generics(e, l))
 		return 1;
 	for (int i = 0; i < S_COUNT; i++)
 		if (i != S_OFFSETS && check_fields(e, l, i))
 			return 1;
-	return check_tree(e, l, S_STACK) || check_tree(e, l, S_CODEGEN) ||
-	       check_tree(e, l, S_PIVOT);
+	return check_tree(e, l, S_STACK);
 }
 
+static int check_back(const msg *e, const layout *l)
+{
+	return check_tree(e, l, S_CODEGEN) || check_tree(e, l, S_PIVOT);
+}
+
+/* The checksum's thread: the sum, and the last checks when the layout
+ * they read was found sound. */
 typedef struct summing {
-	const unsigned char *p;
-	size_t len;
+	const layout *l;
+	bool back;
+	msg m;
+	int rc;
 	uint64_t sum;
 } summing;
 
 static void *sum_thread(void *arg)
 {
 	summing *s = arg;
-	s->sum = snap_file_sum(s->p, s->len);
+	s->sum = snap_file_sum(s->l->p, s->l->len);
+	if (s->back)
+		s->rc = check_back(&s->m, s->l);
 	return NULL;
 }
 
-/* Below this the checksum is summed where the checks run: a thread costs
- * more than it saves. */
-#define SUM_APART (1u << 20)
+/* Below this many bytes the checksum is summed where the checks run: a
+ * thread costs more than it saves.  A variable so that tests can take the
+ * threaded path with a small file. */
+size_t snap_sum_apart = (size_t)1 << 20;
 
-/* The header, then the checksum and the layout at once (the checksum on a
- * thread of its own for a large file: together they are most of a
- * reopen).  A changed byte is reported as a checksum mismatch whatever the
- * layout checks made of it. */
+static char *msg_buf(const msg *e, msg *out)
+{
+	size_t cap = e->errlen ? e->errlen : 1;
+	char *why = st_xmalloc(cap);
+	why[0] = 0;
+	*out = (msg){ e->name, why, cap };
+	return why;
+}
+
+/* The header, then the checksum and the layout at once (the checksum and
+ * the codegen trees on a thread of its own for a large file: together
+ * they are most of a reopen).  A changed byte is reported as a checksum
+ * mismatch whatever the layout checks made of it; else the first check
+ * that fails in the order above, however the work was split. */
 int snap_check_all(const msg *e, layout *l)
 {
 	if (snap_check_header(e, l->p, l->len))
 		return 1;
-	summing s = { l->p, l->len, 0 };
+	msg mine;
+	char *why = msg_buf(e, &mine);
+	int rc = check_front(&mine, l);
+	summing s = { .l = l, .back = rc == 0 };
+	char *back_why = msg_buf(e, &s.m);
 	pthread_t t;
 	bool apart = false;
-	if (l->len >= SUM_APART) {
+	if (l->len >= snap_sum_apart) {
 		sigset_t old;
 		st_block_async_signals(&old);
 		apart = pthread_create(&t, NULL, sum_thread, &s) == 0;
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
-	size_t cap = e->errlen ? e->errlen : 1;
-	char *why = st_xmalloc(cap);
-	why[0] = 0;
-	msg mine = { e->name, why, cap };
-	int rc = check_layout(&mine, l);
+	if (rc == 0)
+		rc = check_middle(&mine, l);
 	if (apart)
 		pthread_join(t, NULL);
 	else
 		sum_thread(&s);
+	if (rc == 0 && s.rc) {
+		rc = s.rc;
+		memcpy(why, back_why, mine.errlen);
+	}
 	if (le64(l->p + SUM_AT) != s.sum)
 		rc = snap_bad(e, SUM_AT, "checksum mismatch: the snapshot is corrupt");
 	else if (rc && e->errlen)
 		snprintf(e->err, e->errlen, "%s", why);
 	free(why);
+	free(back_why);
 	return rc;
 }

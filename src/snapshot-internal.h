@@ -208,6 +208,9 @@ typedef struct layout {
 	uint32_t nstr;
 } layout;
 
+/* Files of this many bytes or more are summed on a thread of their own,
+ * which also checks the codegen trees (snapshot-check.c; tests lower it). */
+extern size_t snap_sum_apart;
 /* The header of a file of have bytes, before it is mapped. */
 int snap_check_header(const msg *e, const unsigned char *p, uint64_t have);
 /* Every check, in order, on the whole file l->p; fills in l. */

@@ -14,6 +14,7 @@
 #include "stalactite/load.h"
 #include "stalactite/report.h"
 #include "stalactite/snapshot.h"
+#include "../../src/snapshot-internal.h"   /* snap_sum_apart */
 #include "../fuzz/fuzz-snapshot.c"
 #include "replay.h"
 
@@ -178,35 +179,49 @@ static void corruption(void)
 		{ "node name past the strings", 5, 12, 99999999,
 		  "record 0: value 99999999 out of range" },
 		{ "kind past the enum", 6, 0, 200, "record 0: value 200 out of range" },
+		{ "codegen root has a parent", 7, 0, 0, "codegen tree: the root has a parent" },
+		{ "pivot root's child out of range", 9, 4, 100000, "pivot tree: node 0: bad link" },
+		/* two faults: the one checked first is named */
+		{ "a stack name past the strings and a bad codegen root", 5, 12, 99999999,
+		  "record 0: value 99999999 out of range" },
 	};
-	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+	/* each case as the checks run on one thread, and with the codegen
+	 * trees checked on the checksum's thread (as for a large file) */
+	size_t ncases = sizeof cases / sizeof *cases;
+	size_t apart = snap_sum_apart;
+	for (size_t k = 0; k < 2 * ncases; k++) {
+		snap_sum_apart = k < ncases ? apart : 0;
+		unsigned i = (unsigned)(k % ncases);
 		memcpy(q, p, len);
-		unsigned char *e = entry(q, cases[k].sec);
-		CHECK_INT(get32(e), cases[k].sec);
+		unsigned char *e = entry(q, cases[i].sec);
+		CHECK_INT(get32(e), cases[i].sec);
 		uint64_t off = get32(e + 8);
-		if (cases[k].sec == 6)
-			q[off] = (unsigned char)cases[k].value;
+		if (cases[i].sec == 6)
+			q[off] = (unsigned char)cases[i].value;
 		else
-			put32(q + off + cases[k].field, cases[k].value);
+			put32(q + off + cases[i].field, cases[i].value);
+		if (i == ncases - 1)   /* and the codegen root given a parent */
+			put32(q + get32(entry(q, 7) + 8), 0);
 		reseal(q, len);
 		int rc = open_bytes(q, len, err, sizeof err);
 		CHECK_INT(rc, 1);
 		if (rc != 1)
-			fprintf(stderr, "not refused: %s\n", cases[k].what);
+			fprintf(stderr, "not refused: %s\n", cases[i].what);
 		/* the first wrong record is named, whatever pass found it */
-		if (cases[k].says && !strstr(err, cases[k].says))
-			fprintf(stderr, "%s: %s\n", cases[k].what, err);
-		CHECK(!cases[k].says || strstr(err, cases[k].says) != NULL);
+		if (cases[i].says && !strstr(err, cases[i].says))
+			fprintf(stderr, "%s: %s\n", cases[i].what, err);
+		CHECK(!cases[i].says || strstr(err, cases[i].says) != NULL);
 		/* unsealed, the same change is a checksum mismatch, not a layout
 		 * error found first by the checks that run beside the sum */
 		memcpy(q, p, len);
-		if (cases[k].sec == 6)
-			q[off] = (unsigned char)cases[k].value;
+		if (cases[i].sec == 6)
+			q[off] = (unsigned char)cases[i].value;
 		else
-			put32(q + off + cases[k].field, cases[k].value);
+			put32(q + off + cases[i].field, cases[i].value);
 		CHECK_INT(open_bytes(q, len, err, sizeof err), 1);
 		CHECK(strstr(err, "checksum mismatch") != NULL);
 	}
+	snap_sum_apart = apart;
 	/* a cycle: the root's first child made its own sibling */
 	memcpy(q, p, len);
 	uint64_t nodes = get32(entry(q, 5) + 8);
