@@ -64,8 +64,6 @@ void bld_cg_index_cgus(cg_table *t, const uint8_t *need)
 	}
 }
 
-/* An event that belongs to a CGU: LLVM passes split their self time over
- * their functions, other activities count for the CGU itself. */
 /* The functions a frame's time goes to, fns[0..n) (loop units go to the
  * enclosing function); 0: to its label alone (not a pass, or a pass on no
  * function or on the whole module). */
@@ -84,6 +82,8 @@ static uint32_t cg_functions(const st_builder *b, const frame *f,
 	return n && (*fns)[0] != f->cgu_raw ? n : 0;
 }
 
+/* An event that belongs to a CGU: LLVM passes split their self time over
+ * their functions, other activities count for the CGU itself. */
 void bld_add_codegen(st_builder *b, const frame *f, int64_t self)
 {
 	const st_event *e = &f->ev;

@@ -8,8 +8,8 @@
  * first (st_mmprof_open_twin: the file's layout and index, read once, are
  * shared) and interns into a strtab of its own; it fills batches of
  * events into a ring of its own, RING of them, and waits when the ring is
- * full.  The calling thread takes
- * the chunks in order, each from its decoder's ring, and builds.  An
+ * full.  The calling thread takes the chunks in order, each from its
+ * decoder's ring, and builds.  An
  * event's query key is kept in place when it points into the file, else
  * copied into its batch, and so are the strings its decoder interned since
  * its previous event; argument tuples live in their decoder until
