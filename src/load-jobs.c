@@ -40,6 +40,14 @@
 #define HELD ((uint64_t)512 << 20)
 #define PIPE_MIN ((uint64_t)64 << 20)
 
+/* Moves pos past the files started; true when none is left. */
+static bool all_started(jobs *js)
+{
+	while (js->pos < js->n && js->v[js->order[js->pos]].started)
+		js->pos++;
+	return js->pos == js->n;
+}
+
 /* The file a worker starts next, or NULL to wait.  Half the workers take
  * the largest file not yet started (the longest files must not start
  * last), the others the first in file order (so that merging, which goes
@@ -49,25 +57,16 @@
  * start, so the load always moves). */
 static job *pick(jobs *js, bool largest)
 {
-	while (js->pos < js->n && js->v[js->order[js->pos]].started)
-		js->pos++;
+	if (all_started(js))
+		return NULL;
 	while (js->first < js->n && js->v[js->first].started)
 		js->first++;
-	if (js->pos == js->n)
-		return NULL;
 	job *j = largest ? &js->v[js->order[js->pos]] : &js->v[js->first];
 	if (js->held + j->in->size <= HELD)
 		return j;
 	if (js->merged < js->n && !js->v[js->merged].started)
 		return &js->v[js->merged];
 	return NULL;
-}
-
-static bool all_started(jobs *js)
-{
-	while (js->pos < js->n && js->v[js->order[js->pos]].started)
-		js->pos++;
-	return js->pos == js->n;
 }
 
 typedef struct sized {
