@@ -179,10 +179,11 @@ void st_evbuf_add(st_evbuf *eb, uint32_t thread, uint32_t kind, uint32_t label,
 	}
 	if (nargs)
 		memcpy(eb->args + eb->nargs, args, nargs * sizeof *args);
-	eb->v[eb->len++] = (st_fev){ .start = start, .end = end, .at = at,
+	size_t i = eb->len++;
+	eb->v[i] = (st_fev){ .start = start, .end = end, .at = at,
 		.thread = thread, .kind = kind, .label = label,
 		.arg0 = (uint32_t)eb->nargs, .nargs = nargs,
-		.seq = (uint32_t)eb->len + 1 };
+		.seq = (uint32_t)i + 1 };
 	eb->nargs += nargs;
 }
 
@@ -294,32 +295,38 @@ static void sort_events(st_fev *v, size_t n,
 	sort_fev(v, n, cmp, levels);
 }
 
+/* Feeds event f, with next (NULL: none) as the builder's hint. */
+static int feed_one(st_evbuf *eb, st_builder *b, const st_fev *f,
+                    const st_fev *next, char *err, size_t errlen)
+{
+	st_event e = { .type = ST_EV_INTERVAL, .thread = f->thread,
+		.kind = f->kind, .label = f->label,
+		.args = f->nargs ? eb->args + f->arg0 : NULL,
+		.nargs = f->nargs, .start = f->start, .end = f->end };
+	st_hint h;
+	if (next)
+		h = (st_hint){ .thread = next->thread, .kind = next->kind,
+			.label = next->label, .nargs = next->nargs,
+			.arg0 = next->nargs ? eb->args[next->arg0] : 0 };
+	st_builder_hint(b, &h, next != NULL);
+	const char *why;
+	if (!st_builder_event(b, &e, &why)) {
+		snprintf(err, errlen, "%s %llu: %s", eb->at_unit,
+		         (unsigned long long)f->at, why);
+		return -1;
+	}
+	return 0;
+}
+
 /* Feeds events [lo, hi) in the order they lie. */
 static int feed_range(st_evbuf *eb, st_builder *b, size_t lo, size_t hi,
                       char *err, size_t errlen)
 {
-	for (size_t i = lo; i < hi; i++) {
-		const st_fev *f = &eb->v[i];
-		st_event e = { .type = ST_EV_INTERVAL, .thread = f->thread,
-			.kind = f->kind, .label = f->label,
-			.args = f->nargs ? eb->args + f->arg0 : NULL,
-			.nargs = f->nargs, .start = f->start, .end = f->end };
-		st_hint h[ST_HINTS];
-		uint32_t nh = 0;
-		for (; nh < ST_HINTS && i + 1 + nh < hi; nh++) {
-			const st_fev *g = &eb->v[i + 1 + nh];
-			h[nh] = (st_hint){ .thread = g->thread, .kind = g->kind,
-				.label = g->label, .nargs = g->nargs,
-				.arg0 = g->nargs ? eb->args[g->arg0] : 0 };
-		}
-		st_builder_hint(b, h, nh);
-		const char *why;
-		if (!st_builder_event(b, &e, &why)) {
-			snprintf(err, errlen, "%s %llu: %s", eb->at_unit,
-			         (unsigned long long)f->at, why);
+	_Static_assert(ST_HINTS >= 1, "feed_one gives one hint");
+	for (size_t i = lo; i < hi; i++)
+		if (feed_one(eb, b, &eb->v[i], i + 1 < hi ? &eb->v[i + 1] : NULL,
+		             err, errlen))
 			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -453,9 +460,8 @@ typedef struct walker {
  * deeper than the builder takes), or fed (false: the builder refused it). */
 static bool visit(walker *w, const st_fev *e)
 {
-	if (w->b)
-		return feed_range(w->eb, w->b, (size_t)(e - w->eb->v),
-		                  (size_t)(e - w->eb->v) + 1, w->err, w->errlen) == 0;
+	if (w->b)   /* no hint: holding each event back for one measured nothing */
+		return feed_one(w->eb, w->b, e, NULL, w->err, w->errlen) == 0;
 	if (e->end < e->start || (w->prev && !after(w->prev, e)))
 		return false;
 	w->prev = e;
@@ -562,19 +568,21 @@ int st_formats_load(st_text_format f, const unsigned char *data, size_t len,
                     bool mapped, st_builder *b, const char *path, char *warn, size_t warnlen,
                     char *err, size_t errlen)
 {
-	return st_formats_load_progress(f, data, len, mapped, b, path, NULL, NULL,
+	return st_formats_load_progress(f, data, len, mapped, 1, b, path, NULL, NULL,
 	                                warn, warnlen, err, errlen);
 }
 
 int st_formats_load_progress(st_text_format f, const unsigned char *data,
-                             size_t len, bool mapped, st_builder *b,
+                             size_t len, bool mapped, unsigned threads,
+                             st_builder *b,
                              const char *path, st_progress_fn progress,
                              void *progress_ctx, char *warn, size_t warnlen,
                              char *err, size_t errlen)
 {
 	st_evbuf eb = { .at_unit = f == ST_TF_TRACE ? "offset" : "line",
 	                .mapped = mapped, .progress = progress,
-	                .progress_ctx = progress_ctx, .total = len };
+	                .progress_ctx = progress_ctx, .total = len,
+	                .threads = threads };
 	char crate[256];
 	st_strtab *strs = st_builder_strs(b);
 	warn[0] = '\0';

@@ -4,7 +4,9 @@
  * a scanner walks the traceEvents array (or a bare top-level array) and
  * reads each element in place when it has the usual flat shape, else finds
  * its extent and hands that one element to cJSON; read pages of a mapped
- * file are given back behind it.  Only X
+ * file are given back behind it.  A large array is read in two parts at
+ * once (st_trace_split_min, below), merged into what one reading gives.
+ * Only X
  * (complete), B/E (begin/end, matched per thread) and M thread_name events
  * count; other phases are ignored.  µs become ns, rounded to the nearest.
  *
@@ -21,6 +23,9 @@
  * intervals, and are dropped. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +34,7 @@
 #include <unistd.h>
 #include "stalactite/formats.h"
 #include "stalactite/idmap.h"
+#include "stalactite/threads.h"
 #include "stalactite/xalloc.h"
 
 #define MAX_ARGS 8
@@ -50,6 +56,7 @@ typedef struct tparse {
 	st_idmap tid_of;         /* (pid, tid) -> dense thread */
 	uint32_t nthreads;
 	uint32_t *tname;         /* thread -> name id, ST_NOSTR */
+	uint64_t *tkey;          /* thread -> its (pid, tid) key */
 	open_b *open;
 	size_t nopen, capopen;
 	uint32_t *detail;        /* event -> detail id or ST_NOSTR */
@@ -57,6 +64,11 @@ typedef struct tparse {
 	bool any_detail, any_cat;
 	uint64_t unmatched, skipped_ph;
 	uint32_t s_event;
+	/* The second part of a split parse (below): B/E pairs may straddle the
+	 * split and cJSON's error position is one global, so an element that
+	 * needs either gives the rest back to the first part. */
+	bool second;
+	bool gave_up;
 } tparse;
 
 static size_t ws(const unsigned char *d, size_t len, size_t i)
@@ -119,15 +131,22 @@ static uint32_t id32(double v)
 	return v < 0 && v >= -2147483648.0 ? (uint32_t)(int32_t)v : UINT32_MAX;
 }
 
-static uint32_t thread_of(tparse *t, double pid, double tid)
+static uint32_t thread_of_key(tparse *t, uint64_t key)
 {
-	uint64_t key = st_idmap_pair(id32(pid), id32(tid));
 	uint32_t id = st_idmap_get_or_put(&t->tid_of, key, t->nthreads);
 	if (id == t->nthreads) {
-		t->tname = st_xreallocarray(t->tname, ++t->nthreads, sizeof *t->tname);
+		t->nthreads++;
+		t->tname = st_xreallocarray(t->tname, t->nthreads, sizeof *t->tname);
+		t->tkey = st_xreallocarray(t->tkey, t->nthreads, sizeof *t->tkey);
 		t->tname[id] = ST_NOSTR;
+		t->tkey[id] = key;
 	}
 	return id;
+}
+
+static uint32_t thread_of(tparse *t, double pid, double tid)
+{
+	return thread_of_key(t, st_idmap_pair(id32(pid), id32(tid)));
 }
 
 /* The fields of one event that count, from the fast scanner or from cJSON.
@@ -430,6 +449,10 @@ static int one_event(tparse *t, const rawev *r, uint64_t at, char *err,
 		t->skipped_ph++;
 		return 0;
 	}
+	if (t->second && (ph[0] == 'B' || ph[0] == 'E')) {
+		t->gave_up = true;
+		return 0;
+	}
 	uint32_t thread = thread_of(t, r->pid_ok ? r->pid : 0,
 	                            r->tid_ok ? r->tid : 0);
 	if (ph[0] == 'M') {
@@ -678,13 +701,10 @@ static void to_llvm(tparse *t)
  * longer grows with the file.  Every string kept has been interned. */
 static void release_read(const unsigned char *data, size_t *done, size_t upto)
 {
-	static size_t page;
-	if (!page) {
-		long p = sysconf(_SC_PAGESIZE);
-		page = p > 0 ? (size_t)p : 4096;
-	}
 	if (upto - *done < ((size_t)1 << 20))
 		return;
+	long p = sysconf(_SC_PAGESIZE);
+	size_t page = p > 0 ? (size_t)p : 4096;
 	size_t from = (*done + page - 1) / page * page, to = upto / page * page;
 	if (to > from)
 		madvise((void *)(data + from), to - from, MADV_DONTNEED);
@@ -721,22 +741,50 @@ static size_t find_events(const unsigned char *d, size_t len, char *err,
 	return 0;
 }
 
-int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
-                   st_evbuf *eb, char *warn, size_t warnlen, char *err,
-                   size_t errlen)
+/* ---- the events array, in one part or two ------------------------------ */
+
+size_t st_trace_split_min = (size_t)16 << 20;
+
+/* Where a walk over elements stopped. */
+typedef struct walk {
+	size_t next;       /* the offset it stopped at */
+	uint64_t events;   /* elements read */
+	size_t released;   /* mapped pages given back below this */
+	bool closed;       /* it met the array's ']' */
+	bool at_stop;      /* it reached an element at or after stop_at */
+} walk;
+
+/* The second part, read on a thread of its own. */
+typedef struct part {
+	tparse t;
+	st_evbuf eb;
+	st_strtab *strs;
+	const unsigned char *data;
+	size_t len;
+	walk w;
+	int rc;
+	char err[256];
+	atomic_size_t done;       /* how far it has read, for progress */
+	atomic_bool stop;         /* the first part asks it to end */
+	bool finished;            /* under mu */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} part;
+
+static int parse_elements(tparse *t, const unsigned char *data, size_t len,
+                          size_t stop_at, part *other, walk *w, char *err,
+                          size_t errlen)
 {
-	size_t i = find_events(data, len, err, errlen), j = ws(data, len, 0);
-	if (i == 0 && (j >= len || data[j] != '['))
-		return -1;
-	tparse t = { .strs = strs, .eb = eb,
-	             .s_event = st_intern_cstr(strs, "Event") };
+	st_evbuf *eb = t->eb;
+	size_t i = w->next;
 	int rc = 0;
-	bool cut = true;
-	uint64_t events = 0;
-	size_t released = 0;
-	for (i = ws(data, len, i + 1); i < len;) {
+	while (i < len) {
 		if (data[i] == ']') {
-			cut = false;
+			w->closed = true;
+			break;
+		}
+		if (i >= stop_at) {
+			w->at_stop = true;
 			break;
 		}
 		if (data[i] != '{') {
@@ -744,7 +792,9 @@ int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
 			rc = -1;
 			break;
 		}
-		if (!st_evbuf_tell(eb, i)) {
+		/* with a second part reading on, progress counts its bytes too */
+		size_t told = other ? i + (atomic_load(&other->done) - stop_at) : i;
+		if (!st_evbuf_tell(eb, told)) {
 			snprintf(err, errlen, "cancelled");
 			rc = -1;
 			break;
@@ -752,12 +802,16 @@ int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
 		rawev r;
 		size_t e = fast_event(data, len, i, &r);
 		if (e) {
-			rc = one_event(&t, &r, i, err, errlen);
+			rc = one_event(t, &r, i, err, errlen);
 			goto next;
 		}
 		e = value_end(data, len, i);
 		if (!e)
 			break;   /* cut inside the last event */
+		if (t->second) {   /* cJSON's error position is a global */
+			t->gave_up = true;
+			break;
+		}
 		cJSON *o = cJSON_ParseWithLength((const char *)data + i, e - i);
 		if (!o) {
 			const char *p = cJSON_GetErrorPtr();
@@ -768,14 +822,14 @@ int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
 			break;
 		}
 		from_cjson(o, &r);
-		rc = one_event(&t, &r, i, err, errlen);
+		rc = one_event(t, &r, i, err, errlen);
 		cJSON_Delete(o);
 	next:
-		if (rc)
+		if (rc || t->gave_up)
 			break;
-		events++;
+		w->events++;
 		if (eb->mapped)
-			release_read(data, &released, e);
+			release_read(data, &w->released, e);
 		i = ws(data, len, e);
 		if (i < len && data[i] == ',')
 			i = ws(data, len, i + 1);
@@ -786,11 +840,198 @@ int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
 			break;
 		}
 	}
+	w->next = i < len ? i : len;
+	return rc;
+}
+
+static bool part_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)total;
+	part *pt = ctx;
+	atomic_store(&pt->done, (size_t)done);
+	return !atomic_load(&pt->stop);
+}
+
+static void *part_main(void *arg)
+{
+	part *pt = arg;
+	pt->rc = parse_elements(&pt->t, pt->data, pt->len, SIZE_MAX, NULL, &pt->w,
+	                        pt->err, sizeof pt->err);
+	atomic_store(&pt->done, pt->w.next);
+	pthread_mutex_lock(&pt->mu);
+	pt->finished = true;
+	pthread_cond_signal(&pt->cv);
+	pthread_mutex_unlock(&pt->mu);
+	return NULL;
+}
+
+/* Where a second part may start: the element after the first "}," past
+ * the middle of [from, len), or 0.  A guess (the bytes may lie inside a
+ * string): the first part confirms it by reaching exactly that offset. */
+static size_t split_point(const unsigned char *d, size_t len, size_t from)
+{
+	size_t i = from + (len - from) / 2, limit = i + ((size_t)1 << 20);
+	for (limit = limit < len ? limit : len; i < limit; i++) {
+		const unsigned char *c = memchr(d + i, '}', limit - i);
+		if (!c)
+			return 0;
+		size_t j = ws(d, len, (size_t)(c - d) + 1);
+		i = (size_t)(c - d);
+		if (j < len && d[j] == ',') {
+			j = ws(d, len, j + 1);
+			if (j < len && d[j] == '{')
+				return j;
+		}
+	}
+	return 0;
+}
+
+static bool part_start(part *pt, pthread_t *th, const unsigned char *data,
+                       size_t len, size_t at, bool mapped)
+{
+	memset(pt, 0, sizeof *pt);
+	pt->strs = st_strtab_new();
+	pt->eb = (st_evbuf){ .at_unit = "offset", .mapped = mapped,
+	                     .progress = part_progress, .progress_ctx = pt,
+	                     .total = len };
+	pt->t = (tparse){ .strs = pt->strs, .eb = &pt->eb, .second = true,
+	                  .s_event = st_intern_cstr(pt->strs, "Event") };
+	pt->data = data;
+	pt->len = len;
+	pt->w.next = at;
+	pt->w.released = at;
+	atomic_init(&pt->done, at);
+	atomic_init(&pt->stop, false);
+	st_sync_init(&pt->mu, &pt->cv);
+	sigset_t old;
+	st_block_async_signals(&old);
+	bool ok = pthread_create(th, NULL, part_main, pt) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!ok) {
+		st_strtab_free(pt->strs);
+		pthread_mutex_destroy(&pt->mu);
+		pthread_cond_destroy(&pt->cv);
+	}
+	return ok;
+}
+
+/* Waits for the second part, telling progress meanwhile; false when
+ * progress said stop (the part is stopped and joined either way). */
+static bool part_wait(part *pt, pthread_t th, st_evbuf *eb)
+{
+	bool go = true;
+	pthread_mutex_lock(&pt->mu);
+	while (!pt->finished) {
+		st_sync_wait(&pt->cv, &pt->mu, 50);
+		pthread_mutex_unlock(&pt->mu);
+		if (go && !st_evbuf_tell(eb, atomic_load(&pt->done))) {
+			go = false;
+			atomic_store(&pt->stop, true);
+		}
+		pthread_mutex_lock(&pt->mu);
+	}
+	pthread_mutex_unlock(&pt->mu);
+	pthread_join(th, NULL);
+	return go;
+}
+
+static void part_free(part *pt)
+{
+	st_idmap_free(&pt->t.tid_of);
+	free(pt->t.tname);
+	free(pt->t.tkey);
+	free(pt->t.open);
+	free(pt->t.detail);
+	st_evbuf_free(&pt->eb);
+	st_strtab_free(pt->strs);
+	pthread_mutex_destroy(&pt->mu);
+	pthread_cond_destroy(&pt->cv);
+}
+
+/* Appends the second part's events to the first's, with the string and
+ * thread ids one reading of the whole array would have given: its strings
+ * interned in the order it first met them, its threads too. */
+static void absorb(tparse *t, part *pt)
+{
+	tparse *u = &pt->t;
+	uint32_t ns = st_strtab_count(pt->strs);
+	uint32_t *sid = st_xreallocarray(NULL, ns ? ns : 1, sizeof *sid);
+	for (uint32_t i = 0; i < ns; i++)
+		sid[i] = st_intern(t->strs, st_str(pt->strs, i), st_strlen(pt->strs, i));
+	uint32_t *tid = st_xreallocarray(NULL, u->nthreads ? u->nthreads : 1,
+	                                 sizeof *tid);
+	for (uint32_t i = 0; i < u->nthreads; i++) {
+		tid[i] = thread_of_key(t, u->tkey[i]);
+		if (u->tname[i] != ST_NOSTR)
+			t->tname[tid[i]] = sid[u->tname[i]];
+	}
+	const st_evbuf *ub = &pt->eb;
+	uint32_t av[MAX_ARGS];
+	for (size_t i = 0; i < ub->len; i++) {
+		const st_fev *f = &ub->v[i];
+		for (uint32_t k = 0; k < f->nargs; k++)
+			av[k] = sid[ub->args[f->arg0 + k]];
+		uint32_t d = u->detail[i];
+		add_event(t, tid[f->thread], sid[f->kind], sid[f->label], f->start,
+		          f->end, av, f->nargs, d == ST_NOSTR ? ST_NOSTR : sid[d], f->at);
+	}
+	t->any_detail |= u->any_detail;
+	t->any_cat |= u->any_cat;
+	t->skipped_ph += u->skipped_ph;
+	free(tid);
+	free(sid);
+}
+
+int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
+                   st_evbuf *eb, char *warn, size_t warnlen, char *err,
+                   size_t errlen)
+{
+	size_t i = find_events(data, len, err, errlen), j = ws(data, len, 0);
+	if (i == 0 && (j >= len || data[j] != '['))
+		return -1;
+	tparse t = { .strs = strs, .eb = eb,
+	             .s_event = st_intern_cstr(strs, "Event") };
+	walk w = { .next = ws(data, len, i + 1) };
+	eb->parts = 1;
+	/* A large array is read in two parts at once; the second is kept when
+	 * the first ends exactly where it began and it gave nothing up, else
+	 * the first reads on. */
+	part pt;
+	pthread_t th;
+	size_t split = eb->threads > 1 && len - w.next >= st_trace_split_min
+	               ? split_point(data, len, w.next) : 0;
+	bool two = split && part_start(&pt, &th, data, len, split, eb->mapped);
+	int rc = parse_elements(&t, data, len, two ? split : SIZE_MAX,
+	                        two ? &pt : NULL, &w, err, errlen);
+	if (two) {
+		bool joined = rc == 0 && w.at_stop && w.next == split;
+		if (!joined)
+			atomic_store(&pt.stop, true);
+		if (!part_wait(&pt, th, eb) && rc == 0) {
+			snprintf(err, errlen, "cancelled");
+			rc = -1;
+		}
+		if (rc == 0 && joined && pt.rc != 0 && !pt.t.gave_up) {
+			snprintf(err, errlen, "%s", pt.err);
+			rc = -1;
+			eb->parts = 2;
+		} else if (rc == 0 && joined && !pt.t.gave_up) {
+			absorb(&t, &pt);
+			eb->parts = 2;
+			w.next = pt.w.next;
+			w.closed = pt.w.closed;
+			w.events += pt.w.events;
+		}
+		part_free(&pt);
+		/* not joined, or the second part gave up: the first reads on */
+		if (rc == 0 && !w.closed && w.next < len)
+			rc = parse_elements(&t, data, len, SIZE_MAX, NULL, &w, err, errlen);
+	}
 	if (rc == 0) {
-		if (cut)
+		if (!w.closed)
 			snprintf(warn, warnlen, "offset %zu: trace cut short; loading "
-			         "the %llu events before it", i < len ? i : len,
-			         (unsigned long long)events);
+			         "the %llu events before it", w.next,
+			         (unsigned long long)w.events);
 		else if (t.nopen || t.unmatched)
 			snprintf(warn, warnlen, "%llu \"B\" events without an \"E\" and "
 			         "%llu \"E\" without a \"B\" skipped",
@@ -801,6 +1042,7 @@ int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
 	}
 	st_idmap_free(&t.tid_of);
 	free(t.tname);
+	free(t.tkey);
 	free(t.open);
 	free(t.detail);
 	return rc;

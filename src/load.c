@@ -255,7 +255,8 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 		/* a worker is told to stop through progress, as for profiles */
 		st_progress_fn progress = ld->opts->progress || ld->job ? on_progress : NULL;
 		int rc = st_formats_load_progress(st_formats_sniff(data, len), data, len,
-		                                  mapped, b, in->path, progress, ld, note,
+		                                  mapped, ld->pipe, b, in->path, progress,
+		                                  ld, note,
 		                                  sizeof note, msg, sizeof msg);
 		return other_done(ld, in, name, cut, rc, msg, name, note, err, errlen);
 	}

@@ -41,9 +41,11 @@ int st_formats_load(st_text_format f, const unsigned char *data, size_t len,
                     char *err, size_t errlen);
 /* The same, telling progress (bytes of data parsed, of len) about every
  * MiB and once more before the events are fed; progress returning false
- * stops the load: -1 with "cancelled" in err.  progress may be NULL. */
+ * stops the load: -1 with "cancelled" in err.  progress may be NULL.
+ * threads: how many the parser may read on (0 or 1: the caller's alone). */
 int st_formats_load_progress(st_text_format f, const unsigned char *data,
-                             size_t len, bool mapped, st_builder *b,
+                             size_t len, bool mapped, unsigned threads,
+                             st_builder *b,
                              const char *path, st_progress_fn progress,
                              void *progress_ctx, char *warn, size_t warnlen,
                              char *err, size_t errlen);
@@ -74,6 +76,9 @@ typedef struct st_evbuf {
 	st_progress_fn progress;   /* NULL: none (st_evbuf_tell) */
 	void *progress_ctx;
 	uint64_t total, next_tell;
+	unsigned threads;      /* a parser may read on this many (0, 1: one) */
+	unsigned parts;        /* set by st_trace_parse: 2 when it kept a
+	                          second part read at once, else 1 */
 } st_evbuf;
 
 /* For the parsers' loops: tells progress when done has passed the next
@@ -97,7 +102,11 @@ void st_evbuf_add(st_evbuf *eb, uint32_t thread, uint32_t kind, uint32_t label,
 int st_evbuf_feed(st_evbuf *eb, st_builder *b, char *err, size_t errlen);
 void st_evbuf_free(st_evbuf *eb);
 
-/* Each loader fills eb (whose strings go into strs); 0 or -1 with err. */
+/* Each loader fills eb (whose strings go into strs); 0 or -1 with err.
+ * st_trace_parse reads an events array of st_trace_split_min bytes or more
+ * in two parts at once when eb->threads allows (the same events, strings
+ * and threads as one reading; tests lower the size). */
+extern size_t st_trace_split_min;
 int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
                    st_evbuf *eb, char *warn, size_t warnlen, char *err,
                    size_t errlen);

@@ -17,6 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+#ifdef FUZZ_EXTRA
+	FUZZ_EXTRA(data, size);   /* a target's own checks first */
+#endif
 	char err[512], warn[512];
 	st_model *m = st_model_new();
 	st_builder *b = st_builder_new(m);
