@@ -82,13 +82,10 @@ void st_big_free(void *p, size_t size)
 
 void st_big_release(void *p, size_t size, size_t from, size_t to)
 {
-	static size_t page;
-	if (!page) {
-		long n = sysconf(_SC_PAGESIZE);
-		page = n > 0 ? (size_t)n : 4096;
-	}
 	if (!p || size < THRESHOLD || to > size)
 		return;
+	long n = sysconf(_SC_PAGESIZE);   /* no static: callers are threads */
+	size_t page = n > 0 ? (size_t)n : 4096;
 	from = (from + page - 1) / page * page;
 	to = to / page * page;
 	if (to > from)
