@@ -307,7 +307,8 @@ static int feed_one(st_evbuf *eb, st_builder *b, const st_fev *f,
 	if (next)
 		h = (st_hint){ .thread = next->thread, .kind = next->kind,
 			.label = next->label, .nargs = next->nargs,
-			.arg0 = next->nargs ? eb->args[next->arg0] : 0 };
+			.arg0 = next->nargs ? eb->args[next->arg0] : 0,
+			.start = next->start, .end = next->end };
 	st_builder_hint(b, &h, next != NULL);
 	const char *why;
 	if (!st_builder_event(b, &e, &why)) {

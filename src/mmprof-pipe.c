@@ -268,7 +268,8 @@ static bool hint_of(const dec *d, const pev *v, st_hint *h)
 		return false;
 	*h = (st_hint){ .thread = e->thread, .kind = d->map[e->kind],
 	                .label = d->map[e->label], .nargs = e->nargs,
-	                .arg0 = e->nargs ? d->map[e->args[0]] : 0 };
+	                .arg0 = e->nargs ? d->map[e->args[0]] : 0,
+	                .start = e->start, .end = e->end };
 	return true;
 }
 

@@ -337,7 +337,10 @@ static st_model *big_codegen(unsigned threads, bool hints)
 			               .end = base + (uint64_t)i * 10 + 1 + (uint64_t)(i % 7) };
 			st_hint h = { .thread = p.thread, .kind = llvm,
 			              .label = pass_id[(pass + PASSES - 1) % PASSES],
-			              .nargs = 1, .arg0 = fn_id[i ? (i - 1) / PASSES : 0] };
+			              .nargs = 1, .arg0 = fn_id[i ? (i - 1) / PASSES : 0],
+			              .start = base + (uint64_t)(i - 1) * 10,
+			              .end = base + (uint64_t)(i - 1) * 10 + 1 +
+			                     (uint64_t)((i - 1) % 7) };
 			if (hints && i > 0)
 				st_builder_hint(b, &h, 1);
 			CHECK(st_builder_event(b, &p, &why));
