@@ -88,6 +88,7 @@ typedef struct job {
 	unsigned char *tdata;
 	size_t tlen;
 	char *tname, *tcut;
+	bool spare;                /* a core was idle when it started */
 	bool started, finished;    /* under jobs.mu, */
 	uint64_t held;             /* and what it holds: see may_start */
 	_Atomic uint64_t done;     /* progress: bytes of the file */
@@ -102,6 +103,8 @@ typedef struct jobs {
 	size_t *order, pos;        /* files by size (largest first), where in it */
 	size_t first;              /* no file before it is left to start */
 	unsigned workers;          /* started so far: which takes the largest */
+	unsigned running;          /* files being read now */
+	unsigned cores;            /* online */
 	uint64_t held;             /* what the files started and not merged hold */
 	atomic_bool stop;          /* cancelled, or an earlier file failed */
 	const loader *ld;          /* read-only while the workers run */
