@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/cargo.h"
+#include "stalactite/json.h"
 #include "stalactite/xalloc.h"
 
 #define MAX_UNIT_INDEX 10000000   /* far above any build; bounds the maps */
@@ -188,9 +189,9 @@ static cJSON *html_const(const unsigned char *data, size_t len, const char *name
 	p += strlen(pat);
 	*at = (size_t)(p - data);
 	const char *end = NULL;
-	cJSON *v = cJSON_ParseWithLengthOpts((const char *)p, len - *at, &end, 0);
+	cJSON *v = st_json_parse((const char *)p, len - *at, &end);
 	if (!v) {
-		const char *e = cJSON_GetErrorPtr();
+		const char *e = end;
 		size_t off = e && e >= (const char *)p && e <= (const char *)data + len
 		             ? (size_t)(e - (const char *)data) : *at;
 		snprintf(err, errlen, "offset %zu: %s is not valid JSON%s", off, name,
@@ -442,7 +443,7 @@ static int parse_log(st_build_timings *t, st_strtab *strs,
 		size_t n = end - off;
 		const unsigned char *p = skip_space(data + off, &n);
 		if (n) {
-			cJSON *o = cJSON_ParseWithLength((const char *)p, n);
+			cJSON *o = st_json_parse((const char *)p, n, NULL);
 			const char *miss = o ? log_event(t, strs, o, &lu, &nlu) : NULL;
 			if (!o || !cJSON_IsObject(o)) {
 				snprintf(err, errlen, "line %zu: not a JSON object%s", line,

@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include "stalactite/formats.h"
 #include "stalactite/idmap.h"
+#include "stalactite/json.h"
 #include "stalactite/threads.h"
 #include "stalactite/xalloc.h"
 
@@ -65,8 +66,7 @@ typedef struct tparse {
 	uint64_t unmatched, skipped_ph;
 	uint32_t s_event;
 	/* The second part of a split parse (below): B/E pairs may straddle the
-	 * split and cJSON's error position is one global, so an element that
-	 * needs either gives the rest back to the first part. */
+	 * split, so a B or an E gives the rest back to the first part. */
 	bool second;
 	bool gave_up;
 } tparse;
@@ -808,13 +808,9 @@ static int parse_elements(tparse *t, const unsigned char *data, size_t len,
 		e = value_end(data, len, i);
 		if (!e)
 			break;   /* cut inside the last event */
-		if (t->second) {   /* cJSON's error position is a global */
-			t->gave_up = true;
-			break;
-		}
-		cJSON *o = cJSON_ParseWithLength((const char *)data + i, e - i);
+		const char *p = NULL;
+		cJSON *o = st_json_parse((const char *)data + i, e - i, &p);
 		if (!o) {
-			const char *p = cJSON_GetErrorPtr();
 			size_t at = p && p >= (const char *)data + i &&
 			            p <= (const char *)data + e ? (size_t)(p - (const char *)data) : i;
 			snprintf(err, errlen, "offset %zu: bad JSON in a trace event", at);

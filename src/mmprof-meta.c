@@ -7,6 +7,7 @@
 #include <string.h>
 #include "mmprof-internal.h"
 #include "stalactite/fmt.h"
+#include "stalactite/json.h"
 
 /* ---- metadata ----------------------------------------------------------- */
 
@@ -114,7 +115,7 @@ static bool json_start_time(const char *s, uint64_t *out)
 
 static bool parse_metadata(st_mmprof *p, const char *json, uint64_t at)
 {
-	cJSON *root = cJSON_Parse(json);
+	cJSON *root = st_json_parse(json, strlen(json) + 1, NULL);
 	if (!root || !cJSON_IsObject(root)) {
 		cJSON_Delete(root);
 		return mm_fail(p, at, "metadata is not a JSON object");
