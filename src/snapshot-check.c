@@ -215,19 +215,32 @@ static int first_bad_field(const msg *e, const layout *l, int i)
 	return snap_bad(e, l->off[i], "%s: a value out of range", s->name);
 }
 
-/* Every field's value against what it must be: each column in one pass,
- * and only when one fails, the records in order to name the first wrong
- * value. */
+/* Records checked at once: a block's columns are read from the cache, so
+ * the section is read from memory once, not once per field (on a build's
+ * snapshot the trees' five checked columns were five passes over them). */
+#define BLOCK_BYTES ((size_t)32 << 10)
+
+/* Every field's value against what it must be: each column of a block in
+ * one pass, and only when one fails, the records in order to name the
+ * first wrong value. */
 static int check_fields(const msg *e, const layout *l, int i)
 {
 	const section *s = &snap_sections[i];
+	struct { const field *f; uint64_t lim, alt; bool has_alt; } c[UINT8_MAX];
+	_Static_assert(sizeof s->nf == 1, "c holds every field");
+	unsigned nc = 0;
 	for (unsigned k = 0; k < s->nf; k++) {
-		const field *f = &s->f[k];
-		uint64_t lim, alt;
-		bool has_alt;
-		if (field_limit(l, i, f, &lim, &has_alt, &alt) &&
-		    !column_ok(l->p + l->off[i], l->count[i], s->rec, f, lim, has_alt, alt))
-			return first_bad_field(e, l, i);
+		c[nc].f = &s->f[k];
+		nc += field_limit(l, i, &s->f[k], &c[nc].lim, &c[nc].has_alt, &c[nc].alt);
+	}
+	uint64_t per = BLOCK_BYTES / s->rec ? BLOCK_BYTES / s->rec : 1;
+	const unsigned char *p = l->p + l->off[i];
+	for (uint64_t r = 0; r < l->count[i]; r += per) {
+		uint64_t n = l->count[i] - r < per ? l->count[i] - r : per;
+		const unsigned char *b = p + r * s->rec;
+		for (unsigned k = 0; k < nc; k++)
+			if (!column_ok(b, n, s->rec, c[k].f, c[k].lim, c[k].has_alt, c[k].alt))
+				return first_bad_field(e, l, i);
 	}
 	return 0;
 }
@@ -241,32 +254,32 @@ static int check_fields(const msg *e, const layout *l, int i)
  * not hold: check_tree then walks the tree to tell. */
 static bool tree_quick(const unsigned char *nodes, uint32_t n)
 {
-	uint32_t *parent = st_xreallocarray(NULL, n, sizeof *parent);
+#define PARENT(id) le32(nodes + (size_t)(id) * 40)
 	uint8_t *linked = st_xcalloc((size_t)n / 8 + 1, 1);
 	bool ok = le32(nodes) == ST_NIL && le32(nodes + 8) == ST_NIL;
-	for (uint32_t id = 0; id < n; id++) {
-		parent[id] = le32(nodes + (size_t)id * 40);
-		ok &= id == 0 || parent[id] < id;
-	}
 	uint32_t links = 0;
 	for (uint32_t id = 0; ok && id < n; id++) {
 		const unsigned char *p = nodes + (size_t)id * 40;
-		uint32_t c = le32(p + 4), s = le32(p + 8);
-		if (c != ST_NIL) {
-			ok = c < n && parent[c] == id && !(linked[c / 8] & (1u << (c % 8)));
+		uint32_t up = le32(p), c = le32(p + 4), s = le32(p + 8);
+		ok = id == 0 || up < id;
+		/* a child comes after its parent, a sibling before: both are
+		 * checked against the parent a sequential read has seen or will */
+		if (ok && c != ST_NIL) {
+			ok = c < n && c > id && PARENT(c) == id &&
+			     !(linked[c / 8] & (1u << (c % 8)));
 			if (ok)
 				linked[c / 8] |= (uint8_t)(1u << (c % 8));
 			links++;
 		}
 		if (ok && s != ST_NIL && id != 0) {
-			ok = s < id && parent[s] == parent[id] &&
+			ok = s < id && PARENT(s) == up &&
 			     !(linked[s / 8] & (1u << (s % 8)));
 			if (ok)
 				linked[s / 8] |= (uint8_t)(1u << (s % 8));
 			links++;
 		}
 	}
-	free(parent);
+#undef PARENT
 	free(linked);
 	return ok && links == n - 1;
 }

@@ -144,6 +144,51 @@ static unsigned char *entry(unsigned char *p, unsigned id)
 	return p + 64 + (id - 1) * 24;
 }
 
+/* Faults past the first block the checks read at once (32 KiB): in the
+ * last record of the stack tree, a value out of range and then a link that
+ * makes no tree, each named with its record or node. */
+static void late_faults(void)
+{
+	char snap[4096], err[1024];
+	snprintf(snap, sizeof snap, "%s/late.snap", tmpdir);
+	st_model *m = load("tests/data/llvm-events-only.mm_profdata");
+	CHECK_INT(st_snapshot_save(m, NULL, 0, snap, err, sizeof err), 0);
+	st_model_free(m);
+	size_t len;
+	unsigned char *p = slurp(snap, &len);
+	if (!p)
+		return;
+	unsigned char *e = entry(p, 5);
+	CHECK_INT(get32(e), 5);
+	uint64_t off = get32(e + 8), n = get32(e + 16);
+	CHECK(n * 40 > 2 * (32u << 10));   /* past the first blocks */
+	unsigned char *last = p + off + (n - 1) * 40;
+	uint32_t name = get32(last + 12), parent = get32(last);
+	char want[128];
+	for (size_t apart = 0; apart < 2; apart++) {
+		size_t keep = snap_sum_apart;
+		snap_sum_apart = apart ? 0 : keep;
+		put32(last + 12, 99999999);
+		reseal(p, len);
+		CHECK_INT(open_bytes(p, len, err, sizeof err), 1);
+		snprintf(want, sizeof want, "record %llu: value 99999999 out of range",
+		         (unsigned long long)(n - 1));
+		CHECK(strstr(err, want) != NULL);
+		if (!strstr(err, want))
+			fprintf(stderr, "late field: %s\n", err);
+		put32(last + 12, name);
+		put32(last, (uint32_t)(n - 1));   /* its own parent */
+		reseal(p, len);
+		CHECK_INT(open_bytes(p, len, err, sizeof err), 1);
+		CHECK(strstr(err, "stack tree") != NULL);
+		put32(last, parent);
+		reseal(p, len);
+		CHECK_INT(open_bytes(p, len, err, sizeof err), 0);
+		snap_sum_apart = keep;
+	}
+	free(p);
+}
+
 static void corruption(void)
 {
 	char snap[4096], err[1024];
@@ -313,6 +358,7 @@ int main(void)
 	round_trip("tests/data/cargo/tokio-hyper.html");
 	round_trip("tests/data/two-crates");
 	corruption();
+	late_faults();
 	cut_while_open();
 	frozen_strtab();
 	char seeddir[4096];
