@@ -144,18 +144,26 @@ static unsigned char *entry(unsigned char *p, unsigned id)
 	return p + 64 + (id - 1) * 24;
 }
 
+/* The snapshot of fixture rel, saved as tmpdir/name, read into memory. */
+static unsigned char *saved(const char *rel, const char *name, size_t *len)
+{
+	char snap[4096], err[1024];
+	snprintf(snap, sizeof snap, "%s/%s", tmpdir, name);
+	st_model *m = load(rel);
+	CHECK_INT(st_snapshot_save(m, NULL, 0, snap, err, sizeof err), 0);
+	st_model_free(m);
+	return slurp(snap, len);
+}
+
 /* Faults past the first block the checks read at once (32 KiB): in the
  * last record of the stack tree, a value out of range and then a link that
  * makes no tree, each named with its record or node. */
 static void late_faults(void)
 {
-	char snap[4096], err[1024];
-	snprintf(snap, sizeof snap, "%s/late.snap", tmpdir);
-	st_model *m = load("tests/data/llvm-events-only.mm_profdata");
-	CHECK_INT(st_snapshot_save(m, NULL, 0, snap, err, sizeof err), 0);
-	st_model_free(m);
+	char err[1024];
 	size_t len;
-	unsigned char *p = slurp(snap, &len);
+	unsigned char *p = saved("tests/data/llvm-events-only.mm_profdata",
+	                         "late.snap", &len);
 	if (!p)
 		return;
 	unsigned char *e = entry(p, 5);
@@ -191,13 +199,10 @@ static void late_faults(void)
 
 static void corruption(void)
 {
-	char snap[4096], err[1024];
-	snprintf(snap, sizeof snap, "%s/small.snap", tmpdir);
-	st_model *m = load("tests/data/formats/photo_service.time-passes.txt");
-	CHECK_INT(st_snapshot_save(m, NULL, 0, snap, err, sizeof err), 0);
-	st_model_free(m);
+	char err[1024];
 	size_t len;
-	unsigned char *p = slurp(snap, &len);
+	unsigned char *p = saved("tests/data/formats/photo_service.time-passes.txt",
+	                         "small.snap", &len);
 	if (!p)
 		return;
 	CHECK_INT(open_bytes(p, len, err, sizeof err), 0);
