@@ -295,10 +295,20 @@ static void sort_events(st_fev *v, size_t n,
 	sort_fev(v, n, cmp, levels);
 }
 
-/* Feeds event f, with next (NULL: none) as the builder's hint. */
+/* Events fed between two calls of progress: about 10-20 ms. */
+#define FEED_TELL ((uint64_t)1 << 16)
+
+/* Feeds event f, with next (NULL: none) as the builder's hint.  Feeding
+ * is about half of a large trace's load: progress is told meanwhile (the
+ * bytes are all read) so that a viewer stays live and can stop it. */
 static int feed_one(st_evbuf *eb, st_builder *b, const st_fev *f,
                     const st_fev *next, char *err, size_t errlen)
 {
+	if (++eb->fed % FEED_TELL == 0 && eb->progress &&
+	    !eb->progress(eb->progress_ctx, eb->total, eb->total)) {
+		snprintf(err, errlen, "cancelled");
+		return -1;
+	}
 	st_event e = { .type = ST_EV_INTERVAL, .thread = f->thread,
 		.kind = f->kind, .label = f->label,
 		.args = f->nargs ? eb->args + f->arg0 : NULL,

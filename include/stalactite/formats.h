@@ -79,6 +79,7 @@ typedef struct st_evbuf {
 	unsigned threads;      /* a parser may read on this many (0, 1: one) */
 	unsigned parts;        /* set by st_trace_parse: 2 when it kept a
 	                          second part read at once, else 1 */
+	uint64_t fed;          /* events fed so far (st_evbuf_feed) */
 } st_evbuf;
 
 /* For the parsers' loops: tells progress when done has passed the next
@@ -98,7 +99,9 @@ void st_evbuf_add(st_evbuf *eb, uint32_t thread, uint32_t kind, uint32_t label,
                   uint32_t nargs, uint64_t at);
 /* Nests the events per thread (an event that overlaps its parent partly is
  * cut at the parent's end, as rounding to whole microseconds makes them) and
- * feeds them to b.  Returns 0, or -1 with the message in err. */
+ * feeds them to b, telling progress (all bytes done) every 65 536 events:
+ * it may stop the feed there ("cancelled").  Returns 0, or -1 with the
+ * message in err. */
 int st_evbuf_feed(st_evbuf *eb, st_builder *b, char *err, size_t errlen);
 void st_evbuf_free(st_evbuf *eb);
 

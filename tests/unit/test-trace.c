@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "stalactite/builder.h"
 #include "stalactite/formats.h"
+#include "stalactite/model.h"
 #include "stalactite/strtab.h"
 
 typedef struct buf {
@@ -267,9 +269,56 @@ static void test_cancel(void)
 	st_trace_split_min = keep;
 }
 
+typedef struct feed_calls {
+	unsigned at_end;   /* calls with every byte done */
+	unsigned stop_at;  /* say stop at this one (0: never) */
+} feed_calls;
+
+static bool on_feed_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	feed_calls *c = ctx;
+	c->at_end += done == total;
+	return c->stop_at == 0 || c->at_end < c->stop_at;
+}
+
+/* Feeding a large trace tells progress as it goes (the bytes all read),
+ * and progress saying stop there ends the load with "cancelled". */
+static void test_feed_progress(void)
+{
+	buf b = { 0 };
+	put(&b, "{\"traceEvents\":[");
+	for (unsigned i = 0; i < 150000; i++)
+		put(&b, "%s{\"pid\":1,\"tid\":2,\"ts\":%u,\"ph\":\"X\",\"dur\":1,"
+		    "\"name\":\"P%u\",\"args\":{\"detail\":\"f%u\"}}", i ? "," : "",
+		    10 * i, i % 7, i % 101);
+	put(&b, "]}");
+	for (unsigned stop = 0; stop <= 2; stop += 2) {
+		feed_calls c = { .stop_at = stop };
+		char warn[256], err[256];
+		st_model *m = st_model_new();
+		st_builder *bl = st_builder_new(m);
+		int rc = st_formats_load_progress(ST_TF_TRACE, (const unsigned char *)b.p,
+		                                  b.len, false, 1, bl, "x.llvm_timings.json",
+		                                  on_feed_progress, &c, warn, sizeof warn,
+		                                  err, sizeof err);
+		if (stop == 0) {
+			CHECK_INT(rc, 0);
+			/* once when parsed, then twice or more while fed */
+			CHECK(c.at_end >= 3);
+		} else {
+			CHECK_INT(rc, -1);
+			CHECK_STR(err, "cancelled");
+		}
+		st_builder_free(bl);
+		st_model_free(m);
+	}
+	free(b.p);
+}
+
 int main(void)
 {
 	test_shapes();
 	test_cancel();
+	test_feed_progress();
 	return check_done();
 }
