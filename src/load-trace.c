@@ -645,7 +645,7 @@ static void to_llvm(tparse *t)
 		if (d == ST_NOSTR)
 			continue;
 		const char *ds = st_str(s, d);
-		size_t dl = strlen(ds);
+		size_t dl = st_strlen(s, d);
 		if (e->label == s_runpass) {
 			uint32_t f = enclosing_fn(fns, nfns, e->thread, e->start, e->end);
 			e->label = d;
