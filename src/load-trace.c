@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "stalactite/bigmem.h"
 #include "stalactite/formats.h"
 #include "stalactite/idmap.h"
 #include "stalactite/json.h"
@@ -961,7 +962,12 @@ static void absorb(tparse *t, part *pt)
 		if (u->tname[i] != ST_NOSTR)
 			t->tname[tid[i]] = sid[u->tname[i]];
 	}
-	const st_evbuf *ub = &pt->eb;
+	/* the copied events are given back behind, so that both copies of the
+	 * second half are not held at once (for a trace of few paths, the
+	 * events are the peak) */
+	st_evbuf *ub = &pt->eb;
+	size_t bytes = ub->cap * sizeof *ub->v, given = 0;
+	size_t abytes = ub->argcap * sizeof *ub->args, agiven = 0;
 	uint32_t av[MAX_ARGS];
 	for (size_t i = 0; i < ub->len; i++) {
 		const st_fev *f = &ub->v[i];
@@ -970,6 +976,13 @@ static void absorb(tparse *t, part *pt)
 		uint32_t d = u->detail[i];
 		add_event(t, tid[f->thread], sid[f->kind], sid[f->label], f->start,
 		          f->end, av, f->nargs, d == ST_NOSTR ? ST_NOSTR : sid[d], f->at);
+		if (i * sizeof *f - given >= ((size_t)4 << 20)) {
+			st_big_release(ub->v, bytes, given, i * sizeof *f);
+			given = i * sizeof *f;
+			size_t a = (size_t)f->arg0 * sizeof *ub->args;
+			st_big_release(ub->args, abytes, agiven, a);
+			agiven = a;
+		}
 	}
 	t->any_detail |= u->any_detail;
 	t->any_cat |= u->any_cat;

@@ -18,6 +18,7 @@
 #include "stalactite/builder.h"
 #include "stalactite/formats.h"
 #include "stalactite/model.h"
+#include "stalactite/report.h"
 #include "stalactite/strtab.h"
 
 typedef struct buf {
@@ -281,30 +282,56 @@ static bool on_feed_progress(void *ctx, uint64_t done, uint64_t total)
 	return c->stop_at == 0 || c->at_end < c->stop_at;
 }
 
+static char *report_of(st_model *m)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	st_report_opts ro = { .format = ST_REPORT_JSON };
+	CHECK(f && st_report_write(f, m, &ro) == 0);
+	if (f)
+		fclose(f);
+	return text;
+}
+
 /* Feeding a large trace tells progress as it goes (the bytes all read),
- * and progress saying stop there ends the load with "cancelled". */
+ * and progress saying stop there ends the load with "cancelled".  Read in
+ * two parts (the second large enough to be given back as it is merged),
+ * it gives the report one part gives. */
 static void test_feed_progress(void)
 {
+	size_t keep = st_trace_split_min;
+	st_trace_split_min = 0;
+	char *want = NULL;
 	buf b = { 0 };
 	put(&b, "{\"traceEvents\":[");
-	for (unsigned i = 0; i < 150000; i++)
+	for (unsigned i = 0; i < 200000; i++)
 		put(&b, "%s{\"pid\":1,\"tid\":2,\"ts\":%u,\"ph\":\"X\",\"dur\":1,"
 		    "\"name\":\"P%u\",\"args\":{\"detail\":\"f%u\"}}", i ? "," : "",
 		    10 * i, i % 7, i % 101);
 	put(&b, "]}");
-	for (unsigned stop = 0; stop <= 2; stop += 2) {
+	for (unsigned run = 0; run < 3; run++) {
+		unsigned stop = run == 2 ? 2 : 0, threads = run == 1 ? 2 : 1;
 		feed_calls c = { .stop_at = stop };
 		char warn[256], err[256];
 		st_model *m = st_model_new();
 		st_builder *bl = st_builder_new(m);
 		int rc = st_formats_load_progress(ST_TF_TRACE, (const unsigned char *)b.p,
-		                                  b.len, false, 1, bl, "x.llvm_timings.json",
-		                                  on_feed_progress, &c, warn, sizeof warn,
-		                                  err, sizeof err);
+		                                  b.len, false, threads, bl,
+		                                  "x.llvm_timings.json", on_feed_progress,
+		                                  &c, warn, sizeof warn, err, sizeof err);
 		if (stop == 0) {
 			CHECK_INT(rc, 0);
 			/* once when parsed, then twice or more while fed */
 			CHECK(c.at_end >= 3);
+			st_builder_finish(bl);
+			char *got = report_of(m);
+			if (!want)
+				want = got;
+			else {
+				CHECK(got && strcmp(want, got) == 0);
+				free(got);
+			}
 		} else {
 			CHECK_INT(rc, -1);
 			CHECK_STR(err, "cancelled");
@@ -312,7 +339,9 @@ static void test_feed_progress(void)
 		st_builder_free(bl);
 		st_model_free(m);
 	}
+	free(want);
 	free(b.p);
+	st_trace_split_min = keep;
 }
 
 int main(void)
