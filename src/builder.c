@@ -549,42 +549,35 @@ static uint32_t path_arg(st_builder *b, const st_event *e, enum kclass c)
 	return ST_NOSTR;
 }
 
-/* Where hinted event h will be entered: under *node (HP_NODE), under
- * frame f, the one being entered (HP_F), or under a node not made yet
- * (HP_UNKNOWN: inside the hinted event before it, prev); its path argument
- * in *arg.  The open frames of its thread tell exactly, as its walk will:
- * the innermost that encloses it (and prev, which would pop the others)
- * is its parent.  So the slot its lookup reads can be fetched ahead,
- * whichever thread it is on. */
-enum { HP_NODE, HP_F, HP_UNKNOWN };
-
-static int hint_parent(st_builder *b, const thread_stack *ts, const frame *f,
-                       const st_hint *h, const st_hint *prev, uint32_t *node,
-                       uint32_t *arg)
+/* Where the hinted next event will be entered: under *node (true), or
+ * under frame f, the one being entered (false); its path argument in
+ * *arg.  The open frames of its thread tell exactly, as its walk will (the
+ * innermost that encloses it is its parent), so the slot its lookup reads
+ * can be fetched ahead, whichever thread it is on.  One hint is read
+ * (ST_HINTS): two, the second's parent found the same way, were no
+ * faster. */
+static bool hint_parent(st_builder *b, const thread_stack *ts, const frame *f,
+                        uint32_t *node, uint32_t *arg)
 {
+	const st_hint *h = &b->hint[0];
 	st_event e = { .kind = h->kind, .label = h->label,
 	               .nargs = h->nargs ? 1 : 0, .args = &h->arg0 };
 	*arg = path_arg(b, &e, classify_kind(b, h->kind));
-	if (prev && prev->thread != h->thread)
-		prev = NULL;
-	if (prev && prev->start <= h->start && h->end <= prev->end)
-		return HP_UNKNOWN;
 	if (h->thread != f->ev.thread) {
 		uint32_t i = st_idmap_get(&b->threads, h->thread);
 		ts = i == ST_IDMAP_NONE ? NULL : &b->stacks[i];
 	}
 	for (uint32_t k = ts ? ts->len : 0; k-- > 0;) {
 		const frame *g = &ts->v[k];
-		if (g->ev.start <= h->start && h->end <= g->ev.end &&
-		    (!prev || (g->ev.start <= prev->start && prev->end <= g->ev.end))) {
+		if (g->ev.start <= h->start && h->end <= g->ev.end) {
 			if (g == f)
-				return HP_F;
+				return false;
 			*node = g->stack_node;
-			return HP_NODE;
+			return true;
 		}
 	}
 	*node = b->crate_stack;
-	return HP_NODE;
+	return true;
 }
 
 static void fill_frame(st_builder *b, frame *f, const frame *parent,
@@ -635,20 +628,14 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 	uint32_t arg = path_arg(b, e, c);
 	if (arg != ST_NOSTR)
 		bld_display_of(b, arg);
-	int where[ST_HINTS];
-	uint32_t hnode[ST_HINTS], harg[ST_HINTS];
-	for (uint32_t k = 0; k < b->nhint; k++) {
-		where[k] = hint_parent(b, ts, f, &b->hint[k], k ? &b->hint[k - 1] : NULL,
-		                       &hnode[k], &harg[k]);
-		if (where[k] == HP_NODE)
-			prefetch_child(&b->idx_stack, hnode[k], b->hint[k].label, harg[k]);
-	}
+	uint32_t hnode = ST_NIL, harg = ST_NOSTR;
+	bool below = b->nhint && !hint_parent(b, ts, f, &hnode, &harg);
+	if (hnode != ST_NIL)
+		prefetch_child(&b->idx_stack, hnode, b->hint[0].label, harg);
 	f->stack_node = bld_child(&m->stack, &b->idx_stack, pnode, e->label, arg,
 	                          node_kind(c));
-	for (uint32_t k = 0; k < b->nhint; k++)   /* one of e's children */
-		if (where[k] == HP_F)
-			prefetch_child(&b->idx_stack, f->stack_node, b->hint[k].label,
-			               harg[k]);
+	if (below)   /* the next is one of e's children */
+		prefetch_child(&b->idx_stack, f->stack_node, b->hint[0].label, harg);
 	st_node *n = &m->stack.nodes[f->stack_node];
 	n->total_ns += dur;
 	n->count++;
