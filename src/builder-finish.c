@@ -292,7 +292,7 @@ void st_builder_finish(st_builder *b)
 	st_model *m = b->m;
 	/* what only loading looks up goes before the codegen trees are made,
 	 * which would otherwise add to it at the peak */
-	st_idtab_free(&b->idx_stack.tab);
+	bld_index_free(&b->idx_stack);
 	st_idtab_free(&b->cg.index);
 	bld_build_codegen(b);
 	classify_functions(b);

@@ -61,11 +61,28 @@ typedef struct cg_table {
 } cg_table;
 
 /* Child lookup for one tree: node ids keyed by (parent, name[, arg]); the
- * key lives in the node itself. */
+ * key lives in the node itself.  With kids (the stack tree), a node of at
+ * most KIDS_SCAN children keeps them out of the hash table and a lookup
+ * walks its list instead: two thirds of a large profile's nodes are such
+ * children, made moments before beside their parent in memory, while a
+ * table slot is a miss to memory (BENCHMARKS.md).  Then every node is
+ * added through bld_child, or entered with bld_index_grafts. */
+#define KIDS_SCAN 8
+#define KIDS_INDEXED UINT8_MAX   /* its children are in tab */
 typedef struct child_index {
 	st_idtab tab;
 	bool by_arg;           /* arg is part of the key */
+	bool scan;             /* kids is kept */
+	uint8_t *kids;         /* node -> children (at most KIDS_SCAN) or
+	                          KIDS_INDEXED; kcap entries */
+	uint32_t kcap;
 } child_index;
+
+/* Stack-tree nodes ids [lo, hi) under crate node crate that a merge added
+ * without the lookup (see st_builder.grafts); crate ST_NIL: entered since. */
+typedef struct graft {
+	uint32_t crate, lo, hi;
+} graft;
 
 struct st_builder {
 	st_model *m;
@@ -115,7 +132,7 @@ struct st_builder {
 	/* stack-tree nodes that st_builder_merge added without entering them in
 	 * idx_stack (below nodes it added itself, nothing looked them up): ids
 	 * [lo, hi) under crate node crate, entered when a later merge needs them */
-	struct graft { uint32_t crate, lo, hi; } *grafts;
+	graft *grafts;
 	uint32_t ngrafts, capgrafts;
 };
 
@@ -135,8 +152,13 @@ uint32_t bld_child(st_tree *t, child_index *ix, uint32_t parent,
 /* The child of parent with this name (and arg), or ST_NIL. */
 uint32_t bld_find_child(const st_tree *t, const child_index *ix, uint32_t parent,
                         uint32_t name, uint32_t arg);
-/* Enters node id, which the lookup does not hold yet, in the lookup. */
-void bld_index_node(const st_tree *t, child_index *ix, uint32_t id);
+/* Enters in the lookup the grafts under crate node crate (which then
+ * stop being grafts): nodes added without it (st_tree_add) below nodes
+ * that have no other children, parents before children. */
+void bld_index_grafts(st_tree *t, child_index *ix, graft *g, uint32_t n,
+                      uint32_t crate);
+/* Frees the lookup. */
+void bld_index_free(child_index *ix);
 /* Grows m->display and m->fn_kind to hold strtab id id. */
 void bld_ensure_display(st_model *m, uint32_t id);
 /* Normalised id of a raw id, computed once per distinct string. */

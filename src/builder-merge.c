@@ -31,22 +31,9 @@ static void merge_display(st_model *d, const st_model *s, const uint32_t *str)
 	}
 }
 
-/* Enters the nodes grafted under dst's crate node crate in its lookup. */
-static void index_grafts(st_builder *dst, uint32_t crate)
-{
-	for (uint32_t k = 0; k < dst->ngrafts; k++) {
-		struct graft *g = &dst->grafts[k];
-		if (g->crate != crate)
-			continue;
-		for (uint32_t id = g->lo; id < g->hi; id++)
-			bld_index_node(&dst->m->stack, &dst->idx_stack, id);
-		g->crate = ST_NIL;
-	}
-}
-
 static void note_graft(st_builder *dst, uint32_t crate, uint32_t id)
 {
-	struct graft *last = dst->ngrafts ? &dst->grafts[dst->ngrafts - 1] : NULL;
+	graft *last = dst->ngrafts ? &dst->grafts[dst->ngrafts - 1] : NULL;
 	if (last && last->crate == crate && last->hi == id) {
 		last->hi++;
 		return;
@@ -76,7 +63,8 @@ static void merge_stack(st_builder *dst, const st_model *s, const uint32_t *str)
 		uint32_t g = bld_find_child(&d->stack, &dst->idx_stack, 0, str[cn->name],
 		                            sid(str, cn->arg));
 		if (g != ST_NIL)
-			index_grafts(dst, g);
+			bld_index_grafts(&d->stack, &dst->idx_stack, dst->grafts,
+			                 dst->ngrafts, g);
 	}
 	node[0] = 0;
 	/* a node's parent was made before it: ids ascend from the root */

@@ -48,6 +48,42 @@ static bool child_is(const st_node *n, const child_index *ix, uint32_t parent,
 	       (!ix->by_arg || n->arg == arg);
 }
 
+/* kids covers ids below n (new entries 0) */
+static void kids_room(child_index *ix, uint32_t n)
+{
+	if (n <= ix->kcap)
+		return;
+	uint32_t cap = ix->kcap ? ix->kcap : 4096;
+	while (cap < n)
+		cap = cap > UINT32_MAX / 2 ? UINT32_MAX : cap * 2;
+	ix->kids = st_xrealloc(ix->kids, cap);
+	memset(ix->kids + ix->kcap, 0, cap - ix->kcap);
+	ix->kcap = cap;
+}
+
+static void index_add(const st_tree *t, child_index *ix, uint32_t id)
+{
+	const st_node *n = &t->nodes[id];
+	st_idtab_room(&ix->tab);
+	st_idtab_add(&ix->tab, child_hash(ix, n->parent, n->name, n->arg), id);
+}
+
+/* parent's child by its list, for a parent not in the table; ST_NIL */
+static uint32_t scan_kids(const st_tree *t, const child_index *ix,
+                          uint32_t parent, uint32_t name, uint32_t arg)
+{
+	for (uint32_t c = t->nodes[parent].first_child; c != ST_NIL;
+	     c = t->nodes[c].next_sibling)
+		if (child_is(&t->nodes[c], ix, parent, name, arg))
+			return c;
+	return ST_NIL;
+}
+
+static bool scanned(const child_index *ix, uint32_t parent)
+{
+	return ix->scan && (parent >= ix->kcap || ix->kids[parent] != KIDS_INDEXED);
+}
+
 /* The child of parent with this name (and arg, for the stack tree),
  * created with the given kind when missing.  The slots keep each node's
  * hash: a missing child (most of them while a trace loads) costs no read of
@@ -55,6 +91,26 @@ static bool child_is(const st_node *n, const child_index *ix, uint32_t parent,
 uint32_t bld_child(st_tree *t, child_index *ix, uint32_t parent,
                    uint32_t name, uint32_t arg, st_kind kind)
 {
+	if (ix->scan) {
+		kids_room(ix, t->len + 1);
+		uint8_t k = ix->kids[parent];
+		if (k != KIDS_INDEXED) {
+			uint32_t id = scan_kids(t, ix, parent, name, arg);
+			if (id != ST_NIL)
+				return id;
+			id = st_tree_add(t, parent, name, arg, kind);
+			if (k < KIDS_SCAN) {
+				ix->kids[parent] = k + 1;
+				return id;
+			}
+			/* one child too many for a walk: all of them to the table */
+			for (uint32_t c = t->nodes[parent].first_child; c != ST_NIL;
+			     c = t->nodes[c].next_sibling)
+				index_add(t, ix, c);
+			ix->kids[parent] = KIDS_INDEXED;
+			return id;
+		}
+	}
 	st_idtab_room(&ix->tab);
 	st_idtab_probe p = st_idtab_start(&ix->tab, child_hash(ix, parent, name, arg));
 	for (uint32_t id; (id = st_idtab_next(&ix->tab, &p)) != ST_IDTAB_END;)
@@ -69,7 +125,7 @@ uint32_t bld_child(st_tree *t, child_index *ix, uint32_t parent,
 static void prefetch_child(const child_index *ix, uint32_t parent,
                            uint32_t name, uint32_t arg)
 {
-	if (ix->tab.cap)
+	if (ix->tab.cap && !scanned(ix, parent))
 		__builtin_prefetch(&ix->tab.slots[child_hash(ix, parent, name, arg) &
 		                                  (ix->tab.cap - 1)]);
 }
@@ -77,6 +133,8 @@ static void prefetch_child(const child_index *ix, uint32_t parent,
 uint32_t bld_find_child(const st_tree *t, const child_index *ix, uint32_t parent,
                         uint32_t name, uint32_t arg)
 {
+	if (scanned(ix, parent))
+		return scan_kids(t, ix, parent, name, arg);
 	if (!ix->tab.cap)
 		return ST_NIL;
 	st_idtab_probe p = st_idtab_start(&ix->tab, child_hash(ix, parent, name, arg));
@@ -86,10 +144,41 @@ uint32_t bld_find_child(const st_tree *t, const child_index *ix, uint32_t parent
 	return ST_NIL;
 }
 
-void bld_index_node(const st_tree *t, child_index *ix, uint32_t id)
+/* A graft's parent is a node the merge made (so it had no children
+ * before) or another graft: counting the grafts under each gives their
+ * parents' exact counts, and those with too many get the table. */
+void bld_index_grafts(st_tree *t, child_index *ix, graft *g, uint32_t n,
+                      uint32_t crate)
 {
-	const st_node *n = &t->nodes[id];
-	st_idtab_add(&ix->tab, child_hash(ix, n->parent, n->name, n->arg), id);
+	kids_room(ix, t->len);
+	for (uint32_t k = 0; k < n; k++)
+		if (g[k].crate == crate)
+			memset(ix->kids + g[k].lo, 0, g[k].hi - g[k].lo);
+	for (uint32_t k = 0; k < n; k++)
+		for (uint32_t id = g[k].lo; g[k].crate == crate && id < g[k].hi; id++) {
+			uint8_t *c = &ix->kids[t->nodes[id].parent];
+			*c += *c < KIDS_INDEXED - 1;
+		}
+	for (uint32_t k = 0; k < n; k++) {
+		if (g[k].crate != crate)
+			continue;
+		for (uint32_t id = g[k].lo; id < g[k].hi; id++) {
+			uint8_t *c = &ix->kids[t->nodes[id].parent];
+			if (!ix->scan || *c > KIDS_SCAN) {
+				index_add(t, ix, id);
+				*c = KIDS_INDEXED;
+			}
+		}
+		g[k].crate = ST_NIL;
+	}
+}
+
+void bld_index_free(child_index *ix)
+{
+	st_idtab_free(&ix->tab);
+	free(ix->kids);
+	ix->kids = NULL;
+	ix->kcap = 0;
 }
 
 /* ---- strings ----------------------------------------------------------- */
@@ -247,6 +336,7 @@ st_builder *st_builder_new(st_model *m)
 	st_builder *b = st_xcalloc(1, sizeof *b);
 	b->m = m;
 	b->idx_stack.by_arg = true;
+	b->idx_stack.scan = true;
 	b->evidence = st_async_evidence_new();
 	b->s_unnamed_loop = st_intern_cstr(m->strs, "<unnamed loop>");
 	return b;
@@ -286,7 +376,7 @@ st_strtab *st_builder_strs(st_builder *b)
 
 void bld_free_lookups(st_builder *b)
 {
-	st_idtab_free(&b->idx_stack.tab);
+	bld_index_free(&b->idx_stack);
 	st_idtab_free(&b->idx_codegen.tab);
 	st_idtab_free(&b->idx_pivot.tab);
 	free(b->label_info);

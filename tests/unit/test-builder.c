@@ -1,5 +1,6 @@
 /* Unit tests: the builder's walk, statistics and trees, on a small synthetic
  * profile whose every figure is worked out by hand below. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
@@ -379,8 +380,165 @@ static void check_threaded_finish(void)
 	st_model_free(two);
 }
 
+/* ---- child lookups across sources and merges ---------------------------- */
+
+/* Children per parent in the lookup tests: on both sides of the builder's
+ * switch from walking a node's children to its table (KIDS_SCAN, 8), and
+ * across it within a source and in a merge (source 1 adds some). */
+static const uint32_t fanout[] = { 1, 3, 7, 8, 9, 12, 40, 2 };
+#define NPARENTS (sizeof fanout / sizeof fanout[0])
+
+typedef struct lev {
+	const char *label;
+	char buf[16];
+	uint64_t start, end;
+} lev;
+
+static int lev_order(const void *x, const void *y)
+{
+	const lev *a = x, *b = y;
+	if (a->end != b->end)
+		return a->end > b->end ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* One source of crate: a root activity, parents p0.. with fanout[p] (+
+ * extra for every other parent) children, each child with a grandchild
+ * when its number is odd; children are named from 0 up, so a later
+ * source finds the earlier children and adds the new ones. */
+static void feed_fanout(st_builder *b, const char *path, const char *crate,
+                        uint32_t extra)
+{
+	lev *v = calloc(4096, sizeof *v);
+	size_t n = 0;
+	v[n++] = (lev){ .label = "root", .start = 0, .end = 1000000 };
+	for (uint32_t p = 0; p < NPARENTS; p++) {
+		uint64_t at = 1000 + (uint64_t)p * 100000;
+		lev *pe = &v[n++];
+		snprintf(pe->buf, sizeof pe->buf, "p%u", p);
+		pe->start = at;
+		pe->end = at + 90000;
+		uint32_t kids = fanout[p] + (p % 2 ? extra : 0);
+		for (uint32_t k = 0; k < kids; k++) {
+			lev *c = &v[n++];
+			snprintf(c->buf, sizeof c->buf, "c%u", k);
+			c->start = at + 10 + (uint64_t)k * 100;
+			c->end = c->start + 50;
+			if (k % 2) {
+				lev *g = &v[n++];
+				snprintf(g->buf, sizeof g->buf, "g%u", k);
+				g->start = c->start + 10;
+				g->end = c->start + 20;
+			}
+		}
+	}
+	qsort(v, n, sizeof *v, lev_order);
+	st_strtab *s = st_builder_strs(b);
+	uint32_t kind = st_intern_cstr(s, "GenericActivity");
+	st_builder_begin_source(b, path, "test", crate, 0);
+	for (size_t i = 0; i < n; i++) {
+		st_event e = { .type = ST_EV_INTERVAL, .thread = 1, .kind = kind,
+		               .label = st_intern_cstr(s, v[i].label ? v[i].label
+		                                                     : v[i].buf),
+		               .start = v[i].start, .end = v[i].end };
+		const char *why;
+		CHECK(st_builder_event(b, &e, &why));
+	}
+	st_builder_end_source(b, n);
+	free(v);
+}
+
+typedef struct fsrc {
+	const char *crate;
+	uint32_t extra;
+} fsrc;
+
+static const fsrc fsrcs[] = {
+	{ "app", 0 }, { "lib", 0 }, { "app", 0 }, { "app", 5 }, { "lib", 30 },
+	{ "app", 2 },
+};
+#define NFSRC (sizeof fsrcs / sizeof fsrcs[0])
+
+/* Every source fed to one builder, or each to its own and merged. */
+static st_model *fanout_model(bool merged)
+{
+	st_model *m = st_model_new();
+	st_builder *b = st_builder_new(m);
+	for (size_t i = 0; i < NFSRC; i++) {
+		char path[32];
+		snprintf(path, sizeof path, "f%zu", i);
+		if (!merged) {
+			feed_fanout(b, path, fsrcs[i].crate, fsrcs[i].extra);
+			continue;
+		}
+		st_model *pm = st_model_new();
+		st_builder *pb = st_builder_new(pm);
+		feed_fanout(pb, path, fsrcs[i].crate, fsrcs[i].extra);
+		st_builder_trim(pb);
+		st_builder_merge(b, pb);
+		st_builder_free(pb);
+		st_model_free(pm);
+	}
+	st_builder_finish(b);
+	st_builder_free(b);
+	return m;
+}
+
+/* Nodes with the same parent and the same label, in any tree: a lookup
+ * that missed a child that was there. */
+static uint32_t duplicate_children(const st_tree *t)
+{
+	uint32_t dups = 0;
+	for (uint32_t id = 0; id < t->len; id++)
+		for (uint32_t a = t->nodes[id].first_child; a != ST_NIL;
+		     a = t->nodes[a].next_sibling)
+			for (uint32_t c = t->nodes[a].next_sibling; c != ST_NIL;
+			     c = t->nodes[c].next_sibling)
+				dups += t->nodes[a].name == t->nodes[c].name &&
+				        t->nodes[a].arg == t->nodes[c].arg;
+	return dups;
+}
+
+/* The stack tree one builder makes from six sources of two crates, whose
+ * parents have 1 to 70 children, some gaining children in later sources:
+ * no child twice, every event once, and a merge of six builders gives the
+ * same tree node for node. */
+static void check_lookups(void)
+{
+	st_model *one = fanout_model(false), *mer = fanout_model(true);
+	const st_tree *a = &one->stack, *b = &mer->stack;
+	CHECK_INT(duplicate_children(a), 0);
+	CHECK_INT(duplicate_children(b), 0);
+	/* root, two crates; per crate the root activity, 8 parents, their
+	 * children (the most any source gave) and the odd ones' grandchildren */
+	uint32_t want = 3;
+	for (int c = 0; c < 2; c++) {
+		uint32_t extra = c == 0 ? 5 : 30;
+		want += 1 + NPARENTS;
+		for (uint32_t p = 0; p < NPARENTS; p++) {
+			uint32_t kids = fanout[p] + (p % 2 ? extra : 0);
+			want += kids + kids / 2;
+		}
+	}
+	CHECK_INT(a->len, want);
+	CHECK_INT(b->len, a->len);
+	uint64_t count = 0;
+	for (uint32_t id = 0; id < a->len && id < b->len; id++) {
+		const st_node *x = &a->nodes[id], *y = &b->nodes[id];
+		count += x->count;
+		CHECK(x->parent == y->parent && x->first_child == y->first_child &&
+		      x->next_sibling == y->next_sibling && x->count == y->count &&
+		      x->total_ns == y->total_ns && x->self_ns == y->self_ns);
+		CHECK(strcmp(st_str(one->strs, x->name), st_str(mer->strs, y->name)) == 0);
+	}
+	CHECK_INT(count, one->total_events);
+	st_model_free(one);
+	st_model_free(mer);
+}
+
 int main(void)
 {
+	check_lookups();
 	st_model *m = st_model_new();
 	st_builder *b = st_builder_new(m);
 	st_event_hook hook = { m->strs, on_enter, on_leave };
