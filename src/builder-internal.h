@@ -157,6 +157,9 @@ uint32_t bld_find_child(const st_tree *t, const child_index *ix, uint32_t parent
  * that have no other children, parents before children. */
 void bld_index_grafts(st_tree *t, child_index *ix, graft *g, uint32_t n,
                       uint32_t crate);
+/* Enters node id, new and already linked under its parent by hand, in the
+ * lookup as bld_child would have when making it. */
+void bld_adopt(st_tree *t, child_index *ix, uint32_t id);
 /* Frees the lookup. */
 void bld_index_free(child_index *ix);
 /* Grows m->display and m->fn_kind to hold strtab id id. */

@@ -84,6 +84,21 @@ static bool scanned(const child_index *ix, uint32_t parent)
 	return ix->scan && (parent >= ix->kcap || ix->kids[parent] != KIDS_INDEXED);
 }
 
+/* Counts a new child of a parent that is walked: with one child too many
+ * for a walk, all of them go to the table. */
+static void count_kid(st_tree *t, child_index *ix, uint32_t parent)
+{
+	uint8_t k = ix->kids[parent];
+	if (k < KIDS_SCAN) {
+		ix->kids[parent] = k + 1;
+		return;
+	}
+	for (uint32_t c = t->nodes[parent].first_child; c != ST_NIL;
+	     c = t->nodes[c].next_sibling)
+		index_add(t, ix, c);
+	ix->kids[parent] = KIDS_INDEXED;
+}
+
 /* The child of parent with this name (and arg, for the stack tree),
  * created with the given kind when missing.  The slots keep each node's
  * hash: a missing child (most of them while a trace loads) costs no read of
@@ -93,21 +108,12 @@ uint32_t bld_child(st_tree *t, child_index *ix, uint32_t parent,
 {
 	if (ix->scan) {
 		kids_room(ix, t->len + 1);
-		uint8_t k = ix->kids[parent];
-		if (k != KIDS_INDEXED) {
+		if (ix->kids[parent] != KIDS_INDEXED) {
 			uint32_t id = scan_kids(t, ix, parent, name, arg);
 			if (id != ST_NIL)
 				return id;
 			id = st_tree_add(t, parent, name, arg, kind);
-			if (k < KIDS_SCAN) {
-				ix->kids[parent] = k + 1;
-				return id;
-			}
-			/* one child too many for a walk: all of them to the table */
-			for (uint32_t c = t->nodes[parent].first_child; c != ST_NIL;
-			     c = t->nodes[c].next_sibling)
-				index_add(t, ix, c);
-			ix->kids[parent] = KIDS_INDEXED;
+			count_kid(t, ix, parent);
 			return id;
 		}
 	}
@@ -142,6 +148,20 @@ uint32_t bld_find_child(const st_tree *t, const child_index *ix, uint32_t parent
 		if (child_is(&t->nodes[id], ix, parent, name, arg))
 			return id;
 	return ST_NIL;
+}
+
+void bld_adopt(st_tree *t, child_index *ix, uint32_t id)
+{
+	uint32_t parent = t->nodes[id].parent;
+	if (ix->scan) {
+		kids_room(ix, t->len);
+		ix->kids[id] = 0;
+		if (ix->kids[parent] != KIDS_INDEXED) {
+			count_kid(t, ix, parent);
+			return;
+		}
+	}
+	index_add(t, ix, id);
 }
 
 /* A graft's parent is a node the merge made (so it had no children

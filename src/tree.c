@@ -38,18 +38,27 @@ void st_tree_free(st_tree *t)
 	t->len = t->cap = 0;
 }
 
+static void tree_grow(st_tree *t, uint32_t cap)
+{
+	if (cap >= ST_NIL)
+		st_fatal("more than %u tree nodes", (unsigned)(ST_NIL - 1));
+	t->nodes = st_big_realloc(t->nodes, (size_t)t->cap * sizeof *t->nodes,
+	                          (size_t)cap * sizeof *t->nodes);
+	t->kinds = st_big_realloc(t->kinds, t->cap, cap);
+	t->cap = cap;
+}
+
+void st_tree_reserve(st_tree *t, uint32_t n)
+{
+	if (n > t->cap)
+		tree_grow(t, n);
+}
+
 uint32_t st_tree_add(st_tree *t, uint32_t parent, uint32_t name, uint32_t arg,
                      st_kind kind)
 {
-	if (t->len == t->cap) {
-		uint32_t cap = t->cap ? t->cap + t->cap / 2 : 1024;
-		if (cap >= ST_NIL)
-			st_fatal("more than %u tree nodes", (unsigned)(ST_NIL - 1));
-		t->nodes = st_big_realloc(t->nodes, (size_t)t->cap * sizeof *t->nodes,
-		                          (size_t)cap * sizeof *t->nodes);
-		t->kinds = st_big_realloc(t->kinds, t->cap, cap);
-		t->cap = cap;
-	}
+	if (t->len == t->cap)
+		tree_grow(t, t->cap ? t->cap + t->cap / 2 : 1024);
 	uint32_t id = t->len++;
 	st_node *n = &t->nodes[id];
 	*n = (st_node){ .parent = parent, .first_child = ST_NIL,

@@ -59,6 +59,8 @@ typedef struct st_tree {
 
 void st_tree_init(st_tree *t);   /* creates the root (kind ST_K_BUILD) */
 void st_tree_free(st_tree *t);
+/* Makes room for n nodes in all, so that adding up to them moves nothing. */
+void st_tree_reserve(st_tree *t, uint32_t n);
 /* Appends a node as the first child of parent; returns its id. */
 uint32_t st_tree_add(st_tree *t, uint32_t parent, uint32_t name, uint32_t arg,
                      st_kind kind);

@@ -451,11 +451,14 @@ static void feed_fanout(st_builder *b, const char *path, const char *crate,
 typedef struct fsrc {
 	const char *crate;
 	uint32_t extra;
+	bool with_next;   /* merged: in one builder with the next source */
 } fsrc;
 
+/* the first builder merged holds two crates, the third an old and a new */
 static const fsrc fsrcs[] = {
-	{ "app", 0 }, { "lib", 0 }, { "app", 0 }, { "app", 5 }, { "lib", 30 },
-	{ "app", 2 },
+	{ "app", 0, true }, { "lib", 0, false }, { "app", 0, false },
+	{ "app", 5, true }, { "bin", 1, false }, { "lib", 30, false },
+	{ "app", 2, false },
 };
 #define NFSRC (sizeof fsrcs / sizeof fsrcs[0])
 
@@ -474,6 +477,11 @@ static st_model *fanout_model(bool merged)
 		st_model *pm = st_model_new();
 		st_builder *pb = st_builder_new(pm);
 		feed_fanout(pb, path, fsrcs[i].crate, fsrcs[i].extra);
+		while (fsrcs[i].with_next && i + 1 < NFSRC) {
+			i++;
+			snprintf(path, sizeof path, "f%zu", i);
+			feed_fanout(pb, path, fsrcs[i].crate, fsrcs[i].extra);
+		}
 		st_builder_trim(pb);
 		st_builder_merge(b, pb);
 		st_builder_free(pb);
@@ -499,21 +507,22 @@ static uint32_t duplicate_children(const st_tree *t)
 	return dups;
 }
 
-/* The stack tree one builder makes from six sources of two crates, whose
+/* The stack tree one builder makes from seven sources of three crates, whose
  * parents have 1 to 70 children, some gaining children in later sources:
- * no child twice, every event once, and a merge of six builders gives the
- * same tree node for node. */
+ * no child twice, every event once, and a merge of five builders gives the
+ * same tree node for node (crates new to it in one pass, crates it has by
+ * lookups). */
 static void check_lookups(void)
 {
 	st_model *one = fanout_model(false), *mer = fanout_model(true);
 	const st_tree *a = &one->stack, *b = &mer->stack;
 	CHECK_INT(duplicate_children(a), 0);
 	CHECK_INT(duplicate_children(b), 0);
-	/* root, two crates; per crate the root activity, 8 parents, their
+	/* root, three crates; per crate the root activity, 8 parents, their
 	 * children (the most any source gave) and the odd ones' grandchildren */
-	uint32_t want = 3;
-	for (int c = 0; c < 2; c++) {
-		uint32_t extra = c == 0 ? 5 : 30;
+	uint32_t want = 4;
+	for (int c = 0; c < 3; c++) {
+		uint32_t extra = c == 0 ? 5 : c == 1 ? 30 : 1;
 		want += 1 + NPARENTS;
 		for (uint32_t p = 0; p < NPARENTS; p++) {
 			uint32_t kids = fanout[p] + (p % 2 ? extra : 0);
