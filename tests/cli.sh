@@ -5,6 +5,12 @@
 expect "--help exits 0" 0 "$st" --help
 contains "--help shows usage" "$tmp/out" '^Usage: stalactite'
 contains "--help lists --report" "$tmp/out" '--report'
+# every format it reads, as the README's table lists them
+for f in 'mm_profdata' '--timings HTML' 'build-analysis' 'llvm-time-trace' \
+         'Chrome trace' 'time-passes' 'time-llvm-passes' 'folded stacks' \
+         'snapshots' 'zstd'; do
+	contains "--help names $f" "$tmp/out" "$f"
+done
 expect "--version exits 0" 0 "$st" --version
 contains "--version prints the version" "$tmp/out" '^stalactite [0-9]+\.[0-9]+'
 
