@@ -345,7 +345,12 @@ static size_t fast_event(const unsigned char *d, size_t len, size_t i, rawev *r)
 	enum { K_PH = 1, K_NAME = 2, K_CAT = 4, K_PID = 8, K_TID = 16, K_TS = 32,
 	       K_DUR = 64, K_ARGS = 128 };
 	unsigned seen = 0;
-	memset(r, 0, offsetof(rawev, akey));
+	/* field by field: a memset of these 112 bytes is a rep stos, 1% of a
+	 * trace's load */
+	r->ph = r->name = r->cat = r->argname = (jstr){ NULL, 0 };
+	r->has_args_count = r->pid_ok = r->tid_ok = r->ts_ok = r->dur_ok = false;
+	r->pid = r->tid = r->ts = r->dur = 0;
+	r->nstr = 0;
 	i = fast_ws(d, len, i + 1);
 	if (i < len && d[i] == '}')
 		return i + 1;
