@@ -618,6 +618,21 @@ static void set_args(st_evbuf *eb, st_fev *e, const uint32_t *a, uint32_t n)
 	eb->len = at;
 }
 
+/* A loop pass's unit, "loop %<unnamed loop> in function F" (LLVM prints
+ * the loop's header block): F, whose time it is, as a self-profile's loop
+ * units go to their function; else ST_NOSTR. */
+static uint32_t loop_fn(st_strtab *s, const char *d, size_t n)
+{
+	static const char head[] = "loop ", mid[] = " in function ";
+	if (n < sizeof head - 1 || memcmp(d, head, sizeof head - 1) != 0)
+		return ST_NOSTR;
+	const char *m = memmem(d, n, mid, sizeof mid - 1);
+	if (!m || m + sizeof mid - 1 == d + n)
+		return ST_NOSTR;
+	const char *f = m + sizeof mid - 1;
+	return st_intern(s, f, (size_t)(d + n - f));
+}
+
 static void to_llvm(tparse *t)
 {
 	st_evbuf *eb = t->eb;
@@ -652,13 +667,16 @@ static void to_llvm(tparse *t)
 			continue;
 		const char *ds = st_str(s, d);
 		size_t dl = st_strlen(s, d);
+		uint32_t f;
 		if (e->label == s_runpass) {
-			uint32_t f = enclosing_fn(fns, nfns, e->thread, e->start, e->end);
+			f = enclosing_fn(fns, nfns, e->thread, e->start, e->end);
 			e->label = d;
 			f = f != ST_NOSTR ? f : c;
 			set_args(eb, e, &f, f != ST_NOSTR);
 		} else if (d == s_module || (e->label == s_optmod && c != ST_NOSTR)) {
 			set_args(eb, e, &c, c != ST_NOSTR);
+		} else if ((f = loop_fn(s, ds, dl)) != ST_NOSTR) {
+			set_args(eb, e, &f, 1);
 		} else if (dl >= 2 && ds[0] == '(' && ds[dl - 1] == ')') {
 			uint32_t av[64], na = 0;
 			for (size_t p = 1; p < dl - 1 && na < 64;) {

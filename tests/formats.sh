@@ -51,11 +51,13 @@ has "trace: 2.5004 µs is 2500 ns" '{"label":"outer","count":1,"self_ns":1500,"t
 has "trace: B/E pair matched" '{"label":"be","count":1,"self_ns":1000,"total_ns":1000'
 
 # an LLVM time trace: CGU from the thread name, functions demangled,
-# Total events left out, RunPass named by its machine pass
+# Total events left out, RunPass named by its machine pass, a loop pass
+# counted for its function
 cat >"$tmp/app.llvm_timings.json" <<'EOT'
 {"traceEvents":[{"pid":1,"tid":7,"ts":100,"ph":"X","dur":40,"name":"OptFunction","args":{"detail":"_RNvCs1234_3app4main"}},
 {"pid":1,"tid":7,"ts":110,"ph":"X","dur":10,"name":"InstCombinePass","args":{"detail":"_RNvCs1234_3app4main"}},
 {"pid":1,"tid":7,"ts":125,"ph":"X","dur":5,"name":"RunPass","args":{"detail":"X86 DAG->DAG Instruction Selection"}},
+{"pid":1,"tid":7,"ts":131,"ph":"X","dur":6,"name":"LICMPass","args":{"detail":"loop %<unnamed loop> in function _RNvCs1234_3app4main"}},
 {"pid":1,"tid":7,"ts":90,"ph":"X","dur":5,"name":"GlobalOptPass","args":{"detail":"[module]"}},
 {"pid":1,"tid":8,"ph":"X","ts":0,"dur":999,"name":"Total InstCombinePass","args":{"count":1,"avg ms":0}},
 {"cat":"","pid":1,"tid":7,"ts":0,"ph":"M","name":"thread_name","args":{"name":"opt cgu.3"}}],
@@ -64,7 +66,8 @@ EOT
 json "$tmp/app.llvm_timings.json"
 has "llvm trace: pass self time" '{"pass":"InstCombinePass","count":1,"self_ns":10000}'
 has "llvm trace: RunPass by machine pass" '{"pass":"X86 DAG->DAG Instruction Selection","count":1,"self_ns":5000}'
-has "llvm trace: function demangled, its passes summed" '"name":"app::main"'
+has "llvm trace: function demangled, its passes summed" '"name":"app::main","crate":"app","llvm_ns":40000'
+if grep -q '"name":"loop ' "$tmp/j"; then fail "llvm trace: a loop unit is a function"; else ok "llvm trace: no loop unit among the functions"; fi
 # the CGU's self time includes its thread's untimed gaps (90-95-100 µs)
 has "llvm trace: CGU from the thread, span of its events" '"cgu":"cgu.3","self_ns":50000'
 has "llvm trace: crate from the file name" '"format":"chrome trace","crate":"app"'
