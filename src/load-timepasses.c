@@ -7,7 +7,8 @@
  * before it (not yet adopted) while their times fit in its own and their
  * RSS ranges lie within its range; the rest stay top-level, in order.  That
  * leaves activities of other threads (LLVM_passes) and ranges disturbed by
- * them flat rather than wrongly nested.  The lines are then laid out end to
+ * them flat rather than wrongly nested; rustc's last line, "total", nests
+ * by time alone.  The lines are then laid out end to
  * end, children at the start of their parent, as GenericActivity intervals:
  * per name, total = the sum of its lines, count = its lines.  Other lines
  * (rustc's own messages on stderr) are skipped with a warning. */
@@ -22,6 +23,7 @@ typedef struct tp_line {
 	uint32_t label;
 	uint32_t first, next;   /* first child, next sibling (UINT32_MAX: none) */
 	uint32_t last;          /* last child */
+	bool laid;              /* its interval is made */
 } tp_line;
 
 #define NONE UINT32_MAX
@@ -90,7 +92,36 @@ static bool parse_line(const char *s, const char *e, st_strtab *strs,
 	l->rss_hi = a < b ? b : a;
 	l->label = st_intern(strs, s, (size_t)(e - s));
 	l->first = l->next = l->last = NONE;
+	l->laid = false;
 	return true;
+}
+
+static bool is_total(const st_strtab *strs, uint32_t label)
+{
+	return st_strlen(strs, label) == 5 &&
+	       memcmp(st_str(strs, label), "total", 5) == 0;
+}
+
+/* Line root and the lines it holds as intervals on thread, root at start
+ * and each child where its previous sibling ended. */
+static void lay(tp_line *v, uint32_t root, uint64_t start, uint32_t thread,
+                uint32_t *stack, uint32_t kind, st_evbuf *eb)
+{
+	size_t sp = 0;
+	v[root].start = start;
+	stack[sp++] = root;
+	while (sp) {
+		tp_line *p = &v[stack[--sp]];
+		p->laid = true;
+		st_evbuf_add(eb, thread, kind, p->label, p->start, p->start + p->ns,
+		             NULL, 0, p->line);
+		uint64_t c = p->start;
+		for (uint32_t ch = p->first; ch != NONE; ch = v[ch].next) {
+			v[ch].start = c;
+			c += v[ch].ns;
+			stack[sp++] = ch;
+		}
+	}
 }
 
 int st_timepasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
@@ -131,25 +162,38 @@ int st_timepasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
 			break;
 		}
 		l->line = line;
-		/* adopt the latest top-level lines that fit, earliest first */
-		uint64_t sum = 0;
+		/* adopt the latest top-level lines that fit, earliest first; the
+		 * whole compilation's "total" by time alone (its RSS range is the
+		 * process's from start to exit, after memory was given back), and
+		 * past a line that does not fit in it (another thread's) */
+		bool whole = is_total(strs, l->label);
+		uint64_t room = l->ns;
 		size_t k = np;
 		while (k > 0) {
-			const tp_line *c = &v[pend[k - 1]];
-			if (c->rss_lo < l->rss_lo || c->rss_hi > l->rss_hi ||
-			    c->ns > l->ns - sum)
+			tp_line *c = &v[pend[k - 1]];
+			bool fits = c->ns <= room && (whole || (c->rss_lo >= l->rss_lo &&
+			                                        c->rss_hi <= l->rss_hi));
+			if (!fits && !whole)
 				break;
-			sum += c->ns;
+			c->laid = fits;   /* a mark until laid out */
+			room -= fits ? c->ns : 0;
 			k--;
 		}
+		size_t keep = k;
 		for (size_t j = k; j < np; j++) {
+			tp_line *c = &v[pend[j]];
+			if (!c->laid) {
+				pend[keep++] = pend[j];
+				continue;
+			}
+			c->laid = false;
 			if (l->last == NONE)
 				l->first = pend[j];
 			else
 				v[l->last].next = pend[j];
 			l->last = pend[j];
 		}
-		np = k;
+		np = keep;
 		pend[np++] = (uint32_t)n++;
 	}
 	if (rc == 0 && n == 0) {
@@ -158,26 +202,26 @@ int st_timepasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
 		rc = -1;
 	}
 	if (rc == 0) {
-		/* top down: each line starts where its previous sibling ended */
 		uint32_t *stack = st_xreallocarray(NULL, n + 1, sizeof *stack);
-		size_t sp = 0;
-		uint64_t t = 0;
 		uint32_t kind = st_intern_cstr(strs, "GenericActivity");
-		for (size_t r = 0; r < np; r++) {
-			v[pend[r]].start = t;
+		const tp_line *last = &v[pend[np - 1]];
+		bool whole = np > 1 && is_total(strs, last->label);
+		uint64_t t = 0;
+		for (size_t r = whole ? np - 1 : 0; r < np; r++) {
+			lay(v, pend[r], t, 0, stack, kind, eb);
 			t += v[pend[r]].ns;
-			stack[sp++] = pend[r];
-			while (sp) {
-				tp_line *p = &v[stack[--sp]];
-				st_evbuf_add(eb, 0, kind, p->label, p->start, p->start + p->ns,
-				             NULL, 0, p->line);
-				uint64_t c = p->start;
-				for (uint32_t ch = p->first; ch != NONE; ch = v[ch].next) {
-					v[ch].start = c;
-					c += v[ch].ns;
-					stack[sp++] = ch;
-				}
-			}
+		}
+		/* what "total" does not hold ran on other threads (LLVM_passes on
+		 * the codegen threads): each on one of its own, ending where the
+		 * line printed after it ends, as a line prints when it ends */
+		for (size_t r = 0; whole && r < np - 1; r++) {
+			uint32_t j = pend[r] + 1;
+			while (j < n && !v[j].laid)
+				j++;
+			uint64_t end = j < n ? v[j].start + v[j].ns : last->ns;
+			uint64_t ns = v[pend[r]].ns;
+			lay(v, pend[r], end > ns ? end - ns : 0, (uint32_t)r + 1, stack,
+			    kind, eb);
 		}
 		free(stack);
 		if (other)

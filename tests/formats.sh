@@ -31,6 +31,21 @@ has "time-passes: the parent encloses the lines before it" \
 has "time-passes format named" '"format":"time-passes","crate":"tp"'
 contains "time-passes: other lines counted in a warning" "$tmp/jerr" 'skipped 1 line that is not'
 
+# rustc's last line, total, holds the run (its RSS range does not hold its
+# lines'), except a line longer than what is left of it (another thread's)
+cat >"$tmp/tpt.txt" <<EOT
+time:   0.100; rss:   30MB ->   90MB (  +60MB)${tab}parse
+time:   0.500; rss:   90MB ->  140MB (  +50MB)${tab}LLVM_passes
+time:   0.450; rss:   90MB ->  140MB (  +50MB)${tab}finish_codegen
+time:   0.050; rss:  140MB ->  100MB (  -40MB)${tab}link
+time:   0.700; rss:   27MB ->   87MB (  +60MB)${tab}total
+EOT
+json "$tmp/tpt.txt"
+has "time-passes: total holds the lines that fit" \
+	'{"label":"total","count":1,"self_ns":100000000,"total_ns":700000000'
+has "time-passes: the run's wall is total's" '"crate":"tpt","kind":"lib","sources":1,"wall_ns":700000000'
+has "time-passes: another thread's line kept whole" '{"label":"LLVM_passes","count":1,"self_ns":500000000,"total_ns":500000000'
+
 # folded stacks: a count is the leaf's self ns
 printf '# comment\na;b 5\na;b;c 7\na 3\nnot a stack\nd 11\n' >"$tmp/f.folded"
 json "$tmp/f.folded"
