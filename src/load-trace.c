@@ -735,13 +735,20 @@ static void release_read(const unsigned char *data, size_t *done, size_t upto)
 	*done = to;
 }
 
-/* Offset of the events array's '[', or 0 (with err) when there is none. */
-static size_t find_events(const unsigned char *d, size_t len, char *err,
-                          size_t errlen)
+/* Offset of the document's first byte, past a byte order mark. */
+static size_t doc_start(const unsigned char *d, size_t len)
 {
 	size_t i = ws(d, len, 0);
 	if (len - i >= 3 && memcmp(d + i, "\xef\xbb\xbf", 3) == 0)
 		i = ws(d, len, i + 3);
+	return i;
+}
+
+/* Offset of the events array's '[', or 0 (with err) when there is none. */
+static size_t find_events(const unsigned char *d, size_t len, char *err,
+                          size_t errlen)
+{
+	size_t i = doc_start(d, len);
 	if (i < len && d[i] == '[')
 		return i;
 	for (i = ws(d, len, i + 1); i < len && d[i] == '"';) {
@@ -763,6 +770,43 @@ static size_t find_events(const unsigned char *d, size_t len, char *err,
 	snprintf(err, errlen, "offset %zu: no \"traceEvents\" array in this trace",
 	         i < len ? i : len);
 	return 0;
+}
+
+/* What follows the events array's ']' at d[i]: the other members of the
+ * object holding it (when it is one), then nothing but white space.  0:
+ * so; 1: the data ends first (a file cut short); -1: something else there
+ * (a second document: two traces concatenated, say).  *at: where. */
+static int doc_tail(const unsigned char *d, size_t len, size_t i, bool object,
+                    size_t *at)
+{
+	i = ws(d, len, i + 1);
+	while (object && i < len && d[i] != '}') {
+		size_t k = d[i] == ',' ? ws(d, len, i + 1) : i;
+		if (d[i] != ',' || (k < len && d[k] != '"')) {
+			*at = d[i] != ',' ? i : k;
+			return -1;
+		}
+		size_t ke = string_end(d, len, k);
+		size_t c = ke ? ws(d, len, ke) : len;
+		if (c < len && d[c] != ':') {
+			*at = c;
+			return -1;
+		}
+		size_t v = c < len ? ws(d, len, c + 1) : len;
+		size_t ve = value_end(d, len, v);
+		if (!ve) {
+			*at = len;
+			return 1;
+		}
+		i = ws(d, len, ve);
+	}
+	if (object && i >= len) {
+		*at = len;
+		return 1;
+	}
+	i = object ? ws(d, len, i + 1) : i;
+	*at = i;
+	return i < len ? -1 : 0;
 }
 
 /* ---- the events array, in one part or two ------------------------------ */
@@ -1059,11 +1103,20 @@ int st_trace_parse(const unsigned char *data, size_t len, st_strtab *strs,
 		if (rc == 0 && !w.closed && w.next < len)
 			rc = parse_elements(&t, data, len, SIZE_MAX, NULL, &w, err, errlen);
 	}
+	size_t tail_at = 0;
+	int tail = rc == 0 && w.closed
+	           ? doc_tail(data, len, w.next, doc_start(data, len) != i, &tail_at)
+	           : 0;
+	if (tail < 0) {
+		snprintf(err, errlen, "offset %zu: data after the end of the trace "
+		         "(one JSON document per file)", tail_at);
+		rc = -1;
+	}
 	if (rc == 0) {
-		if (!w.closed)
+		if (!w.closed || tail > 0)
 			snprintf(warn, warnlen, "offset %zu: trace cut short; loading "
-			         "the %llu events before it", w.next,
-			         (unsigned long long)w.events);
+			         "the %llu events before it",
+			         w.closed ? tail_at : w.next, (unsigned long long)w.events);
 		else if (t.nopen || t.unmatched)
 			snprintf(warn, warnlen, "%llu \"B\" events without an \"E\" and "
 			         "%llu \"E\" without a \"B\" skipped",

@@ -142,6 +142,18 @@ one_line "folded: names the line" 'big\.folded: line 1: events add up to more th
 zstd -q -d -c "$fd/photo_service.llvm_timings.json.zst" | head -c 5000000 >"$tmp/cut.json"
 expect "trace: cut short loads" 0 "$st" --report "$tmp/cut.json"
 contains "trace: cut short warns" "$tmp/err" 'cut\.json: offset [0-9]+: trace cut short; loading the [0-9]+ events'
+# what follows the events array: the object's other members, then nothing
+printf '{"traceEvents":[{"ph":"X","name":"a","ts":1,"dur":2,"pid":1,"tid":1}],"x":{"y":[1]},"z":2}\n' >"$tmp/t1.json"
+expect "trace: members after the events load" 0 "$st" --report "$tmp/t1.json"
+cat "$tmp/t1.json" "$tmp/t1.json" >"$tmp/t2.json"
+expect "trace: two documents in one file fail" 1 "$st" --report "$tmp/t2.json"
+one_line "trace: names where the second begins" 't2\.json: offset 91: data after the end of the trace'
+printf '[{"ph":"X","name":"a","ts":1,"dur":2,"pid":1,"tid":1}] x' >"$tmp/t3.json"
+expect "trace: data after a bare array fails" 1 "$st" --report "$tmp/t3.json"
+one_line "trace: names the data" 't3\.json: offset 55: data after the end of the trace'
+head -c 80 "$tmp/t1.json" >"$tmp/t4.json"
+expect "trace: cut after its events loads" 0 "$st" --report "$tmp/t4.json"
+contains "trace: cut after its events warns" "$tmp/err" 't4\.json: offset 80: trace cut short; loading the 1 events'
 printf 'time:   0.1; rss: 1MB -> 2MB (+1MB)\tok\ntime: x; rss\n' >"$tmp/badtp.txt"
 expect "time-passes: bad line fails" 1 "$st" --report "$tmp/badtp.txt"
 one_line "time-passes: names the line" 'badtp\.txt: line 2: not "time: SECONDS'
