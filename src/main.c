@@ -423,6 +423,12 @@ int main(int argc, char **argv)
 	if (o.report.min_delta && !o.diff)
 		return usage_error("--min-delta goes with --diff", NULL);
 	o.ui.min_delta = o.report.min_delta;
+	/* a load from the terminal would wait for a profile typed in, with
+	 * the keys that stop a load going to it */
+	for (int i = 0; i < n; i++)
+		if (strcmp(paths[i], "-") == 0 && isatty(STDIN_FILENO))
+			return usage_error("standard input is a terminal: pipe a file "
+			                   "into '-'", NULL);
 	if (o.save && (o.mode != MODE_UI || o.diff))
 		return usage_error("--save writes a snapshot: it goes without --report "
 		                   "and --diff", NULL);

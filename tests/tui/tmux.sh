@@ -247,4 +247,11 @@ if wait_for "EXIT=1" && grep -q "view.stsnap: offset [0-9]*: file changed while 
 then ok "tmux: a snapshot truncated while viewed ends it with one line and status 1"
 else fail "tmux: a snapshot truncated while viewed"; cat "$tmp/pane"; fi
 modes_restored "tmux: a snapshot truncated while viewed"
+
+# "-" with the terminal as standard input: refused at once (a load would
+# wait for input typed there, the keys that stop a load going to it)
+start -
+if wait_for "EXIT=2" && grep -q "standard input is a terminal" "$tmp/pane"
+then ok "tmux: - on a terminal is refused with status 2"
+else fail "tmux: - on a terminal"; cat "$tmp/pane"; fi
 finish
