@@ -295,6 +295,9 @@ void tui_app_init(app *a)
 	tui_tview_init(&a->tv[1], &a->m->stack, &tui_shape_table);
 	tui_tview_init(&a->tv[2], &a->m->codegen, &tui_shape_table);
 	tui_tview_init(&a->tv[3], &a->m->pivot, &tui_shape_table);
+	/* cargo timings alone: the Build view is all there is to see */
+	if (a->m->total_events == 0 && tui_views[V_BUILD]->available(a))
+		show_view(a, V_BUILD);
 }
 
 void tui_app_free(app *a)

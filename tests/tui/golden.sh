@@ -297,6 +297,8 @@ ui build-enter 120x16 '5j<Enter><dump><End><Enter>' two-crates
 # 77 units of a real tokio+hyper build, bound by cores: the first screen,
 # the critical path alone, sorted by duration (again: reversed), by start
 ui build-tokio 120x40 '5' tokio-hyper.html
+# cargo timings alone open on the Build view (the profile views are empty)
+ui build-first 100x12 '' tokio-hyper.html
 # a timings file claiming billions of running units: the concurrency line
 # still picks its glyphs from the eight there are (a fuzz finding)
 ui build-huge-concurrency 100x12 '5' crashers/huge-concurrency.html
