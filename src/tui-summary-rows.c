@@ -130,19 +130,25 @@ static row *item(app *a, rows *r, int64_t ns, double whole, const char *extra,
 }
 
 /* A crate's codegen units: how many, the largest and the median self time
- * (m->cgus is sorted by self time, largest first). */
+ * (m->cgus is sorted by self time, largest first).  Of an even count the
+ * median is the mean of the middle two: with the larger one, a crate of
+ * two CGUs always showed 1.0x, however uneven. */
 static uint32_t crate_cgus(const st_model *m, uint32_t crate, int64_t *max, int64_t *median)
 {
 	uint32_t n = 0, k = 0;
 	for (uint32_t i = 0; i < m->cgus.len; i++)
 		n += m->cgus.v[i].crate == crate;
+	int64_t hi = 0;
 	for (uint32_t i = 0; i < m->cgus.len; i++) {
 		if (m->cgus.v[i].crate != crate)
 			continue;
+		int64_t v = m->cgus.v[i].self_ns;
 		if (k == 0)
-			*max = m->cgus.v[i].self_ns;
-		if (k == (n - 1) / 2)   /* of an even count, the larger middle one */
-			*median = m->cgus.v[i].self_ns;
+			*max = v;
+		if (k == (n - 1) / 2)
+			*median = hi = v;
+		if (n % 2 == 0 && k == n / 2)   /* halves first: no overflow */
+			*median = hi / 2 + v / 2 + (hi % 2 + v % 2) / 2;
 		k++;
 	}
 	return n;
