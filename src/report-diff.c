@@ -322,7 +322,10 @@ static int write_json(out *w)
 
 int st_report_diff_write(FILE *f, const st_diff *d, const st_report_opts *o)
 {
-	out w = { .f = f, .d = d, .o = o };
+	st_report_opts text = *o;   /* as st_report_write: 20 rows unless told */
+	if (!text.top && !text.by)
+		text.top = 20;
+	out w = { .f = f, .d = d, .o = o->format == ST_REPORT_JSON ? o : &text };
 	int rc = 0;
 	if (o->format == ST_REPORT_JSON)
 		rc = write_json(&w);

@@ -11,6 +11,9 @@ check_report diff-passes --diff "$base" "$new" --by pass --top 0
 # against measureme's summarize diff when this golden was made)
 check_report diff-app-labels --diff "$base/app-0006256.mm_profdata.zst" \
 	"$new/app-0014108.mm_profdata.zst" --by label --top 0
+# without --top a text diff shows 20 rows per table, as a report does
+(cd "$data" && "$st" --report --diff "$base" "$new") >"$tmp/diff-20.txt" 2>&1
+contains "text diff: 20 rows by default" "$tmp/diff-20.txt" '^Functions by change of LLVM time \(top 20 of [0-9]+\)'
 contains "the build line" "$tmp/diff-text.txt" '^  wall +[0-9.]+[mµ]?s -> [0-9.]+[mµ]?s \([+-]'
 contains "InlinerPass changed most" "$tmp/diff-passes.txt" '^ +[0-9.]+ms +[0-9.]+ms +\+[0-9.]+ms +\+[0-9.]+%  InlinerPass$'
 
