@@ -51,7 +51,7 @@ static void usage(FILE *f)
 	      "  -f, --format=FORMAT   report format: text (default) or json\n"
 	      "  -b, --by=KEY          text report: only the table for KEY, one of\n"
 	      "                        source, crate, pass, cgu, function, generic, async,\n"
-	      "                        label, artifact\n"
+	      "                        label, artifact, unit (cargo timings' units)\n"
 	      "  -n, --top=N           rows per table (text default 20; json: all)\n"
 	      "  -m, --match=REGEX     report: time of the events whose label or argument\n"
 	      "                        matches the PCRE2 pattern REGEX (smart case)\n"

@@ -314,8 +314,12 @@ static void ns_col(char *buf, size_t cap, uint64_t v)
 static void text_units(out *w)
 {
 	const st_build_timings *t = &w->m->timings;
-	if (t->path == ST_NIL)
+	if (t->path == ST_NIL) {
+		if (w->o->by)   /* asked for: say why there is nothing */
+			fprintf(w->f, "\nCargo units\n  (no cargo timings loaded: "
+			        "cargo build --timings writes target/cargo-timings/)\n");
 		return;
+	}
 	char wall[32], cp[32], cov[32], pc[16];
 	st_fmt_ns(wall, sizeof wall, (int64_t)t->wall_ns, false);
 	st_fmt_ns(cp, sizeof cp, (int64_t)t->critical_path_ns, false);

@@ -21,6 +21,9 @@ check joined-text two-crates --by unit
 check joined-crates two-crates --by crate
 check joined-json two-crates --format json --top 5
 check tokio-hyper tokio-hyper.html --by unit --top 0
+# --by unit on profiles alone says there are no units to show
+"$st" --report --by unit two-crates/*.zst >"$tmp/out" 2>&1
+contains "--by unit without timings says so" "$tmp/out" 'no cargo timings loaded'
 
 # both paths given: the same as the directory
 "$st" --report --by crate two-crates/cargo-timing.html two-crates/*.zst \
