@@ -264,7 +264,15 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 		why = len < 4 ? "offset 0: file too short to be a profile"
 		      : st_snapshot_sniff(data, len)   /* piped, compressed, in a dir */
 		      ? "offset 0: a snapshot opens only as a file given on its own"
-		      : "offset 0: not a measureme profile (no MMPD magic)";
+		      : len >= 6 && memcmp(data, "\xfd" "7zXZ\0", 6) == 0
+		      ? "offset 0: compressed with xz, which is not read here (zstd "
+		        "and gzip are): unxz it first"
+		      : len >= 4 && memcmp(data, "BZh", 3) == 0 && data[3] >= '1' &&
+		        data[3] <= '9'
+		      ? "offset 0: compressed with bzip2, which is not read here "
+		        "(zstd and gzip are): bunzip2 it first"
+		      : "offset 0: not a format read here (a profile starts with "
+		        "MMPD; --help lists the others)";
 	/* one large file on several threads: decoded on others, built here */
 	st_strtab *own = ld->pipe && f == FORMAT_MMPROF ? st_strtab_new() : NULL;
 	if (!why && !(p = (mapped ? st_mmprof_open_mapped : st_mmprof_open)(

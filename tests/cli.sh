@@ -197,7 +197,7 @@ one_line "trailing junk: one line" "^stalactite: $z/junk.gz: offset [0-9]+: corr
 printf 'hello, no profile\n' | gzip >"$z/hello.gz"
 expect "compressed text" 1 "$st" --report "$z/hello.gz"
 one_line "compressed text: not a profile, naming the file" \
-	"^stalactite: $z/hello.gz \(decompressed\): offset 0: not a measureme profile"
+	"^stalactite: $z/hello.gz \(decompressed\): offset 0: not a format read here"
 
 # The limit on decompressed data (against bombs and endless streams).
 expect "over the decompression limit" 1 env STALACTITE_MAX_DECOMPRESSED=1M "$st" --report "$z/sample.zst"
@@ -233,7 +233,7 @@ mkdir "$tmp/named" && cp "$lib" "$tmp/named/a.mm_profdata"
 printf 'not zstd at all' >"$tmp/named/b.mm_profdata.zst"
 expect "named like a profile but not one" 1 "$st" --report "$tmp/named"
 one_line "named like a profile: bad input naming it" \
-	"^stalactite: $tmp/named/b.mm_profdata.zst: offset 0: not a measureme profile"
+	"^stalactite: $tmp/named/b.mm_profdata.zst: offset 0: not a format read here"
 rm "$tmp/named/b.mm_profdata.zst"; ln -s nowhere "$tmp/named/c.mm_profdata"
 expect "dangling link named like a profile" 1 "$st" --report "$tmp/named"
 one_line "dangling link: one line naming it" "^stalactite: $tmp/named/c.mm_profdata: No such file"

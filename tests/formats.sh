@@ -142,6 +142,16 @@ one_line "folded: names the line" 'big\.folded: line 1: events add up to more th
 zstd -q -d -c "$fd/photo_service.llvm_timings.json.zst" | head -c 5000000 >"$tmp/cut.json"
 expect "trace: cut short loads" 0 "$st" --report "$tmp/cut.json"
 contains "trace: cut short warns" "$tmp/err" 'cut\.json: offset [0-9]+: trace cut short; loading the [0-9]+ events'
+# what no reader takes: named as such, compressors not read named
+printf 'hello\n' >"$tmp/hello.txt"
+expect "unknown text fails" 1 "$st" --report "$tmp/hello.txt"
+one_line "unknown text: not a format read here" 'hello\.txt: offset 0: not a format read here'
+printf '\3757zXZ\0\0\4' >"$tmp/x.xz"
+expect "xz fails" 1 "$st" --report "$tmp/x.xz"
+one_line "xz: named" 'x\.xz: offset 0: compressed with xz, which is not read here'
+printf 'BZh91AY&SY' >"$tmp/x.bz2"
+expect "bzip2 fails" 1 "$st" --report "$tmp/x.bz2"
+one_line "bzip2: named" 'x\.bz2: offset 0: compressed with bzip2'
 # what follows the events array: the object's other members, then nothing
 printf '{"traceEvents":[{"ph":"X","name":"a","ts":1,"dur":2,"pid":1,"tid":1}],"x":{"y":[1]},"z":2}\n' >"$tmp/t1.json"
 expect "trace: members after the events load" 0 "$st" --report "$tmp/t1.json"

@@ -14,16 +14,16 @@ grep -q __asan_init "$st" && asan=true
 # ---- endless and huge input -------------------------------------------------
 
 expect "/dev/zero is refused on its first bytes" 1 timeout 20 "$st" --report /dev/zero
-one_line "/dev/zero: one line" '^stalactite: /dev/zero: offset 0: not a measureme profile'
+one_line "/dev/zero: one line" '^stalactite: /dev/zero: offset 0: not a format read here'
 
 endless() { timeout 20 bash -c "$1 | \"$st\" --report -" >"$tmp/out" 2>"$tmp/err"; }
 endless 'cat /dev/zero'; got=$?
 [ $got -eq 1 ] && ok "endless zeros on stdin: exit 1" || fail "endless zeros on stdin: exit $got"
-one_line "endless zeros on stdin: one line" '^stalactite: <stdin>: offset 0: not a measureme'
+one_line "endless zeros on stdin: one line" '^stalactite: <stdin>: offset 0: not a format read here'
 endless 'zstd -q -c </dev/zero'; got=$?
 [ $got -eq 1 ] && ok "endless zstd zeros on stdin: exit 1" || fail "endless zstd zeros: exit $got"
 one_line "endless zstd zeros: refused on the decompressed start" \
-	'^stalactite: <stdin> \(decompressed\): offset 0: not a measureme'
+	'^stalactite: <stdin> \(decompressed\): offset 0: not a format read here'
 # a profile's start, then no end: bounded by STALACTITE_MAX_INPUT
 export STALACTITE_MAX_INPUT=3M
 endless "cat '$valid' /dev/zero"; got=$?
@@ -47,7 +47,7 @@ check_sparse() {   # NAME MESSAGE
 	[ $got -eq 1 ] && ok "$1: exit 1" || fail "$1: exit $got"
 	one_line "$1: refused on its header" "^stalactite: $sparse: $2\$"
 }
-check_sparse "4 GB of zeros" "offset 0: not a measureme profile \\(no MMPD magic\\)"
+check_sparse "4 GB of zeros" "offset 0: not a format read here \\(a profile starts with MMPD; --help lists the others\\)"
 printf 'MMPD\007\000\000\000' | dd of="$sparse" conv=notrunc status=none
 check_sparse "4 GB, version 7" "offset 4: unsupported format version 7"
 # a good header and zeros after it: mapped, refused on its first page
@@ -138,7 +138,7 @@ evil="$tmp/$(printf 'evil\033[31m\342\200\256.mm_profdata')"
 printf 'not a profile at all' >"$evil"
 expect "a file name with escapes: bad input" 1 "$st" --report "$evil"
 one_line "a file name with escapes: escaped in the message" \
-	'evil\\x1b\[31m\\u\{202e\}\.mm_profdata: offset 0: not a measureme profile'
+	'evil\\x1b\[31m\\u\{202e\}\.mm_profdata: offset 0: not a format read here'
 ! LC_ALL=C grep -q "$(printf '\033')" "$tmp/err" && ok "no raw escape on stderr" ||
 	fail "a raw escape reached stderr"
 w="$tmp/$(printf 'dir\033[1m')"

@@ -258,7 +258,7 @@ static void k_bad_magic(mk_prof *p)
 {
 	k_valid(p, 9);
 	p->out.p[3] = 'X';
-	mk_expect(p, "error %llu %s", 0, "not a measureme profile (no MMPD magic)");
+	mk_expect(p, "error %llu %s", 0, "not a format read here (a profile starts with MMPD; --help lists the others)");
 }
 
 static void k_version(mk_prof *p, unsigned v)
