@@ -28,6 +28,7 @@
 #include "stalactite/async-kind.h"
 #include "stalactite/bigmem.h"
 #include "stalactite/builder.h"
+#include "stalactite/formats.h"
 #include "stalactite/idmap.h"
 #include "stalactite/names.h"
 #include "stalactite/xalloc.h"
@@ -504,7 +505,9 @@ static void count_pass(st_builder *b, uint32_t label, uint32_t group,
 	uint32_t at = bld_pass_stat(b, label, group);
 	m->passes.v[at].count++;
 	m->passes.v[at].self_ns += self;
-	m->llvm_self_ns += (uint64_t)self;
+	if (group == ST_NOSTR ||
+	    !st_llvmpasses_inner(st_str(m->strs, group), st_strlen(m->strs, group)))
+		m->llvm_self_ns += (uint64_t)self;
 }
 
 uint32_t bld_cgu_stat(st_builder *b, uint32_t crate, uint32_t cgu, uint32_t raw)

@@ -10,9 +10,16 @@
  *
  * Each group becomes a GenericActivity named by its title, holding one LLVM
  * Pass interval per row as long as the row's Wall Time, laid end to end: the
- * passes table gets each pass's wall time summed over its rows, the stack
- * tree the groups as parents.  Which column is the wall time is read from
- * the header, since LLVM prints only the columns it measured. */
+ * passes table gets each pass's wall time summed over its rows (" #2", a
+ * second instance of a pass in the pipeline, is the same pass), the stack
+ * tree the groups as parents.  The pass managers' two tables, "Pass
+ * execution timing report" and "Analysis execution timing report", hold
+ * disjoint times; the others (Register Allocation, Instruction Selection and
+ * Scheduling, DWARF Emission) time regions inside those passes, so they go
+ * on a second thread, beside rather than after them, and the builder keeps
+ * them out of the LLVM total (st_llvmpasses_inner).  Which column is the
+ * wall time is read from the header, since LLVM prints only the columns it
+ * measured. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +101,21 @@ static bool row(const char *s, const char *e, int ncol, int wall,
 	return s < e;
 }
 
+bool st_llvmpasses_inner(const char *title, size_t n)
+{
+	static const char w[] = "execution timing report";
+	return !memmem(title, n, w, sizeof w - 1);
+}
+
+/* name without a trailing " #N" (N digits) */
+static const char *instance_end(const char *name, const char *end)
+{
+	const char *p = end;
+	while (p > name && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	return p < end && p - name >= 3 && p[-1] == '#' && p[-2] == ' ' ? p - 2 : end;
+}
+
 int st_llvmpasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
                         st_evbuf *eb, char *warn, size_t warnlen, char *err,
                         size_t errlen)
@@ -103,7 +125,8 @@ int st_llvmpasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
 	enum { OUT, TITLE, AFTER_TITLE, TABLE } state = OUT;
 	uint32_t title = ST_NOSTR;
 	int ncol = 0, wall = -1;
-	uint64_t t = 0, line = 0, groups = 0, nowall = 0;
+	uint64_t tt[2] = { 0, 0 }, line = 0, groups = 0, nowall = 0;
+	uint32_t th = 0;    /* the group's thread: 1 for a table of inner regions */
 	size_t group = 0;   /* its event, added first: it encloses its rows */
 	for (size_t at = 0; at < len;) {
 		const char *s = (const char *)data + at;
@@ -126,7 +149,7 @@ int st_llvmpasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
 			b++;
 		if (e - b >= 6 && memcmp(b, "===---", 6) == 0) {
 			if (state == TABLE)   /* no Total row */
-				eb->v[group].end = t;
+				eb->v[group].end = tt[th];
 			state = state == TITLE ? AFTER_TITLE : TITLE;
 			title = state == TITLE ? ST_NOSTR : title;
 			continue;
@@ -141,8 +164,10 @@ int st_llvmpasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
 			ncol = header(s, e, &wall);
 			state = TABLE;
 			group = eb->len;
-			st_evbuf_add(eb, 0, act, title == ST_NOSTR ? 0 : title, t, t, NULL,
-			             0, line);
+			th = title != ST_NOSTR && st_llvmpasses_inner(st_str(strs, title),
+			                                               st_strlen(strs, title));
+			st_evbuf_add(eb, th, act, title == ST_NOSTR ? 0 : title, tt[th],
+			             tt[th], NULL, 0, line);
 			groups++;
 			nowall += wall < 0;
 			continue;
@@ -157,21 +182,22 @@ int st_llvmpasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
 			return -1;
 		}
 		if (name_end - name == 5 && memcmp(name, "Total", 5) == 0) {
-			eb->v[group].end = t;
+			eb->v[group].end = tt[th];
 			state = OUT;
 			continue;
 		}
-		if (t > UINT64_MAX / 4) {
+		if (tt[th] > UINT64_MAX / 4) {
 			snprintf(err, errlen, "line %llu: times add up to too much",
 			         (unsigned long long)line);
 			return -1;
 		}
-		st_evbuf_add(eb, 0, pass, st_intern(strs, name, (size_t)(name_end - name)),
-		             t, t + ns, NULL, 0, line);
-		t += ns;
+		name_end = instance_end(name, name_end);
+		st_evbuf_add(eb, th, pass, st_intern(strs, name, (size_t)(name_end - name)),
+		             tt[th], tt[th] + ns, NULL, 0, line);
+		tt[th] += ns;
 	}
 	if (state == TABLE)
-		eb->v[group].end = t;
+		eb->v[group].end = tt[th];
 	if (groups == 0) {
 		snprintf(err, errlen, "line %llu: no timing table (a \"--- Name ---\" "
 		         "header after a title)", (unsigned long long)line);

@@ -105,6 +105,20 @@ done; } >"$tmp/two.time-llvm-passes.txt"
 json "$tmp/two.time-llvm-passes.txt"
 has "time-llvm-passes: a pass in its first group" '{"pass":"SharedPass","group":"Group One","count":1,"self_ns":30000000}'
 has "time-llvm-passes: the same pass in another group" '{"pass":"SharedPass","group":"Group Two","count":1,"self_ns":20000000}'
+# the pass manager's table holds the LLVM time; a table of regions inside
+# passes (Register Allocation) is listed, not added again; " #2" is the
+# pass's second instance
+row() { printf '   0.0010 ( 10.0%%)   0.0000 (  0.0%%)   0.0010 ( 10.0%%)   %s ( 10.0%%)  %s\n' "$1" "$2"; }
+{ printf '%s\n  Register Allocation\n%s\n  Total Execution Time: 0.05 seconds\n\n%s\n' "$sep" "$sep" "$cols"
+  row 0.0500 'Global Splitting'; row 0.0500 Total; echo
+  printf '%s\n  Pass execution timing report\n%s\n  Total Execution Time: 0.6 seconds\n\n%s\n' "$sep" "$sep" "$cols"
+  row 0.3000 APass; row 0.2000 BPass; row 0.1000 'APass #2'; row 0.6000 Total
+} >"$tmp/inner.time-llvm-passes.txt"
+json "$tmp/inner.time-llvm-passes.txt"
+has "time-llvm-passes: the wall is the pass table's" '"build":{"profiles":1,"crates":1,"wall_ns":600000000,'
+has "time-llvm-passes: LLVM time from the pass table alone" '"llvm_ns":600000000,"overhead_ns"'
+has "time-llvm-passes: #2 is the same pass" '{"pass":"APass","group":"Pass execution timing report","count":2,"self_ns":400000000}'
+has "time-llvm-passes: an inner table's rows listed" '{"pass":"Global Splitting","group":"Register Allocation","count":1,"self_ns":50000000}'
 
 # the real files: a directory of them, compressed ones, standard input
 expect "formats directory loads" 0 "$st" --report --by source "$fd"
