@@ -315,6 +315,7 @@ typedef struct logunit {
 	uint32_t name, version, target;
 	uint8_t kind;
 	uint64_t section_start;  /* of the open codegen section */
+	bool finished;
 } logunit;
 
 /* "registry+https://…#autocfg@1.1.0", "path+file:///w/app#0.1.0" (the
@@ -343,7 +344,8 @@ static void package_id(const char *id, st_strtab *strs, uint32_t *name,
 
 /* One event; NULL, or the field it needed and lacked. */
 static const char *log_event(st_build_timings *t, st_strtab *strs,
-                             const cJSON *o, logunit **lu, uint32_t *nlu)
+                             const cJSON *o, logunit **lu, uint32_t *nlu,
+                             uint64_t *last)
 {
 	const char *reason = str_of(o, "reason");
 	if (!reason)
@@ -383,6 +385,7 @@ static const char *log_event(st_build_timings *t, st_strtab *strs,
 		return NULL;
 	if (!secs(o, "elapsed", &el))
 		return "elapsed";
+	*last = el > *last ? el : *last;
 	if (strcmp(reason, "unit-started") == 0) {
 		if (!l->registered)
 			return "index of a registered unit";
@@ -414,10 +417,12 @@ static const char *log_event(st_build_timings *t, st_strtab *strs,
 		else if (sec && strcmp(sec, "frontend") == 0)
 			u->frontend_ns = rel;
 	} else if (rmeta || strcmp(reason, "unit-finished") == 0) {
-		if (rmeta)
+		if (rmeta) {
 			u->rmeta_ns = rel;
-		else
+		} else {
 			u->duration_ns = rel;
+			l->finished = true;
+		}
 		const cJSON *e;
 		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(o, "unblocked")) {
 			uint32_t to;
@@ -429,11 +434,12 @@ static const char *log_event(st_build_timings *t, st_strtab *strs,
 }
 
 static int parse_log(st_build_timings *t, st_strtab *strs,
-                     const unsigned char *data, size_t len, char *err,
-                     size_t errlen)
+                     const unsigned char *data, size_t len,
+                     uint32_t *unfinished, char *err, size_t errlen)
 {
 	logunit *lu = NULL;
 	uint32_t nlu = 0;
+	uint64_t last = 0;
 	int rc = 0;
 	size_t line = 0;
 	for (size_t off = 0; off < len && rc == 0;) {
@@ -444,7 +450,8 @@ static int parse_log(st_build_timings *t, st_strtab *strs,
 		const unsigned char *p = skip_space(data + off, &n);
 		if (n) {
 			cJSON *o = st_json_parse((const char *)p, n, NULL);
-			const char *miss = o ? log_event(t, strs, o, &lu, &nlu) : NULL;
+			const char *miss = o ? log_event(t, strs, o, &lu, &nlu, &last)
+			                     : NULL;
 			if (!o || !cJSON_IsObject(o)) {
 				snprintf(err, errlen, "line %zu: not a JSON object%s", line,
 				         nl ? "" : " (the log is cut short)");
@@ -462,6 +469,15 @@ static int parse_log(st_build_timings *t, st_strtab *strs,
 		}
 		off = end + 1;
 	}
+	/* a unit still running when the log ends runs to its last event, so
+	 * that its sections fit in it and the critical path sees it */
+	for (uint32_t i = 0; rc == 0 && i < nlu; i++) {
+		if (lu[i].pos == ST_NIL || lu[i].finished)
+			continue;
+		st_unit *u = &t->units.v[lu[i].pos];
+		u->duration_ns = last > u->start_ns ? last - u->start_ns : 0;
+		++*unfinished;
+	}
 	/* edges named cargo's indices: now units positions; edges to units
 	 * that never started are left out */
 	uint32_t k = 0;
@@ -478,10 +494,11 @@ static int parse_log(st_build_timings *t, st_strtab *strs,
 }
 
 int st_cargo_parse(st_build_timings *t, st_strtab *strs,
-                   const unsigned char *data, size_t len, bool log, char *err,
-                   size_t errlen)
+                   const unsigned char *data, size_t len, bool log,
+                   uint32_t *unfinished, char *err, size_t errlen)
 {
-	int rc = log ? parse_log(t, strs, data, len, err, errlen)
+	*unfinished = 0;
+	int rc = log ? parse_log(t, strs, data, len, unfinished, err, errlen)
 	             : parse_html(t, strs, data, len, err, errlen);
 	if (rc) {
 		st_timings_free(t);
@@ -497,8 +514,14 @@ int st_timings_load(st_model *m, const char *path, const unsigned char *data,
 {
 	st_build_timings t = { .path = ST_NIL };
 	note[0] = '\0';
-	if (st_cargo_parse(&t, m->strs, data, len, log, err, errlen) != 0)
+	uint32_t open = 0;
+	if (st_cargo_parse(&t, m->strs, data, len, log, &open, err, errlen) != 0)
 		return 1;
+	if (open)
+		snprintf(note, notelen, "%s: %u unit%s started and did not finish "
+		         "before the log ends (the build was cut off, or the log "
+		         "is): timed to its last event", path, open,
+		         open == 1 ? "" : "s");
 	t.path = st_intern_cstr(m->strs, path);
 	t.format = st_intern_cstr(m->strs, log ? "cargo build-analysis log"
 	                                       : "cargo timings HTML");
@@ -512,8 +535,10 @@ int st_timings_load(st_model *m, const char *path, const unsigned char *data,
 	bool old_log = strcmp(st_model_str(m, old->format),
 	                      "cargo build-analysis log") == 0;
 	bool replace = log && !old_log;
-	snprintf(note, notelen, "%s: cargo timings of this build come from %s; "
-	         "%s ignored", replace ? st_model_str(m, old->path) : path,
+	size_t used = strlen(note);
+	snprintf(note + used, notelen - used, "%s%s: cargo timings of this build "
+	         "come from %s; %s ignored", used ? "; " : "",
+	         replace ? st_model_str(m, old->path) : path,
 	         replace ? path : st_model_str(m, old->path),
 	         replace ? "that one" : "this one");
 	if (replace) {

@@ -21,6 +21,12 @@ check joined-text two-crates --by unit
 check joined-crates two-crates --by crate
 check joined-json two-crates --format json --top 5
 check tokio-hyper tokio-hyper.html --by unit --top 0
+# a log cut at a line's end (a build cut off): the unit still running runs
+# to the last event, with a warning
+head -30 two-crates/build-analysis.jsonl >"$tmp/cut.jsonl"
+expect "a log cut at a line's end loads" 0 "$st" --report --by unit "$tmp/cut.jsonl"
+contains "the unfinished unit is timed to the last event" "$tmp/out" '^ +800ms +146ms +- +146ms +- bin +\*app'
+one_line "and says so" 'cut\.jsonl: 1 unit started and did not finish before the log ends'
 # --by unit on profiles alone says there are no units to show
 "$st" --report --by unit two-crates/*.zst >"$tmp/out" 2>&1
 contains "--by unit without timings says so" "$tmp/out" 'no cargo timings loaded'

@@ -19,10 +19,12 @@ bool st_cargo_sniff_log(const unsigned char *data, size_t len);
 
 /* Parses one input into t (zeroed, path ST_NIL), interning names in strs.
  * Returns 0, or 1 with "offset N: ..." (HTML) or "line N: ..." (log) in err.
+ * Units of a log that started and never finished (a build cut off, or a
+ * log cut at a line's end) run to its last event: *unfinished counts them.
  * Analyses t (st_timings_analyse) before returning. */
 int st_cargo_parse(st_build_timings *t, st_strtab *strs,
                    const unsigned char *data, size_t len, bool log,
-                   char *err, size_t errlen);
+                   uint32_t *unfinished, char *err, size_t errlen);
 void st_timings_free(st_build_timings *t);
 
 /* Parses one input into m->timings.  Given a second, keeps one of them
