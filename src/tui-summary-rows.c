@@ -83,10 +83,12 @@ static void plan_sections(const app *a, int fixed, const uint32_t *len, int n,
 			lim[i]++;
 			used++;
 		}
-	/* a last row takes no more room than "top N of N+1" would say */
-	for (int i = 0; i < n; i++)
-		if (len[i] == lim[i] + 1)
+	/* rather than "top N of N+1", the last row, where it fits */
+	for (int i = 0; i < n && used < avail; i++)
+		if (len[i] == lim[i] + 1) {
 			lim[i] = len[i];
+			used++;
+		}
 }
 
 static void bar_text(app *a, char *buf, size_t cap, double frac, int width)
@@ -305,11 +307,11 @@ static void crate_section(app *a, rows *r, uint32_t top)
 }
 
 static void diff_rows(app *a, rows *r);
+static void plain_rows(app *a, rows *r, const uint32_t *lim);
 
 void tui_summary_rows(app *a, rows *r)
 {
 	const st_model *m = a->m;
-	char h[256], t[32];
 	if (a->diff) {
 		diff_rows(a, r);
 		return;
@@ -318,9 +320,20 @@ void tui_summary_rows(app *a, rows *r)
 	 * async fns, activities */
 	uint32_t len[6] = { m->crates.len > 1 ? m->crates.len : 0, m->passes.len,
 	                    m->cgus.len, m->functions.len, m->async_fns.len,
-	                    m->labels.len }, lim[6];
-	int fixed = 1 + 2 * (4 + (m->crates.len > 1) + (m->cgus.len > 0)) + !m->passes.len;
-	plan_sections(a, fixed, len, 6, lim);
+	                    m->labels.len }, lim[6] = { 0 };
+	/* the lines that are not section rows (headings, blank lines, notes),
+	 * counted by making the rows without any */
+	rows dry = { 0 };
+	plain_rows(a, &dry, lim);
+	free(dry.v);
+	plan_sections(a, dry.n, len, 6, lim);
+	plain_rows(a, r, lim);
+}
+
+static void plain_rows(app *a, rows *r, const uint32_t *lim)
+{
+	const st_model *m = a->m;
+	char h[256], t[32];
 	crate_section(a, r, lim[0]);
 	st_fmt_ns(t, sizeof t, (int64_t)m->llvm_self_ns, a->ascii);
 	snprintf(h, sizeof h, "Which LLVM pass dominates (self time; %% of all LLVM time, %s)", t);
