@@ -241,13 +241,14 @@ static void draw_row(app *a, canvas *c, const layout *L, int y, int r)
 	tb_ent_name(a, e, name, sizeof name);
 	style ns = vr->match ? S_MATCH : e->what == E_ASYNC || (e->what == E_DIFF &&
 	           e->dt == ST_DT_ASYNC) ? S_ASYNC : fn_style(tb_ent_fn_kind(a, e));
-	if (cv_width(c, name) > c->w - x) {
-		char el[2048];
-		st_name_elide_generics(name, strlen(name), el, sizeof el, a->ascii);
-		cv_text_crop(c, y, x, c->w, el, ns);
-	} else {
-		cv_text(c, y, x, c->w, name, ns);
-	}
+	/* as every view fits names: v's elision, the selected one scrolled by
+	 * < and > (the key: table, kind and row) */
+	size_t k0 = 0, k1 = 0;
+	if (vr->match)
+		tui_match_span(a, name, &k0, &k1);
+	uint64_t key = r == T->selpos
+	               ? (uint64_t)(6 + T->cur * 8 + T->kind) << 32 | (uint32_t)r : 0;
+	tui_draw_name(a, c, y, x, c->w, name, k0, k1, key, ns);
 	if (r == T->selpos)
 		cv_restyle(c, y, 0, c->w, S_SELECTED);
 }

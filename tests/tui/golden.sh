@@ -163,6 +163,9 @@ ui tables-next-pass 90x12 '6]]/^photo_service::main$<Enter>n<dump>n<dump>N' "$sa
 ui tables-fn-cgus 80x24 '6jjjjjj<Enter><Down><dump><Enter>' "$sample"
 # d: the selected row's raw name, whole
 ui tables-detail 80x16 '6jjjd' "$sample"
+# names as every view fits them: v elides generics, > and < scroll the
+# selected one
+ui tables-names 110x12 '6v<dump>vv<Down><Down>><dump><' "$data/two-crates"
 # a key that changes nothing draws no frame
 ui tables-redraw 100x12 '6<frames><Up><frames>j<frames>K<frames>' "$sample"
 # a table with nothing in it (no LLVM passes in this profile)
