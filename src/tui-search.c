@@ -22,9 +22,9 @@ static void filt_full(app *a, tview *v)
 	const uint32_t *parent = tui_tree_parents(a, t);
 	if (parent) {
 		for (uint32_t id = t->len; id-- > 1;) {
-			if (flags[id] & ST_TM_MATCH)
+			if (flags[id] & (ST_TM_MATCH | ST_TM_INSIDE))
 				filt[id] = t->nodes[id].total_ns;
-			if (!(flags[parent[id]] & ST_TM_MATCH))
+			if (!(flags[parent[id]] & (ST_TM_MATCH | ST_TM_INSIDE)))
 				filt[parent[id]] += filt[id];
 		}
 	} else {   /* children before parents: reverse pre-order */
@@ -33,9 +33,9 @@ static void filt_full(app *a, tview *v)
 			order[k++] = n;
 		while (k-- > 1) {
 			uint32_t id = order[k], p = t->nodes[id].parent;
-			if (flags[id] & ST_TM_MATCH)
+			if (flags[id] & (ST_TM_MATCH | ST_TM_INSIDE))
 				filt[id] = t->nodes[id].total_ns;
-			if (!(flags[p] & ST_TM_MATCH))
+			if (!(flags[p] & (ST_TM_MATCH | ST_TM_INSIDE)))
 				filt[p] += filt[id];
 		}
 		free(order);
@@ -66,8 +66,9 @@ static uint64_t filt_of(app *a, tview *v, uint32_t x)
 	uint32_t n = x;
 	uint64_t done;
 	for (;;) {
-		/* enter n: a match counts whole, others wait for their children */
-		if (fl[n] & ST_TM_MATCH) {
+		/* enter n: a match (and what it holds) counts whole, others wait
+		 * for their children */
+		if (fl[n] & (ST_TM_MATCH | ST_TM_INSIDE)) {
 			done = t->nodes[n].total_ns;
 		} else if (!(fl[n] & ST_TM_ANCESTOR) || t->nodes[n].first_child == ST_NIL) {
 			done = 0;
@@ -125,6 +126,17 @@ uint64_t tui_value(const app *a, const tview *v, uint32_t id)
 	if (v->filtered)   /* a cache: filling it changes nothing shown */
 		return filt_of((app *)a, (tview *)v, id);
 	return v->tree->nodes[id].total_ns;
+}
+
+/* Self time as shown: with the filter on, a node that only leads to
+ * matches has none of its own (its total is their time); a match and what
+ * it holds keep theirs. */
+int64_t tui_self(const app *a, const tview *v, uint32_t id)
+{
+	(void)a;
+	if (v->filtered && !(v->match.flags[id] & (ST_TM_MATCH | ST_TM_INSIDE)))
+		return 0;
+	return v->tree->nodes[id].self_ns;
 }
 
 bool tui_visible(const app *a, const tview *v, uint32_t id)

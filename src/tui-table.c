@@ -445,7 +445,9 @@ static int plain_header(app *a, tview *v, canvas *c, int y)
 	if (p.count)
 		heading(a, v, line, sizeof line, "count", 7, SORT_COUNT);
 	/* the share is of the zoomed node, the whole tree before any zoom */
-	heading(a, v, line, sizeof line, tui_zoom_root(v) ? "% zoom" : "% all", 7, -1);
+	/* filtered, the shares are of the matched time the top row holds */
+	heading(a, v, line, sizeof line, v->filtered ? "% match" : tui_zoom_root(v)
+	        ? "% zoom" : "% all", 7, -1);
 	cv_fill(c, y, 0, c->w, L' ', S_HEADER);
 	cv_text(c, y, 0, c->w, line, S_HEADER);
 	/* names sort from a (again: from z), so the arrow points the other way */
@@ -462,7 +464,7 @@ static void plain_row(app *a, tview *v, canvas *c, int y, uint32_t id)
 	double whole = (double)tui_value(a, v, tui_zoom_root(v));
 	char tot[32], self[32], pct[16], cnt[24], line[128], b[64];
 	st_fmt_ns_col(tot, sizeof tot, (int64_t)tui_value(a, v, id), a->ascii, 9);
-	st_fmt_ns_col(self, sizeof self, n->self_ns, a->ascii, 9);
+	st_fmt_ns_col(self, sizeof self, tui_self(a, v, id), a->ascii, 9);
 	st_fmt_pct(pct, sizeof pct, (double)tui_value(a, v, id), whole);
 	snprintf(cnt, sizeof cnt, "%u", n->count);
 	snprintf(line, sizeof line, "%s %s%s%*s%s%7s ", tot, p.self ? self : "", p.self ? " " : "",

@@ -151,7 +151,8 @@ static void fill_key(const sort_ctx *s, skey *k, uint32_t id)
 		break;
 	case BY_FIGURE:
 		/* signed self time in unsigned order: flip the sign bit */
-		k->k = s->v->sort == SORT_SELF ? (uint64_t)n->self_ns ^ (UINT64_C(1) << 63)
+		k->k = s->v->sort == SORT_SELF
+		     ? (uint64_t)tui_self(s->a, s->v, id) ^ (UINT64_C(1) << 63)
 		     : s->v->sort == SORT_COUNT ? n->count : tui_value(s->a, s->v, id);
 		break;
 	}

@@ -369,6 +369,8 @@ void tui_node_label(app *a, const st_tree *t, uint32_t id, char *buf, size_t cap
 /* A node's time as the view ranks it (its matches' alone with the filter
  * on), whether the view shows it, the style of its kind. */
 uint64_t tui_value(const app *a, const tview *v, uint32_t id);
+/* Self time as the Tree shows it (0 for what only leads to matches, filtered). */
+int64_t tui_self(const app *a, const tview *v, uint32_t id);
 bool tui_visible(const app *a, const tview *v, uint32_t id);
 style tui_kind_style(const app *a, const st_tree *t, uint32_t id);
 /* The visible children of id with at least min_value of time, in display
