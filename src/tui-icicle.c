@@ -395,6 +395,30 @@ static void draw_box(app *a, tview *v, canvas *c, const box *b, int depth,
 	free(kids);
 }
 
+/* A selection this frame does not show (made in another view: in a lump,
+ * narrower than a cell, below the last row) marks the box that holds it,
+ * so the icicle says where it is; the status line names it. */
+static void mark_holder(app *a, tview *v, canvas *c)
+{
+	if (find_drawn(v, v->sel, v->sel_cut) >= 0)
+		return;
+	const st_tree *t = v->tree;
+	for (uint32_t u = v->sel; u != ST_NIL; u = t->nodes[u].parent) {
+		uint32_t p = t->nodes[u].parent;
+		for (int i = 0; i < drawn.n; i++) {
+			const drawn_box *d = &drawn.b[i];
+			if ((d->id == u && !d->cut) || (d->cut && p != ST_NIL && d->id == p &&
+			                                tui_value(a, v, u) < d->cut)) {
+				for (int y = d->y0; y < d->y1; y++)
+					cv_restyle(c, y, d->x0, d->x1, S_SELECTED);
+				return;
+			}
+		}
+		if (u == tui_zoom_root(v))
+			return;
+	}
+}
+
 static void draw_icicle(app *a, tview *v, canvas *c, int top, int bottom)
 {
 	box root = { tui_zoom_root(v), v->zoom_cut[v->nzoom - 1], 0, (long)c->w * 8 };
@@ -407,6 +431,7 @@ static void draw_icicle(app *a, tview *v, canvas *c, int top, int bottom)
 	drawn.v = v;
 	drawn.n = 0;
 	draw_box(a, v, c, &root, 0, &lv, 0, -1);
+	mark_holder(a, v, c);
 }
 
 /* ---- keys ----------------------------------------------------------------------- */

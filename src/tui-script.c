@@ -4,15 +4,45 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 #include "stalactite/fmt.h"
 #include "tui.h"
 
 /* Next key of the script: a character, or <Name> for special keys, <C-x>
  * for Ctrl-X; <dump> prints the screen, <resize WxH> resizes, <frames>
  * prints how many frames were drawn (what the redraw flags save shows in
- * tests); <click X,Y> and <dclick X,Y> are a click and a double click on
+ * tests), <selected> what is drawn in the selection's style, row by row;
+ * <click X,Y> and <dclick X,Y> are a click and a double click on
  * column X of row Y (from 0), <wheelup> and <wheeldown> the mouse wheel.
  * -1 at the end. */
+/* Each run of cells in the selection's style: "selected ROW X0-X1: TEXT". */
+static void print_selected(const canvas *c, FILE *f)
+{
+	for (int y = 0; y < c->h; y++)
+		for (int x = 0; x < c->w;) {
+			const cell *row = &c->cells[y * c->w];
+			if (row[x].st != S_SELECTED) {
+				x++;
+				continue;
+			}
+			int x0 = x;
+			fprintf(f, "selected %d %d-", y, x0);
+			char text[4096];
+			size_t o = 0;
+			for (; x < c->w && row[x].st == S_SELECTED; x++) {
+				char mb[8];
+				mbstate_t ps = { 0 };
+				size_t n = row[x].ch ? wcrtomb(mb, row[x].ch, &ps) : 0;
+				if (n != (size_t)-1 && o + n < sizeof text) {
+					memcpy(text + o, mb, n);
+					o += n;
+				}
+			}
+			text[o] = '\0';
+			fprintf(f, "%d: %s\n", x - 1, text);
+		}
+}
+
 int tui_script_key(script *s, app *a, canvas *c, bool *dump)
 {
 	static const struct { const char *name; int key; } names[] = {
@@ -33,6 +63,11 @@ int tui_script_key(script *s, app *a, canvas *c, bool *dump)
 			s->p = end + 1;
 			if (n == 4 && !memcmp(name, "dump", 4)) {
 				*dump = true;
+				return 0;
+			}
+			if (n == 8 && !memcmp(name, "selected", 8)) {
+				if (s->out)
+					print_selected(c, s->out);
 				return 0;
 			}
 			if (n == 6 && !memcmp(name, "frames", 6)) {

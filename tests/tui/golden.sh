@@ -163,6 +163,9 @@ ui tables-next-pass 90x12 '6]]/^photo_service::main$<Enter>n<dump>n<dump>N' "$sa
 ui tables-fn-cgus 80x24 '6jjjjjj<Enter><Down><dump><Enter>' "$sample"
 # d: the selected row's raw name, whole
 ui tables-detail 80x16 '6jjjd' "$sample"
+# a selection made in the Tree that the icicle cannot draw (in app's lump)
+# marks the box holding it
+ui icicle-holder 120x24 '2/PostDom<Enter>nx1<selected>' "$data/two-crates"
 # names as every view fits them: v elides generics, > and < scroll the
 # selected one
 ui tables-names 110x12 '6v<dump>vv<Down><Down>><dump><' "$data/two-crates"
