@@ -28,7 +28,8 @@ static bool starts(const unsigned char *d, size_t len, size_t i, const char *p)
 	return len - i >= n && memcmp(d + i, p, n) == 0;
 }
 
-/* A folded stack line: printable text, a space, then digits. */
+/* A folded stack line: text without NUL, a space, then digits (frame names
+ * may hold any other byte: they are shown escaped). */
 static bool folded_line(const unsigned char *d, size_t n)
 {
 	while (n && d[n - 1] == '\r')
@@ -38,14 +39,12 @@ static bool folded_line(const unsigned char *d, size_t n)
 		j--;
 	if (j == n || j < 2 || d[j - 1] != ' ')
 		return false;
-	for (size_t i = 0; i + 1 < j; i++)
-		if (d[i] < 0x20 && d[i] != '\t')
-			return false;
-	return true;
+	return !memchr(d, '\0', j - 1);
 }
 
 st_text_format st_formats_sniff(const unsigned char *data, size_t len)
 {
+	bool whole = len <= ST_FORMATS_SNIFF;   /* the last line ends the file */
 	if (len > ST_FORMATS_SNIFF)
 		len = ST_FORMATS_SNIFF;
 	size_t i = starts(data, len, 0, "\xef\xbb\xbf") ? 3 : 0;
@@ -70,9 +69,10 @@ st_text_format st_formats_sniff(const unsigned char *data, size_t len)
 	if (starts(data, len, i, "===---"))
 		return ST_TF_LLVMPASSES;
 	/* time-passes: a "time:" line, maybe after rustc's own messages;
-	 * folded stacks: the first line that is no comment, whole, and either
-	 * a stack of several frames or followed by another such line (a lone
-	 * "version = 4" is no stack) */
+	 * folded stacks: the first two lines that are no comment both such
+	 * lines (or the first alone, as the whole file), one of them a stack
+	 * of several frames: "id 1" and "name 2", or a mount table, are no
+	 * stacks */
 	size_t at = i, folded = 0;
 	bool several = false;
 	while (at < len) {
@@ -86,17 +86,17 @@ st_text_format st_formats_sniff(const unsigned char *data, size_t len)
 			    memchr(data + j, ';', at + n - j))
 				return ST_TF_TIMEPASSES;
 		}
-		if (!nl)
+		if (!nl && !whole)
 			break;
 		if (n && data[at] != '#' && folded < 2) {
 			if (!folded_line(data + at, n))
 				folded = 3;   /* not folded stacks */
-			else if (folded++ == 0)
-				several = memchr(data + at, ';', n) != NULL;
+			else if (folded++ < 2)
+				several |= memchr(data + at, ';', n) != NULL;
 		}
 		at += n + 1;
 	}
-	return folded == 2 || (folded == 1 && several) ? ST_TF_FOLDED : ST_TF_NONE;
+	return (folded == 2 || folded == 1) && several ? ST_TF_FOLDED : ST_TF_NONE;
 }
 
 const char *st_formats_name(st_text_format f)

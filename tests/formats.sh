@@ -53,6 +53,15 @@ has "folded: leaf self time" '{"label":"c","count":1,"self_ns":7,"total_ns":7'
 has "folded: inner frame self and total" '{"label":"b","count":1,"self_ns":5,"total_ns":12'
 has "folded: root total" '{"label":"a","count":1,"self_ns":3,"total_ns":15'
 contains "folded: malformed lines in one warning" "$tmp/jerr" 'skipped 1 line that is not .*line 5'
+# what is folded stacks: a stack of several frames among the first two
+# lines; any byte but NUL in a name; a last line without its newline
+printf 'id 1\nname 2\n' >"$tmp/idname.txt"
+expect "folded: two lines of one word and a number are not stacks" 1 "$st" --report "$tmp/idname.txt"
+printf 'main;a\033[31mx 5\nmain;b 3\n' >"$tmp/esc.folded"
+json "$tmp/esc.folded"
+has "folded: an escape in a frame name loads" '{"label":"a\u001b[31mx","count":1,"self_ns":5'
+printf 'main;a 5' >"$tmp/nonl.folded"
+expect "folded: one stack without a newline loads" 0 "$st" --report "$tmp/nonl.folded"
 
 # Chrome traces: µs rounded to ns, B/E pairs, unknown phases ignored
 cat >"$tmp/g.json" <<'EOT'
