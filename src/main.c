@@ -29,6 +29,7 @@ typedef struct options {
 	bool diff;
 	const char *save;   /* --save FILE: write a snapshot instead */
 	bool jobs_set;      /* -j given: STALACTITE_JOBS is not read */
+	const char *report_only;   /* a report option given (for the error) */
 	st_ui_opts ui;
 } options;
 
@@ -104,7 +105,8 @@ static bool parse_duration(const char *s, int64_t *ns)
 	if (end == s || !(v >= 0) || v > 1e18)
 		return false;
 	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-		if (strcmp(end, units[i].unit) == 0 && v * units[i].scale <= 9e18) {
+		if (strcmp(end, units[i].unit) == 0 && v * units[i].scale <= 9e18 &&
+		    (*end || v == 0)) {   /* "5": 5 what? only 0 needs no unit */
 			*ns = (int64_t)(v * units[i].scale + 0.5);
 			return true;
 		}
@@ -156,6 +158,7 @@ static int parse(int argc, char **argv, options *o)
 		switch (c) {
 		case 'r': o->mode = MODE_REPORT; break;
 		case 'f':
+			o->report_only = "--format";
 			if (strcmp(optarg, "json") == 0)
 				o->report.format = ST_REPORT_JSON;
 			else if (strcmp(optarg, "text") == 0)
@@ -164,11 +167,13 @@ static int parse(int argc, char **argv, options *o)
 				return usage_error("unknown report format", optarg);
 			break;
 		case 'b':
+			o->report_only = "--by";
 			if (!valid_key(optarg))
 				return usage_error("unknown --by key", optarg);
 			o->report.by = optarg;
 			break;
 		case 'n': {
+			o->report_only = "--top";
 			long v = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end || v < 0 || v > 100000000)
 				return usage_error("--top needs a number", optarg);
@@ -402,6 +407,8 @@ int main(int argc, char **argv)
 		                 : ST_LOAD_MAX_JOBS) : 1);
 	char *const *paths = argv + optind;
 	int n = argc - optind;
+	if (o.full && o.mode != MODE_DEMANGLE)
+		return usage_error("--full goes with --demangle", NULL);
 	if (o.mode == MODE_DEMANGLE) {
 		if (n > 0)
 			return usage_error("--demangle reads standard input only", paths[0]);
@@ -416,6 +423,8 @@ int main(int argc, char **argv)
 	}
 	if (o.match && o.mode != MODE_REPORT)
 		return usage_error("--match goes with --report (use / in the viewer)", NULL);
+	if (o.report_only && o.mode != MODE_REPORT)
+		return usage_error("this option goes with --report", o.report_only);
 	if (n == 0)
 		return usage_error("no profile given", NULL);
 	if (o.diff && n != 2)
