@@ -15,6 +15,7 @@ expect "--version exits 0" 0 "$st" --version
 contains "--version prints the version" "$tmp/out" '^stalactite [0-9]+\.[0-9]+'
 
 expect "unknown option is a usage error" 2 "$st" --frobnicate x
+one_line "unknown option: one line" "^stalactite: unknown option: --frobnicate"
 # options that go with another are usage errors without it
 expect "--format without --report" 2 "$st" --format json x
 one_line "--format without --report: says so" 'this option goes with --report: --format'
@@ -23,7 +24,6 @@ expect "--full without --demangle" 2 "$st" --full x
 one_line "--full without --demangle: says so" '--full goes with --demangle'
 expect "--min-delta without a unit" 2 "$st" --report --diff --min-delta 5 x y
 one_line "--min-delta without a unit: says so" '--min-delta needs a duration such as 5ms: 5'
-one_line "unknown option: one line" "^stalactite: unknown option: --frobnicate"
 expect "missing option argument" 2 "$st" --report --top
 one_line "missing argument: one line" "^stalactite: option needs an argument"
 expect "bad --top" 2 "$st" --report --top=lots x
