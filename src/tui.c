@@ -202,7 +202,8 @@ static redraw handle_key(app *a, canvas *c, int key, bool *quit)
 	int act = tui_key_action(key);
 	if (act == ACT_NONE)
 		return r;
-	if (a->view == V_HELP && act != ACT_QUIT)
+	/* q leaves the help as any key does (as in less); Ctrl-C still quits */
+	if (a->view == V_HELP && (act != ACT_QUIT || key == 'q'))
 		return r | tui_views[V_HELP]->action(a, act);
 	redraw g;
 	if (global_action(a, act, quit, &g))

@@ -89,6 +89,8 @@ ui jump-filter 100x12 '4/^app$<Enter>f<Enter><dump>~' "$data/two-crates"
 ui jump-pass-nocodegen 130x12 '4<dump><Enter>' "$data/formats/photo_service.time-llvm-passes.txt"
 same_figure jump-pass-nocodegen 'Instruction Selection$'
 ui help 90x70 '?' "$sample"
+# q on the help goes back to the view, as any key does
+ui help-q 90x12 '?q' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 # in a diff the detail pane gives both sides' total and self
 ui detail-diff 100x16 '2jjd' --diff "$data/two-crates" "$data/two-crates-inline"
