@@ -137,12 +137,16 @@ static redraw close_prompt(app *a, bool keep)
 	prompt *p = &a->prompt;
 	a->searching = false;
 	if (keep) {
-		remember(p, a->pattern);
-		if (a->err[0]) {   /* nothing to keep of an invalid pattern */
-			tui_set_pattern(a, "");
-			return R_VIEW;
-		}
-		return R_STATUS;
+		remember(p, a->pattern);   /* to be mended from the history */
+		if (!a->err[0])
+			return R_STATUS;
+		/* nothing to keep of an invalid pattern: the search from before */
+		char why[sizeof a->err];
+		memcpy(why, a->err, sizeof why);
+		close_prompt(a, false);
+		snprintf(a->message, sizeof a->message, "not searched: %.180s (the "
+		         "search before is kept)", why);
+		return R_VIEW;
 	}
 	if (!p->edited)
 		return R_STATUS;

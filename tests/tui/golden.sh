@@ -106,6 +106,8 @@ ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
 # the overlay covers whole lines: no row of the table shows beside it
 ui breakdown-80x24 80x24 '2/drop_glue<Enter>eb' "$llvm"
 ui search-invalid 90x12 '2/(ab' "$llvm"
+# Enter on an invalid pattern keeps the search from before it, and says so
+ui search-invalid-enter 90x12 '2/Inliner<Enter>/(ab<Enter><dump>n' "$llvm"
 ui search-history 90x12 '/load<Enter>x/<Up><Enter>' "$llvm"
 # the prompt is a line editor: Left and insert, Ctrl-A/Ctrl-E, Ctrl-W takes
 # the word before the cursor, Backspace
