@@ -315,13 +315,15 @@ int main(int argc, char **argv)
 		{ "move", "jj" }, { "Right: expand", "<Right>" }, { "move", "jjjjjjjjjj" },
 		{ "PgDn/PgUp", "<PgDn><PgDn><PgUp>" }, { "s t c a: sort", "stca" },
 		{ "Left: collapse", "<Left><Left>" }, { "e: expand all", "e" },
-		{ "E: collapse all", "E" }, END,
+		{ "E: collapse all", "E" }, { "m: merged by label", "m" },
+		{ "move", "jjjj" }, { "m: back", "m" }, END,
 	};
 	static const step codegen[] = {
 		{ "3: view", "3" }, { "move", "jj" }, { "Right: expand", "<Right>" },
 		{ "move", "jj" }, { "Right: expand", "<Right>" }, { "move", "jjjjj" },
 		{ "p: pivot", "p" }, { "Right: expand", "<Right>" }, { "move", "jjjjj<PgDn>" },
-		{ "i: shape", "i" }, { "Tab: view", "<Tab>" }, END,
+		{ "i: shape", "i" }, { "m: merged by label", "m" }, { "m: back", "m" },
+		{ "Tab: view", "<Tab>" }, END,
 	};
 	static const step search[] = {
 		{ "2: view", "2" }, { "/: open the prompt", "/" },

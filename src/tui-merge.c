@@ -45,18 +45,64 @@ static void merge_base(app *a, int k, merged_tree *mt)
 	}
 }
 
+static int tree_index(const app *a, const st_tree *src)
+{
+	return src == &a->m->stack ? 0 : src == &a->m->codegen ? 1 : 2;
+}
+
+/* Places up to n more nodes of tree k's twin; true once it is made. */
+static bool merge_some(app *a, int k, uint32_t n)
+{
+	merged_tree *mt = &a->mtree[k];
+	if (mt->made)
+		return true;
+	const st_tree *src = model_tree(a, k);
+	if (!mt->job) {
+		mt->from = st_xreallocarray(NULL, src->len, sizeof *mt->from);
+		mt->job = st_tree_merge_begin(&mt->tree, src, merge_skip(k), mt->from);
+	}
+	if (!st_tree_merge_step(mt->job, n))
+		return false;
+	st_tree_merge_free(mt->job);
+	mt->job = NULL;
+	if (a->diff)
+		merge_base(a, k, mt);
+	mt->made = true;
+	return true;
+}
+
 merged_tree *tui_merged_of(app *a, const st_tree *src)
 {
-	int k = src == &a->m->stack ? 0 : src == &a->m->codegen ? 1 : 2;
-	merged_tree *mt = &a->mtree[k];
-	if (!mt->made) {
-		mt->from = st_xreallocarray(NULL, src->len, sizeof *mt->from);
-		st_tree_merge(&mt->tree, src, merge_skip(k), mt->from);
-		if (a->diff)
-			merge_base(a, k, mt);
-		mt->made = true;
-	}
-	return mt;
+	int k = tree_index(a, src);
+	merge_some(a, k, UINT32_MAX);
+	return &a->mtree[k];
+}
+
+/* A slice: about a millisecond of placing nodes. */
+#define MERGE_SLICE 65536
+
+/* The twin m would show: of the model tree the view on screen shows, while
+ * it is not merged (a merged view has its twin). */
+static int merge_wanted(app *a)
+{
+	for (int i = 0; i < 4; i++)
+		if (tui_cur_tview(a) == &a->tv[i]) {
+			int k = tree_index(a, a->tv[i].tree);
+			return a->mtree[k].made ? -1 : k;
+		}
+	return -1;
+}
+
+bool tui_merge_pending(app *a)
+{
+	return merge_wanted(a) >= 0;
+}
+
+void tui_merge_step(app *a)
+{
+	int k = merge_wanted(a);
+	if (k >= 0)
+		merge_some(a, k, MERGE_SLICE);
 }
 
 bool tui_is_merged(const app *a, const st_tree *t)
@@ -81,7 +127,8 @@ void tui_free_merged(app *a)
 		if (a->mtv_made[i])
 			tui_tview_free(&a->mtv[i]);
 	for (int k = 0; k < 3; k++)
-		if (a->mtree[k].made) {
+		if (a->mtree[k].made || a->mtree[k].job) {
+			st_tree_merge_free(a->mtree[k].job);
 			st_tree_free(&a->mtree[k].tree);
 			free(a->mtree[k].from);
 			free(a->mtree[k].base);

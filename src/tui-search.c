@@ -413,7 +413,8 @@ static tview *warm_wanted(app *a)
 
 bool tui_background_pending(const app *a)
 {
-	return tui_search_busy(a) || parents_wanted(a) >= 0 || warm_wanted((app *)a);
+	return tui_search_busy(a) || parents_wanted(a) >= 0 ||
+	       warm_wanted((app *)a) || tui_merge_pending((app *)a);
 }
 
 redraw tui_background_step(app *a)
@@ -438,6 +439,8 @@ redraw tui_background_step(app *a)
 	for (int k = 0; v && k < 4; k++)
 		if (warm_array(v, k, (size_t)1 << 20))   /* a MB: 256 faults at most */
 			break;
+	if (!v)   /* last: what m will want */
+		tui_merge_step(a);
 	return r;
 }
 
@@ -448,7 +451,7 @@ void tui_match_within(tview *v, uint64_t *total, int64_t *self, uint32_t *count)
 	if (!v->within.ok || v->within.top != top) {
 		/* the whole build, or its one crate, holds every match: the
 		 * match set's own figures, without a walk over them */
-		if (top == 0 || (t->nodes[top].parent == 0 && st_tree_nchildren(t, 0) == 1)) {
+		if (top == 0 || (t->nodes[top].parent == 0 && st_tree_one_child(t, 0))) {
 			v->within.total = v->match.total_ns;
 			v->within.self = v->match.self_ns;
 			v->within.count = v->match.count;

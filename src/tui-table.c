@@ -182,7 +182,7 @@ void tui_tview_expand_all(app *a, tview *v, uint32_t id, bool open)
 	uint8_t *col = v->collapsed, *exp = v->expanded;
 	uint32_t budget = t->len / 32 + 64, n;
 	uint32_t p = t->nodes[id].parent;
-	if (id == 0 || (p == 0 && st_tree_nchildren(t, 0) == 1)) {
+	if (id == 0 || (p == 0 && st_tree_one_child(t, 0))) {
 		/* the whole build or its one crate: every node from id on */
 		memset(exp + id, open, t->len - id);
 		memset(col + id, !open, t->len - id);

@@ -38,14 +38,15 @@ void tui_tview_init(tview *v, const st_tree *t, const shape_ops *shape)
 	v->nzoom = 1;
 	v->shape = shape;
 	v->expanded[0] = 1;
-	/* open the crates: with one crate, its contents are the interesting part */
-	for (uint32_t c = t->nodes[0].first_child; c != ST_NIL; c = t->nodes[c].next_sibling)
-		if (st_tree_nchildren(t, 0) == 1)
-			v->expanded[c] = 1;
+	/* with one crate, its contents are the interesting part: it is open
+	 * (counted once: a merged tree's root may have 100 000 children) */
+	bool one = st_tree_one_child(t, 0);
+	if (one)
+		v->expanded[t->nodes[0].first_child] = 1;
 	/* a build opens on its root; one crate on that crate */
-	v->sel = st_tree_nchildren(t, 0) == 1 ? t->nodes[0].first_child : 0;
+	v->sel = one ? t->nodes[0].first_child : 0;
 	/* one crate: the icicle starts inside it (Backspace zooms out) */
-	if (shape == &tui_shape_icicle && st_tree_nchildren(t, 0) == 1) {
+	if (shape == &tui_shape_icicle && one) {
 		v->zoom[v->nzoom++] = t->nodes[0].first_child;
 		v->sel = t->nodes[0].first_child;
 	}

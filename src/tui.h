@@ -172,6 +172,7 @@ typedef struct merged_tree {
 	uint32_t *from;          /* per node of the source: its merged node */
 	st_diff_node *base;      /* diff: BASE's figures per merged node */
 	bool made;
+	struct st_tree_merge_job *job;   /* being made between keys */
 } merged_tree;
 
 typedef enum view_id {
@@ -362,6 +363,10 @@ bool tui_is_merged(const app *a, const st_tree *t);
 /* BASE's figures of node id of t (a model tree or a merged one). */
 const st_diff_node *tui_diff_base(const app *a, const st_tree *t, uint32_t id);
 void tui_free_merged(app *a);
+/* The merged twin of the tree on screen, made between keys before m asks
+ * for it: whether some is left to make, and one slice of it. */
+bool tui_merge_pending(app *a);
+void tui_merge_step(app *a);
 /* Leaving view from for view to: when both show one tree (Icicle and
  * Tree), to takes over from's selection and folds. */
 void tui_tview_carry(app *a, view_id from, view_id to);

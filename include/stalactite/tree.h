@@ -74,6 +74,12 @@ static inline st_kind st_tree_kind(const st_tree *t, uint32_t id)
 }
 uint32_t st_tree_depth(const st_tree *t, uint32_t id);
 uint32_t st_tree_nchildren(const st_tree *t, uint32_t id);
+/* Whether id has exactly one child (without counting a long list). */
+static inline bool st_tree_one_child(const st_tree *t, uint32_t id)
+{
+	uint32_t c = t->nodes[id].first_child;
+	return c != ST_NIL && t->nodes[c].next_sibling == ST_NIL;
+}
 /* Visits id and all its descendants in pre-order, without recursion. */
 typedef void (*st_tree_visit_fn)(const st_tree *t, uint32_t id, void *ctx);
 void st_tree_walk(const st_tree *t, uint32_t id, st_tree_visit_fn fn, void *ctx);

@@ -11,6 +11,7 @@
 #ifndef STALACTITE_TREEMERGE_H
 #define STALACTITE_TREEMERGE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "stalactite/strtab.h"
 #include "stalactite/tree.h"
@@ -27,5 +28,16 @@
  * out.  map, when not NULL, receives for each of src's src->len nodes the
  * node of out it went into.  Iterative: any depth; O(nodes). */
 void st_tree_merge(st_tree *out, const st_tree *src, uint32_t skip, uint32_t *map);
+
+/* The same merge in steps, for a viewer that makes it between keys: begin
+ * initialises out (map is required), each step places up to n more source
+ * nodes and returns true once all are (out is then what st_tree_merge
+ * gives); free releases the job, done or not (out stays the caller's).
+ * src must not change meanwhile. */
+typedef struct st_tree_merge_job st_tree_merge_job;
+st_tree_merge_job *st_tree_merge_begin(st_tree *out, const st_tree *src,
+                                       uint32_t skip, uint32_t *map);
+bool st_tree_merge_step(st_tree_merge_job *j, uint32_t n);
+void st_tree_merge_free(st_tree_merge_job *j);
 
 #endif

@@ -121,8 +121,46 @@ static void test_deep(void)
 	st_tree_free(&t);
 }
 
+/* A parent with more children than a walk looks through (they go to the
+ * map), names repeating under it, merged at once and in steps of every
+ * size from 1: the same tree, node for node. */
+static void test_steps(void)
+{
+	st_tree t, one;
+	st_tree_init(&t);
+	uint32_t c = add(&t, 0, CRATE, ST_NOSTR, ST_K_CRATE, 0, 0, 0);
+	for (uint32_t i = 0; i < 200; i++) {
+		uint32_t o = add(&t, c, OPT, i % 3 ? CGU0 : CGU1, ST_K_ACTIVITY, 10, 1, 1);
+		add(&t, o, 100 + i % 40, F, ST_K_PASS, 5, 5, 1);
+		add(&t, c, 1000 + i % 25, G, ST_K_PASS, 3, 3, 1);
+	}
+	st_tree_merge(&one, &t, 0, NULL);
+	CHECK_INT(one.len, 1 + 1 + 1 + 40 + 25);
+	for (uint32_t step = 1; step <= 9; step += 4) {
+		st_tree m;
+		uint32_t *map = malloc(t.len * sizeof *map);
+		st_tree_merge_job *j = st_tree_merge_begin(&m, &t, 0, map);
+		int steps = 0;
+		while (!st_tree_merge_step(j, step))
+			steps++;
+		st_tree_merge_free(j);
+		CHECK(steps >= (int)(t.len - 1) / (int)step - 1);
+		CHECK_INT(m.len, one.len);
+		for (uint32_t i = 0; i < m.len && i < one.len; i++)
+			CHECK(m.nodes[i].parent == one.nodes[i].parent &&
+			      m.nodes[i].name == one.nodes[i].name &&
+			      m.nodes[i].total_ns == one.nodes[i].total_ns &&
+			      m.nodes[i].count == one.nodes[i].count);
+		free(map);
+		st_tree_free(&m);
+	}
+	st_tree_free(&one);
+	st_tree_free(&t);
+}
+
 int main(void)
 {
+	test_steps();
 	test_stack();
 	test_skip();
 	test_deep();
