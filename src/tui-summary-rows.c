@@ -309,6 +309,20 @@ static void crate_section(app *a, rows *r, uint32_t top)
 static void diff_rows(app *a, rows *r);
 static void plain_rows(app *a, rows *r, const uint32_t *lim);
 
+/* The rows of six sections of len[] rows made by make, as many of each as
+ * the screen holds: the lines that are not section rows (headings, blank
+ * lines, notes) are counted by making the rows with none first. */
+static void planned(app *a, rows *r, const uint32_t *len,
+                    void (*make)(app *a, rows *r, const uint32_t *lim))
+{
+	uint32_t lim[6] = { 0 };
+	rows dry = { 0 };
+	make(a, &dry, lim);
+	free(dry.v);
+	plan_sections(a, dry.n, len, 6, lim);
+	make(a, r, lim);
+}
+
 void tui_summary_rows(app *a, rows *r)
 {
 	const st_model *m = a->m;
@@ -320,14 +334,8 @@ void tui_summary_rows(app *a, rows *r)
 	 * async fns, activities */
 	uint32_t len[6] = { m->crates.len > 1 ? m->crates.len : 0, m->passes.len,
 	                    m->cgus.len, m->functions.len, m->async_fns.len,
-	                    m->labels.len }, lim[6] = { 0 };
-	/* the lines that are not section rows (headings, blank lines, notes),
-	 * counted by making the rows without any */
-	rows dry = { 0 };
-	plain_rows(a, &dry, lim);
-	free(dry.v);
-	plan_sections(a, dry.n, len, 6, lim);
-	plain_rows(a, r, lim);
+	                    m->labels.len };
+	planned(a, r, len, plain_rows);
 }
 
 static void plain_rows(app *a, rows *r, const uint32_t *lim)
@@ -443,7 +451,8 @@ static void diff_section(app *a, rows *r, st_diff_table t, const char *title, ui
 	const st_diff *d = a->diff;
 	const st_model *m = a->m;
 	const st_diff_rows *rs = &d->tables[t];
-	diff_heading(r, title, diff_tb[t], top, diff_count(a, t));
+	uint32_t count = diff_count(a, t);
+	diff_heading(r, title, diff_tb[t], top, count);
 	if (t == ST_DT_CGUS && (d->cgus_new || d->cgus_gone)) {
 		row *w = add(r);
 		w->st = S_DIM;
@@ -498,7 +507,7 @@ static void diff_section(app *a, rows *r, st_diff_table t, const char *title, ui
 		default: break;   /* crates and activities: their rows in Tables */
 		}
 	}
-	if (!shown) {
+	if (!count) {   /* not !shown: the plan's dry run shows none */
 		row *w = add(r);
 		w->st = S_DIM;
 		char t2[32];
@@ -510,9 +519,23 @@ static void diff_section(app *a, rows *r, st_diff_table t, const char *title, ui
 	}
 }
 
+static const st_diff_table diff_order[6] = { ST_DT_CRATES, ST_DT_PASSES, ST_DT_CGUS,
+	ST_DT_FUNCTIONS, ST_DT_ASYNC, ST_DT_LABELS };
+
+static void diff_sections(app *a, rows *r, const uint32_t *lim);
+
 /* The Summary of a diff opens on what changed: the build's totals before
  * and after, then every paired table by the size of its changes. */
 static void diff_rows(app *a, rows *r)
+{
+	bool crates = a->diff->tables[ST_DT_CRATES].len > 1;
+	uint32_t len[6];
+	for (int i = 0; i < 6; i++)
+		len[i] = i == 0 && !crates ? 0 : diff_count(a, diff_order[i]);
+	planned(a, r, len, diff_sections);
+}
+
+static void diff_sections(app *a, rows *r, const uint32_t *lim)
 {
 	const st_diff *d = a->diff;
 	st_build_totals b = st_model_totals(d->base), n = st_model_totals(d->m);
@@ -532,23 +555,11 @@ static void diff_rows(app *a, rows *r)
 	diff_item(a, r, (int64_t)b.cpu_ns, (int64_t)n.cpu_ns, "", "cpu");
 	diff_item(a, r, (int64_t)b.llvm_ns, (int64_t)n.llvm_ns, "", "LLVM (pass self time)");
 	diff_item(a, r, b.overhead_ns, n.overhead_ns, "", "profiler overhead");
-	static const st_diff_table order[6] = { ST_DT_CRATES, ST_DT_PASSES, ST_DT_CGUS,
-		ST_DT_FUNCTIONS, ST_DT_ASYNC, ST_DT_LABELS };
 	static const char *const titles[6] = { "Crates by change of wall time",
 		"LLVM passes by change of self time", "Codegen units by change of self time",
 		"Functions by change of LLVM time", "Async fns by change of LLVM time",
 		"rustc activities and queries by change of self time" };
 	bool crates = d->tables[ST_DT_CRATES].len > 1;
-	uint32_t len[6], lim[6];
-	/* fixed lines: the title, the threshold, the build's five, two per
-	 * section, the CGU note and one per section with no row to show */
-	int fixed = 1 + (a->min_delta != 0) + 6 + 2 * (5 + crates) +
-	            (d->cgus_new || d->cgus_gone);
-	for (int i = 0; i < 6; i++) {
-		len[i] = i == 0 && !crates ? 0 : diff_count(a, order[i]);
-		fixed += len[i] == 0 && (i > 0 || crates);
-	}
-	plan_sections(a, fixed, len, 6, lim);
 	for (int i = crates ? 0 : 1; i < 6; i++)
-		diff_section(a, r, order[i], titles[i], lim[i]);
+		diff_section(a, r, diff_order[i], titles[i], lim[i]);
 }
