@@ -29,6 +29,7 @@
 #include "stalactite/formats.h"
 #include "stalactite/load.h"
 #include "stalactite/mmprof-pipe.h"
+#include "stalactite/mmprof.h"
 #include "stalactite/snapshot.h"
 #include "stalactite/xalloc.h"
 #include "load-internal.h"
@@ -222,6 +223,22 @@ int load_timings(loader *ld, const input *in, const char *name,
 	return other_done(ld, in, name, cut, rc, msg, NULL, note, err, errlen);
 }
 
+/* Why data, which no reader takes, is bad input. */
+static const char *unread_format(const unsigned char *data, size_t len)
+{
+	if (len < 4)
+		return "offset 0: file too short to be a profile";
+	if (st_snapshot_sniff(data, len))   /* piped, compressed, in a dir */
+		return "offset 0: a snapshot opens only as a file given on its own";
+	if (len >= 6 && memcmp(data, "\xfd" "7zXZ\0", 6) == 0)
+		return "offset 0: compressed with xz, which is not read here (zstd "
+		       "and gzip are): unxz it first";
+	if (memcmp(data, "BZh", 3) == 0 && data[3] >= '1' && data[3] <= '9')
+		return "offset 0: compressed with bzip2, which is not read here "
+		       "(zstd and gzip are): bunzip2 it first";
+	return "offset 0: " ST_MMPROF_NOT_A_FORMAT;
+}
+
 /* Decodes data, named name in messages ("PATH", or "PATH (decompressed)"
  * where offsets are in the decompressed data).  cut, when not NULL, says
  * where a compressed stream ended early: it replaces the decoder's own
@@ -261,18 +278,7 @@ static int decode(loader *ld, st_builder *b, const input *in, const char *name,
 		return other_done(ld, in, name, cut, rc, msg, name, note, err, errlen);
 	}
 	if (f != FORMAT_MMPROF)
-		why = len < 4 ? "offset 0: file too short to be a profile"
-		      : st_snapshot_sniff(data, len)   /* piped, compressed, in a dir */
-		      ? "offset 0: a snapshot opens only as a file given on its own"
-		      : len >= 6 && memcmp(data, "\xfd" "7zXZ\0", 6) == 0
-		      ? "offset 0: compressed with xz, which is not read here (zstd "
-		        "and gzip are): unxz it first"
-		      : len >= 4 && memcmp(data, "BZh", 3) == 0 && data[3] >= '1' &&
-		        data[3] <= '9'
-		      ? "offset 0: compressed with bzip2, which is not read here "
-		        "(zstd and gzip are): bunzip2 it first"
-		      : "offset 0: not a format read here (a profile starts with "
-		        "MMPD; --help lists the others)";
+		why = unread_format(data, len);
 	/* one large file on several threads: decoded on others, built here */
 	st_strtab *own = ld->pipe && f == FORMAT_MMPROF ? st_strtab_new() : NULL;
 	if (!why && !(p = (mapped ? st_mmprof_open_mapped : st_mmprof_open)(

@@ -223,7 +223,7 @@ static bool check_header(st_mmprof *p)
 		return mm_fail(p, 0, "file too short for a profile header (%zu bytes)",
 		               p->len);
 	if (!st_mmprof_sniff(p->data, p->len))
-		return mm_fail(p, 0, "not a format read here (a profile starts with MMPD; --help lists the others)");
+		return mm_fail(p, 0, "%s", ST_MMPROF_NOT_A_FORMAT);
 	p->info.version = rd32(p->data + 4);
 	if (p->info.version != 8 && p->info.version != 9)
 		return mm_fail(p, 4, "unsupported format version %u",

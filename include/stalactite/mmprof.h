@@ -26,6 +26,10 @@ typedef struct st_mmprof_info {
 	                           end and only the readable part is used */
 } st_mmprof_info;
 
+/* What a file that is no profile (nor any other format) is told. */
+#define ST_MMPROF_NOT_A_FORMAT \
+	"not a format read here (a profile starts with MMPD; --help lists the others)"
+
 /* True when data starts like a measureme profile ("MMPD"). */
 bool st_mmprof_sniff(const unsigned char *data, size_t len);
 /* True when data (at least 8 bytes) has the magic and a version this decoder

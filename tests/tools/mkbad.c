@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "stalactite/mmprof.h"
 
 typedef struct mk_bytes {
 	unsigned char *p;
@@ -258,7 +259,7 @@ static void k_bad_magic(mk_prof *p)
 {
 	k_valid(p, 9);
 	p->out.p[3] = 'X';
-	mk_expect(p, "error %llu %s", 0, "not a format read here (a profile starts with MMPD; --help lists the others)");
+	mk_expect(p, "error %llu %s", 0, ST_MMPROF_NOT_A_FORMAT);
 }
 
 static void k_version(mk_prof *p, unsigned v)
