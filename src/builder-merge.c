@@ -77,6 +77,8 @@ static void graft_whole(st_builder *dst, const st_model *s, const uint32_t *str)
 		dn->arg = sid(str, sn->arg);
 		d->kinds[base + i] = t->kinds[i];
 		crate[i] = sn->parent ? crate[sn->parent] : base + i;
+		if (sn->parent)
+			note_graft(dst, crate[i], base + i);
 	}
 	d->len += n - 1;
 	/* the crates in the order they were made, as the lookup made them */
@@ -90,9 +92,6 @@ static void graft_whole(st_builder *dst, const st_model *s, const uint32_t *str)
 		d->nodes[0].first_child = cr[k];
 		bld_adopt(d, &dst->idx_stack, cr[k]);
 	}
-	for (uint32_t i = 1; i < n; i++)
-		if (t->nodes[i].parent)
-			note_graft(dst, crate[i], base + i);
 	d->nodes[0].total_ns += t->nodes[0].total_ns;
 	d->nodes[0].self_ns += t->nodes[0].self_ns;
 	d->nodes[0].count += t->nodes[0].count;

@@ -172,14 +172,17 @@ void bld_index_grafts(st_tree *t, child_index *ix, graft *g, uint32_t n,
                       uint32_t crate)
 {
 	kids_room(ix, t->len);
-	for (uint32_t k = 0; k < n; k++)
-		if (g[k].crate == crate)
-			memset(ix->kids + g[k].lo, 0, g[k].hi - g[k].lo);
-	for (uint32_t k = 0; k < n; k++)
-		for (uint32_t id = g[k].lo; g[k].crate == crate && id < g[k].hi; id++) {
+	/* the ranges are in id order, so a parent's count is whole before its
+	 * children are counted: zero and count in one pass */
+	for (uint32_t k = 0; k < n; k++) {
+		if (g[k].crate != crate)
+			continue;
+		memset(ix->kids + g[k].lo, 0, g[k].hi - g[k].lo);
+		for (uint32_t id = g[k].lo; id < g[k].hi; id++) {
 			uint8_t *c = &ix->kids[t->nodes[id].parent];
 			*c += *c < KIDS_INDEXED - 1;
 		}
+	}
 	for (uint32_t k = 0; k < n; k++) {
 		if (g[k].crate != crate)
 			continue;
