@@ -85,7 +85,7 @@ struct st_tree_merge_job {
 st_tree_merge_job *st_tree_merge_begin(st_tree *out, const st_tree *src,
                                        uint32_t skip, uint32_t *map)
 {
-	st_tree_merge_job *j = st_xcalloc(1, sizeof *j);
+	st_tree_merge_job *j = st_xmalloc(sizeof *j);
 	st_tree_init(out);
 	out->split = src->split;
 	out->nodes[0].total_ns = src->nodes[0].total_ns;

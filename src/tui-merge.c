@@ -85,8 +85,9 @@ merged_tree *tui_merged_of(app *a, const st_tree *src)
  * it is not merged (a merged view has its twin). */
 static int merge_wanted(app *a)
 {
+	const tview *v = tui_cur_tview(a);
 	for (int i = 0; i < 4; i++)
-		if (tui_cur_tview(a) == &a->tv[i]) {
+		if (v == &a->tv[i]) {
 			int k = tree_index(a, a->tv[i].tree);
 			return a->mtree[k].made ? -1 : k;
 		}
