@@ -22,6 +22,8 @@ typedef struct pairing {
 	st_diff *d;
 	uint32_t *map;        /* BASE strtab id -> merged id, or ST_NOSTR */
 	uint32_t nmap;
+	st_idmap unit_slots;  /* (package, target) -> slot, for unit keys */
+	uint32_t nunit_slots;
 } pairing;
 
 /* The merged id of BASE string id, its display form recorded too. */
@@ -172,6 +174,44 @@ static uint32_t side_id(pairing *p, bool base, uint32_t id)
 	return base ? map_id(p, id) : id;
 }
 
+/* The target a unit is told apart by: see fill. */
+static uint32_t unit_target(pairing *p, const st_unit *u, bool base)
+{
+	bool several = u->kind == ST_UK_BIN || u->kind == ST_UK_TEST ||
+	               u->kind == ST_UK_EXAMPLE;
+	return u->target == ST_NIL || !several ? ST_NOSTR : side_id(p, base, u->target);
+}
+
+/* The row key of a unit (merged ids): a slot per (package, target), then
+ * the kind. */
+static uint64_t unit_key(pairing *p, uint32_t name, uint32_t target, uint8_t kind)
+{
+	uint32_t slot = st_idmap_get_or_put(&p->unit_slots, st_idmap_pair(name, target),
+	                                    p->nunit_slots);
+	p->nunit_slots += slot == p->nunit_slots;
+	return st_idmap_pair(slot, kind);
+}
+
+/* d->unit_rows: each NEW unit's row, once the rows are sorted. */
+static void index_units(pairing *p)
+{
+	st_diff *d = p->d;
+	const st_diff_rows *rows = &d->tables[ST_DT_UNITS];
+	st_idmap at = { 0 };
+	for (uint32_t i = 0; i < rows->len; i++)
+		st_idmap_put(&at, unit_key(p, rows->v[i].name, rows->v[i].crate,
+		                           rows->v[i].kind), i);
+	const st_build_timings *t = &d->m->timings;
+	d->unit_rows = st_xreallocarray(NULL, t->units.len ? t->units.len : 1,
+	                                sizeof *d->unit_rows);
+	for (uint32_t i = 0; i < t->units.len; i++) {
+		const st_unit *u = &t->units.v[i];
+		d->unit_rows[i] = st_idmap_get(&at, unit_key(p, u->name, unit_target(p, u, false),
+		                                             u->kind));
+	}
+	st_idmap_free(&at);
+}
+
 static void fill(pairing *p, table *t, const st_model *s, bool base)
 {
 	st_model *m = p->d->m;
@@ -235,6 +275,21 @@ static void fill(pairing *p, table *t, const st_model *s, bool base)
 		f[2] += (int64_t)c->llvm_ns;
 		f[3] += c->overhead_ns;
 	}
+	/* a package builds one lib and one build script but maybe several
+	 * bins, tests or examples: those are told apart by target (cargo's
+	 * HTML report names no lib's target, its log does, so a lib's target
+	 * would split a pair of the two).  The pair (package, target) gets a
+	 * slot, and the slot with the kind is the key. */
+	for (uint32_t i = 0; i < s->timings.units.len; i++) {
+		const st_unit *u = &s->timings.units.v[i];
+		uint32_t name = ID(u->name), target = unit_target(p, u, base);
+		int64_t *f = SIDE(row_for(&t[ST_DT_UNITS], unit_key(p, name, target, u->kind),
+		                          name, target, u->kind, base));
+		f[0] += (int64_t)u->duration_ns;
+		f[1] += (int64_t)u->start_ns;
+		f[2] += u->critical;
+		f[3] += u->codegen_ns == ST_NO_TIME ? 0 : (int64_t)u->codegen_ns;
+	}
 #undef ID
 #undef SIDE
 }
@@ -258,11 +313,13 @@ static int cmp_row(const void *x, const void *y)
 	int c = strcmp(st_str(sort_strs, a->name), st_str(sort_strs, b->name));
 	if (c)
 		return c;
-	if (a->crate == b->crate)
-		return 0;
-	if (a->crate == ST_NOSTR || b->crate == ST_NOSTR)
-		return a->crate == ST_NOSTR ? -1 : 1;
-	return strcmp(st_str(sort_strs, a->crate), st_str(sort_strs, b->crate));
+	if (a->crate != b->crate) {
+		if (a->crate == ST_NOSTR || b->crate == ST_NOSTR)
+			return a->crate == ST_NOSTR ? -1 : 1;
+		if ((c = strcmp(st_str(sort_strs, a->crate), st_str(sort_strs, b->crate))))
+			return c;
+	}
+	return (a->kind > b->kind) - (a->kind < b->kind);   /* a unit's kind */
 }
 
 st_diff *st_diff_build(st_model *base, st_model *new)
@@ -271,7 +328,7 @@ st_diff *st_diff_build(st_model *base, st_model *new)
 	st_diff *d = st_xcalloc(1, sizeof *d);
 	d->base = base;
 	d->m = new;
-	pairing p = { d, NULL, st_strtab_count(base->strs) };
+	pairing p = { .d = d, .nmap = st_strtab_count(base->strs) };
 	p.map = st_xrealloc(NULL, (size_t)(p.nmap ? p.nmap : 1) * sizeof *p.map);
 	for (uint32_t i = 0; i < p.nmap; i++)
 		p.map[i] = ST_NOSTR;
@@ -297,6 +354,8 @@ st_diff *st_diff_build(st_model *base, st_model *new)
 		d->cgus_new += s == ST_DIFF_NEW;
 		d->cgus_gone += s == ST_DIFF_GONE;
 	}
+	index_units(&p);
+	st_idmap_free(&p.unit_slots);
 	free(p.map);
 	return d;
 }
@@ -309,9 +368,15 @@ void st_diff_free(st_diff *d)
 		free(d->nodes[i]);
 	for (int i = 0; i < ST_DT_COUNT; i++)
 		free(d->tables[i].v);
+	free(d->unit_rows);
 	st_model_free(d->base);
 	st_model_free(d->m);
 	free(d);
+}
+
+const st_diff_row *st_diff_unit_row(const st_diff *d, uint32_t unit)
+{
+	return &d->tables[ST_DT_UNITS].v[d->unit_rows[unit]];
 }
 
 const st_diff_node *st_diff_node_of(const st_diff *d, const st_tree *t, uint32_t id)

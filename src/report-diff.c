@@ -75,6 +75,20 @@ static const char *mark(const st_diff_row *r)
 	return r->status == ST_DIFF_NEW ? "[new] " : r->status == ST_DIFF_GONE ? "[gone] " : "";
 }
 
+/* A unit's place on the critical path, base to new. */
+static const char *critical_change(const st_diff_row *r)
+{
+	bool b = r->base[2] > 0, n = r->new[2] > 0;
+	if (r->status != ST_DIFF_BOTH)   /* a unit of one side only */
+		return n ? "on" : b ? "was on" : "";
+	return b && n ? "on" : n ? "joined" : b ? "left" : "";
+}
+
+static bool has_timings(const st_model *m)
+{
+	return m->timings.path != ST_NIL;
+}
+
 typedef struct table_spec {
 	st_diff_table t;
 	const char *key, *title, *what;
@@ -94,7 +108,8 @@ static void text_table(out *w, const table_spec *s)
 		fprintf(w->f, "\n%s\n", s->title);
 	fprintf(w->f, "  %9s %9s %10s %8s  %s%s\n", "base", "new", "delta", "%",
 	        s->t == ST_DT_FUNCTIONS ? "kind           " :
-	        s->t == ST_DT_CRATES ? "kind          " : "", s->what);
+	        s->t == ST_DT_CRATES ? "kind          " :
+	        s->t == ST_DT_UNITS ? "kind              critical  " : "", s->what);
 	for (uint32_t i = 0; i < rows->len && n < limit; i++) {
 		const st_diff_row *r = &rows->v[i];
 		if (!shown(w, r))
@@ -109,10 +124,16 @@ static void text_table(out *w, const table_spec *s)
 			fprintf(w->f, "%-13s  ", st_kind_name((st_kind)r->kind));
 		else if (s->t == ST_DT_CRATES)
 			fprintf(w->f, "%-12s  ", st_crate_kind_name((st_crate_kind)r->kind));
+		else if (s->t == ST_DT_UNITS)
+			fprintf(w->f, "%-16s  %-8s  ", st_unit_kind_name((st_unit_kind)r->kind),
+			        critical_change(r));
 		fputs(mark(r), w->f);
 		if (s->t == ST_DT_CGUS || s->t == ST_DT_FUNCTIONS || s->t == ST_DT_GENERICS)
 			fprintf(w->f, "%s / ", name_of(w, r->crate));
-		fprintf(w->f, "%s\n", name_of(w, r->name));
+		fprintf(w->f, "%s", name_of(w, r->name));
+		if (s->t == ST_DT_UNITS && r->crate != ST_NOSTR)
+			fprintf(w->f, " (%s)", name_of(w, r->crate));
+		fputc('\n', w->f);
 	}
 }
 
@@ -166,6 +187,10 @@ static const table_spec specs[] = {
 	{ ST_DT_LABELS, "label", "Activities and queries by change of self time", "label", F_NS },
 };
 
+static const table_spec units_spec = {
+	ST_DT_UNITS, "unit", "Cargo units by change of duration", "unit", F_NS
+};
+
 static void write_text(out *w)
 {
 	const st_diff *d = w->d;
@@ -178,10 +203,30 @@ static void write_text(out *w)
 	text_total(w, "cpu", (int64_t)b.cpu_ns, (int64_t)n.cpu_ns);
 	text_total(w, "LLVM", (int64_t)b.llvm_ns, (int64_t)n.llvm_ns);
 	text_total(w, "overhead", b.overhead_ns, n.overhead_ns);
+	bool tb = has_timings(d->base), tn = has_timings(d->m);
+	if (tb && tn) {
+		text_total(w, "cargo", (int64_t)d->base->timings.wall_ns,
+		           (int64_t)d->m->timings.wall_ns);
+		text_total(w, "critical", (int64_t)d->base->timings.critical_path_ns,
+		           (int64_t)d->m->timings.critical_path_ns);
+	} else if (tb || tn) {
+		fprintf(w->f, "Cargo timings: only the %s build has them; its units "
+		        "are listed as %s.\n", tb ? "base" : "new", tb ? "gone" : "new");
+	}
 	if (d->cgus_new || d->cgus_gone)
 		fprintf(w->f, "Codegen units are paired by name; the partitioning changed "
 		        "(%u new, %u gone), so their pairing is approximate.\n",
 		        d->cgus_new, d->cgus_gone);
+	if (wanted(w, "unit")) {
+		if (tb || tn)
+			text_table(w, &units_spec);
+		else if (w->o->by)   /* asked for: say why there is nothing */
+			fprintf(w->f, "\n%s\n  (no cargo timings loaded on either side: "
+			        "cargo build --timings writes target/cargo-timings/)\n",
+			        units_spec.title);
+	}
+	if (!d->base->sources.len && !d->m->sources.len && (tb || tn))
+		return;   /* cargo's timings alone: no profile tables to show */
 	if (wanted(w, "source")) {
 		text_sources(w, "Base", d->base);
 		text_sources(w, "New", d->m);
@@ -242,6 +287,7 @@ static const struct {
 	[ST_DT_ASYNC] = { "async_fns", "name", { "llvm_ns", "members", "", "" } },
 	[ST_DT_CRATES] = { "crates", "display", { "wall_ns", "cpu_ns", "llvm_ns", "overhead_ns" } },
 	[ST_DT_GENERICS] = { "generics", "name", { "llvm_ns", "instances", "", "" } },
+	[ST_DT_UNITS] = { "units", "name", { "duration_ns", "start_ns", "", "codegen_ns" } },
 };
 
 static void json_table(out *w, cJSON *diff, st_diff_table t)
@@ -264,6 +310,15 @@ static void json_table(out *w, cJSON *diff, st_diff_table t)
 			cJSON_AddStringToObject(o, "kind", st_kind_name((st_kind)r->kind));
 		if (t == ST_DT_CRATES)
 			cJSON_AddStringToObject(o, "kind", st_crate_kind_name((st_crate_kind)r->kind));
+		if (t == ST_DT_UNITS) {
+			cJSON_AddStringToObject(o, "kind", st_unit_kind_name((st_unit_kind)r->kind));
+			if (r->crate != ST_NOSTR)
+				str(w, o, "target", r->crate);
+			else
+				cJSON_AddNullToObject(o, "target");
+			cJSON_AddBoolToObject(o, "base_critical", r->base[2] > 0);
+			cJSON_AddBoolToObject(o, "new_critical", r->new[2] > 0);
+		}
 		for (int f = 0; f < ST_DIFF_FIGS; f++) {
 			const char *fn = json_specs[t].figs[f];
 			if (!*fn)
@@ -312,6 +367,20 @@ static int write_json(out *w)
 	num(build, "new_llvm_ns", (int64_t)n.llvm_ns);
 	num(build, "base_overhead_ns", b.overhead_ns);
 	num(build, "new_overhead_ns", n.overhead_ns);
+	/* cargo's figures of the build, where that side has timings */
+	const st_model *side[2] = { d->base, d->m };
+	static const char *const pre[2] = { "base", "new" };
+	for (int i = 0; i < 2; i++) {
+		if (!has_timings(side[i]))
+			continue;
+		char k[48];
+		snprintf(k, sizeof k, "%s_cargo_wall_ns", pre[i]);
+		num(build, k, (int64_t)side[i]->timings.wall_ns);
+		snprintf(k, sizeof k, "%s_critical_path_ns", pre[i]);
+		num(build, k, (int64_t)side[i]->timings.critical_path_ns);
+		snprintf(k, sizeof k, "%s_units", pre[i]);
+		num(build, k, side[i]->timings.units.len);
+	}
 	cJSON_AddBoolToObject(diff, "cgus_approximate", d->cgus_new || d->cgus_gone);
 	for (int t = 0; t < ST_DT_COUNT; t++)
 		json_table(w, diff, (st_diff_table)t);

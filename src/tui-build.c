@@ -11,9 +11,12 @@
 #include "stalactite/xalloc.h"
 #include "tui.h"
 
-enum { BSORT_START, BSORT_DURATION, BSORT_NAME };
+/* the last two: --diff only, by change of duration (D: growth first, M:
+ * size of the change) */
+enum { BSORT_START, BSORT_DURATION, BSORT_NAME, BSORT_DELTA, BSORT_ABS_DELTA };
 
-#define DUR_W 6   /* the duration column: st_fmt_ns fits in 6 */
+#define DUR_W 6     /* the duration column: st_fmt_ns fits in 6 */
+#define DELTA_W 8   /* diff: the change of duration, "+1.23s" or "[new]" */
 
 bool tui_build_loaded(const app *a)
 {
@@ -30,6 +33,18 @@ void tui_build_free(app *a)
 static const st_build_timings *timings(const app *a)
 {
 	return &a->m->timings;
+}
+
+/* --diff: BASE's side of unit i of NEW (NULL without a diff). */
+static const st_diff_row *base_row(const app *a, uint32_t i)
+{
+	return a->diff ? st_diff_unit_row(a->diff, i) : NULL;
+}
+
+static int64_t change_of(const app *a, uint32_t i)
+{
+	const st_diff_row *r = base_row(a, i);
+	return r ? st_diff_delta(r, 0) : 0;
 }
 
 static uint64_t unit_end(const st_unit *u)
@@ -86,7 +101,14 @@ static int cmp_rows(const void *x, const void *y)
 	int r;
 	if (a->build.sort == BSORT_DURATION)   /* longest first */
 		r = (u->duration_ns < v->duration_ns) - (u->duration_ns > v->duration_ns);
-	else
+	else if (a->build.sort == BSORT_DELTA || a->build.sort == BSORT_ABS_DELTA) {
+		int64_t p = change_of(a, i), q = change_of(a, j);
+		if (a->build.sort == BSORT_ABS_DELTA) {
+			p = p < 0 ? -p : p;
+			q = q < 0 ? -q : q;
+		}
+		r = (p < q) - (p > q);   /* largest first */
+	} else
 		r = strcmp(st_model_str(a->m, u->name), st_model_str(a->m, v->name));
 	if (a->build.reverse)
 		r = -r;
@@ -141,6 +163,7 @@ typedef struct layout {
 	int name_w;            /* marks at 0 and 1, the name from 2 */
 	int kind_x;            /* -1: no kind column (narrow screens) */
 	int dur_x;
+	int delta_x;           /* -1: no change column (no diff) */
 	int bar_x, bar_w;      /* the timeline, right of a separator */
 	uint64_t t0, span;     /* the part of the build it shows (zoom) */
 	double ns_per_col;
@@ -165,7 +188,11 @@ static layout make_layout(app *a, canvas *c)
 	if (L.kind_x >= 0)
 		x += 6;
 	L.dur_x = x;
-	L.bar_x = x + DUR_W + 2;
+	x += DUR_W;
+	L.delta_x = a->diff ? x + 1 : -1;
+	if (a->diff)
+		x += 1 + DELTA_W;
+	L.bar_x = x + 2;
 	L.bar_w = c->w - L.bar_x - 1;
 	if (L.bar_w < 1)
 		L.bar_w = 1;
@@ -217,7 +244,21 @@ static void draw_summary_line(app *a, canvas *c, int y)
 	                 t->slot_bound ? "cores" : "dependencies", t->units.len, t->joined);
 	if (a->m->sources.len && n > 0 && (size_t)n < sizeof buf) {
 		st_fmt_pct(pc, sizeof pc, (double)t->covered_ns, (double)t->wall_ns);
-		snprintf(buf + n, sizeof buf - (size_t)n, " (%s of the wall time)", pc);
+		n += snprintf(buf + n, sizeof buf - (size_t)n, " (%s of the wall time)", pc);
+	}
+	const st_build_timings *b = a->diff ? &a->diff->base->timings : NULL;
+	if (b && n > 0 && (size_t)n < sizeof buf) {
+		char bw[32], dw[32], bc[32], dc[32];
+		st_fmt_ns(bw, sizeof bw, (int64_t)b->wall_ns, a->ascii);
+		st_fmt_delta_ns(dw, sizeof dw, (int64_t)t->wall_ns - (int64_t)b->wall_ns, a->ascii);
+		st_fmt_ns(bc, sizeof bc, (int64_t)b->critical_path_ns, a->ascii);
+		st_fmt_delta_ns(dc, sizeof dc, (int64_t)t->critical_path_ns -
+		                (int64_t)b->critical_path_ns, a->ascii);
+		if (b->path == ST_NIL)
+			snprintf(buf + n, sizeof buf - (size_t)n, "  | base: no cargo timings");
+		else
+			snprintf(buf + n, sizeof buf - (size_t)n, "  | base: wall %s (%s), "
+			         "critical path %s (%s)", bw, dw, bc, dc);
 	}
 	cv_text_crop(c, y, 0, c->w, buf, S_HEADER);
 }
@@ -243,7 +284,8 @@ static const glyphs *gl(const app *a)
 
 static void draw_titles(app *a, canvas *c, const layout *L, int y)
 {
-	static const char *const by[] = { "by start", "by duration", "by name" };
+	static const char *const by[] = { "by start", "by duration", "by name",
+		                          "by change", "by |change|" };
 	char buf[128];
 	snprintf(buf, sizeof buf, "unit (%s%s%s%s)", a->build.critical ? "critical, " : "",
 	         a->filter && a->re ? "matching, " : "", by[a->build.sort],
@@ -252,6 +294,8 @@ static void draw_titles(app *a, canvas *c, const layout *L, int y)
 	if (L->kind_x >= 0)
 		cv_text(c, y, L->kind_x, c->w, "kind", S_HEADER);
 	cv_text(c, y, L->dur_x + DUR_W - 4, c->w, "took", S_HEADER);
+	if (L->delta_x >= 0)
+		cv_text(c, y, L->delta_x + DELTA_W - 6, c->w, "change", S_HEADER);
 	const glyphs *g = gl(a);
 	struct { const char *glyph, *what; style st; } legend[] = {
 		{ "*", "critical", S_CRITICAL }, { g->front, "frontend", S_FRONTEND },
@@ -410,6 +454,18 @@ static void draw_unit(app *a, canvas *c, const layout *L, int y, uint32_t ui, bo
 		cv_text(c, y, L->kind_x, c->w, short_kind(u->kind), lacks ? S_DIM : S_NORMAL);
 	st_fmt_ns_col(d, sizeof d, (int64_t)u->duration_ns, a->ascii, DUR_W);
 	cv_text(c, y, L->dur_x, c->w, d, S_NORMAL);
+	const st_diff_row *br = base_row(a, ui);
+	if (L->delta_x >= 0 && br) {
+		char ch[32];
+		int64_t dd = st_diff_delta(br, 0);
+		if (br->status == ST_DIFF_NEW)
+			snprintf(ch, sizeof ch, "[new]");
+		else
+			st_fmt_delta_ns(ch, sizeof ch, dd, a->ascii);
+		int w = cv_width(c, ch);
+		cv_text(c, y, L->delta_x + (w < DELTA_W ? DELTA_W - w : 0), c->w, ch,
+		        br->status == ST_DIFF_NEW || dd > 0 ? S_SLOWER : dd < 0 ? S_FASTER : S_DIM);
+	}
 	cv_text(c, y, L->bar_x - 1, c->w, g->sep, S_DIM);
 	/* each cell shows the section its middle falls in; a unit shorter
 	 * than a column still gets one */
@@ -458,8 +514,11 @@ static void draw_build(app *a, canvas *c, int top, int bottom)
 {
 	a->build.hits.n = 0;
 	if (!tui_build_loaded(a)) {
-		cv_text_crop(c, top + 1, 2, c->w, "no cargo timings loaded (cargo build "
-		             "--timings writes target/cargo-timings/)", S_DIM);
+		cv_text_crop(c, top + 1, 2, c->w, a->diff && a->diff->base->timings.path != ST_NIL
+		             ? "the new build has no cargo timings (the base has: see "
+		               "--report --diff --by unit)"
+		             : "no cargo timings loaded (cargo build --timings writes "
+		               "target/cargo-timings/)", S_DIM);
 		return;
 	}
 	make_rows(a);
@@ -516,9 +575,20 @@ static void draw_detail(app *a, canvas *c, int y)
 		else
 			st_fmt_ns(o[i], 32, (int64_t)v[i], a->ascii);
 	}
-	snprintf(buf, sizeof buf, "%s%s  %s  start %s  took %s  frontend %s  codegen %s  "
-	         "rmeta %s", u->critical ? "*" : "", lb,
-	         st_unit_kind_name((st_unit_kind)u->kind), s, d, f, cg, r);
+	int n = snprintf(buf, sizeof buf, "%s%s  %s  start %s  took %s  frontend %s  "
+	                 "codegen %s  rmeta %s", u->critical ? "*" : "", lb,
+	                 st_unit_kind_name((st_unit_kind)u->kind), s, d, f, cg, r);
+	const st_diff_row *br = base_row(a, a->build.sel);
+	if (br && n > 0 && (size_t)n < sizeof buf) {
+		char bt[32], bs[32];
+		st_fmt_ns(bt, sizeof bt, br->base[0], a->ascii);
+		st_fmt_ns(bs, sizeof bs, br->base[1], a->ascii);
+		if (br->status == ST_DIFF_NEW)
+			snprintf(buf + n, sizeof buf - (size_t)n, "  | new: not in the base build");
+		else
+			snprintf(buf + n, sizeof buf - (size_t)n, "  | base: start %s took %s%s",
+			         bs, bt, br->base[2] ? ", critical" : "");
+	}
 	cv_fill(c, y, 0, c->w, L' ', S_HEADER);
 	cv_text_crop(c, y, 0, c->w, buf, S_HEADER);
 }
@@ -649,6 +719,15 @@ static redraw build_action(app *a, int act)
 	case ACT_SORT_TOTAL:   /* t: the unit's total time is its duration */
 	case ACT_SORT_DURATION: set_sort(a, BSORT_DURATION); make_rows(a); move_to(a, pos); return R_VIEW;
 	case ACT_SORT_NAME: set_sort(a, BSORT_NAME); make_rows(a); move_to(a, pos); return R_VIEW;
+	case ACT_SORT_DELTA: case ACT_SORT_ABS_DELTA:
+		if (!a->diff) {
+			snprintf(a->message, sizeof a->message, "sorting by change needs --diff BASE NEW");
+			return R_STATUS;
+		}
+		set_sort(a, act == ACT_SORT_DELTA ? BSORT_DELTA : BSORT_ABS_DELTA);
+		make_rows(a);
+		move_to(a, pos);
+		return R_VIEW;
 	case ACT_CRITICAL_ONLY: a->build.critical = !a->build.critical; return R_VIEW;
 	case ACT_TIME_IN:
 		if (a->build.zoom < 40)
@@ -677,9 +756,11 @@ static redraw build_click(app *a, canvas *c, int y, int x, int what)
 	return what == MOUSE_DOUBLE ? open_unit(a) : R_VIEW;
 }
 
+/* With --diff, a base with timings and a new build without still opens
+ * the view: it says where the base's units are. */
 static bool build_available(const app *a)
 {
-	return tui_build_loaded(a);
+	return tui_build_loaded(a) || (a->diff && a->diff->base->timings.path != ST_NIL);
 }
 
 const view_ops tui_view_build = {

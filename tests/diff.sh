@@ -55,6 +55,38 @@ expect "match with diff" 0 "$st" --report --diff --match 'Inliner' --by pass "$d
 contains "match: events base -> new" "$tmp/out" '^  events +[0-9]+ -> [0-9]+ \([+-]?[0-9]+\)$'
 contains "match: total" "$tmp/out" '^  total +[0-9.]+ms -> [0-9.]+ms \(\+'
 
+# Cargo timings on both sides (tests/data/cargo/two-crates-inline: the same
+# build as two-crates with -inline-threshold=1000, its timings alone): the
+# build's wall and critical path, and every unit paired by package and kind.
+check_report diff-cargo --diff cargo/two-crates/cargo-timing.html \
+	cargo/two-crates-inline/build-analysis.jsonl
+contains "cargo diff: the build's wall" "$tmp/diff-cargo.txt" '^  cargo     1\.66s -> 935ms \(-72[0-9]ms, -43\.[0-9]%\)$'
+contains "cargo diff: the critical path" "$tmp/diff-cargo.txt" '^  critical  1\.47s -> 725ms '
+contains "cargo diff: the bin by its target" "$tmp/diff-cargo.txt" ' bin +on +app \(app\)$'
+(cd "$data" && "$st" --report --format json --diff cargo/two-crates/cargo-timing.html \
+	cargo/two-crates-inline/build-analysis.jsonl) >"$tmp/cj" 2>"$tmp/err"
+contains "cargo diff json: build figures" "$tmp/cj" '"base_cargo_wall_ns":1660000000,"base_critical_path_ns":1470000000,"base_units":4,"new_cargo_wall_ns":934826056,"new_critical_path_ns":724552837,"new_units":4'
+contains "cargo diff json: a unit row" "$tmp/cj" '\{"name":"async-lib","kind":"lib","target":null,"base_critical":true,"new_critical":true,"base_duration_ns":380000000,"new_duration_ns":143405421,"base_start_ns":420000000,"new_start_ns":544972771,"base_codegen_ns":240929523,"new_codegen_ns":61377764,"status":"both"\}'
+# the HTML (no lib targets) and the log (targets) of one build pair whole,
+# and a 77-unit build with itself pairs every unit with no change
+"$st" --report --format json --diff "$data/cargo/two-crates/cargo-timing.html" \
+	"$data/cargo/two-crates/build-analysis.jsonl" >"$tmp/cj" 2>"$tmp/err"
+n=$(grep -o '"status":"both"' "$tmp/cj" | wc -l)
+[ "$n" = 4 ] && ! grep -q '"status":"\(new\|gone\)"' "$tmp/cj" && ok "HTML and log of one build: 4 units paired" ||
+	fail "HTML and log of one build: $n units paired"
+"$st" --report --format json --diff "$data/cargo/tokio-hyper.html" "$data/cargo/tokio-hyper.html" >"$tmp/cj" 2>"$tmp/err"
+n=$(grep -o '"base_duration_ns":[0-9]*,"new_duration_ns"' "$tmp/cj" | wc -l)
+same=$(grep -o '"base_duration_ns":\([0-9]*\),"new_duration_ns":\1,' "$tmp/cj" | wc -l)
+units=$(grep -o '"base_units":[0-9]*' "$tmp/cj" | cut -d: -f2)
+[ "$n" = "$units" ] && [ "$same" = "$n" ] && [ "$n" -gt 70 ] &&
+	! grep -q '"status":"\(new\|gone\)"' "$tmp/cj" && ok "a build with itself: all $n units paired, unchanged" ||
+	fail "a build with itself: $n rows, $same unchanged, $units units"
+# one side without timings: its units are new (or gone), and said so
+check_report diff-cargo-one --diff two-crates cargo/two-crates-inline --by unit
+contains "timings on one side: said" "$tmp/diff-cargo-one.txt" '^Cargo timings: only the new build has them'
+expect "by unit without timings: says why" 0 "$st" --report --diff --by unit "$data/$base" "$data/$new"
+contains "by unit without timings: the reason" "$tmp/out" 'no cargo timings loaded on either side'
+
 # usage
 expect "diff needs two paths" 2 "$st" --report --diff "$data/$base"
 one_line "diff with one path: one line" 'give BASE and NEW'

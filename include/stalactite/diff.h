@@ -6,8 +6,9 @@
  * partitioning may change between builds: that pairing is approximate),
  * LLVM passes by name, functions by normalised name within their crate,
  * generic sets by erased name within their crate, async groups by owning
- * fn, labels by label, and the nodes of every tree by
- * their path (display name and argument at each level).  An item on one
+ * fn, labels by label, cargo units by package, target and kind, and the
+ * nodes of every tree by their path (display name and argument at each
+ * level).  An item on one
  * side only is kept, marked new or gone, with zeros on the missing side.
  *
  * The NEW model becomes the merged model: its trees gain the paths that
@@ -36,10 +37,12 @@ const char *st_diff_status_name(st_diff_status s);
  *   functions  0 llvm_ns
  *   async_fns  0 llvm_ns, 1 members
  *   crates     0 wall_ns, 1 cpu_ns, 2 llvm_ns, 3 overhead_ns
- *   generics   0 llvm_ns, 1 instances */
+ *   generics   0 llvm_ns, 1 instances
+ *   units      0 duration_ns, 1 start_ns, 2 critical (1: on the critical
+ *              path), 3 codegen_ns (0 where the input gives none) */
 typedef enum st_diff_table {
 	ST_DT_LABELS, ST_DT_PASSES, ST_DT_CGUS, ST_DT_FUNCTIONS, ST_DT_ASYNC,
-	ST_DT_CRATES, ST_DT_GENERICS, ST_DT_COUNT
+	ST_DT_CRATES, ST_DT_GENERICS, ST_DT_UNITS, ST_DT_COUNT
 } st_diff_table;
 
 #define ST_DIFF_FIGS 4
@@ -48,9 +51,11 @@ typedef struct st_diff_row {
 	uint32_t name;      /* merged strtab id: label, pass, CGU, function,
 	                       async fn, crate display name, generic set */
 	uint32_t crate;     /* CGUs, functions, generic sets: their crate;
-	                       crates: the crate's name alone; else ST_NOSTR */
+	                       crates: the crate's name alone; units: the
+	                       target's name or ST_NOSTR; else ST_NOSTR */
 	uint8_t status;     /* st_diff_status */
-	uint8_t kind;       /* functions: st_kind; crates: st_crate_kind */
+	uint8_t kind;       /* functions: st_kind; crates: st_crate_kind;
+	                       units: st_unit_kind */
 	int64_t base[ST_DIFF_FIGS], new[ST_DIFF_FIGS];
 } st_diff_row;
 
@@ -74,6 +79,7 @@ typedef struct st_diff {
 	                             indexed by node id */
 	st_diff_rows tables[ST_DT_COUNT];
 	uint32_t cgus_new, cgus_gone;   /* CGUs on one side only */
+	uint32_t *unit_rows;  /* NEW's cargo unit i -> its units row */
 } st_diff;
 
 /* Pairs base with new (both finished models) and takes both.  Never fails
@@ -83,6 +89,9 @@ void st_diff_free(st_diff *d);
 
 /* BASE's figures of node id of t, one of d->m's three trees. */
 const st_diff_node *st_diff_node_of(const st_diff *d, const st_tree *t, uint32_t id);
+
+/* The units row of NEW's cargo unit (an index of m->timings.units). */
+const st_diff_row *st_diff_unit_row(const st_diff *d, uint32_t unit);
 
 /* new - base of a row's figure slot. */
 static inline int64_t st_diff_delta(const st_diff_row *r, int slot)

@@ -324,6 +324,10 @@ ui build-zoom 100x20 '5<End><Up><Up>+++<dump><Up>-<dump>---' tokio-hyper.html
 ui build-deep-zoom 160x14 '5<End><Up><Up>++++++++++++++++++++<dump>-' tokio-hyper.html
 ui build-filter 100x16 '5/tokio<Enter>f<dump>/^zzz<Enter>' tokio-hyper.html
 ui build-search 100x14 '5/^h<Enter>n<dump>nN' tokio-hyper.html
+# --diff of two builds' timings: a change column, the base's wall and
+# critical path, D and M sort by change; the new build without timings
+ui build-diff 130x12 '5<dump>M<dump>Dj' --diff two-crates/build-analysis.jsonl two-crates-inline/build-analysis.jsonl
+ui build-diff-none 100x10 '5' --diff two-crates-inline/build-analysis.jsonl ../two-crates
 ui build-narrow 80x24 '5<PgDn><dump><End><dump><resize 40x10><dump><resize 80x24><Home>' tokio-hyper.html
 if LC_ALL=C true; then
 	export LC_ALL=C
