@@ -839,6 +839,31 @@ typedef struct part {
 	pthread_cond_t cv;
 } part;
 
+/* A NUL escaped in a string (\u0000) would end the C string cJSON makes of
+ * it, and with it the name: the element's copy, with each such escape
+ * written as U+FFFD (as wide, so offsets in messages stay true), or NULL
+ * when it has none. */
+static char *without_nul_escapes(const unsigned char *d, size_t n)
+{
+	char *copy = NULL;
+	bool in_str = false;
+	for (size_t i = 0; i < n; i++) {
+		if (d[i] == '"') {
+			in_str = !in_str;
+		} else if (in_str && d[i] == '\\' && i + 1 < n) {
+			if (d[i + 1] == 'u' && n - i >= 6 && memcmp(d + i + 2, "0000", 4) == 0) {
+				if (!copy) {
+					copy = st_xmalloc(n);
+					memcpy(copy, d, n);
+				}
+				memcpy(copy + i + 2, "FFFD", 4);
+			}
+			i++;   /* the escaped byte: a quote there does not end it */
+		}
+	}
+	return copy;
+}
+
 static int parse_elements(tparse *t, const unsigned char *data, size_t len,
                           size_t stop_at, part *other, walk *w, char *err,
                           size_t errlen)
@@ -877,10 +902,12 @@ static int parse_elements(tparse *t, const unsigned char *data, size_t len,
 		if (!e)
 			break;   /* cut inside the last event */
 		const char *p = NULL;
-		cJSON *o = st_json_parse((const char *)data + i, e - i, &p);
+		char *fixed = without_nul_escapes(data + i, e - i);
+		const char *src = fixed ? fixed : (const char *)data + i;
+		cJSON *o = st_json_parse(src, e - i, &p);
+		size_t at = !o && p && p >= src && p <= src + (e - i) ? i + (size_t)(p - src) : i;
+		free(fixed);
 		if (!o) {
-			size_t at = p && p >= (const char *)data + i &&
-			            p <= (const char *)data + e ? (size_t)(p - (const char *)data) : i;
 			snprintf(err, errlen, "offset %zu: bad JSON in a trace event", at);
 			rc = -1;
 			break;

@@ -344,8 +344,34 @@ static void test_feed_progress(void)
 	st_trace_split_min = keep;
 }
 
+/* A NUL escaped in a name keeps the rest of it (U+FFFD stands for the
+ * NUL); an escaped backslash before "u0000" is no NUL, and a bad element
+ * after one is still named at its own offset. */
+static void test_nul_escape(void)
+{
+	buf b = { 0 };
+	put(&b, "[{\"ph\":\"X\",\"name\":\"a\\u0000b\",\"ts\":1,\"dur\":5,\"pid\":1,\"tid\":1},"
+	    "{\"ph\":\"X\",\"name\":\"c\\\\u0000d\",\"ts\":1,\"dur\":2,\"pid\":1,\"tid\":1}]");
+	reading r = { 0 };
+	read_trace(&b, 1, &r);
+	CHECK_INT(r.rc, 0);
+	CHECK(st_lookup(r.strs, "a\xef\xbf\xbd" "b", 5) != ST_NOSTR);
+	CHECK(st_lookup(r.strs, "c\\u0000d", 8) != ST_NOSTR);
+	free_reading(&r);
+	free(b.p);
+	b = (buf){ 0 };
+	put(&b, "[{\"ph\":\"X\",\"name\":\"a\\u0000\",\"ts\":1,\"dur\":x}]");
+	memset(&r, 0, sizeof r);
+	read_trace(&b, 1, &r);
+	CHECK_INT(r.rc, -1);
+	CHECK_STR(r.err, "offset 41: bad JSON in a trace event");
+	free_reading(&r);
+	free(b.p);
+}
+
 int main(void)
 {
+	test_nul_escape();
 	test_shapes();
 	test_cancel();
 	test_feed_progress();
