@@ -37,6 +37,10 @@ typedef struct thread_stack {
 	uint32_t len, cap;
 	uint64_t first, last;  /* span of the thread's intervals */
 	bool seen;
+	/* grouped sources (time-llvm-passes): a root that is not a table of
+	 * regions inside passes; a thread of those alone times nothing of its
+	 * own, so its span is no cpu time */
+	bool outer;
 } thread_stack;
 
 /* What the codegen trees receive, summed per (CGU, label, function) while

@@ -767,6 +767,9 @@ static void enter(st_builder *b, thread_stack *ts, const st_event *e)
 	if (!parent) {
 		m->stack.nodes[b->crate_stack].total_ns += dur;
 		m->stack.nodes[0].total_ns += dur;
+		if (b->src_grouped && !ts->outer)
+			ts->outer = !st_llvmpasses_inner(st_str(m->strs, e->label),
+			                                 st_strlen(m->strs, e->label));
 	}
 	fill_frame(b, f, parent, c);
 	if (f->cgu_idx != ST_NIL)
@@ -901,11 +904,12 @@ void st_builder_end_source(st_builder *b, uint64_t events)
 		while (ts->len)
 			leave(b, ts);
 		if (ts->seen) {
-			s->cpu_ns += ts->last - ts->first;
+			if (!b->src_grouped || ts->outer)
+				s->cpu_ns += ts->last - ts->first;
 			first = ts->first < first ? ts->first : first;
 			last = ts->last > last ? ts->last : last;
 		}
-		ts->seen = false;
+		ts->seen = ts->outer = false;
 	}
 	/* the rustc process's span: all threads share one clock */
 	s->wall_ns = last > first ? last - first : 0;

@@ -126,6 +126,7 @@ row() { printf '   0.0010 ( 10.0%%)   0.0000 (  0.0%%)   0.0010 ( 10.0%%)   %s (
 json "$tmp/inner.time-llvm-passes.txt"
 has "time-llvm-passes: the wall is the pass table's" '"build":{"profiles":1,"crates":1,"wall_ns":600000000,'
 has "time-llvm-passes: LLVM time from the pass table alone" '"llvm_ns":600000000,"overhead_ns"'
+has "time-llvm-passes: cpu time from the pass table alone" '"wall_ns":600000000,"cpu_ns":600000000,'
 has "time-llvm-passes: #2 is the same pass" '{"pass":"APass","group":"Pass execution timing report","count":2,"self_ns":400000000}'
 has "time-llvm-passes: an inner table's rows listed" '{"pass":"Global Splitting","group":"Register Allocation","count":1,"self_ns":50000000}'
 
