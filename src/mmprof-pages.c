@@ -87,8 +87,13 @@ static bool scan_pages(st_mmprof *p)
 		if (len == 0)
 			return mm_fail(p, off, "zero-length page");
 		if (len > p->len - off - 5) {
+			/* what the cut page holds is kept: whole records of it are
+			 * read (check_records drops a partial one), so a small
+			 * profile whose only index page is cut keeps its names */
 			p->cut = true, p->cut_off = off;
 			set_incomplete(p, off, "last page cut");
+			if (p->len - off > 5)
+				stream_add(&p->st[tag], off, (uint32_t)(p->len - off - 5));
 			break;
 		}
 		stream_add(&p->st[tag], off, len);
@@ -114,7 +119,7 @@ static bool check_stream(st_mmprof *p, int tag)
 	                                           "string index" };
 	static const char magic[NTAGS][5] = { "MMES", "MMSD", "MMSI" };
 	const stream *s = &p->st[tag];
-	if (s->n == 0 && p->cut)
+	if ((s->n == 0 || s->total < 8) && p->cut)   /* none, or a cut page's bytes */
 		return mm_fail(p, p->cut_off, "no %s stream (file is incomplete at its "
 		               "end)", names[tag]);
 	if (s->n == 0)

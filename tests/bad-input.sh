@@ -128,6 +128,19 @@ for kind in $kinds; do
 	set +f
 done
 
+# A real small profile cut inside its only string index page (the last
+# page, 46 157 bytes from 344 436 on): a warning, and the names its whole
+# index entries give are kept (the lost ones read <unknown>).
+real="$top_srcdir/tests/data/lib-crate.mm_profdata"
+head -c 346000 "$real" >"$tmp/cut-index.mm_profdata"
+"$st" --report --by label --top 0 "$tmp/cut-index.mm_profdata" >"$tmp/out" 2>"$tmp/err"; got=$?
+[ $got -eq 0 ] && ok "cut in the only index page: exit 0" || fail "cut in the only index page: exit $got"
+if [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+   grep -q "^stalactite: warning: $tmp/cut-index.mm_profdata: offset 344436: file is incomplete at its end (last page cut)" "$tmp/err"
+then ok "cut in the only index page: one warning line"; else fail "cut in the only index page: stderr $(head -c 300 "$tmp/err")"; fi
+grep -q ' metadata_decode_entry_module_children$' "$tmp/out" &&
+	ok "cut in the only index page: indexed names kept" || fail "cut in the only index page: names lost"
+
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failure(s)"
 	exit 1

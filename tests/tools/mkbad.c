@@ -309,8 +309,8 @@ static void k_page_past_eof(mk_prof *p)
 	mk_page(p, 1, &p->sd, 0, p->sd.len);
 	size_t at = mk_page(p, 2, &p->si, 0, p->si.len);
 	mk_set32(&p->out, at + 1, (uint32_t)p->si.len + 100);
-	mk_expect(p, "error %llu %s", at,
-	          "no string index stream (file is incomplete at its end)");
+	/* the file cut in its only index page: what it holds is read */
+	mk_expect(p, "warning %llu%s", at, "");
 }
 
 static void k_no_strings(mk_prof *p)
