@@ -119,8 +119,16 @@ void tui_tview_status(app *a, canvas *c, int y)
 	st_fmt_pct(pa, sizeof pa, (double)n->total_ns, (double)v->tree->nodes[0].total_ns);
 	char label[512];
 	tui_node_label(a, v->tree, v->sel, label, sizeof label);
-	snprintf(buf, sizeof buf, "self %s  total %s  count %u  %s of parent  %s of all  ",
-	         self, tot, n->count, pp, pa);
+	int bn = snprintf(buf, sizeof buf, "self %s  total %s  count %u  %s of parent  %s of all  ",
+	                  self, tot, n->count, pp, pa);
+	/* a pass of the codegen trees: also its share of all LLVM time, the
+	 * base the Summary's and Tables' pass rows use */
+	if (st_tree_kind(v->tree, v->sel) == ST_K_PASS && v->tree != &a->m->stack &&
+	    a->m->llvm_self_ns && bn > 0 && (size_t)bn < sizeof buf) {
+		char pl[16];
+		st_fmt_pct(pl, sizeof pl, (double)n->total_ns, (double)a->m->llvm_self_ns);
+		snprintf(buf + bn, sizeof buf - (size_t)bn, "%s of LLVM  ", pl);
+	}
 	int x = cv_text(c, y, x0, c->w, buf, S_STATUS);
 	if (c->w - x >= 8)   /* less would be an ellipsis and a stub */
 		tui_draw_label(a, v, c, y, x, c->w, v->sel, label, 0, S_STATUS);

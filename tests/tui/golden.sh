@@ -74,6 +74,11 @@ ui jump-crate 100x16 '4/^app$<Enter>nx<dump><Enter>' "$data/two-crates"
 same_figure jump-crate ' app$'
 ui jump-pass 100x16 '4/^InlinerPass$<Enter>nx<dump><Enter>' "$data/two-crates"
 same_figure jump-pass ' InlinerPass$'
+# and the same share: the Summary's % of all LLVM time is on the status line
+pct=$(sed '/^--$/q' "$tmp/ui-jump-pass.txt" | grep -E ' InlinerPass$' | head -1 | awk '{ print $2 }')
+grep -v '^exit ' "$tmp/ui-jump-pass.txt" | tail -1 | grep -qF -- "$pct of LLVM" &&
+	ok "ui-jump-pass: the Summary's $pct of LLVM on the landed row" ||
+	fail "ui-jump-pass: no '$pct of LLVM' on the landed status line"
 ui jump-cgu 100x16 '4/app-cgu\.1$<Enter>nx<dump><Enter>' "$data/two-crates"
 same_figure jump-cgu 'app-cgu\.1$'
 ui jump-fn 100x16 '4/^app::main$<Enter>nx<dump><Enter>~' "$data/two-crates"
