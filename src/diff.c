@@ -24,6 +24,7 @@ typedef struct pairing {
 	uint32_t nmap;
 	st_idmap unit_slots;  /* (package, target) -> slot, for unit keys */
 	uint32_t nunit_slots;
+	uint64_t *new_unit_keys;   /* NEW's unit i -> its row's key */
 } pairing;
 
 /* The merged id of BASE string id, its display form recorded too. */
@@ -174,7 +175,17 @@ static uint32_t side_id(pairing *p, bool base, uint32_t id)
 	return base ? map_id(p, id) : id;
 }
 
-/* The target a unit is told apart by: see fill. */
+/* ---- cargo units ---------------------------------------------------------
+ *
+ * A package builds one lib (a proc-macro is one: cargo's HTML report calls
+ * it lib, its log proc-macro) and one build script but maybe several bins,
+ * tests or examples: those are told apart by target (the HTML report names
+ * no lib's target, the log does, so a lib's target would split a pair of
+ * the two).  A build may also hold two versions of a package (syn 1 and
+ * syn 2): the units of one package, target and kind are ranked by version,
+ * then start, and pair rank by rank.  A row's key is a slot per (package,
+ * target), the kind and the rank. */
+
 static uint32_t unit_target(pairing *p, const st_unit *u, bool base)
 {
 	bool several = u->kind == ST_UK_BIN || u->kind == ST_UK_TEST ||
@@ -182,14 +193,71 @@ static uint32_t unit_target(pairing *p, const st_unit *u, bool base)
 	return u->target == ST_NIL || !several ? ST_NOSTR : side_id(p, base, u->target);
 }
 
-/* The row key of a unit (merged ids): a slot per (package, target), then
- * the kind. */
-static uint64_t unit_key(pairing *p, uint32_t name, uint32_t target, uint8_t kind)
+/* The key of a unit of kind (a row shows the unit's own kind). */
+static uint64_t unit_key(pairing *p, uint32_t name, uint32_t target, uint8_t kind,
+                         uint16_t rank)
 {
+	kind = kind == ST_UK_PROC_MACRO ? ST_UK_LIB : kind;
 	uint32_t slot = st_idmap_get_or_put(&p->unit_slots, st_idmap_pair(name, target),
 	                                    p->nunit_slots);
 	p->nunit_slots += slot == p->nunit_slots;
-	return st_idmap_pair(slot, kind);
+	return st_idmap_pair(slot, (uint32_t)rank << 8 | kind);
+}
+
+static const st_build_timings *rank_units;
+static const st_strtab *rank_strs;
+
+static int cmp_unit_rank(const void *x, const void *y)
+{
+	uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
+	const st_unit *a = &rank_units->units.v[i], *b = &rank_units->units.v[j];
+	int c = strcmp(st_str(rank_strs, a->version), st_str(rank_strs, b->version));
+	if (c)
+		return c;
+	if (a->start_ns != b->start_ns)
+		return a->start_ns < b->start_ns ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+static void fill_units(pairing *p, table *t, const st_model *s, bool base)
+{
+	const st_build_timings *bt = &s->timings;
+	uint32_t n = bt->units.len;
+	uint32_t *ord = st_xreallocarray(NULL, n ? n : 1, sizeof *ord);
+	for (uint32_t i = 0; i < n; i++)
+		ord[i] = i;
+	rank_units = bt;
+	rank_strs = s->strs;   /* qsort has no context argument */
+	qsort(ord, n, sizeof *ord, cmp_unit_rank);
+	st_idmap seen = { 0 };   /* (slot, kind) -> units ranked so far */
+	if (!base)
+		p->new_unit_keys = st_xreallocarray(NULL, n ? n : 1, sizeof *p->new_unit_keys);
+	for (uint32_t k = 0; k < n; k++) {
+		const st_unit *u = &bt->units.v[ord[k]];
+		uint32_t name = side_id(p, base, u->name), target = unit_target(p, u, base);
+		uint8_t kind = u->kind;
+		uint64_t first = unit_key(p, name, target, kind, 0);
+		uint32_t r = st_idmap_get(&seen, first);
+		r = r == ST_IDMAP_NONE ? 0 : r;
+		st_idmap_put(&seen, first, r + 1);
+		uint16_t rank = r < UINT16_MAX ? (uint16_t)r : UINT16_MAX;
+		uint64_t key = unit_key(p, name, target, kind, rank);
+		st_diff_row *row = row_for(&t[ST_DT_UNITS], key, name, target, kind, base);
+		row->rank = rank;
+		if (!base || row->status == ST_DIFF_GONE) {
+			row->version = side_id(p, base, u->version);
+			row->kind = u->kind;
+		}
+		if (!base)
+			p->new_unit_keys[ord[k]] = key;
+		int64_t *f = base ? row->base : row->new;
+		f[0] += (int64_t)u->duration_ns;
+		f[1] += (int64_t)u->start_ns;
+		f[2] += u->critical;
+		f[3] += u->codegen_ns == ST_NO_TIME ? 0 : (int64_t)u->codegen_ns;
+	}
+	st_idmap_free(&seen);
+	free(ord);
 }
 
 /* d->unit_rows: each NEW unit's row, once the rows are sorted. */
@@ -200,14 +268,14 @@ static void index_units(pairing *p)
 	st_idmap at = { 0 };
 	for (uint32_t i = 0; i < rows->len; i++)
 		st_idmap_put(&at, unit_key(p, rows->v[i].name, rows->v[i].crate,
-		                           rows->v[i].kind), i);
-	const st_build_timings *t = &d->m->timings;
-	d->unit_rows = st_xreallocarray(NULL, t->units.len ? t->units.len : 1,
-	                                sizeof *d->unit_rows);
-	for (uint32_t i = 0; i < t->units.len; i++) {
-		const st_unit *u = &t->units.v[i];
-		d->unit_rows[i] = st_idmap_get(&at, unit_key(p, u->name, unit_target(p, u, false),
-		                                             u->kind));
+		                           rows->v[i].kind, rows->v[i].rank), i);
+	uint32_t n = d->m->timings.units.len;
+	d->unit_rows = st_xreallocarray(NULL, n ? n : 1, sizeof *d->unit_rows);
+	for (uint32_t i = 0; i < n; i++) {
+		/* every NEW unit made a row under its key */
+		d->unit_rows[i] = st_idmap_get(&at, p->new_unit_keys[i]);
+		if (d->unit_rows[i] == ST_IDMAP_NONE)
+			st_fatal("diff: a unit without its row");
 	}
 	st_idmap_free(&at);
 }
@@ -275,21 +343,7 @@ static void fill(pairing *p, table *t, const st_model *s, bool base)
 		f[2] += (int64_t)c->llvm_ns;
 		f[3] += c->overhead_ns;
 	}
-	/* a package builds one lib and one build script but maybe several
-	 * bins, tests or examples: those are told apart by target (cargo's
-	 * HTML report names no lib's target, its log does, so a lib's target
-	 * would split a pair of the two).  The pair (package, target) gets a
-	 * slot, and the slot with the kind is the key. */
-	for (uint32_t i = 0; i < s->timings.units.len; i++) {
-		const st_unit *u = &s->timings.units.v[i];
-		uint32_t name = ID(u->name), target = unit_target(p, u, base);
-		int64_t *f = SIDE(row_for(&t[ST_DT_UNITS], unit_key(p, name, target, u->kind),
-		                          name, target, u->kind, base));
-		f[0] += (int64_t)u->duration_ns;
-		f[1] += (int64_t)u->start_ns;
-		f[2] += u->critical;
-		f[3] += u->codegen_ns == ST_NO_TIME ? 0 : (int64_t)u->codegen_ns;
-	}
+	fill_units(p, t, s, base);
 #undef ID
 #undef SIDE
 }
@@ -319,7 +373,9 @@ static int cmp_row(const void *x, const void *y)
 		if ((c = strcmp(st_str(sort_strs, a->crate), st_str(sort_strs, b->crate))))
 			return c;
 	}
-	return (a->kind > b->kind) - (a->kind < b->kind);   /* a unit's kind */
+	if (a->kind != b->kind)   /* a unit's kind */
+		return (a->kind > b->kind) - (a->kind < b->kind);
+	return (a->rank > b->rank) - (a->rank < b->rank);
 }
 
 st_diff *st_diff_build(st_model *base, st_model *new)
@@ -355,6 +411,7 @@ st_diff *st_diff_build(st_model *base, st_model *new)
 		d->cgus_gone += s == ST_DIFF_GONE;
 	}
 	index_units(&p);
+	free(p.new_unit_keys);
 	st_idmap_free(&p.unit_slots);
 	free(p.map);
 	return d;

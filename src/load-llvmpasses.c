@@ -104,7 +104,7 @@ static bool row(const char *s, const char *e, int ncol, int wall,
 bool st_llvmpasses_inner(const char *title, size_t n)
 {
 	static const char w[] = "execution timing report";
-	return !memmem(title, n, w, sizeof w - 1);
+	return n && !memmem(title, n, w, sizeof w - 1);   /* untitled: outer */
 }
 
 /* name without a trailing " #N" (N digits) */

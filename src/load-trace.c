@@ -847,6 +847,8 @@ static char *without_nul_escapes(const unsigned char *d, size_t n)
 {
 	char *copy = NULL;
 	bool in_str = false;
+	if (!memchr(d, '\\', n))
+		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (d[i] == '"') {
 			in_str = !in_str;

@@ -131,6 +131,8 @@ static void text_table(out *w, const table_spec *s)
 		if (s->t == ST_DT_CGUS || s->t == ST_DT_FUNCTIONS || s->t == ST_DT_GENERICS)
 			fprintf(w->f, "%s / ", name_of(w, r->crate));
 		fprintf(w->f, "%s", name_of(w, r->name));
+		if (s->t == ST_DT_UNITS)
+			fprintf(w->f, " %s", name_of(w, r->version));
 		if (s->t == ST_DT_UNITS && r->crate != ST_NOSTR)
 			fprintf(w->f, " (%s)", name_of(w, r->crate));
 		fputc('\n', w->f);
@@ -311,6 +313,7 @@ static void json_table(out *w, cJSON *diff, st_diff_table t)
 		if (t == ST_DT_CRATES)
 			cJSON_AddStringToObject(o, "kind", st_crate_kind_name((st_crate_kind)r->kind));
 		if (t == ST_DT_UNITS) {
+			str(w, o, "version", r->version);
 			cJSON_AddStringToObject(o, "kind", st_unit_kind_name((st_unit_kind)r->kind));
 			if (r->crate != ST_NOSTR)
 				str(w, o, "target", r->crate);

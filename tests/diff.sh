@@ -62,11 +62,11 @@ check_report diff-cargo --diff cargo/two-crates/cargo-timing.html \
 	cargo/two-crates-inline/build-analysis.jsonl
 contains "cargo diff: the build's wall" "$tmp/diff-cargo.txt" '^  cargo     1\.66s -> 935ms \(-72[0-9]ms, -43\.[0-9]%\)$'
 contains "cargo diff: the critical path" "$tmp/diff-cargo.txt" '^  critical  1\.47s -> 725ms '
-contains "cargo diff: the bin by its target" "$tmp/diff-cargo.txt" ' bin +on +app \(app\)$'
+contains "cargo diff: the bin by its target" "$tmp/diff-cargo.txt" ' bin +on +app 0\.1\.0 \(app\)$'
 (cd "$data" && "$st" --report --format json --diff cargo/two-crates/cargo-timing.html \
 	cargo/two-crates-inline/build-analysis.jsonl) >"$tmp/cj" 2>"$tmp/err"
 contains "cargo diff json: build figures" "$tmp/cj" '"base_cargo_wall_ns":1660000000,"base_critical_path_ns":1470000000,"base_units":4,"new_cargo_wall_ns":934826056,"new_critical_path_ns":724552837,"new_units":4'
-contains "cargo diff json: a unit row" "$tmp/cj" '\{"name":"async-lib","kind":"lib","target":null,"base_critical":true,"new_critical":true,"base_duration_ns":380000000,"new_duration_ns":143405421,"base_start_ns":420000000,"new_start_ns":544972771,"base_codegen_ns":240929523,"new_codegen_ns":61377764,"status":"both"\}'
+contains "cargo diff json: a unit row" "$tmp/cj" '\{"name":"async-lib","version":"0.1.0","kind":"lib","target":null,"base_critical":true,"new_critical":true,"base_duration_ns":380000000,"new_duration_ns":143405421,"base_start_ns":420000000,"new_start_ns":544972771,"base_codegen_ns":240929523,"new_codegen_ns":61377764,"status":"both"\}'
 # the HTML (no lib targets) and the log (targets) of one build pair whole,
 # and a 77-unit build with itself pairs every unit with no change
 "$st" --report --format json --diff "$data/cargo/two-crates/cargo-timing.html" \
@@ -81,6 +81,40 @@ units=$(grep -o '"base_units":[0-9]*' "$tmp/cj" | cut -d: -f2)
 [ "$n" = "$units" ] && [ "$same" = "$n" ] && [ "$n" -gt 70 ] &&
 	! grep -q '"status":"\(new\|gone\)"' "$tmp/cj" && ok "a build with itself: all $n units paired, unchanged" ||
 	fail "a build with itself: $n rows, $same unchanged, $units units"
+# Two versions of one package pair version by version, whatever their
+# order of start; a proc-macro pairs with the same unit called lib (as
+# cargo's HTML report calls it).  Hand-made logs: log OUT writes the units
+# of the array units, each "package version kind start duration" (seconds).
+log() {
+	local i=0 u
+	{
+		printf '{"run_id":"t","reason":"build-started","timestamp":"2026-12-03T00:00:00Z"}\n'
+		for u in "${units[@]}"; do
+			set -- $u
+			printf '{"reason":"unit-registered","package_id":"registry+x#%s@%s","target":{"name":"%s","kind":"%s"},"mode":"build","index":%d,"dependencies":[]}\n' \
+				"$1" "$2" "$1" "$3" $i
+			i=$((i + 1))
+		done
+		i=0
+		for u in "${units[@]}"; do
+			set -- $u
+			printf '{"reason":"unit-started","index":%d,"elapsed":%s}\n' $i "$4"
+			printf '{"reason":"unit-finished","index":%d,"elapsed":%s,"unblocked":[]}\n' \
+				$i "$(awk -v a="$4" -v b="$5" 'BEGIN { print a + b }')"
+			i=$((i + 1))
+		done
+	} >"$1"
+}
+units=("syn 1.0.0 lib 0 1" "syn 2.0.0 lib 0.5 2" "macros 0.1.0 lib 0 0.5")
+log "$tmp/base.jsonl"
+units=("syn 2.0.0 lib 0 1.5" "syn 1.0.0 lib 0.2 1" "macros 0.1.0 proc-macro 0 0.4")
+log "$tmp/new.jsonl"
+expect "two versions: diff of hand-made logs" 0 "$st" --report --diff --by unit "$tmp/base.jsonl" "$tmp/new.jsonl"
+contains "two versions: syn 2 with syn 2" "$tmp/out" '^ +2\.00s +1\.50s +-500ms +-25\.0%  lib +on +syn 2\.0\.0$'
+contains "two versions: syn 1 with syn 1" "$tmp/out" '^ +1\.00s +1\.00s +0ns +0\.0%  lib +syn 1\.0\.0$'
+contains "lib and proc-macro: one unit" "$tmp/out" '^ +500ms +400ms +-100ms +-20\.0%  proc-macro +macros 0\.1\.0$'
+if grep -q '\[new\]\|\[gone\]' "$tmp/out"; then fail "hand-made logs: a unit unpaired"; else ok "hand-made logs: every unit paired"; fi
+
 # one side without timings: its units are new (or gone), and said so
 check_report diff-cargo-one --diff two-crates cargo/two-crates-inline --by unit
 contains "timings on one side: said" "$tmp/diff-cargo-one.txt" '^Cargo timings: only the new build has them'

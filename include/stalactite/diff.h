@@ -6,7 +6,7 @@
  * partitioning may change between builds: that pairing is approximate),
  * LLVM passes by name, functions by normalised name within their crate,
  * generic sets by erased name within their crate, async groups by owning
- * fn, labels by label, cargo units by package, target and kind, and the
+ * fn, labels by label, cargo units by package, target, kind and rank, and the
  * nodes of every tree by their path (display name and argument at each
  * level).  An item on one
  * side only is kept, marked new or gone, with zeros on the missing side.
@@ -56,6 +56,10 @@ typedef struct st_diff_row {
 	uint8_t status;     /* st_diff_status */
 	uint8_t kind;       /* functions: st_kind; crates: st_crate_kind;
 	                       units: st_unit_kind */
+	uint16_t rank;      /* units: which of its side's units of that
+	                       package, target and kind (by version, then
+	                       start), from 0 */
+	uint32_t version;   /* units: NEW's version (BASE's for a gone one) */
 	int64_t base[ST_DIFF_FIGS], new[ST_DIFF_FIGS];
 } st_diff_row;
 

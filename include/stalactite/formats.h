@@ -119,8 +119,9 @@ int st_folded_parse(const unsigned char *data, size_t len, st_strtab *strs,
 int st_timepasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
                         st_evbuf *eb, char *warn, size_t warnlen, char *err,
                         size_t errlen);
-/* A time-llvm-passes table of regions timed inside passes (any title but
- * the pass managers' "... execution timing report"): not LLVM time again. */
+/* A time-llvm-passes table of regions timed inside passes (titled, but not
+ * "... execution timing report" as the pass managers' are): not LLVM time
+ * again. */
 bool st_llvmpasses_inner(const char *title, size_t n);
 int st_llvmpasses_parse(const unsigned char *data, size_t len, st_strtab *strs,
                         st_evbuf *eb, char *warn, size_t warnlen, char *err,
