@@ -6,10 +6,14 @@
  * order, which puts parents before children: each BASE node looks for the
  * child of its merged parent with the same display name, display argument
  * and kind, or is added there. */
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "stalactite/diff.h"
 #include "stalactite/idmap.h"
+#include "stalactite/load.h"
+#include "stalactite/threads.h"
 #include "stalactite/snapshot.h"
 #include "stalactite/xalloc.h"
 
@@ -17,6 +21,8 @@ const char *st_diff_status_name(st_diff_status s)
 {
 	return s == ST_DIFF_NEW ? "new" : s == ST_DIFF_GONE ? "gone" : "both";
 }
+
+unsigned st_diff_thread_min = 65536;
 
 typedef struct pairing {
 	st_diff *d;
@@ -142,6 +148,56 @@ static void merge_tree(pairing *p, const st_tree *bt, st_tree *mt, int which)
 		              : dn[id].status ? ST_DIFF_BOTH : ST_DIFF_NEW;
 	free(to);
 	p->d->nodes[which] = dn;
+}
+
+/* Every string the base trees name, mapped: then merge_tree only reads the
+ * pairing and the merged model's display forms (map_id finds each mapped),
+ * and writes its own tree. */
+static void map_tree_strings(pairing *p, const st_tree *t)
+{
+	for (uint32_t id = 1; id < t->len; id++) {
+		map_id(p, t->nodes[id].name);
+		map_id(p, t->nodes[id].arg);
+	}
+}
+
+typedef struct tree_job {
+	pairing *p;
+	const st_model *base;
+	st_model *new;
+} tree_job;
+
+static void *merge_cg_trees(void *arg)
+{
+	tree_job *j = arg;
+	merge_tree(j->p, &j->base->codegen, &j->new->codegen, 1);
+	merge_tree(j->p, &j->base->pivot, &j->new->pivot, 2);
+	return NULL;
+}
+
+/* The three trees; with threads to spare (st_load_jobs), the codegen and
+ * pivot trees on a second thread beside the stack tree (on a real
+ * 65-profile pair, 1.8 s and 1.6 s of the diff's 3.4 s).  Each tree's
+ * merge is the same on any thread. */
+static void merge_trees(pairing *p, const st_model *base, st_model *new)
+{
+	map_tree_strings(p, &base->stack);
+	map_tree_strings(p, &base->codegen);
+	map_tree_strings(p, &base->pivot);
+	tree_job j = { p, base, new };
+	pthread_t th;
+	bool two = false;
+	if (st_load_jobs() > 1 && base->codegen.len + new->codegen.len >= st_diff_thread_min) {
+		sigset_t old;
+		st_block_async_signals(&old);   /* the viewer's handlers stay here */
+		two = pthread_create(&th, NULL, merge_cg_trees, &j) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	merge_tree(p, &base->stack, &new->stack, 0);
+	if (two)
+		pthread_join(th, NULL);
+	else
+		merge_cg_trees(&j);
 }
 
 /* ---- tables ---------------------------------------------------------------- */
@@ -390,9 +446,7 @@ st_diff *st_diff_build(st_model *base, st_model *new)
 		p.map[i] = ST_NOSTR;
 	p.map[0] = 0;
 
-	merge_tree(&p, &base->stack, &new->stack, 0);
-	merge_tree(&p, &base->codegen, &new->codegen, 1);
-	merge_tree(&p, &base->pivot, &new->pivot, 2);
+	merge_trees(&p, base, new);
 
 	table t[ST_DT_COUNT];
 	for (int i = 0; i < ST_DT_COUNT; i++)

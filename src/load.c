@@ -580,6 +580,11 @@ void st_load_set_jobs(unsigned n)
 	atomic_store(&default_jobs, n ? n : 1);
 }
 
+unsigned st_load_jobs(void)
+{
+	return atomic_load(&default_jobs);
+}
+
 int st_load_paths(st_model *m, char *const *paths, int npaths,
                   const st_load_opts *opts, char *err, size_t errlen)
 {

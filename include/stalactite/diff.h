@@ -86,8 +86,13 @@ typedef struct st_diff {
 	uint32_t *unit_rows;  /* NEW's cargo unit i -> its units row */
 } st_diff;
 
+/* Codegen nodes of both sides from which the codegen and pivot trees merge
+ * on a thread of their own when st_load_jobs allows (below, starting it
+ * costs more than it saves; tests lower it). */
+extern unsigned st_diff_thread_min;
+
 /* Pairs base with new (both finished models) and takes both.  Never fails
- * but for memory. */
+ * but for memory.  The result is the same on any number of threads. */
 st_diff *st_diff_build(st_model *base, st_model *new);
 void st_diff_free(st_diff *d);
 

@@ -36,6 +36,8 @@ typedef struct st_load_opts {
  * program sets it once from -j, STALACTITE_JOBS or the cores online, for
  * the viewer's loads too. */
 void st_load_set_jobs(unsigned jobs);
+/* That count (for the work after a load that may use threads too). */
+unsigned st_load_jobs(void);
 
 /* Loads every path into m and finishes it.  Returns 0; 1 with a one-line
  * message (without the "stalactite: " prefix) in err; or 2 when

@@ -7,6 +7,7 @@
 #include "check.h"
 #include "stalactite/builder.h"
 #include "stalactite/diff.h"
+#include "stalactite/load.h"
 
 typedef struct ev {
 	const char *kind, *label, *arg;
@@ -195,8 +196,55 @@ static void test_empty(void)
 	st_diff_free(d);
 }
 
+static const ev thr_base[] = {
+	{ "GenericActivity", "codegen_module_optimize", CGU_A, 0, 100 },
+	{ "LLVM Pass", "InlinerPass", "app[00aa11bb22cc33dd]::gone_fn", 60, 90 },
+	{ "LLVM Pass", "GVNPass", "app[00aa11bb22cc33dd]::kept", 55, 58 },
+	{ "LLVM Pass", "InstCombinePass", "app[00aa11bb22cc33dd]::kept", 10, 50 },
+	{ "GenericActivity", "typeck", NULL, 100, 110 },
+};
+static const ev thr_new[] = {
+	{ "GenericActivity", "codegen_module_optimize", CGU_B, 0, 200 },
+	{ "LLVM Pass", "InstCombinePass", "app[9f8e7d6c5b4a3]::new_fn", 150, 190 },
+	{ "LLVM Pass", "GVNPass", "app[9f8e7d6c5b4a3]::kept", 40, 45 },
+	{ "LLVM Pass", "InstCombinePass", "app[9f8e7d6c5b4a3]::kept", 10, 30 },
+};
+
+/* The codegen and pivot trees merged on a second thread give the diff one
+ * thread gives: every node of the three merged trees and BASE's figures. */
+static void test_threads(void)
+{
+	st_diff *d[2];
+	unsigned keep = st_diff_thread_min;
+	for (int i = 0; i < 2; i++) {
+		st_load_set_jobs(i ? 2 : 1);
+		st_diff_thread_min = i ? 0 : keep;
+		d[i] = st_diff_build(model(thr_base, 5), model(thr_new, 4));
+	}
+	st_load_set_jobs(1);
+	st_diff_thread_min = keep;
+	const st_tree *t[2][3] = { { &d[0]->m->stack, &d[0]->m->codegen, &d[0]->m->pivot },
+	                           { &d[1]->m->stack, &d[1]->m->codegen, &d[1]->m->pivot } };
+	for (int k = 0; k < 3; k++) {
+		CHECK_INT(t[0][k]->len, t[1][k]->len);
+		CHECK(t[0][k]->len > 3);
+		for (uint32_t id = 0; id < t[0][k]->len && id < t[1][k]->len; id++) {
+			const st_node *a = &t[0][k]->nodes[id], *b = &t[1][k]->nodes[id];
+			CHECK(a->parent == b->parent && a->name == b->name && a->arg == b->arg &&
+			      a->total_ns == b->total_ns && a->self_ns == b->self_ns);
+			const st_diff_node *x = st_diff_node_of(d[0], t[0][k], id);
+			const st_diff_node *y = st_diff_node_of(d[1], t[1][k], id);
+			CHECK(x->total_ns == y->total_ns && x->self_ns == y->self_ns &&
+			      x->count == y->count && x->status == y->status);
+		}
+	}
+	st_diff_free(d[0]);
+	st_diff_free(d[1]);
+}
+
 int main(void)
 {
+	test_threads();
 	test_pairing();
 	test_generics();
 	test_empty();
