@@ -555,6 +555,13 @@ static void diff_sections(app *a, rows *r, const uint32_t *lim)
 	diff_item(a, r, (int64_t)b.cpu_ns, (int64_t)n.cpu_ns, "", "cpu");
 	diff_item(a, r, (int64_t)b.llvm_ns, (int64_t)n.llvm_ns, "", "LLVM (pass self time)");
 	diff_item(a, r, b.overhead_ns, n.overhead_ns, "", "profiler overhead");
+	const st_build_timings *bt = &d->base->timings, *nt = &d->m->timings;
+	if (bt->path != ST_NIL && nt->path != ST_NIL) {   /* cargo's, both sides */
+		diff_item(a, r, (int64_t)bt->wall_ns, (int64_t)nt->wall_ns, "",
+		          "cargo's wall time (5: Build)");
+		diff_item(a, r, (int64_t)bt->critical_path_ns, (int64_t)nt->critical_path_ns,
+		          "", "cargo's critical path");
+	}
 	static const char *const titles[6] = { "Crates by change of wall time",
 		"LLVM passes by change of self time", "Codegen units by change of self time",
 		"Functions by change of LLVM time", "Async fns by change of LLVM time",
