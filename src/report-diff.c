@@ -201,11 +201,14 @@ static void write_text(out *w)
 	        "%u crate%s\n", b.profiles, b.profiles == 1 ? "" : "s", b.crates,
 	        b.crates == 1 ? "" : "s", n.profiles, n.profiles == 1 ? "" : "s",
 	        n.crates, n.crates == 1 ? "" : "s");
-	text_total(w, "wall", (int64_t)b.wall_ns, (int64_t)n.wall_ns);
-	text_total(w, "cpu", (int64_t)b.cpu_ns, (int64_t)n.cpu_ns);
-	text_total(w, "LLVM", (int64_t)b.llvm_ns, (int64_t)n.llvm_ns);
-	text_total(w, "overhead", b.overhead_ns, n.overhead_ns);
 	bool tb = has_timings(d->base), tn = has_timings(d->m);
+	bool profiles = d->base->sources.len || d->m->sources.len;
+	if (profiles || (!tb && !tn)) {   /* cargo's timings alone: no zeros */
+		text_total(w, "wall", (int64_t)b.wall_ns, (int64_t)n.wall_ns);
+		text_total(w, "cpu", (int64_t)b.cpu_ns, (int64_t)n.cpu_ns);
+		text_total(w, "LLVM", (int64_t)b.llvm_ns, (int64_t)n.llvm_ns);
+		text_total(w, "overhead", b.overhead_ns, n.overhead_ns);
+	}
 	if (tb && tn) {
 		text_total(w, "cargo", (int64_t)d->base->timings.wall_ns,
 		           (int64_t)d->m->timings.wall_ns);
@@ -227,7 +230,7 @@ static void write_text(out *w)
 			        "cargo build --timings writes target/cargo-timings/)\n",
 			        units_spec.title);
 	}
-	if (!d->base->sources.len && !d->m->sources.len && (tb || tn))
+	if (!profiles && (tb || tn))
 		return;   /* cargo's timings alone: no profile tables to show */
 	if (wanted(w, "source")) {
 		text_sources(w, "Base", d->base);

@@ -115,6 +115,15 @@ contains "two versions: syn 1 with syn 1" "$tmp/out" '^ +1\.00s +1\.00s +0ns +0\
 contains "lib and proc-macro: one unit" "$tmp/out" '^ +500ms +400ms +-100ms +-20\.0%  proc-macro +macros 0\.1\.0$'
 if grep -q '\[new\]\|\[gone\]' "$tmp/out"; then fail "hand-made logs: a unit unpaired"; else ok "hand-made logs: every unit paired"; fi
 
+# A real pair: the tokio+hyper build (77 units) with fat LTO and with thin
+# LTO (CARGO_PROFILE_RELEASE_LTO=thin), cargo's HTML reports: every unit
+# pairs
+check_report diff-cargo-lto --diff cargo/lto-fat.html cargo/lto-thin.html --top 12
+"$st" --report --format json --diff "$data/cargo/lto-fat.html" "$data/cargo/lto-thin.html" >"$tmp/cj" 2>"$tmp/err"
+n=$(grep -o '"status":"both"' "$tmp/cj" | wc -l)
+[ "$n" = 77 ] && ! grep -q '"status":"\(new\|gone\)"' "$tmp/cj" && ok "fat vs thin LTO: 77 units paired" ||
+	fail "fat vs thin LTO: $n units paired"
+
 # one side without timings: its units are new (or gone), and said so
 check_report diff-cargo-one --diff two-crates cargo/two-crates-inline --by unit
 contains "timings on one side: said" "$tmp/diff-cargo-one.txt" '^Cargo timings: only the new build has them'
