@@ -254,11 +254,19 @@ static void draw_summary_line(app *a, canvas *c, int y)
 		st_fmt_ns(bc, sizeof bc, (int64_t)b->critical_path_ns, a->ascii);
 		st_fmt_delta_ns(dc, sizeof dc, (int64_t)t->critical_path_ns -
 		                (int64_t)b->critical_path_ns, a->ascii);
+		const st_diff_rows *ur = &a->diff->tables[ST_DT_UNITS];
+		uint32_t gone = 0;   /* not drawn: NEW's units are the rows */
+		for (uint32_t i = 0; i < ur->len; i++)
+			gone += ur->v[i].status == ST_DIFF_GONE;
+		char g[48] = "";
+		if (gone)
+			snprintf(g, sizeof g, ", %u unit%s gone (--report --diff)", gone,
+			         gone == 1 ? "" : "s");
 		if (b->path == ST_NIL)
 			snprintf(buf + n, sizeof buf - (size_t)n, "  | base: no cargo timings");
 		else
 			snprintf(buf + n, sizeof buf - (size_t)n, "  | base: wall %s (%s), "
-			         "critical path %s (%s)", bw, dw, bc, dc);
+			         "critical path %s (%s)%s", bw, dw, bc, dc, g);
 	}
 	cv_text_crop(c, y, 0, c->w, buf, S_HEADER);
 }

@@ -333,6 +333,8 @@ ui build-search 100x14 '5/^h<Enter>n<dump>nN' tokio-hyper.html
 # critical path, D and M sort by change; the new build without timings
 ui build-diff 130x12 '5<dump>M<dump>Dj' --diff two-crates/build-analysis.jsonl two-crates-inline/build-analysis.jsonl
 ui build-diff-none 100x10 '5' --diff two-crates-inline/build-analysis.jsonl ../two-crates
+# units of the base only are counted on the top line (the rows are NEW's)
+ui build-diff-gone 200x12 '5' --diff tokio-hyper.html two-crates/build-analysis.jsonl
 # and the Summary of such a diff gives cargo's wall time and critical path
 ui summary-diff-cargo 110x14 '4' --diff two-crates two-crates-inline/build-analysis.jsonl
 ui build-narrow 80x24 '5<PgDn><dump><End><dump><resize 40x10><dump><resize 80x24><Home>' tokio-hyper.html
