@@ -49,3 +49,5 @@ data=$(cd "$(dirname "$0")/../tests/data" && pwd)
 ARGS="--diff $data/two-crates $data/two-crates-inline" shot diff 4
 ARGS="--diff $data/two-crates $data/two-crates-inline" shot diff-icicle j
 ARGS="$data/cargo/tokio-hyper.html" shot build 5
+# the same project built with fat and with thin LTO: units by size of change
+ARGS="--diff $data/cargo/lto-fat.html $data/cargo/lto-thin.html" shot diff-build 5 M
