@@ -234,14 +234,33 @@ static void page_markers(cursor *c, size_t k, uint64_t *covered)
 
 /* ---- the sweep ---------------------------------------------------------- */
 
-static void give_back(const st_mmprof *p, const page *pg, size_t os)
+/* Swept pages given back a run at a time: string pages are mostly written
+ * one after another (the 260 MB bench profile: 817 in 64 runs), and each
+ * madvise beside other threads is a TLB shootdown, an interrupt to every
+ * core running one (a VM exit each on a virtual machine). */
+#define GIVE_BATCH ((uint64_t)4 << 20)
+
+typedef struct give {
+	uint64_t lo, hi;   /* file bytes swept, not given back yet */
+} give;
+
+static void give_flush(const st_mmprof *p, give *g, size_t os)
 {
-	uintptr_t lo = (uintptr_t)(p->data + pg->file_off);
-	uintptr_t hi = lo + pg->len;
+	uintptr_t lo = (uintptr_t)(p->data + g->lo), hi = (uintptr_t)(p->data + g->hi);
 	lo = (lo + os - 1) & ~(uintptr_t)(os - 1);
 	hi &= ~(uintptr_t)(os - 1);
 	if (hi > lo)
 		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	g->lo = g->hi = 0;
+}
+
+static void give_back(const st_mmprof *p, give *g, const page *pg, size_t os)
+{
+	if (g->hi && (pg->hdr_off != g->hi || g->hi - g->lo >= GIVE_BATCH))
+		give_flush(p, g, os);
+	if (!g->hi)
+		g->lo = pg->file_off;
+	g->hi = pg->file_off + pg->len;
 }
 
 void st_mmprof_sweep_part(st_mmprof *p, unsigned part, unsigned parts,
@@ -256,6 +275,7 @@ void st_mmprof_sweep_part(st_mmprof *p, unsigned part, unsigned parts,
 	long ps = sysconf(_SC_PAGESIZE);
 	size_t os = ps > 0 && (ps & (ps - 1)) == 0 ? (size_t)ps : 0;
 	bool release = p->mapped && os;
+	give g = { 0, 0 };
 	uint64_t covered = 0;
 	/* the targets inside this part's pages */
 	uint64_t lo = s->pages[k0].stream_off;
@@ -282,9 +302,11 @@ void st_mmprof_sweep_part(st_mmprof *p, unsigned part, unsigned parts,
 			p->vl[(uint32_t)p->targets[t]] =
 				label_of_entry(p, p->targets[t] >> 32);
 		if (release && k > k0)
-			give_back(p, &s->pages[k - 1], os);
+			give_back(p, &g, &s->pages[k - 1], os);
 	}
-	if (release && k1 > k0)
-		give_back(p, &s->pages[k1 - 1], os);
+	if (release && k1 > k0) {
+		give_back(p, &g, &s->pages[k1 - 1], os);
+		give_flush(p, &g, os);
+	}
 	free(c.copy.p);
 }
