@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "stalactite/radix.h"
 #include "stalactite/xalloc.h"
 #include "tui-tables.h"
 
@@ -182,7 +183,6 @@ bool tb_ent_matches(const app *a, const ent *e)
 /* ---- order ------------------------------------------------------------------------ */
 
 static app *sort_app;   /* qsort has no context argument in C11 */
-static const ent *sort_base;
 
 /* A diff row's figures of slot, BASE's and NEW's; a child's own (local)
  * whatever the slot. */
@@ -214,56 +214,156 @@ int tb_shown_slot(const app *a, const table *t, const ent *e)
 	return e->dt == tb_defs[a->tables->cur].dt ? t->fig : 0;
 }
 
-static int cmp_ents(const app *a, const ent *x, const ent *y, int sort, bool top)
+/* The names a row sorts by (SORT_NAME): its name, then its second. */
+static void sort_names(const app *a, const ent *e, const char **s1, const char **s2,
+                       uint32_t *id2)
 {
-	const tdef *d = tb_def((app *)a);
-	table *t = tb_cur((app *)a);
-	int64_t u = 0, v = 0;
-	if (sort == SORT_NAME) {
-		uint32_t x1, x2, y1, y2;
-		name_ids(a, x, &x1, &x2);
-		name_ids(a, y, &y1, &y2);
-		int c = strcmp(st_model_str(a->m, x1), st_model_str(a->m, y1));
-		if (!c && x2 != y2)
-			c = strcmp(x2 == ST_NOSTR ? "" : st_model_str(a->m, x2),
-			           y2 == ST_NOSTR ? "" : st_model_str(a->m, y2));
-		return c;
-	}
+	uint32_t x1;
+	name_ids(a, e, &x1, id2);
+	*s1 = st_model_str(a->m, x1);
+	*s2 = *id2 == ST_NOSTR ? "" : st_model_str(a->m, *id2);
+}
+
+/* The figure a row sorts by under any other sort, the largest first. */
+static int64_t sort_figure(const app *a, const tdef *d, const table *t, const ent *x,
+                           int sort, bool top)
+{
 	if (a->diff) {
 		int slot = sort == SORT_TOTAL ? d->tfig : sort == SORT_SELF ? d->sfig
 		           : sort == SORT_COUNT ? d->dcount : t->fig;
 		if (x->dt != d->dt)   /* a child from another table: its own figure */
 			slot = 0;
-		int64_t bu, bv;
-		tb_ent_sides(a, x, slot, &bu, &u);
-		tb_ent_sides(a, y, slot, &bv, &v);
+		int64_t b, u;
+		tb_ent_sides(a, x, slot, &b, &u);
 		if (sort == SORT_DELTA || sort == SORT_ABS_DELTA) {
-			u -= bu;
-			v -= bv;
-			if (sort == SORT_ABS_DELTA) {
+			u -= b;
+			if (sort == SORT_ABS_DELTA)
 				u = u < 0 ? -u : u;
-				v = v < 0 ? -v : v;
-			}
 		}
-	} else if (sort == SORT_COUNT) {
-		uint64_t p = x->n == NO_COUNT ? 0 : x->n, q = y->n == NO_COUNT ? 0 : y->n;
-		return (p < q) - (p > q);
-	} else {
-		int f = !top ? 0 : sort == SORT_SELF ? d->sfig : d->tfig;
-		u = x->f[f];
-		v = y->f[f];
+		return u;
 	}
+	if (sort == SORT_COUNT)   /* counts fit: a node counts 32 bits */
+		return x->n == NO_COUNT ? 0 : (int64_t)x->n;
+	return x->f[!top ? 0 : sort == SORT_SELF ? d->sfig : d->tfig];
+}
+
+static int cmp_ents(const app *a, const ent *x, const ent *y, int sort, bool top)
+{
+	const tdef *d = tb_def((app *)a);
+	table *t = tb_cur((app *)a);
+	if (sort == SORT_NAME) {
+		const char *x1, *x2, *y1, *y2;
+		uint32_t xi, yi;
+		sort_names(a, x, &x1, &x2, &xi);
+		sort_names(a, y, &y1, &y2, &yi);
+		int c = strcmp(x1, y1);
+		return !c && xi != yi ? strcmp(x2, y2) : c;
+	}
+	int64_t u = sort_figure(a, d, t, x, sort, top), v = sort_figure(a, d, t, y, sort, top);
 	return (u < v) - (u > v);   /* largest first */
 }
 
-static int cmp_top(const void *p, const void *q)
+/* A top row's names (SORT_NAME), read once per sort: the comparisons of a
+ * table of 120 000 functions then read one array. */
+typedef struct skey {
+	const char *s1, *s2;
+	uint32_t id2;
+} skey;
+
+static const skey *skeys;   /* qsort has no context argument */
+
+/* Rows x and y by their names from byte depth of the first on (both have
+ * as many before their ends), then the second name, then the row. */
+static int cmp_name_from(uint32_t x, uint32_t y, size_t depth)
 {
-	uint32_t i = *(const uint32_t *)p, j = *(const uint32_t *)q;
-	table *t = tb_cur(sort_app);
-	int c = cmp_ents(sort_app, &sort_base[i], &sort_base[j], t->sort, true);
-	if (t->reverse)
-		c = -c;
-	return c ? c : (i > j) - (i < j);   /* ties keep the model's order */
+	const skey *a = &skeys[x], *b = &skeys[y];
+	int c = strcmp(a->s1 + depth, b->s1 + depth);
+	if (!c && a->id2 != b->id2)
+		c = strcmp(a->s2, b->s2);
+	return c ? c : (x > y) - (x < y);
+}
+
+static int cmp_same_first(const void *p, const void *q)
+{
+	uint32_t x = ((const st_rkey *)p)->i, y = ((const st_rkey *)q)->i;
+	int c = skeys[x].id2 != skeys[y].id2 ? strcmp(skeys[x].s2, skeys[y].s2) : 0;
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Rows r[0..n) by name, as cmp_ents orders them, their first names equal
+ * before byte depth: a radix sort on the next eight bytes, then each run
+ * of equal bytes the same way from depth + 8 (function names share long
+ * prefixes: a comparison sort spent its time in strcmp over them). */
+static void name_sort(st_rkey *r, uint32_t n, size_t depth)
+{
+	if (n <= 16) {
+		for (uint32_t j = 1; j < n; j++)
+			for (uint32_t m = j; m > 0 && cmp_name_from(r[m - 1].i, r[m].i, depth) > 0; m--) {
+				st_rkey t = r[m];
+				r[m] = r[m - 1];
+				r[m - 1] = t;
+			}
+		return;
+	}
+	int ends;
+	for (uint32_t j = 0; j < n; j++)
+		r[j].v = st_radix_chunk(skeys[r[j].i].s1, depth, &ends);
+	st_radix_sort(r, n);   /* stable: a run keeps the rows' order */
+	for (uint32_t a = 0, b; a < n; a = b) {
+		for (b = a + 1; b < n && r[b].v == r[a].v; b++)
+			;
+		if (b - a < 2)
+			continue;
+		st_radix_chunk(skeys[r[a].i].s1, depth, &ends);
+		if (ends)   /* the first names are equal: the second decides */
+			qsort(r + a, b - a, sizeof *r, cmp_same_first);
+		else
+			name_sort(r + a, b - a, depth + 8);
+	}
+}
+
+/* The rows of table t in order of sort: names by name_sort, figures by a
+ * radix sort of their keys (largest first; reversed, smallest first; ties
+ * in the model's order either way). */
+static void order_rows(app *a, table *t, st_rkey *r)
+{
+	const uint64_t sign = 1ull << 63;
+	uint32_t n = t->ntop;
+	if (t->sort != SORT_NAME) {
+		const tdef *d = tb_def(a);
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t v = (uint64_t)sort_figure(a, d, t, &t->top[i], t->sort, true) ^ sign;
+			r[i] = (st_rkey){ t->reverse ? v : ~v, i };
+		}
+		st_radix_sort(r, n);
+		return;
+	}
+	skey *k = st_xreallocarray(NULL, n ? n : 1, sizeof *k);
+	for (uint32_t i = 0; i < n; i++) {
+		sort_names(a, &t->top[i], &k[i].s1, &k[i].s2, &k[i].id2);
+		r[i] = (st_rkey){ 0, i };
+	}
+	skeys = k;
+	name_sort(r, n, 0);
+	if (t->reverse) {   /* the names reversed, rows of equal names still in order */
+		for (uint32_t i = 0; i < n / 2; i++) {
+			st_rkey x = r[i];
+			r[i] = r[n - 1 - i];
+			r[n - 1 - i] = x;
+		}
+		for (uint32_t lo = 0, hi; lo < n; lo = hi) {
+			for (hi = lo + 1; hi < n && !strcmp(k[r[hi].i].s1, k[r[lo].i].s1) &&
+			     (k[r[hi].i].id2 == k[r[lo].i].id2 || !strcmp(k[r[hi].i].s2, k[r[lo].i].s2));
+			     hi++)
+				;
+			for (uint32_t x = lo, y = hi - 1; x < y; x++, y--) {
+				st_rkey s2 = r[x];
+				r[x] = r[y];
+				r[y] = s2;
+			}
+		}
+	}
+	free(k);
 }
 
 static int cmp_kid(const void *p, const void *q)
@@ -285,12 +385,11 @@ static void sort_top(app *a, table *t)
 {
 	if (t->sorted == sort_key(t))
 		return;
+	st_rkey *r = st_xreallocarray(NULL, t->ntop ? t->ntop : 1, sizeof *r);
+	order_rows(a, t, r);
 	for (uint32_t i = 0; i < t->ntop; i++)
-		t->order[i] = i;
-	sort_app = a;
-	sort_base = t->top;
-	if (t->ntop > 1)
-		qsort(t->order, t->ntop, sizeof *t->order, cmp_top);
+		t->order[i] = r[i].i;
+	free(r);
 	t->sorted = sort_key(t);
 }
 
