@@ -182,7 +182,6 @@ bool tb_ent_matches(const app *a, const ent *e)
 
 /* ---- order ------------------------------------------------------------------------ */
 
-static app *sort_app;   /* qsort has no context argument in C11 */
 
 /* A diff row's figures of slot, BASE's and NEW's; a child's own (local)
  * whatever the slot. */
@@ -247,23 +246,7 @@ static int64_t sort_figure(const app *a, const tdef *d, const table *t, const en
 	return x->f[!top ? 0 : sort == SORT_SELF ? d->sfig : d->tfig];
 }
 
-static int cmp_ents(const app *a, const ent *x, const ent *y, int sort, bool top)
-{
-	const tdef *d = tb_def((app *)a);
-	table *t = tb_cur((app *)a);
-	if (sort == SORT_NAME) {
-		const char *x1, *x2, *y1, *y2;
-		uint32_t xi, yi;
-		sort_names(a, x, &x1, &x2, &xi);
-		sort_names(a, y, &y1, &y2, &yi);
-		int c = strcmp(x1, y1);
-		return !c && xi != yi ? strcmp(x2, y2) : c;
-	}
-	int64_t u = sort_figure(a, d, t, x, sort, top), v = sort_figure(a, d, t, y, sort, top);
-	return (u < v) - (u > v);   /* largest first */
-}
-
-/* A top row's names (SORT_NAME), read once per sort: the comparisons of a
+/* A row's names (SORT_NAME), read once per sort: the comparisons of a
  * table of 120 000 functions then read one array. */
 typedef struct skey {
 	const char *s1, *s2;
@@ -290,7 +273,7 @@ static int cmp_same_first(const void *p, const void *q)
 	return c ? c : (x > y) - (x < y);
 }
 
-/* Rows r[0..n) by name, as cmp_ents orders them, their first names equal
+/* Rows r[0..n) by first name, then second, then tie order, their first names equal
  * before byte depth: a radix sort on the next eight bytes, then each run
  * of equal bytes the same way from depth + 8 (function names share long
  * prefixes: a comparison sort spent its time in strcmp over them). */
@@ -322,26 +305,39 @@ static void name_sort(st_rkey *r, uint32_t n, size_t depth)
 	}
 }
 
-/* The rows of table t in order of sort: names by name_sort, figures by a
- * radix sort of their keys (largest first; reversed, smallest first; ties
- * in the model's order either way). */
-static void order_rows(app *a, table *t, st_rkey *r)
+/* Rows v[0..n) of table t in the order of its sort, as positions in out:
+ * names by name_sort, figures by a radix sort of their keys (largest
+ * first; reversed, smallest first).  Ties go in the order of the rows'
+ * tie keys: a top row's place (the model's order), a child's id. */
+static void order_ents(app *a, table *t, const ent *v, uint32_t n, bool top,
+                       uint32_t *out)
 {
 	const uint64_t sign = 1ull << 63;
-	uint32_t n = t->ntop;
+	st_rkey *r = st_xreallocarray(NULL, n ? n : 1, sizeof *r);
+	uint32_t *by_tie = st_xreallocarray(NULL, n ? n : 1, sizeof *by_tie);
+	for (uint32_t i = 0; i < n; i++)
+		r[i] = (st_rkey){ top ? i : v[i].id, i };
+	if (!top)
+		st_radix_sort(r, n);
+	for (uint32_t j = 0; j < n; j++)
+		by_tie[j] = r[j].i;
 	if (t->sort != SORT_NAME) {
 		const tdef *d = tb_def(a);
-		for (uint32_t i = 0; i < n; i++) {
-			uint64_t v = (uint64_t)sort_figure(a, d, t, &t->top[i], t->sort, true) ^ sign;
-			r[i] = (st_rkey){ t->reverse ? v : ~v, i };
+		for (uint32_t j = 0; j < n; j++) {
+			uint64_t f = (uint64_t)sort_figure(a, d, t, &v[by_tie[j]], t->sort, top) ^ sign;
+			r[j] = (st_rkey){ t->reverse ? f : ~f, by_tie[j] };
 		}
-		st_radix_sort(r, n);
+		st_radix_sort(r, n);   /* stable: ties stay in tie order */
+		for (uint32_t j = 0; j < n; j++)
+			out[j] = r[j].i;
+		free(by_tie);
+		free(r);
 		return;
 	}
 	skey *k = st_xreallocarray(NULL, n ? n : 1, sizeof *k);
-	for (uint32_t i = 0; i < n; i++) {
-		sort_names(a, &t->top[i], &k[i].s1, &k[i].s2, &k[i].id2);
-		r[i] = (st_rkey){ 0, i };
+	for (uint32_t j = 0; j < n; j++) {   /* place j: the j-th by tie */
+		sort_names(a, &v[by_tie[j]], &k[j].s1, &k[j].s2, &k[j].id2);
+		r[j] = (st_rkey){ 0, j };
 	}
 	skeys = k;
 	name_sort(r, n, 0);
@@ -363,18 +359,13 @@ static void order_rows(app *a, table *t, st_rkey *r)
 			}
 		}
 	}
+	for (uint32_t j = 0; j < n; j++)
+		out[j] = by_tie[r[j].i];
 	free(k);
+	free(by_tie);
+	free(r);
 }
 
-static int cmp_kid(const void *p, const void *q)
-{
-	const ent *x = p, *y = q;
-	table *t = tb_cur(sort_app);
-	int c = cmp_ents(sort_app, x, y, t->sort, false);
-	if (t->reverse)
-		c = -c;
-	return c ? c : (x->id > y->id) - (x->id < y->id);
-}
 
 static int sort_key(const table *t)
 {
@@ -385,11 +376,7 @@ static void sort_top(app *a, table *t)
 {
 	if (t->sorted == sort_key(t))
 		return;
-	st_rkey *r = st_xreallocarray(NULL, t->ntop ? t->ntop : 1, sizeof *r);
-	order_rows(a, t, r);
-	for (uint32_t i = 0; i < t->ntop; i++)
-		t->order[i] = r[i].i;
-	free(r);
+	order_ents(a, t, t->top, t->ntop, true, t->order);
 	t->sorted = sort_key(t);
 }
 
@@ -561,8 +548,14 @@ kids *tb_kids_of(app *a, table *t, uint32_t top)
 	ks->sorted = -2;   /* made; -2 also marks "none" so it is not made again */
 sort:
 	if (ks->n > 1 && ks->sorted != sort_key(t)) {
-		sort_app = a;
-		qsort(ks->v, ks->n, sizeof *ks->v, cmp_kid);
+		uint32_t *o = st_xreallocarray(NULL, ks->n, sizeof *o);
+		ent *sorted = st_xreallocarray(NULL, ks->n, sizeof *sorted);
+		order_ents(a, t, ks->v, ks->n, false, o);
+		for (uint32_t i = 0; i < ks->n; i++)
+			sorted[i] = ks->v[o[i]];
+		free(ks->v);
+		ks->v = sorted;
+		free(o);
 	}
 	if (ks->n)
 		ks->sorted = sort_key(t);
