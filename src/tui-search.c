@@ -285,6 +285,25 @@ static bool step_job(app *a, tview *v, uint32_t budget)
 	return true;
 }
 
+/* Another view of v's tree with the search's matches done already (Tree
+ * and Icicle show one tree): its set is v's too, copied (a search of 2 M
+ * nodes is tens of ms in slices, its flags a 2 MB copy). */
+static bool copy_sibling_match(app *a, tview *v)
+{
+	tview *all[8];
+	for (int i = 0, n = tui_tviews(a, all); i < n; i++) {
+		const tview *w = all[i];
+		if (w == v || w->tree != v->tree || w->match_stale || w->job || !w->match.flags)
+			continue;
+		st_tree_match tm = w->match;
+		tm.flags = st_xmalloc(tm.len ? tm.len : 1);
+		memcpy(tm.flags, w->match.flags, tm.len);
+		install(a, v, tm);
+		return true;
+	}
+	return false;
+}
+
 /* Brings a view's match set up to date with the search.  A new search
  * starts a job made in slices between keys (tui_background_step), while the
  * previous matches stay on screen; wait finishes it now, for what needs
@@ -298,7 +317,7 @@ void tui_refresh_match(app *a, tview *v, bool wait)
 		cancel_job(v);
 		if (!a->re) {
 			install(a, v, (st_tree_match){ 0 });
-		} else {
+		} else if (!copy_sibling_match(a, v)) {
 			int ci = cache_index(a, v->tree);
 			if (!a->cache[ci])
 				a->cache[ci] = st_match_cache_new(a->m, a->re, a->raw);
