@@ -182,7 +182,6 @@ bool tb_ent_matches(const app *a, const ent *e)
 
 /* ---- order ------------------------------------------------------------------------ */
 
-
 /* A diff row's figures of slot, BASE's and NEW's; a child's own (local)
  * whatever the slot. */
 void tb_ent_sides(const app *a, const ent *e, int slot, int64_t *base, int64_t *new)
@@ -289,9 +288,16 @@ static void name_sort(st_rkey *r, uint32_t n, size_t depth)
 		return;
 	}
 	int ends;
-	for (uint32_t j = 0; j < n; j++)
-		r[j].v = st_radix_chunk(skeys[r[j].i].s1, depth, &ends);
-	st_radix_sort(r, n);   /* stable: a run keeps the rows' order */
+	for (;;) {   /* names all alike here: on, without a deeper call (a
+	              * hostile profile's megabyte-long shared prefix) */
+		for (uint32_t j = 0; j < n; j++)
+			r[j].v = st_radix_chunk(skeys[r[j].i].s1, depth, &ends);
+		st_radix_sort(r, n);   /* stable: a run keeps the rows' order */
+		st_radix_chunk(skeys[r[0].i].s1, depth, &ends);
+		if (r[0].v != r[n - 1].v || ends)
+			break;
+		depth += 8;
+	}
 	for (uint32_t a = 0, b; a < n; a = b) {
 		for (b = a + 1; b < n && r[b].v == r[a].v; b++)
 			;

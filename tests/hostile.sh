@@ -154,4 +154,20 @@ one_line "a warning naming a directory with escapes" 'dir\\x1b\[1m: skipped 1 fi
 [ $got -eq 1 ] && ok "--demangle < a directory: exit 1" || fail "--demangle < a directory: exit $got"
 one_line "--demangle: the read error named" \
 	'^stalactite: --demangle: error reading standard input: Is a directory$'
+# Names sharing a 2 MB prefix, sorted by name in Tables (the sort takes a
+# run of alike names on without a deeper call): within a 1 MiB stack.
+prefix=$(head -c 2000000 /dev/zero | tr '\0' x)
+{
+	printf 'main;a;b 1\nmain;a;c 2\n'
+	for i in 00 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19; do
+		printf 'main;%s%s 1\n' "$prefix" "$i"
+	done
+} >"$tmp/long.folded"
+unset prefix
+stack="ulimit -s 1024;"
+$asan && stack=""   # sanitizers need their own stack room
+timeout 60 bash -c "$stack STALACTITE_SIZE=100x20 STALACTITE_SCRIPT='6]]]]]aa' \"$st\" '$tmp/long.folded'" >"$tmp/out" 2>"$tmp/err"; got=$?
+[ $got -eq 0 ] && ok "2 MB shared name prefixes sort by name: exit 0" || fail "2 MB shared prefixes: exit $got"
+[ "$(grep -c '^ .*1   xxx' "$tmp/out")" -ge 15 ] && ok "2 MB shared prefixes: the rows drawn" || fail "2 MB shared prefixes: rows missing"
+
 finish
