@@ -464,6 +464,8 @@ st_diff *st_diff_build(st_model *base, st_model *new)
 		d->cgus_new += s == ST_DIFF_NEW;
 		d->cgus_gone += s == ST_DIFF_GONE;
 	}
+	for (uint32_t i = 0; i < d->tables[ST_DT_UNITS].len; i++)
+		d->units_gone += d->tables[ST_DT_UNITS].v[i].status == ST_DIFF_GONE;
 	index_units(&p);
 	free(p.new_unit_keys);
 	st_idmap_free(&p.unit_slots);

@@ -254,10 +254,7 @@ static void draw_summary_line(app *a, canvas *c, int y)
 		st_fmt_ns(bc, sizeof bc, (int64_t)b->critical_path_ns, a->ascii);
 		st_fmt_delta_ns(dc, sizeof dc, (int64_t)t->critical_path_ns -
 		                (int64_t)b->critical_path_ns, a->ascii);
-		const st_diff_rows *ur = &a->diff->tables[ST_DT_UNITS];
-		uint32_t gone = 0;   /* not drawn: NEW's units are the rows */
-		for (uint32_t i = 0; i < ur->len; i++)
-			gone += ur->v[i].status == ST_DIFF_GONE;
+		uint32_t gone = a->diff->units_gone;   /* not drawn: NEW's units are the rows */
 		char g[48] = "";
 		if (gone)
 			snprintf(g, sizeof g, ", %u unit%s gone (--report --diff)", gone,

@@ -255,13 +255,18 @@ typedef struct skey {
 static const skey *skeys;   /* qsort has no context argument */
 
 /* Rows x and y by their names from byte depth of the first on (both have
- * as many before their ends), then the second name, then the row. */
-static int cmp_name_from(uint32_t x, uint32_t y, size_t depth)
+ * as many before their ends), then the second name; 0 when both are alike. */
+static int cmp_names_from(uint32_t x, uint32_t y, size_t depth)
 {
 	const skey *a = &skeys[x], *b = &skeys[y];
 	int c = strcmp(a->s1 + depth, b->s1 + depth);
-	if (!c && a->id2 != b->id2)
-		c = strcmp(a->s2, b->s2);
+	return !c && a->id2 != b->id2 ? strcmp(a->s2, b->s2) : c;
+}
+
+/* The same, then the row. */
+static int cmp_name_from(uint32_t x, uint32_t y, size_t depth)
+{
+	int c = cmp_names_from(x, y, depth);
 	return c ? c : (x > y) - (x < y);
 }
 
@@ -354,9 +359,7 @@ static void order_ents(app *a, table *t, const ent *v, uint32_t n, bool top,
 			r[n - 1 - i] = x;
 		}
 		for (uint32_t lo = 0, hi; lo < n; lo = hi) {
-			for (hi = lo + 1; hi < n && !strcmp(k[r[hi].i].s1, k[r[lo].i].s1) &&
-			     (k[r[hi].i].id2 == k[r[lo].i].id2 || !strcmp(k[r[hi].i].s2, k[r[lo].i].s2));
-			     hi++)
+			for (hi = lo + 1; hi < n && !cmp_names_from(r[hi].i, r[lo].i, 0); hi++)
 				;
 			for (uint32_t x = lo, y = hi - 1; x < y; x++, y--) {
 				st_rkey s2 = r[x];

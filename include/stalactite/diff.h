@@ -84,6 +84,7 @@ typedef struct st_diff {
 	st_diff_rows tables[ST_DT_COUNT];
 	uint32_t cgus_new, cgus_gone;   /* CGUs on one side only */
 	uint32_t *unit_rows;  /* NEW's cargo unit i -> its units row */
+	uint32_t units_gone;  /* cargo units of BASE only */
 } st_diff;
 
 /* Codegen nodes of both sides from which the codegen and pivot trees merge
