@@ -10,8 +10,8 @@
  * From that one walk come:
  *   - label statistics with summarize's exact rules, cache hits and artifact
  *     sizes from its instants and integers (which touch no stack);
- *   - the stack tree: per crate, paths of (label, identifying argument)
- *     merged across threads;
+ *   - the stack tree: per crate, paths of (label, identifying argument:
+ *     see path_arg) merged across threads;
  *   - CGU statistics: an event belongs to the CGU named by its own module
  *     argument or, failing that, to its nearest enclosing event's CGU;
  *   - the codegen trees (crate > CGU > pass > function and its pivot) from
@@ -654,12 +654,15 @@ static st_kind node_kind(enum kclass c)
 }
 
 /* The argument that identifies an event in a stack-tree path: the module for
- * codegen activities, the IR unit for LLVM passes (the first function of a
- * CGSCC); other arguments (query keys ...) would split paths without end. */
+ * codegen activities.  Other arguments would split paths without end: query
+ * keys, and the IR unit of an LLVM pass, whose split by function is the
+ * codegen trees' (CGU > pass > function and function > pass).  In the stack
+ * tree a pass is one node per path, as stack_collapse folds it: keyed by
+ * function too, it was one node per event (a pass runs once on each
+ * function), a third of a trace's memory and a quarter of a large profile's
+ * load, for a list of thousands of siblings named alike. */
 static uint32_t path_arg(st_builder *b, const st_event *e, enum kclass c)
 {
-	if (c == KC_LLVM_PASS && e->nargs)
-		return e->args[0];
 	if (c == KC_ACTIVITY && names_module(b, e))
 		return e->args[0];
 	return ST_NOSTR;

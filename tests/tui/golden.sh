@@ -99,7 +99,8 @@ ui help-q 90x12 '?q' "$sample"
 ui detail 100x24 '2jjd' "$sample"
 # in a diff the detail pane gives both sides' total and self
 ui detail-diff 100x16 '2jjd' --diff "$data/two-crates" "$data/two-crates-inline"
-ui search 100x22 '2/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
+# functions are the codegen trees' (the stack tree keys a pass by label)
+ui search 100x22 '3/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
 # n and N follow the rows' order: sorted by time, then (a) by name
 ui search-order 100x14 '2/DevirtSCC<Enter>n<dump>an<dump>N<dump>N' "$llvm"
 # past the last match (and before the first) they wrap, with a note
@@ -109,7 +110,7 @@ ui icicle-next 100x12 '/InstCombine<Enter>j<Space>n<dump>n' "$llvm"
 ui search-filter 100x22 '2/InstCombine<Enter>f<dump>x' "$llvm"
 ui search-breakdown 100x22 '3/drop_glue<Enter>b<dump>b<dump>bb' "$llvm"
 # the overlay covers whole lines: no row of the table shows beside it
-ui breakdown-80x24 80x24 '2/drop_glue<Enter>eb' "$llvm"
+ui breakdown-80x24 80x24 '3/drop_glue<Enter>eb' "$llvm"
 ui search-invalid 90x12 '2/(ab' "$llvm"
 # Enter on an invalid pattern keeps the search from before it, and says so
 ui search-invalid-enter 90x12 '2/Inliner<Enter>/(ab<Enter><dump>n' "$llvm"
@@ -125,8 +126,8 @@ ui prompt-esc 100x12 '2/load<Enter>/<dump>Inst<dump><C-u><dump><Esc><dump>f/Inli
 ui prompt-history 100x12 '/load<Enter>/Inst<Up><dump><Down><Enter><dump>/x<C-c>' "$llvm"
 ui icicle-folded-match 100x12 '/InstCombine<Enter>j<Space>' "$llvm"
 # the icicle uses the rows: taller boxes (time, self, count) on a shallow
-# subtree; a pass on a function leads with the function, a CGU its parent
-# shows is not repeated, and 388 narrow siblings are one lump
+# subtree; a CGU its parent shows is not repeated, and 388 narrow siblings
+# are one lump
 ui icicle-120x40 120x40 '' "$sample"
 ui icicle-fn-first 120x24 'jll<Enter>jj<Enter>' "$sample"
 # a lump is selected, zoomed into (its members share the width), left
@@ -197,8 +198,8 @@ ui names-elide 80x24 '3p<Down><Right><Down><Right><dump>v<dump>v<dump>v' "$sampl
 # Summary, where they move nothing
 ui names-scroll 80x16 '3p<Down><Right><Down><Right>j<dump>><dump>><dump><lt><lt><dump>4jjjjjjjjjjjjjjjjjjj<Right><dump><Right><Left><Left>' "$sample"
 # the match stays visible in every row of a filtered search
-ui names-match 80x24 '2/Range<Enter>fe' "$llvm"
-ui names-match-wide 120x40 '2/Range<Enter>fe' "$llvm"
+ui names-match 80x24 '3/Range<Enter>fe' "$llvm"
+ui names-match-wide 120x40 '3/Range<Enter>fe' "$llvm"
 "$top_builddir/tests/tools/mkbad" hostile-names "$tmp/hostile.mm_profdata" >/dev/null
 ui hostile 100x14 '2e' "$tmp/hostile.mm_profdata"
 if LC_ALL=C ui_ascii=1 true; then

@@ -137,9 +137,24 @@ static void test_pairing(void)
 		CHECK_INT(st_diff_node_of(d, &d->m->stack, id)->status, ST_DIFF_GONE);
 		CHECK_INT(st_diff_node_of(d, &d->m->stack, id)->total_ns, 30);
 		CHECK_INT(d->m->stack.nodes[id].total_ns, 0);
-		/* a gone path keeps its display name */
-		CHECK_STR(st_str(d->m->strs, st_model_display(d->m, d->m->stack.nodes[id].arg)),
-		          "app::gone_fn");
+		/* the stack tree keys a pass by label alone */
+		CHECK_INT(d->m->stack.nodes[id].arg, ST_NOSTR);
+	}
+	/* a gone path keeps its display name: the gone function of the
+	 * codegen tree, its raw name as argument */
+	const st_tree *cg = &d->m->codegen;
+	uint32_t gone = ST_NIL;
+	for (uint32_t i = 0; i < cg->len; i++)
+		if (cg->nodes[i].arg != ST_NOSTR &&
+		    !strcmp(st_str(d->m->strs, st_model_display(d->m, cg->nodes[i].arg)),
+		            "app::gone_fn"))
+			gone = i;
+	CHECK(gone != ST_NIL);
+	if (gone != ST_NIL) {
+		CHECK_INT(st_diff_node_of(d, cg, gone)->status, ST_DIFF_GONE);
+		CHECK_INT(st_diff_node_of(d, cg, gone)->total_ns, 30);
+		CHECK_INT(cg->nodes[gone].total_ns, 0);
+		CHECK_STR(st_str(d->m->strs, cg->nodes[gone].name), "app::gone_fn");
 	}
 	/* the crate node pairs: both sides have it */
 	CHECK_INT(st_diff_node_of(d, &d->m->stack, d->m->stack.nodes[0].first_child)->status,

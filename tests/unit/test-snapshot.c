@@ -162,7 +162,7 @@ static void late_faults(void)
 {
 	char err[1024];
 	size_t len;
-	unsigned char *p = saved("tests/data/llvm-events-only.mm_profdata",
+	unsigned char *p = saved("tests/data/measureme-test-v9.mm_profdata",
 	                         "late.snap", &len);
 	if (!p)
 		return;
