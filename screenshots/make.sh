@@ -40,7 +40,7 @@ shot tree 2 j Right j j
 shot codegen 3 j Right j Right j
 shot pivot 3 p j Right j Right j d
 shot summary 4
-shot search 2 / 'closure#\d+\}$' Enter n
+shot search 3 / 'closure#\d+\}$' Enter n
 # the async fns table, the largest opened onto its members
 shot tables 6 ] Enter
 # a whole build compared with itself rebuilt at a higher inline threshold,

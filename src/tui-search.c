@@ -553,11 +553,18 @@ static uint32_t before(app *a, tview *v, uint32_t x)
  * view shows its rows, folded subtrees included (they open), wrapping
  * with a note.  Only the paths to matches are walked, with children sorted
  * as shown: no index over the whole tree. */
+const char *tui_no_match_hint(const app *a, const tview *v)
+{
+	return v->tree == &a->m->stack && a->m->codegen.len > 1
+	       ? " here (LLVM passes' functions: 3 Codegen)" : "";
+}
+
 void tui_next_match(app *a, tview *v, bool backwards)
 {
 	tui_refresh_match(a, v, true);
 	if (!tui_searching(v) || !v->match.count) {
-		snprintf(a->message, sizeof a->message, "no matches");
+		snprintf(a->message, sizeof a->message, "no matches%s",
+		         tui_searching(v) ? tui_no_match_hint(a, v) : "");
 		return;
 	}
 	bool wrapped = false;

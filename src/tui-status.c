@@ -107,8 +107,13 @@ void tui_tview_status(app *a, canvas *c, int y)
 		st_fmt_ns(self, sizeof self, v->match.self_ns, a->ascii);
 		st_fmt_pct(pa, sizeof pa, (double)v->match.total_ns, (double)v->tree->nodes[0].total_ns);
 		st_fmt_pct(pp, sizeof pp, (double)zt, (double)v->tree->nodes[tui_zoom_root(v)].total_ns);
-		snprintf(buf, sizeof buf, "/%s/  %u matches  total %s (%s of all, %s of zoom)  self %s%s",
-		         a->pattern, v->match.count, tot, pa, pp, self, a->filter ? "  [filter]" : "");
+		if (!v->match.count)
+			snprintf(buf, sizeof buf, "/%s/  no matches%s%s", a->pattern,
+			         tui_no_match_hint(a, v), a->filter ? "  [filter]" : "");
+		else
+			snprintf(buf, sizeof buf, "/%s/  %u matches  total %s (%s of all, %s of zoom)  self %s%s",
+			         a->pattern, v->match.count, tot, pa, pp, self,
+			         a->filter ? "  [filter]" : "");
 		cv_text_crop(c, y, x0, c->w, buf, S_STATUS);
 		return;
 	}

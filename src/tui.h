@@ -349,6 +349,9 @@ void tui_search_apply(app *a);            /* the pattern changed */
  * now, not in slices between keys); n and N from v's selection. */
 void tui_refresh_match(app *a, tview *v, bool wait);
 void tui_next_match(app *a, tview *v, bool backwards);
+/* What to add to "no matches" in v: the stack tree keys an LLVM pass by
+ * its label alone, so a search for a function finds it in Codegen only. */
+const char *tui_no_match_hint(const app *a, const tview *v);
 /* tui-merge.c: the merged twin of tv[i], made on first use; m in the view
  * shown (the selection and zoom go to what they merged into, or back). */
 tview *tui_twin(app *a, int i);

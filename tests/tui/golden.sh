@@ -101,6 +101,8 @@ ui detail 100x24 '2jjd' "$sample"
 ui detail-diff 100x16 '2jjd' --diff "$data/two-crates" "$data/two-crates-inline"
 # functions are the codegen trees' (the stack tree keys a pass by label)
 ui search 100x22 '3/closure#\d+\}$<dump><Enter>n<dump>n' "$llvm"
+# a function is no name of the stack tree: the status says where it is
+ui search-fn-hint 100x10 '2/upload_photo<Enter><dump>n' "$sample"
 # n and N follow the rows' order: sorted by time, then (a) by name
 ui search-order 100x14 '2/DevirtSCC<Enter>n<dump>an<dump>N<dump>N' "$llvm"
 # past the last match (and before the first) they wrap, with a note
