@@ -1,6 +1,7 @@
 /* bigmem.c: see bigmem.h.  Blocks below THRESHOLD live on the heap; from it
  * on they are anonymous mappings in whole huge pages, grown with mremap,
  * which moves pages instead of copying them. */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,26 @@
 
 #define BIG ((size_t)2 << 20)   /* huge page size and alignment */
 #define THRESHOLD ((size_t)256 << 10)
+
+/* Arrays of at least this many bytes get huge pages (st_big_set_huge_min);
+ * 0, the default: all mapped ones. */
+static _Atomic size_t huge_min;
+
+void st_big_set_huge_min(size_t bytes)
+{
+	atomic_store_explicit(&huge_min, bytes, memory_order_relaxed);
+}
+
+static void advise(void *p, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+	if (size >= atomic_load_explicit(&huge_min, memory_order_relaxed))
+		madvise(p, size, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)size;
+#endif
+}
 
 static size_t round_up(size_t n)
 {
@@ -29,9 +50,7 @@ static void *map_big(size_t size)
 	if (a > p)
 		munmap(p, (size_t)(a - p));
 	munmap(a + size, (size_t)(p + BIG - a));
-#ifdef MADV_HUGEPAGE
-	madvise(a, size, MADV_HUGEPAGE);
-#endif
+	advise(a, size);
 	return a;
 }
 
@@ -49,9 +68,7 @@ void *st_big_realloc(void *p, size_t old_size, size_t new_size)
 		void *q = map_big(want);
 		if (mremap(p, have, want, MREMAP_MAYMOVE | MREMAP_FIXED, q) == MAP_FAILED)
 			st_fatal("out of memory (mapping %zu bytes)", want);
-#ifdef MADV_HUGEPAGE
-		madvise(q, want, MADV_HUGEPAGE);
-#endif
+		advise(q, want);
 		return q;
 	}
 	/* heap block (or nothing) crossing the threshold: move it to a mapping */

@@ -24,5 +24,10 @@ void st_big_free(void *p, size_t size);
  * when it is a mapping: the caller is done with them, and they read as
  * zeros if touched again.  Nothing for a heap block. */
 void st_big_release(void *p, size_t size, size_t from, size_t to);
+/* Huge pages only for mappings of at least bytes from now on (0: for
+ * all).  An array's last huge page is resident whole however little of it
+ * is used: on a small load, a dozen such tails are a large share of the
+ * peak, while the faults they save matter on a large one. */
+void st_big_set_huge_min(size_t bytes);
 
 #endif
