@@ -36,7 +36,14 @@ struct st_match_cache {
 	uint8_t *state;      /* strtab id -> 0 unknown, 1 no, 2 yes */
 	uint32_t len;
 	bool raw;
+	char *pat;           /* the pattern the answers are for, or NULL */
 };
+
+static char *pattern_copy(const st_regex *re)
+{
+	const char *p = re ? st_regex_pattern(re) : NULL;
+	return p ? strdup(p) : NULL;
+}
 
 st_match_cache *st_match_cache_new(const st_model *m, const st_regex *re,
                                    bool raw)
@@ -53,20 +60,64 @@ st_match_cache *st_match_cache_new(const st_model *m, const st_regex *re,
 		free(c);
 		return NULL;
 	}
+	c->pat = pattern_copy(re);
 	return c;
+}
+
+/* A pattern that matches only its own text: no character PCRE2 reads as
+ * an operator. */
+static bool plain(const char *p)
+{
+	return p && !p[strcspn(p, "\\^$.|?*+()[]{}")];
+}
+
+/* What the answers for pattern from say about pattern to (both plain):
+ * when to holds from, every name to matches also matches from, whatever
+ * the smart case (an upper-case letter of from is in to too), so a "no"
+ * stays a "no" (1); when from holds to, a "yes" stays a "yes" (2); both
+ * when equal (3); 0 when neither. */
+static int kept_answers(const char *from, const char *to)
+{
+	if (!plain(from) || !plain(to))
+		return 0;
+	return (strstr(to, from) ? 1 : 0) | (strstr(from, to) ? 2 : 0);
 }
 
 void st_match_cache_reset(st_match_cache *c, const st_regex *re, bool raw)
 {
-	memset(c->state, 0, c->len ? c->len : 1);
+	size_t n = c->len ? c->len : 1;
+	char *pat = pattern_copy(re);
+	int keep = raw == c->raw && pat ? kept_answers(c->pat, pat) : 0;
+	/* typing or erasing a letter of a plain pattern: only the answers
+	 * that may change are asked again (on 120 000 names, the regular
+	 * expression costs a few ms a key) */
+	if (keep == 1)
+		for (size_t i = 0; i < n; i++)
+			c->state[i] = c->state[i] == 1;
+	else if (keep == 2)
+		for (size_t i = 0; i < n; i++)
+			c->state[i] = c->state[i] == 2 ? 2 : 0;
+	else if (keep == 0)
+		memset(c->state, 0, n);
+	free(c->pat);
+	c->pat = pat;
 	c->re = re;
 	c->raw = raw;
+}
+
+uint32_t st_match_cache_known(const st_match_cache *c)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < c->len; i++)
+		k += c->state[i] != 0;
+	return k;
 }
 
 void st_match_cache_free(st_match_cache *c)
 {
 	if (!c)
 		return;
+	free(c->pat);
 	free(c->state);
 	free(c);
 }
@@ -207,6 +258,8 @@ static void forward_preorder(st_tree_match_job *j)
 	}
 }
 
+#define FLAG_AHEAD 16
+
 bool st_tree_match_step(st_tree_match_job *j, uint32_t budget,
                         st_tree_match *tm)
 {
@@ -228,6 +281,10 @@ bool st_tree_match_step(st_tree_match_job *j, uint32_t budget,
 			uint32_t p = n->parent;
 			if (p >= id)
 				break;
+			/* a node's parent may be far behind it (threads' events
+			 * interleave): its flag is fetched a few nodes ahead */
+			if (id + FLAG_AHEAD < stop)
+				__builtin_prefetch(&flags[nodes[id + FLAG_AHEAD].parent]);
 			uint8_t f = (flags[p] & (ST_TM_MATCH | ST_TM_INSIDE))
 			                ? ST_TM_INSIDE : 0;
 			if (node_matches(j->c, n)) {

@@ -26,9 +26,15 @@ typedef struct st_match_cache st_match_cache;
 st_match_cache *st_match_cache_new(const st_model *m, const st_regex *re,
                                    bool raw);
 void st_match_cache_free(st_match_cache *c);
-/* Empties the cache for another pattern, keeping its memory (typing makes a
- * pattern per key; a fresh cache would touch fresh pages each time). */
+/* Readies the cache for another pattern, keeping its memory (typing makes a
+ * pattern per key; a fresh cache would touch fresh pages each time).
+ * Between plain patterns (no operator) of which one holds the other, as
+ * typing and erasing make them, the answers that cannot change are kept:
+ * typing on, a name that did not match still does not; erasing, one that
+ * matched still does.  Any other pair empties it. */
 void st_match_cache_reset(st_match_cache *c, const st_regex *re, bool raw);
+/* Strings whose answer the cache holds (tests and benchmarks). */
+uint32_t st_match_cache_known(const st_match_cache *c);
 bool st_match_cache_test(st_match_cache *c, uint32_t strid);
 
 typedef struct st_tree_match {

@@ -53,6 +53,10 @@ ui codegen-icicle 100x16 '3i' "$sample"
 # and 1 and 2 show the same node
 ui carry-pivot 100x16 '3jljjljj<dump>p<dump>p' "$sample"
 ui carry-pivot-pass 100x12 '3jljjjl<dump>p' "$sample"
+# merged across crates and CGUs too: a function under a pass is that pass
+# under the function (the folds of crates and CGUs, which merged trees do
+# not have, are not carried: on 2 M nodes that took minutes)
+ui carry-pivot-merged 100x12 '3mjljj<dump>p' "$sample"
 ui carry-shape 100x16 '3jlj<dump>i<dump>k<Space>i' "$sample"
 ui carry-views 100x14 '2jjj<Right><dump>1<dump><Space>2' "$sample"
 ui summary 100x40 '4' "$sample"

@@ -466,6 +466,81 @@ static void test_codegen(const st_model *m)
 	st_tree_match_free(&tm);
 }
 
+/* The match count of tree t for pat through cache c reset to it, and the
+ * same from a fresh cache. */
+static void reset_to(const st_model *m, const st_tree *t, st_match_cache *c,
+                     st_regex **re, const char *pat, bool raw, uint32_t *with,
+                     uint32_t *fresh)
+{
+	char err[256];
+	st_regex_free(*re);
+	*re = st_regex_compile(pat, err, sizeof err);
+	CHECK(*re != NULL);
+	st_match_cache_reset(c, *re, raw);
+	st_tree_match tm;
+	CHECK(st_tree_match_compute(&tm, m, t, c));
+	*with = tm.count;
+	st_tree_match_free(&tm);
+	st_match_cache *f = st_match_cache_new(m, *re, raw);
+	CHECK(st_tree_match_compute(&tm, m, t, f));
+	*fresh = tm.count;
+	st_tree_match_free(&tm);
+	st_match_cache_free(f);
+}
+
+/* Typing and erasing a plain pattern keep the answers that cannot change,
+ * and the matches are those of a fresh cache; any other change empties
+ * the cache. */
+static void test_cache_kept(const st_model *m)
+{
+	const st_tree *t = &m->codegen;
+	char err[256];
+	st_regex *re = st_regex_compile("run", err, sizeof err);
+	st_match_cache *c = st_match_cache_new(m, re, false);
+	st_tree_match tm;
+	CHECK(st_tree_match_compute(&tm, m, t, c));
+	st_tree_match_free(&tm);
+	uint32_t known = st_match_cache_known(c), with, fresh;
+	CHECK(known > 0);
+	/* typed on: the "no"s stay */
+	reset_to(m, t, c, &re, "run_server", false, &with, &fresh);
+	CHECK_INT(with, fresh);
+	CHECK_INT(with, 2);
+	reset_to(m, t, c, &re, "run_serverX", false, &with, &fresh);   /* now case-sensitive */
+	CHECK_INT(with, fresh);
+	CHECK_INT(with, 0);
+	/* erased back to a shorter one: the "yes"es stay (none here), then
+	 * typing a different letter keeps nothing of a name that matched */
+	reset_to(m, t, c, &re, "r", false, &with, &fresh);
+	CHECK_INT(with, fresh);
+	CHECK(with > 2);
+	uint32_t yes = st_match_cache_known(c);
+	reset_to(m, t, c, &re, "ru", false, &with, &fresh);
+	CHECK_INT(with, fresh);
+	CHECK(st_match_cache_known(c) >= yes);   /* the "no"s of r stayed */
+	/* neither holds the other, an operator, or raw matching: emptied */
+	st_match_cache_reset(c, re, false);
+	CHECK(st_match_cache_known(c) > 0);      /* the same pattern: all kept */
+	char err2[256];
+	st_regex *other = st_regex_compile("foo", err2, sizeof err2);
+	st_match_cache_reset(c, other, false);
+	CHECK_INT(st_match_cache_known(c), 0);
+	st_regex_free(other);
+	reset_to(m, t, c, &re, "f", false, &with, &fresh);
+	CHECK(st_match_cache_known(c) > 0);
+	reset_to(m, t, c, &re, "f.o", false, &with, &fresh);
+	CHECK_INT(with, fresh);
+	st_regex *op = st_regex_compile("f.", err2, sizeof err2);
+	st_match_cache_reset(c, op, false);
+	CHECK_INT(st_match_cache_known(c), 0);
+	st_regex_free(op);
+	reset_to(m, t, c, &re, "f", false, &with, &fresh);
+	st_match_cache_reset(c, re, true);
+	CHECK_INT(st_match_cache_known(c), 0);
+	st_match_cache_free(c);
+	st_regex_free(re);
+}
+
 static void test_cache(const st_model *m)
 {
 	char err[256];
@@ -531,6 +606,7 @@ int main(void)
 	test_stack(m);
 	test_codegen(m);
 	test_cache(m);
+	test_cache_kept(m);
 	st_model_free(m);
 	test_order_fallback();
 	return check_done();
