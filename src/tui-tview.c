@@ -207,9 +207,16 @@ static void sort_keys(const sort_ctx *s, skey *v, uint32_t n)
 static void radix_keys(const sort_ctx *s, skey *v, uint32_t n)
 {
 	st_rkey *r = st_xreallocarray(NULL, n + 1, sizeof *r);
+	/* a child list is newest first, ids descending, as st_tree_add
+	 * makes it: read backwards, it needs no sort by id */
+	bool desc = true;
+	for (uint32_t i = 1; i < n && desc; i++)
+		desc = v[i].id < v[i - 1].id;
 	for (uint32_t i = 0; i < n; i++)
-		r[i] = (st_rkey){ v[i].id, i };
-	st_radix_sort(r, n);
+		r[i] = desc ? (st_rkey){ v[n - 1 - i].id, n - 1 - i }
+		            : (st_rkey){ v[i].id, i };
+	if (!desc)
+		st_radix_sort(r, n);
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t k = v[r[i].i].k;
 		r[i].v = s->v->reverse ? k : ~k;
