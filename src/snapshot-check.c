@@ -38,7 +38,8 @@ int snap_check_header(const msg *e, const unsigned char *p, uint64_t have)
 	if (v != ST_SNAPSHOT_VERSION)
 		return snap_bad(e, 8, "snapshot format version %u; this stalactite reads "
 		                "version %d%s", (unsigned)v, ST_SNAPSHOT_VERSION,
-		                v > ST_SNAPSHOT_VERSION ? " (written by a newer one?)" : "");
+		                v > ST_SNAPSHOT_VERSION ? " (written by a newer one?)"
+		                : " (written by an older one: --save it again from its profiles)");
 	uint64_t size = le64(p + 16);
 	if (size > have)
 		return snap_bad(e, have, "snapshot cut short (its header says %llu bytes)",

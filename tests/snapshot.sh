@@ -110,9 +110,9 @@ for len in 30 640 $((size / 2)) $((size - 8)); do
 	one_line "cut to $len bytes: one line" "cut\.snap: offset [0-9]+: snapshot cut short"
 done
 cp "$snap" "$tmp/future.snap"
-printf '\x02' | dd of="$tmp/future.snap" bs=1 seek=8 conv=notrunc 2>/dev/null
+printf '\x03' | dd of="$tmp/future.snap" bs=1 seek=8 conv=notrunc 2>/dev/null
 expect "future version" 1 "$st" --report "$tmp/future.snap"
-one_line "future version: one line" "future\.snap: offset 8: snapshot format version 2"
+one_line "future version: one line" "future\.snap: offset 8: snapshot format version 3; .*newer"
 expect "future version, viewer" 1 env STALACTITE_SCRIPT= "$st" "$tmp/future.snap"
 one_line "future version, viewer: one line" "future\.snap: offset 8: "
 

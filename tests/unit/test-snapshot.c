@@ -281,11 +281,14 @@ static void corruption(void)
 		reseal(q, len);
 		CHECK_INT(open_bytes(q, len, err, sizeof err), 1);
 	}
-	/* a future version is named as such */
+	/* a future version is named as such, and an older one */
 	memcpy(q, p, len);
-	put32(q + 8, 2);
+	put32(q + 8, ST_SNAPSHOT_VERSION + 1);
 	CHECK_INT(open_bytes(q, len, err, sizeof err), 1);
-	CHECK(strstr(err, "version 2") != NULL);
+	CHECK(strstr(err, "newer") != NULL);
+	put32(q + 8, ST_SNAPSHOT_VERSION - 1);
+	CHECK_INT(open_bytes(q, len, err, sizeof err), 1);
+	CHECK(strstr(err, "older one: --save it again") != NULL);
 	free(q);
 	free(p);
 }
