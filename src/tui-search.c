@@ -558,16 +558,16 @@ static uint32_t before(app *a, tview *v, uint32_t x)
 	return p;
 }
 
-/* n and N: the next match below (above) the selection in the order the
- * view shows its rows, folded subtrees included (they open), wrapping
- * with a note.  Only the paths to matches are walked, with children sorted
- * as shown: no index over the whole tree. */
 const char *tui_no_match_hint(const app *a, const tview *v)
 {
 	return v->tree == &a->m->stack && a->m->codegen.len > 1
 	       ? " here (LLVM passes' functions: 3 Codegen)" : "";
 }
 
+/* n and N: the next match below (above) the selection in the order the
+ * view shows its rows, folded subtrees included (they open), wrapping
+ * with a note.  Only the paths to matches are walked, with children sorted
+ * as shown: no index over the whole tree. */
 void tui_next_match(app *a, tview *v, bool backwards)
 {
 	tui_refresh_match(a, v, true);
