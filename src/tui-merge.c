@@ -155,6 +155,17 @@ tview *tui_twin(app *a, int i)
 	return &a->mtv[i];
 }
 
+tview *tui_twin_ahead(app *a)
+{
+	int f = a->view == V_ICICLE ? 0 : a->view == V_TREE ? 1 : a->view == V_CODEGEN ? 2 : -1;
+	if (f < 0 || a->merged[f])
+		return NULL;
+	int i = f < 2 ? f : a->pivot ? 3 : 2;
+	if (!a->mtv_made[i] && !a->mtree[tree_index(a, a->tv[i].tree)].made)
+		return NULL;
+	return tui_twin(a, i);
+}
+
 int tui_tviews(app *a, tview *out[8])
 {
 	int n = 0;

@@ -121,18 +121,23 @@ static void count_from(app *a, tview *v, uint32_t top)
 		v->count_big = false;
 }
 
-static void rebuild_rows(app *a, tview *v)
+void tui_table_arrays(tview *v)
 {
 	const st_tree *t = v->tree;
+	if (v->below_len != t->len || !v->below) {
+		size_t old = (size_t)v->below_len + 1, n = (size_t)t->len + 1;
+		st_big_free(v->below, old * sizeof *v->below);
+		st_big_free(v->bgen, old * sizeof *v->bgen);
+		v->below = st_big_realloc(NULL, 0, n * sizeof *v->below);
+		v->bgen = st_big_calloc(n * sizeof *v->bgen);
+		v->below_len = t->len;
+	}
+}
+
+static void rebuild_rows(app *a, tview *v)
+{
 	if (!v->rows_ok) {
-		if (v->below_len != t->len) {
-			size_t old = (size_t)v->below_len + 1, n = (size_t)t->len + 1;
-			st_big_free(v->below, old * sizeof *v->below);
-			st_big_free(v->bgen, old * sizeof *v->bgen);
-			v->below = st_big_realloc(NULL, 0, n * sizeof *v->below);
-			v->bgen = st_big_calloc(n * sizeof *v->bgen);
-			v->below_len = t->len;
-		}
+		tui_table_arrays(v);
 		tui_diff_prepare(a, v);
 		tui_tview_reorder(v);   /* what is visible may have changed */
 		v->count_gen++;

@@ -355,6 +355,12 @@ const char *tui_no_match_hint(const app *a, const tview *v);
 /* tui-merge.c: the merged twin of tv[i], made on first use; m in the view
  * shown (the selection and zoom go to what they merged into, or back). */
 tview *tui_twin(app *a, int i);
+/* The view state m would show next from the view on screen, made when
+ * its merged tree is (between keys, so that its arrays can be faulted in
+ * before the key); NULL when there is none yet or the view is merged. */
+tview *tui_twin_ahead(app *a);
+/* The table shape's per-node arrays of v, allocated for its tree. */
+void tui_table_arrays(tview *v);
 redraw tui_toggle_merge(app *a);
 /* The tree view states that exist (tv, and the merged ones made so far)
  * into out; returns how many. */
