@@ -451,7 +451,8 @@ static tview *warm_wanted(app *a)
 bool tui_background_pending(const app *a)
 {
 	return tui_search_busy(a) || parents_wanted(a) >= 0 ||
-	       warm_wanted((app *)a) || tui_merge_pending((app *)a);
+	       warm_wanted((app *)a) || tui_tables_ahead_pending((app *)a) ||
+	       tui_merge_pending((app *)a);
 }
 
 redraw tui_background_step(app *a)
@@ -476,7 +477,11 @@ redraw tui_background_step(app *a)
 	for (int k = 0; v && k < 4; k++)
 		if (warm_array(v, k, (size_t)1 << 20))   /* a MB: 256 faults at most */
 			break;
-	if (!v)   /* last: what m will want */
+	if (v)
+		return r;
+	if (tui_tables_ahead_pending(a))   /* then what 6 will want */
+		tui_tables_ahead_step(a);
+	else   /* last: what m will want */
 		tui_merge_step(a);
 	return r;
 }

@@ -7,10 +7,7 @@
 #include "stalactite/xalloc.h"
 #include "tui-tables.h"
 
-typedef struct pairs {
-	uint32_t *k, *v;
-	uint32_t n, cap;
-} pairs;
+typedef tb_pairs pairs;
 
 static void pair_push(pairs *p, uint32_t k, uint32_t v)
 {
@@ -142,13 +139,13 @@ static void index_members(app *a)
 	group_pairs(&op, nasync, &T->own_at, &T->own_fns);
 }
 
-void tb_make_index(app *a)
+/* The lookups in steps of a few ms each on 2 M nodes, so that the ones
+ * made between keys (tb_index_step) leave a key waiting no longer: the
+ * item maps, then the pivot's nodes per function and the codegen tree's
+ * per pass (each a few CGUs at a time), then an async fn's members. */
+static void index_items(app *a)
 {
 	struct tables *T = tb_st(a);
-	if (T->indexed)
-		return;
-	T->indexed = true;
-	const st_model *m = a->m;
 	uint32_t nfn = T->nfn = n_items(a, ST_DT_FUNCTIONS);
 	uint32_t npass = n_items(a, ST_DT_PASSES), ncgu = n_items(a, ST_DT_CGUS);
 	uint32_t kc0 = ST_NOSTR, kc, kn;
@@ -174,39 +171,130 @@ void tb_make_index(app *a)
 		item_key(a, ST_DT_CGUS, i, &kc, &kn);
 		st_idmap_get_or_put(&T->cgu_of, st_idmap_pair(kc, kn), i);
 	}
-	pairs fp = { 0 }, pp = { 0 };
-	const st_tree *pv = &m->pivot, *cg = &m->codegen;
-	CHILDREN(pv, 0, cr) CHILDREN(pv, cr, cu) {
-		uint32_t ci = st_idmap_get(&T->cgu_of, st_idmap_pair(pv->nodes[cr].name,
-		                                                     pv->nodes[cu].name));
-		if (ci != ST_IDMAP_NONE)
-			T->cgu_pivot[ci] = cu;
-		CHILDREN(pv, cu, f) {
-			if (!tb_is_fn_kind(st_tree_kind(pv, f)))
-				continue;
-			uint32_t fi = st_idmap_get(&T->fn_of, st_idmap_pair(pv->nodes[cr].name,
-			                                                    pv->nodes[f].name));
-			if (fi != ST_IDMAP_NONE)
-				pair_push(&fp, fi, f);
-			if (ci != ST_IDMAP_NONE)
-				T->cgu_fns[ci]++;
-		}
+}
+
+/* The CGUs of tree t (crate > CGU > ...) from T->walk's place on, each
+ * handed to fn, until about WALK_BUDGET of their children are seen: true
+ * when every CGU has been, and the walk is reset for the next step. */
+#define WALK_BUDGET 65536
+typedef uint32_t (*cgu_fn)(app *a, const st_tree *t, uint32_t cr, uint32_t cu);
+
+static bool walk_cgus(app *a, const st_tree *t, cgu_fn fn)
+{
+	tb_walk *w = &tb_st(a)->walk;
+	if (!w->started) {
+		w->started = true;
+		w->cr = t->nodes[0].first_child;
+		w->cu = w->cr == ST_NIL ? ST_NIL : t->nodes[w->cr].first_child;
 	}
-	CHILDREN(cg, 0, cr) CHILDREN(cg, cr, cu) {
-		uint32_t ci = st_idmap_get(&T->cgu_of, st_idmap_pair(cg->nodes[cr].name,
-		                                                     cg->nodes[cu].name));
-		if (ci != ST_IDMAP_NONE)
-			T->cgu_codegen[ci] = cu;
-		CHILDREN(cg, cu, p) {
-			uint32_t pi = st_tree_kind(cg, p) == ST_K_PASS
-			              ? st_idmap_get(&T->pass_of, cg->nodes[p].name) : ST_IDMAP_NONE;
-			if (pi != ST_IDMAP_NONE)
-				pair_push(&pp, pi, p);
+	uint32_t seen = 0;
+	while (w->cr != ST_NIL) {
+		while (w->cu != ST_NIL) {
+			seen += fn(a, t, w->cr, w->cu);
+			w->cu = t->nodes[w->cu].next_sibling;
+			if (seen >= WALK_BUDGET)
+				return false;
 		}
+		w->cr = t->nodes[w->cr].next_sibling;
+		w->cu = w->cr == ST_NIL ? ST_NIL : t->nodes[w->cr].first_child;
 	}
-	group_pairs(&fp, nfn, &T->fn_at, &T->fn_nodes);
-	group_pairs(&pp, npass, &T->pass_at, &T->pass_nodes);
+	w->started = false;
+	return true;
+}
+
+static uint32_t cgu_functions(app *a, const st_tree *pv, uint32_t cr, uint32_t cu)
+{
+	struct tables *T = tb_st(a);
+	uint32_t seen = 0;
+	uint32_t ci = st_idmap_get(&T->cgu_of, st_idmap_pair(pv->nodes[cr].name,
+	                                                     pv->nodes[cu].name));
+	if (ci != ST_IDMAP_NONE)
+		T->cgu_pivot[ci] = cu;
+	CHILDREN(pv, cu, f) {
+		seen++;
+		if (!tb_is_fn_kind(st_tree_kind(pv, f)))
+			continue;
+		uint32_t fi = st_idmap_get(&T->fn_of, st_idmap_pair(pv->nodes[cr].name,
+		                                                    pv->nodes[f].name));
+		if (fi != ST_IDMAP_NONE)
+			pair_push(&T->walk.acc, fi, f);
+		if (ci != ST_IDMAP_NONE)
+			T->cgu_fns[ci]++;
+	}
+	return seen;
+}
+
+static bool index_functions(app *a)
+{
+	struct tables *T = tb_st(a);
+	if (!walk_cgus(a, &a->m->pivot, cgu_functions))
+		return false;
+	group_pairs(&T->walk.acc, T->nfn, &T->fn_at, &T->fn_nodes);
+	T->walk.acc = (pairs){ 0 };
+	return true;
+}
+
+static uint32_t cgu_passes(app *a, const st_tree *cg, uint32_t cr, uint32_t cu)
+{
+	struct tables *T = tb_st(a);
+	uint32_t seen = 0;
+	uint32_t ci = st_idmap_get(&T->cgu_of, st_idmap_pair(cg->nodes[cr].name,
+	                                                     cg->nodes[cu].name));
+	if (ci != ST_IDMAP_NONE)
+		T->cgu_codegen[ci] = cu;
+	CHILDREN(cg, cu, p) {
+		seen++;
+		uint32_t pi = st_tree_kind(cg, p) == ST_K_PASS
+		              ? st_idmap_get(&T->pass_of, cg->nodes[p].name) : ST_IDMAP_NONE;
+		if (pi != ST_IDMAP_NONE)
+			pair_push(&T->walk.acc, pi, p);
+	}
+	return seen;
+}
+
+static bool index_passes(app *a)
+{
+	struct tables *T = tb_st(a);
+	if (!walk_cgus(a, &a->m->codegen, cgu_passes))
+		return false;
+	group_pairs(&T->walk.acc, n_items(a, ST_DT_PASSES), &T->pass_at, &T->pass_nodes);
+	T->walk.acc = (pairs){ 0 };
+	return true;
+}
+
+static bool index_items_step(app *a)
+{
+	index_items(a);
+	return true;
+}
+
+static bool index_members_step(app *a)
+{
 	index_members(a);
+	return true;
+}
+
+/* each true when its part is done, false to be called again */
+static bool (*const index_steps[])(app *) = {
+	index_items_step, index_functions, index_passes, index_members_step,
+};
+#define INDEX_STEPS (sizeof index_steps / sizeof index_steps[0])
+
+bool tb_index_step(app *a)
+{
+	struct tables *T = tb_st(a);
+	if (T->indexed)
+		return false;
+	if (index_steps[T->index_steps](a))
+		T->index_steps++;
+	T->indexed = T->index_steps == INDEX_STEPS;
+	return !T->indexed;
+}
+
+void tb_make_index(app *a)
+{
+	while (tb_index_step(a))
+		;
 }
 
 /* A node's time; in a diff the larger side, so that gone items are found. */

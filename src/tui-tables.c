@@ -74,6 +74,24 @@ static void free_table(table *t)
 	free(t->match);
 }
 
+bool tui_tables_ahead_pending(app *a)
+{
+	return !tb_st(a)->ahead;
+}
+
+void tui_tables_ahead_step(app *a)
+{
+	struct tables *T = tb_st(a);
+	if (!T->indexed) {
+		tb_index_step(a);
+	} else if (!T->t[T->cur].made) {
+		tb_make_table(a, T->cur);
+	} else {
+		tb_make_rows(a);
+		T->ahead = true;
+	}
+}
+
 void tui_tables_free(app *a)
 {
 	struct tables *T = a->tables;
@@ -88,6 +106,7 @@ void tui_tables_free(app *a)
 	free(T->fn_at); free(T->fn_nodes);
 	free(T->pass_at); free(T->pass_nodes);
 	free(T->cgu_pivot); free(T->cgu_codegen); free(T->cgu_fns);
+	free(T->walk.acc.k); free(T->walk.acc.v);
 	free(T->own_at); free(T->own_fns);
 	free(T->downer);
 	free(T->kid_of);

@@ -67,6 +67,17 @@ typedef struct vrow {
 	bool match;
 } vrow;
 
+typedef struct tb_pairs {
+	uint32_t *k, *v;
+	uint32_t n, cap;
+} tb_pairs;
+
+typedef struct tb_walk {   /* tb_index_step's place in a tree's CGUs */
+	bool started;
+	uint32_t cr, cu;       /* the crate, the next CGU */
+	tb_pairs acc;          /* what the walk found so far */
+} tb_walk;
+
 struct tables {
 	int cur, kind;
 	bool back;          /* opened from the Summary: Esc returns there */
@@ -79,6 +90,9 @@ struct tables {
 	row_hits hits;      /* where the last draw put the rows */
 	/* made once per model */
 	bool indexed, multi_crate;
+	uint8_t index_steps;               /* of tb_index_step's, made so far */
+	tb_walk walk;
+	bool ahead;                        /* rows made once between keys */
 	uint32_t nfn;                      /* function items */
 	st_idmap fn_of, pass_of, cgu_of;   /* (crate, name), pass, (crate, cgu) */
 	uint32_t *fn_at, *fn_nodes;        /* per function: its pivot nodes */
@@ -130,6 +144,8 @@ const tdef *tb_def(app *a);
  * the node with more time (in a diff on either side; best may be ST_NIL);
  * the heaviest node of t with this display name, a crate's or any. */
 void tb_make_index(app *a);
+/* One step of tb_make_index; true while steps are left. */
+bool tb_index_step(app *a);
 uint32_t tb_heavier(const app *a, const st_tree *t, uint32_t best, uint32_t id);
 uint32_t tb_find_node(const app *a, const st_tree *t, bool crate, uint32_t name);
 

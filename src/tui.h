@@ -516,6 +516,10 @@ void tui_build_free(app *a);
 enum { TB_FUNCTIONS, TB_ASYNC, TB_PASSES, TB_CGUS, TB_CRATES, TB_LABELS, TB_COUNT };
 redraw tui_tables_open(app *a, int tb, uint32_t item);
 void tui_tables_free(app *a);
+/* Between keys: the Tables' lookups and first rows, made a step at a
+ * time before 6 asks for them (once per model). */
+bool tui_tables_ahead_pending(app *a);
+void tui_tables_ahead_step(app *a);
 
 /* tui-diff.c: diff mode in the tree views.  Figures of node id: BASE's and
  * NEW's of fig (FIG_TOTAL is the matched time with the filter on). */
