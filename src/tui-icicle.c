@@ -33,26 +33,61 @@ typedef struct box {
 
 /* ---- lumps ------------------------------------------------------------------ */
 
+/* A frame asks for the same lump up to five times (its parent's layout in
+ * measure and in draw, its style, label and time), and a lump may stand
+ * for tens of thousands of siblings, a walk of scattered nodes each time:
+ * while a frame is drawn, lumps are kept here (direct-mapped by node; a
+ * collision walks again). */
+#define LUMP_SLOTS 256
+static struct {
+	const tview *v;            /* the view being drawn, or NULL: no memo */
+	unsigned frame;            /* stamps the slots of this frame */
+	struct lump_slot { unsigned frame; uint32_t id; tui_lump l; } slot[LUMP_SLOTS];
+} lumps;
+
+static struct lump_slot *lump_slot(const tview *v, uint32_t id, uint64_t cut)
+{
+	if (lumps.v != v)
+		return NULL;
+	return &lumps.slot[(id * 2654435761u ^ (uint32_t)cut) % LUMP_SLOTS];
+}
+
+static void lump_keep(const tview *v, uint32_t id, const tui_lump *l)
+{
+	struct lump_slot *s = lump_slot(v, id, l->cut);
+	if (s)
+		*s = (struct lump_slot){ lumps.frame, id, *l };
+}
+
 /* The visible children of id below cut in time: how many, their time, and
  * whether one matches the search or holds a match. */
 static uint64_t lump_sum(const app *a, const tview *v, uint32_t id, uint64_t cut,
                          uint32_t *n, bool *match)
 {
+	struct lump_slot *s = lump_slot(v, id, cut);
+	if (s && s->frame == lumps.frame && s->id == id && s->l.cut == cut) {
+		*n = s->l.n;
+		if (match)
+			*match = s->l.match;
+		return s->l.sum;
+	}
 	const st_tree *t = v->tree;
-	uint64_t sum = 0;
-	*n = 0;
-	if (match)
-		*match = false;
+	tui_lump l = { .cut = cut };
+	bool marks = tui_searching(v);
 	for (uint32_t c = t->nodes[id].first_child; c != ST_NIL; c = t->nodes[c].next_sibling) {
 		uint64_t x = tui_value(a, v, c);
 		if (x >= cut || !tui_visible(a, v, c))
 			continue;
-		sum += x;
-		++*n;
-		if (match && tui_searching(v) && (v->match.flags[c] & (ST_TM_MATCH | ST_TM_ANCESTOR)))
-			*match = true;
+		l.sum += x;
+		l.n++;
+		if (marks && (v->match.flags[c] & (ST_TM_MATCH | ST_TM_ANCESTOR)))
+			l.match = true;
 	}
-	return sum;
+	lump_keep(v, id, &l);
+	*n = l.n;
+	if (match)
+		*match = l.match;
+	return l.sum;
 }
 
 static uint64_t box_value(const app *a, const tview *v, uint32_t id, uint64_t cut)
@@ -76,9 +111,12 @@ static uint32_t layout(app *a, tview *v, const box *b, bool root, box **out)
 	uint64_t cut = (uint64_t)((double)total * (LABEL_MIN * 8) / (double)w);
 	if (b->cut && b->cut < cut)
 		cut = b->cut;
-	uint32_t n, narrow;
-	uint32_t *kids = tui_children(a, v, b->id, min_value, &n);
-	uint64_t lumped = lump_sum(a, v, b->id, cut, &narrow, NULL);
+	uint32_t n;
+	tui_lump lp = { .cut = cut };
+	uint32_t *kids = tui_children_lump(a, v, b->id, min_value, &lp, &n);
+	lump_keep(v, b->id, &lp);
+	uint64_t lumped = lp.sum;
+	uint32_t narrow = lp.n;
 	uint32_t wide = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t x = tui_value(a, v, kids[i]);
@@ -101,6 +139,87 @@ static uint32_t layout(app *a, tview *v, const box *b, bool root, box **out)
 	free(kids);
 	*out = o;
 	return k;
+}
+
+/* measure lays the frame out to count its levels, and draw_box again to
+ * draw it: each layout is kept for the frame (by box), so that a node's
+ * children, a walk of scattered nodes, are walked once a frame. */
+static struct {
+	struct kept_layout {
+		uint32_t id;
+		uint64_t cut;
+		long x0, x1;
+		bool root;
+		uint32_t n;
+		box *kids;
+	} *v;
+	uint32_t n, cap;
+	uint32_t *slot;    /* index + 1 into v, 0 empty; slots: a power of two */
+	uint32_t slots;
+} layouts;
+
+static uint32_t layout_hash(const box *b, bool root)
+{
+	uint64_t h = (uint64_t)b->id * 0x9E3779B97F4A7C15ull ^ b->cut ^
+	             (uint64_t)b->x0 << 20 ^ (uint64_t)b->x1 << 40 ^ root;
+	return (uint32_t)(h ^ h >> 29);
+}
+
+static bool layout_is(const struct kept_layout *k, const box *b, bool root)
+{
+	return k->id == b->id && k->cut == b->cut && k->x0 == b->x0 && k->x1 == b->x1 &&
+	       k->root == root;
+}
+
+static void layouts_rehash(void)
+{
+	uint32_t slots = layouts.slots ? layouts.slots * 2 : 256;
+	free(layouts.slot);
+	layouts.slot = st_xcalloc(slots, sizeof *layouts.slot);
+	layouts.slots = slots;
+	for (uint32_t i = 0; i < layouts.n; i++) {
+		const struct kept_layout *k = &layouts.v[i];
+		box b = { k->id, k->cut, k->x0, k->x1 };
+		uint32_t j = layout_hash(&b, k->root) & (slots - 1);
+		while (layouts.slot[j])
+			j = (j + 1) & (slots - 1);
+		layouts.slot[j] = i + 1;
+	}
+}
+
+/* layout, once a frame for each box; the kept boxes stay valid until
+ * layouts_drop. */
+static uint32_t layout_kept(app *a, tview *v, const box *b, bool root, const box **out)
+{
+	if (!layouts.slots || (layouts.n + 1) * 2 > layouts.slots)
+		layouts_rehash();
+	uint32_t j = layout_hash(b, root) & (layouts.slots - 1);
+	for (; layouts.slot[j]; j = (j + 1) & (layouts.slots - 1)) {
+		const struct kept_layout *k = &layouts.v[layouts.slot[j] - 1];
+		if (layout_is(k, b, root)) {
+			*out = k->kids;
+			return k->n;
+		}
+	}
+	box *kids;
+	uint32_t n = layout(a, v, b, root, &kids);
+	if (layouts.n == layouts.cap) {
+		layouts.cap = layouts.cap ? layouts.cap * 2 : 64;
+		layouts.v = st_xreallocarray(layouts.v, layouts.cap, sizeof *layouts.v);
+	}
+	layouts.v[layouts.n] = (struct kept_layout){ b->id, b->cut, b->x0, b->x1, root, n, kids };
+	layouts.slot[j] = ++layouts.n;
+	*out = kids;
+	return n;
+}
+
+static void layouts_drop(void)
+{
+	for (uint32_t i = 0; i < layouts.n; i++)
+		free(layouts.v[i].kids);
+	layouts.n = 0;
+	if (layouts.slot)
+		memset(layouts.slot, 0, layouts.slots * sizeof *layouts.slot);
 }
 
 /* ---- what was drawn, for moving ---------------------------------------------- */
@@ -182,15 +301,14 @@ static int measure(app *a, tview *v, const box *b, bool root, int limit)
 	if (limit <= 1 || (b->cut && !root) ||
 	    (!b->cut && v->collapsed[b->id] && v->tree->nodes[b->id].first_child != ST_NIL))
 		return 1;
-	box *kids;
-	uint32_t n = layout(a, v, b, root, &kids);
+	const box *kids;
+	uint32_t n = layout_kept(a, v, b, root, &kids);
 	int deepest = 0;
 	for (uint32_t i = 0; i < n && deepest < limit - 1; i++) {
 		int d = measure(a, v, &kids[i], false, limit - 1);
 		if (d > deepest)
 			deepest = d;
 	}
-	free(kids);
 	return 1 + deepest;
 }
 
@@ -388,11 +506,10 @@ static void draw_box(app *a, tview *v, canvas *c, const box *b, int depth,
 	}
 	if (folded || (b->cut && !root))
 		return;
-	box *kids;
-	uint32_t n = layout(a, v, b, root, &kids);
+	const box *kids;
+	uint32_t n = layout_kept(a, v, b, root, &kids);
 	for (uint32_t i = 0; i < n; i++)
 		draw_box(a, v, c, &kids[i], depth + 1, lv, (shade + (int)i + 1) & 1, self);
-	free(kids);
 }
 
 /* A selection this frame does not show (made in another view: in a lump,
@@ -421,6 +538,8 @@ static void mark_holder(app *a, tview *v, canvas *c)
 
 static void draw_icicle(app *a, tview *v, canvas *c, int top, int bottom)
 {
+	lumps.v = v;
+	lumps.frame++;
 	box root = { tui_zoom_root(v), v->zoom_cut[v->nzoom - 1], 0, (long)c->w * 8 };
 	levels lv = { top, bottom, 1, 0 };
 	int depth = measure(a, v, &root, true, bottom - top);
@@ -432,6 +551,8 @@ static void draw_icicle(app *a, tview *v, canvas *c, int top, int bottom)
 	drawn.n = 0;
 	draw_box(a, v, c, &root, 0, &lv, 0, -1);
 	mark_holder(a, v, c);
+	lumps.v = NULL;   /* keys may change what a lump holds */
+	layouts_drop();
 }
 
 /* ---- keys ----------------------------------------------------------------------- */

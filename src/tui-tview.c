@@ -232,16 +232,35 @@ static void radix_keys(const sort_ctx *s, skey *v, uint32_t n)
 
 /* The visible children of id with at least min_value of time, in display
  * order; *n set; caller frees.  Filtering before sorting keeps the icicle
- * cheap under nodes with thousands of children it could not draw anyway. */
-uint32_t *tui_children(app *a, tview *v, uint32_t id, uint64_t min_value,
-                       uint32_t *n)
+ * cheap under nodes with thousands of children it could not draw anyway.
+ * With lump, the same walk also sums the visible children below lump->cut
+ * (the icicle's lump: a list of 30 000 siblings is walked once, not again
+ * for it). */
+uint32_t *tui_children_lump(app *a, tview *v, uint32_t id, uint64_t min_value,
+                            tui_lump *lump, uint32_t *n)
 {
 	const st_tree *t = v->tree;
 	sort_ctx s = { a, v, by_mode(v) };
 	skey *keys = NULL;
 	uint32_t j = 0, cap = 0;
+	uint64_t cut = lump ? lump->cut : 0;
+	bool marks = lump && tui_searching(v);
+	if (lump) {
+		lump->sum = 0;
+		lump->n = 0;
+		lump->match = false;
+	}
 	for (uint32_t c = t->nodes[id].first_child; c != ST_NIL; c = t->nodes[c].next_sibling) {
-		if (!tui_visible(a, v, c) || (min_value && tui_value(a, v, c) < min_value))
+		if (!tui_visible(a, v, c))
+			continue;
+		uint64_t x = min_value || lump ? tui_value(a, v, c) : 0;
+		if (x < cut) {
+			lump->sum += x;
+			lump->n++;
+			if (marks && (v->match.flags[c] & (ST_TM_MATCH | ST_TM_ANCESTOR)))
+				lump->match = true;
+		}
+		if (min_value && x < min_value)
 			continue;
 		if (j == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -259,6 +278,12 @@ uint32_t *tui_children(app *a, tview *v, uint32_t id, uint64_t min_value,
 	free(keys);
 	*n = j;
 	return out;
+}
+
+uint32_t *tui_children(app *a, tview *v, uint32_t id, uint64_t min_value,
+                       uint32_t *n)
+{
+	return tui_children_lump(a, v, id, min_value, NULL, n);
 }
 
 /* Sorted children, cached per node until the order or what is visible

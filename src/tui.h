@@ -391,6 +391,17 @@ style tui_kind_style(const app *a, const st_tree *t, uint32_t id);
  * order; *n set; the caller frees. */
 uint32_t *tui_children(app *a, tview *v, uint32_t id, uint64_t min_value,
                        uint32_t *n);
+/* The visible children below cut in time: their sum, count, and whether
+ * one matches the search or holds a match (an icicle's lump). */
+typedef struct tui_lump {
+	uint64_t cut, sum;
+	uint32_t n;
+	bool match;
+} tui_lump;
+/* tui_children that also fills *lump (lump->cut set by the caller) in the
+ * same walk. */
+uint32_t *tui_children_lump(app *a, tview *v, uint32_t id, uint64_t min_value,
+                            tui_lump *lump, uint32_t *n);
 /* The same for min_value 0, cached: valid until the next call. */
 const uint32_t *tui_sorted_children(app *a, tview *v, uint32_t id, uint32_t *n);
 /* The order of children changed (a sort): drops the cached orders. */
