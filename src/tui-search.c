@@ -439,7 +439,18 @@ static tview *warm_wanted(app *a)
 	/* then the twin m would show: its first frame faulted its fresh
 	 * arrays in (10-27 ms on a merged tree of 2 M nodes' codegen) */
 	tview *t = tui_twin_ahead(a);
-	if (!t)
+	if (t) {
+		tui_table_arrays(t);
+		for (int i = 0; i < 2; i++)
+			if (warm_array(t, i, 0))
+				return t;
+	}
+	/* and the tree p would show in Codegen (the first p faulted them in:
+	 * 8-20 ms on bench-ui's tree) */
+	if (a->view != V_CODEGEN || a->merged[2])
+		return NULL;
+	t = a->pivot ? &a->tv[2] : &a->tv[3];
+	if (t->shape != &tui_shape_table)
 		return NULL;
 	tui_table_arrays(t);
 	for (int i = 0; i < 2; i++)
