@@ -417,15 +417,18 @@ static redraw show_in_tree(app *a, const ent *e, bool top)
 		snprintf(a->message, sizeof a->message, "not found in the trees");
 		return R_STATUS;
 	}
-	if (tree == T_FIND) {
-		a->view = V_TREE;
-		tui_tview_select(a, &a->tv[1], node);
+	if (tree == T_FIND) {   /* merged by label, the node it went into */
+		tui_show_node(a, V_TREE, &a->m->stack, node);
 		return R_ALL;
 	}
+	/* a node of one CGU: the Codegen tree merged over CGUs has none of
+	 * its own, so the merge is turned off (node is no id of that tree) */
 	bool pivot = tree == T_PIVOT;
-	if (a->pivot != pivot)
-		snprintf(a->message, sizeof a->message, "%s", tree_views[pivot]);
+	if (a->pivot != pivot || a->merged[2])
+		snprintf(a->message, sizeof a->message, "%s%s", tree_views[pivot],
+		         a->merged[2] ? "; not merged (m: merged again)" : "");
 	a->pivot = pivot;
+	a->merged[2] = false;
 	a->view = V_CODEGEN;
 	tui_tview_select(a, tui_cur_tview(a), node);
 	return R_ALL;

@@ -177,6 +177,10 @@ ui tables-next-pass 90x12 '6]]/^photo_service::main$<Enter>n<dump>n<dump>N' "$sa
 # a function in several CGUs opens onto them; Enter on one shows it in
 # Codegen, function first, and says so
 ui tables-fn-cgus 80x24 '6jjjjjj<Enter><Down><dump><Enter>' "$sample"
+# Enter on a CGU's function while Codegen is merged over CGUs: the merged
+# tree has no node of that CGU, so the merge goes off and it says so (the
+# node's id was looked up in the merged tree: a wrong row, or a crash)
+ui tables-enter-merged 110x14 '6]]]<Down><Enter><Down><Enter>3m6<Enter>' "$sample"
 # d: the selected row's raw name, whole
 ui tables-detail 80x16 '6jjjd' "$sample"
 # a selection made in the Tree that the icicle cannot draw (in app's lump)
