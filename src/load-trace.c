@@ -633,6 +633,97 @@ static uint32_t loop_fn(st_strtab *s, const char *d, size_t n)
 	return st_intern(s, f, (size_t)(d + n - f));
 }
 
+typedef struct opt_mod {    /* an OptModule interval on a thread */
+	uint32_t thread;
+	uint64_t start, end;
+} opt_mod;
+
+static int by_mod(const void *pa, const void *pb)
+{
+	const opt_mod *a = pa, *b = pb;
+	if (a->thread != b->thread)
+		return a->thread < b->thread ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* Threads not named by a CGU (rustc's main thread runs a fat LTO module
+ * there, and other LLVM work before it): inside an OptModule the module
+ * is the unit; the events outside one get a unit named by the thread,
+ * "thread rustc", one for each stretch between modules.  Otherwise each
+ * outermost pass would make its own function a CGU (5 924 of them on a
+ * fat-LTO build).  events: how many of eb's events are the file's. */
+static void unit_threads(tparse *t, size_t events, const uint32_t *cgu,
+                         uint32_t act, uint32_t lab)
+{
+	st_evbuf *eb = t->eb;
+	uint32_t s_optmod = st_intern_cstr(t->strs, "OptModule");
+	opt_mod *mods = NULL;
+	size_t nmods = 0, cap = 0;
+	for (size_t i = 0; i < events; i++)
+		if (eb->v[i].label == s_optmod && cgu[eb->v[i].thread] == ST_NOSTR) {
+			if (nmods == cap) {
+				cap = cap ? cap * 2 : 16;
+				mods = st_xreallocarray(mods, cap, sizeof *mods);
+			}
+			mods[nmods++] = (opt_mod){ eb->v[i].thread, eb->v[i].start, eb->v[i].end };
+		}
+	if (nmods > 1)
+		qsort(mods, nmods, sizeof *mods, by_mod);
+	/* per thread, its modules mods[first[th] .. first[th + 1]) and its
+	 * stretches span[first[th] + th ..], one more than its modules */
+	uint32_t nt = t->nthreads;
+	size_t *first = st_xcalloc((size_t)nt + 1, sizeof *first);
+	for (size_t k = 0; k < nmods; k++)
+		first[mods[k].thread + 1]++;
+	for (uint32_t th = 0; th < nt; th++)
+		first[th + 1] += first[th];
+	size_t nspans = nmods + nt;
+	uint64_t *span = st_xreallocarray(NULL, nspans * 2 + 2, sizeof *span);
+	for (size_t k = 0; k < nspans; k++) {
+		span[2 * k] = UINT64_MAX;
+		span[2 * k + 1] = 0;
+	}
+	for (size_t i = 0; i < events; i++) {
+		const st_fev *e = &eb->v[i];
+		if (cgu[e->thread] != ST_NOSTR || e->label == s_optmod)
+			continue;
+		size_t lo = first[e->thread], hi = first[e->thread + 1];
+		while (lo < hi) {   /* the modules that start at or before e */
+			size_t mid = lo + (hi - lo) / 2;
+			if (mods[mid].start <= e->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		/* whole µs: a child may end one past its module */
+		if (lo > first[e->thread] && e->end <= mods[lo - 1].end + 1000)
+			continue;
+		uint64_t *sp = &span[2 * (lo + e->thread)];
+		sp[0] = e->start < sp[0] ? e->start : sp[0];
+		sp[1] = e->end > sp[1] ? e->end : sp[1];
+	}
+	for (uint32_t th = 0; th < nt; th++) {
+		uint32_t unit = ST_NOSTR;
+		for (size_t k = first[th] + th; k <= first[th + 1] + th; k++) {
+			if (span[2 * k] > span[2 * k + 1])
+				continue;
+			if (unit == ST_NOSTR) {
+				char name[300];
+				if (t->tname[th] != ST_NOSTR)
+					snprintf(name, sizeof name, "thread %.256s", st_str(t->strs, t->tname[th]));
+				else
+					snprintf(name, sizeof name, "thread %u", (unsigned)(t->tkey[th] & 0xffffffffu));
+				unit = st_intern_cstr(t->strs, name);
+			}
+			st_evbuf_add(eb, th, act, lab, span[2 * k], span[2 * k + 1], &unit, 1, 0);
+			eb->v[eb->len - 1].seq = 0;   /* encloses an equal event */
+		}
+	}
+	free(span);
+	free(first);
+	free(mods);
+}
+
 static void to_llvm(tparse *t)
 {
 	st_evbuf *eb = t->eb;
@@ -640,6 +731,7 @@ static void to_llvm(tparse *t)
 	uint32_t kind = st_intern_cstr(s, "LLVM Pass");
 	uint32_t s_module = st_intern_cstr(s, "[module]");
 	uint32_t s_runpass = st_intern_cstr(s, "RunPass");
+	uint32_t s_runloop = st_intern_cstr(s, "RunLoopPass");
 	uint32_t s_optfn = st_intern_cstr(s, "OptFunction");
 	uint32_t s_optmod = st_intern_cstr(s, "OptModule");
 	uint32_t *cgu = st_xcalloc(t->nthreads + 1, sizeof *cgu);
@@ -668,7 +760,7 @@ static void to_llvm(tparse *t)
 		const char *ds = st_str(s, d);
 		size_t dl = st_strlen(s, d);
 		uint32_t f;
-		if (e->label == s_runpass) {
+		if (e->label == s_runpass || e->label == s_runloop) {
 			f = enclosing_fn(fns, nfns, e->thread, e->start, e->end);
 			e->label = d;
 			f = f != ST_NOSTR ? f : c;
@@ -713,6 +805,7 @@ static void to_llvm(tparse *t)
 			eb->v[eb->len - 1].seq = 0;   /* encloses an equal event */
 		}
 	free(span);
+	unit_threads(t, n, cgu, act, lab);
 	free(fns);
 	free(cgu);
 }

@@ -97,6 +97,29 @@ has "llvm trace: CGU from the thread, span of its events" '"cgu":"cgu.3","self_n
 has "llvm trace: crate from the file name" '"format":"chrome trace","crate":"app"'
 if grep -q 'Total InstCombinePass' "$tmp/j"; then fail "llvm trace: Total events kept"; else ok "llvm trace: Total events left out"; fi
 
+# fat LTO: rustc's main thread, named by no CGU, runs the merged module
+# (its OptModule names the unit) and LLVM work before it (a unit named by
+# the thread); no outermost pass makes its function a CGU.  RunLoopPass
+# names a loop pass, as RunPass a machine pass.
+cat >"$tmp/lto.llvm_timings.json" <<'EOT'
+{"traceEvents":[{"pid":1,"tid":1,"ts":10,"ph":"X","dur":4,"name":"TargetLibraryAnalysis","args":{"detail":"llvm.memcpy.p0.p0.i64"}},
+{"pid":1,"tid":1,"ts":20,"ph":"X","dur":6,"name":"InstCombinePass","args":{"detail":"_RNvCs1234_3app4main"}},
+{"pid":1,"tid":1,"ts":100,"ph":"X","dur":50,"name":"OptModule","args":{"detail":"app.0123abcd-cgu.06"}},
+{"pid":1,"tid":1,"ts":105,"ph":"X","dur":30,"name":"OptFunction","args":{"detail":"_RNvCs1234_3app4main"}},
+{"pid":1,"tid":1,"ts":110,"ph":"X","dur":7,"name":"RunLoopPass","args":{"detail":"Loop Strength Reduction"}},
+{"pid":1,"tid":1,"ts":120,"ph":"X","dur":3,"name":"TargetLibraryAnalysis","args":{"detail":"gai_strerror"}},
+{"cat":"","pid":1,"tid":1,"ts":0,"ph":"M","name":"thread_name","args":{"name":"rustc"}}],
+"beginningOfTime":1}
+EOT
+json "$tmp/lto.llvm_timings.json"
+has "llvm trace: an OptModule's module is the unit of its thread's events" '"cgu":"app-cgu.06","self_ns":50000'
+has "llvm trace: events outside a module: a unit named by the thread" '"cgu":"thread rustc","self_ns":16000'
+if grep -qE '"cgu":"(llvm\.memcpy|gai_strerror|_RN|app::)' "$tmp/j"; then fail "llvm trace: a function became a CGU"
+else ok "llvm trace: no function is a CGU"; fi
+has "llvm trace: RunLoopPass by loop pass" '{"pass":"Loop Strength Reduction","count":1,"self_ns":7000}'
+if grep -q '"name":"Loop Strength Reduction"' "$tmp/j"; then fail "llvm trace: a loop pass is a function"
+else ok "llvm trace: a loop pass is no function"; fi
+
 # time-llvm-passes: the Wall Time column
 json "$fd/photo_service.time-llvm-passes.txt"
 w=$(grep -E ' Global Splitting$' "$fd/photo_service.time-llvm-passes.txt" | head -1 |
