@@ -55,7 +55,8 @@ static bool expand_ref(st_mmprof *p, const stream *s, uint64_t *addr,
 	uint64_t at = stream_file_off(s, *addr);
 	unsigned char id[8];
 	if (s->total - *addr - 1 < p->idw)
-		return mm_fail(p, at, "string reference cut by the end of the string data");
+		return p->cut ? add_text(p, "<unknown>", 9)
+		       : mm_fail(p, at, "string reference cut by the end of the string data");
 	stream_copy(p, s, *addr + 1, id, p->idw);
 	*addr += 1 + p->idw;
 	if (++p->refs > MAX_REFS)
@@ -69,6 +70,11 @@ static bool expand_addr(st_mmprof *p, uint64_t addr, uint64_t culprit,
                         int depth)
 {
 	const stream *s = &p->st[TAG_STRINGS];
+	/* a file cut short keeps what it has: a string past its end (strings
+	 * are written as they are first met, events may name later ones) is
+	 * unknown, as one the cut index has no entry for */
+	if (p->cut && addr >= s->total && addr >= 8)
+		return add_text(p, "<unknown>", 9);
 	if (addr < 8 || addr >= s->total)
 		return mm_fail(p, culprit, "string address %llu outside the string data "
 		               "(8..%llu)", (unsigned long long)addr,
@@ -92,6 +98,8 @@ static bool expand_addr(st_mmprof *p, uint64_t addr, uint64_t culprit,
 			return false;
 		}
 	}
+	if (p->cut)   /* its end was cut off */
+		return add_text(p, "<unknown>", 9);
 	return mm_fail(p, stream_file_off(s, start),
 	               "string at address %llu has no terminator",
 	               (unsigned long long)start);

@@ -141,6 +141,18 @@ then ok "cut in the only index page: one warning line"; else fail "cut in the on
 grep -q ' metadata_decode_entry_module_children$' "$tmp/out" &&
 	ok "cut in the only index page: indexed names kept" || fail "cut in the only index page: names lost"
 
+# Cut inside the string data: events name strings written after the cut
+# (a string is written when first met, later events may name it), which
+# read <unknown> like a lost index entry, and the load goes on.
+real="$top_srcdir/tests/data/llvm-events-only.mm_profdata"
+head -c 452547 "$real" >"$tmp/cut-strings.mm_profdata"
+"$st" --report --by label --top 0 "$tmp/cut-strings.mm_profdata" >"$tmp/out" 2>"$tmp/err"; got=$?
+[ $got -eq 0 ] && ok "cut in the string data: exit 0" || fail "cut in the string data: exit $got"
+if [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^stalactite: warning: $tmp/cut-strings.mm_profdata: offset [0-9]*: file is incomplete at its end" "$tmp/err"
+then ok "cut in the string data: one warning line"; else fail "cut in the string data: stderr $(head -c 300 "$tmp/err")"; fi
+grep -q ' <unknown>$' "$tmp/out" && ok "cut in the string data: lost names read <unknown>" ||
+	fail "cut in the string data: no <unknown> label"
+
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failure(s)"
 	exit 1
