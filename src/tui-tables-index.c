@@ -202,12 +202,17 @@ static bool walk_cgus(app *a, const st_tree *t, cgu_fn fn)
 	return true;
 }
 
+/* The CGU item of tree t's node cu (under crate cr), or ST_IDMAP_NONE. */
+static uint32_t cgu_item(struct tables *T, const st_tree *t, uint32_t cr, uint32_t cu)
+{
+	return st_idmap_get(&T->cgu_of, st_idmap_pair(t->nodes[cr].name, t->nodes[cu].name));
+}
+
 static uint32_t cgu_functions(app *a, const st_tree *pv, uint32_t cr, uint32_t cu)
 {
 	struct tables *T = tb_st(a);
 	uint32_t seen = 0;
-	uint32_t ci = st_idmap_get(&T->cgu_of, st_idmap_pair(pv->nodes[cr].name,
-	                                                     pv->nodes[cu].name));
+	uint32_t ci = cgu_item(T, pv, cr, cu);
 	if (ci != ST_IDMAP_NONE)
 		T->cgu_pivot[ci] = cu;
 	CHILDREN(pv, cu, f) {
@@ -238,8 +243,7 @@ static uint32_t cgu_passes(app *a, const st_tree *cg, uint32_t cr, uint32_t cu)
 {
 	struct tables *T = tb_st(a);
 	uint32_t seen = 0;
-	uint32_t ci = st_idmap_get(&T->cgu_of, st_idmap_pair(cg->nodes[cr].name,
-	                                                     cg->nodes[cu].name));
+	uint32_t ci = cgu_item(T, cg, cr, cu);
 	if (ci != ST_IDMAP_NONE)
 		T->cgu_codegen[ci] = cu;
 	CHILDREN(cg, cu, p) {
