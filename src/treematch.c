@@ -167,14 +167,19 @@ bool st_match_cache_test(st_match_cache *c, uint32_t strid)
 	return test_id(c, strid);
 }
 
-/* Whether a node matches through its name or its argument. */
-static inline bool node_matches(st_match_cache *c, const st_node *n)
+/* Whether a node matches through its name or its argument (name is arg
+ * normalised: raw matching tests only arg). */
+static inline bool names_match(st_match_cache *c, uint32_t name, uint32_t arg)
 {
-	uint32_t name = n->name, arg = n->arg;
 	if (c->raw && arg != ST_NOSTR && arg != name &&
 	    st_model_display(c->m, arg) == name)
-		return test_id(c, arg);  /* name is arg normalised: raw only */
+		return test_id(c, arg);
 	return test_id(c, name) || (arg != ST_NOSTR && test_id(c, arg));
+}
+
+static inline bool node_matches(st_match_cache *c, const st_node *n)
+{
+	return names_match(c, n->name, n->arg);
 }
 
 /* ---- computing, whole or in slices ----------------------------------------- */
@@ -182,6 +187,9 @@ static inline bool node_matches(st_match_cache *c, const st_node *n)
 struct st_tree_match_job {
 	const st_tree *t;
 	st_match_cache *c;
+	const uint32_t *parent, *names;   /* compact columns, or NULL */
+	uint32_t *hits;      /* with them: the matches of one step */
+	uint32_t hits_cap;
 	uint8_t *flags;
 	uint32_t next;       /* next node of the current phase */
 	uint8_t phase;       /* 0 forward, 1 ancestors, 2 done */
@@ -223,8 +231,31 @@ uint8_t *st_tree_match_job_cancel(st_tree_match_job *j)
 	if (!j)
 		return NULL;
 	uint8_t *flags = j->flags;
+	free(j->hits);
 	free(j);
 	return flags;
+}
+
+void st_tree_match_use_columns(st_tree_match_job *j, const uint32_t *parent,
+                               const uint32_t *names)
+{
+	j->parent = parent;
+	j->names = names;
+}
+
+/* Room for a step's matches, made on its first step (the budget is known
+ * then); false when there is none (the step then reads the nodes). */
+static bool hits_room(st_tree_match_job *j, uint32_t budget)
+{
+	if (j->hits_cap >= budget)
+		return true;
+	uint32_t cap = budget < j->t->len ? budget : j->t->len;
+	uint32_t *h = realloc(j->hits, (size_t)cap * sizeof *h + 1);
+	if (!h)
+		return false;
+	j->hits = h;
+	j->hits_cap = cap;
+	return true;
 }
 
 void st_tree_match_job_free(st_tree_match_job *j)
@@ -259,6 +290,7 @@ static void forward_preorder(st_tree_match_job *j)
 }
 
 #define FLAG_AHEAD 16
+#define HIT_AHEAD 16
 
 bool st_tree_match_step(st_tree_match_job *j, uint32_t budget,
                         st_tree_match *tm)
@@ -276,6 +308,36 @@ bool st_tree_match_step(st_tree_match_job *j, uint32_t budget,
 		uint64_t total = j->total;
 		int64_t self = j->self;
 		uint32_t stop = len - id > budget ? id + budget : len;
+		if (j->names && hits_room(j, stop - id)) {   /* the same from the columns */
+			const uint32_t *par = j->parent, *nm = j->names;
+			uint32_t nhits = 0;
+			for (; id < stop; id++) {
+				uint32_t p = par[id];
+				if (p >= id)
+					break;
+				if (id + FLAG_AHEAD < stop)
+					__builtin_prefetch(&flags[par[id + FLAG_AHEAD]]);
+				uint8_t f = (flags[p] & (ST_TM_MATCH | ST_TM_INSIDE))
+				                ? ST_TM_INSIDE : 0;
+				if (names_match(j->c, nm[2 * id], nm[2 * id + 1])) {
+					f |= ST_TM_MATCH;
+					j->hits[nhits++] = id;
+				}
+				flags[id] = f;
+			}
+			/* the matches' figures after the pass, their nodes fetched
+			 * ahead: read as they were found, each sparse match was a
+			 * cache miss of its own (120 000 of them: 12 ms) */
+			count += nhits;
+			for (uint32_t k = 0; k < nhits; k++) {
+				if (k + HIT_AHEAD < nhits)
+					__builtin_prefetch(&nodes[j->hits[k + HIT_AHEAD]]);
+				const st_node *n = &nodes[j->hits[k]];
+				self += n->self_ns;
+				if (!(flags[j->hits[k]] & ST_TM_INSIDE))
+					total += n->total_ns;
+			}
+		}
 		for (; id < stop; id++) {
 			const st_node *n = &nodes[id];
 			uint32_t p = n->parent;
@@ -321,6 +383,13 @@ bool st_tree_match_step(st_tree_match_job *j, uint32_t budget,
 		for (; id < stop; id++) {
 			if (!(flags[id] & ST_TM_MATCH))
 				continue;
+			if (j->parent) {
+				for (uint32_t p = j->parent[id];
+				     p != ST_NIL && !(flags[p] & ST_TM_ANCESTOR);
+				     p = j->parent[p])
+					flags[p] |= ST_TM_ANCESTOR;
+				continue;
+			}
 			for (uint32_t p = nodes[id].parent;
 			     p != ST_NIL && !(flags[p] & ST_TM_ANCESTOR);
 			     p = nodes[p].parent)

@@ -152,6 +152,10 @@ bool tui_visible(const app *a, const tview *v, uint32_t id)
 
 /* ---- search ----------------------------------------------------------------- */
 
+/* Nodes a slice of a match looks at: a few milliseconds, so that typing
+ * over millions of nodes never waits for the whole tree. */
+#define SLICE (1u << 18)
+
 /* Per-tree search state (match caches, parent arrays): the model's three
  * trees, then the three merged ones. */
 static int cache_index(const app *a, const st_tree *t)
@@ -172,8 +176,16 @@ static void fill_parents(app *a, int i, const st_tree *t, uint32_t to)
 		a->parents[i] = st_big_realloc(NULL, 0, a->parents_size[i]);
 		a->parents[i][0] = ST_NIL;
 		a->parents_len[i] = 1;
+		/* a search of more than a slice streams these instead of the
+		 * nodes (treematch.h) */
+		if (t->len > SLICE) {
+			a->names_size[i] = ((size_t)t->len + 1) * 2 * sizeof *a->names[i];
+			a->names[i] = st_big_realloc(NULL, 0, a->names_size[i]);
+			a->names[i][0] = t->nodes[0].name;
+			a->names[i][1] = t->nodes[0].arg;
+		}
 	}
-	uint32_t *p = a->parents[i], id = a->parents_len[i];
+	uint32_t *p = a->parents[i], *nm = a->names[i], id = a->parents_len[i];
 	if (to > t->len)
 		to = t->len;
 	for (; id < to; id++) {
@@ -182,6 +194,10 @@ static void fill_parents(app *a, int i, const st_tree *t, uint32_t to)
 			p[0] = 0;
 			id = t->len;
 			break;
+		}
+		if (nm) {
+			nm[2 * id] = t->nodes[id].name;
+			nm[2 * id + 1] = t->nodes[id].arg;
 		}
 	}
 	if (id > a->parents_len[i])
@@ -210,6 +226,8 @@ void tui_search_free(app *a)
 		a->cache[i] = NULL;
 		st_big_free(a->parents[i], a->parents_size[i]);
 		a->parents[i] = NULL;
+		st_big_free(a->names[i], a->names_size[i]);
+		a->names[i] = NULL;
 	}
 }
 
@@ -270,9 +288,6 @@ static void install(app *a, tview *v, st_tree_match tm)
 	match_changed(a, v);
 }
 
-/* Nodes a slice of a match looks at: a few milliseconds, so that typing
- * over millions of nodes never waits for the whole tree. */
-#define SLICE (1u << 18)
 
 static bool step_job(app *a, tview *v, uint32_t budget)
 {
@@ -327,6 +342,10 @@ void tui_refresh_match(app *a, tview *v, bool wait)
 			                                                 a->cache[ci], buf) : NULL;
 			if (!v->job)
 				st_fatal("out of memory (search)");
+			/* the columns once made between keys (parents_wanted) */
+			if (a->names[ci] && a->parents_len[ci] >= v->tree->len &&
+			    a->parents[ci][0] == ST_NIL)
+				st_tree_match_use_columns(v->job, a->parents[ci], a->names[ci]);
 		}
 	}
 	/* the filter switched: rows follow the matches they show, so finish */

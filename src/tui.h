@@ -281,6 +281,9 @@ struct app {
 	uint32_t *parents[NTREES];  /* each node's parent, compact */
 	uint32_t parents_len[NTREES];   /* how many are filled in */
 	size_t parents_size[NTREES];    /* bytes mapped for it */
+	uint32_t *names[NTREES];    /* name and arg of each node, compact, for
+	                               the search of trees over a slice */
+	size_t names_size[NTREES];
 	char pattern[512];
 	unsigned search_gen;        /* counts changes of the search */
 	char err[256];

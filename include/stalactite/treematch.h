@@ -66,6 +66,13 @@ st_tree_match_job *st_tree_match_begin_into(const st_model *m, const st_tree *t,
 uint8_t *st_tree_match_job_cancel(st_tree_match_job *j);
 bool st_tree_match_step(st_tree_match_job *j, uint32_t budget,
                         st_tree_match *tm);
+/* Compact copies of what the pass reads of every node: parent[id], and
+ * names[2 * id], names[2 * id + 1] its name and argument.  Streaming 12
+ * bytes a node instead of the node's 40 is most of a large tree's search
+ * (2 M nodes: 15 ms from the nodes).  Both cover the whole tree and must
+ * outlive the job; give them before the first step. */
+void st_tree_match_use_columns(st_tree_match_job *j, const uint32_t *parent,
+                               const uint32_t *names);
 void st_tree_match_job_free(st_tree_match_job *j);
 /* Figures restricted to the subtree of node `top` (for "% of zoom"). */
 void st_tree_match_within(const st_tree_match *tm, const st_tree *t,

@@ -142,18 +142,30 @@ static void check_slices(const st_model *m, const st_tree *t, const char *pat,
 	st_match_cache *c = st_match_cache_new(m, re, raw);
 	st_tree_match whole;
 	CHECK(st_tree_match_compute(&whole, m, t, c));
+	/* the compact columns a viewer gives large trees (treematch.h) */
+	uint32_t *parent = malloc((size_t)t->len * sizeof *parent);
+	uint32_t *names = malloc((size_t)t->len * 2 * sizeof *names);
+	for (uint32_t i = 0; i < t->len; i++) {
+		parent[i] = t->nodes[i].parent;
+		names[2 * i] = t->nodes[i].name;
+		names[2 * i + 1] = t->nodes[i].arg;
+	}
 	static const uint32_t budgets[] = { 0, 1, 2, 3, 7, 1000, UINT32_MAX };
-	for (size_t b = 0; b < sizeof budgets / sizeof budgets[0]; b++) {
+	for (size_t b = 0; b < 2 * sizeof budgets / sizeof budgets[0]; b++) {
+		bool cols = b >= sizeof budgets / sizeof budgets[0];
+		uint32_t budget = budgets[b % (sizeof budgets / sizeof budgets[0])];
 		st_tree_match_job *j = st_tree_match_begin(m, t, c);
 		CHECK(j != NULL);
+		if (cols)
+			st_tree_match_use_columns(j, parent, names);
 		st_tree_match tm = { 0 };
 		uint32_t steps = 0;
-		while (!st_tree_match_step(j, budgets[b], &tm) && steps < 10000)
+		while (!st_tree_match_step(j, budget, &tm) && steps < 10000)
 			steps++;
-		CHECK(st_tree_match_step(j, budgets[b], &tm));   /* stays done */
+		CHECK(st_tree_match_step(j, budget, &tm));   /* stays done */
 		st_tree_match_job_free(j);
-		if (ordered && budgets[b] && budgets[b] < t->len)
-			CHECK(steps >= t->len / budgets[b] - 1);
+		if (ordered && budget && budget < t->len)
+			CHECK(steps >= t->len / budget - 1);
 		CHECK_INT(tm.len, whole.len);
 		CHECK_INT(tm.count, whole.count);
 		CHECK_INT(tm.total_ns, whole.total_ns);
@@ -187,6 +199,8 @@ static void check_slices(const st_model *m, const st_tree *t, const char *pat,
 	st_tree_match_free(&whole);
 	st_match_cache_free(c);
 	st_regex_free(re);
+	free(parent);
+	free(names);
 }
 
 static figures count_only(const st_model *m, const st_tree *t,
